@@ -1,0 +1,47 @@
+# The front door for developers (like datasette's Justfile). See README.md.
+SHELL := /bin/bash
+PY := .venv/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run install migrate messages demo test bench lint format makemessages
+
+run: install migrate messages demo
+	@echo
+	@echo "Samsyn is starting on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
+	@$(PY) manage.py demo --logins
+	@echo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+install:
+	@scripts/system-deps.sh run
+	@scripts/bootstrap.sh
+
+migrate:
+	$(PY) manage.py migrate --no-input -v0
+
+messages:
+	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+demo:
+	$(PY) manage.py demo --if-empty
+
+test:
+	scripts/test.sh
+
+bench:
+	@scripts/bootstrap.sh --dev
+	@status=0; for f in benchmarks/bench_*.py; do \
+		echo "== $$f =="; $(PY) $$f || status=1; \
+	done; exit $$status
+
+lint:
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+format:
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+makemessages:
+	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles --no-obsolete

@@ -1,0 +1,179 @@
+"""Who may do what where: roles → permissions, scoped along the organisation tree.
+
+A role held in an organisation reaches every organisation below it (an owner administrator of a
+municipality acts in all its schools). Network coordinators reach the network's member schools,
+but only to see them. Anyone with a role somewhere below an organisation may see its page.
+
+Views use `get_organisation_for_user`: an outsider gets 404 (we do not even confirm that the
+organisation exists), a member without the permission gets 403. The same permission names are
+used by templates (`can`) and the API, after pretix's permission model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+
+from samsyn.accounts.models import Membership, NetworkMembership, Organisation, Role, User
+
+
+class Perm(StrEnum):
+    VIEW = "org.view"
+    VIEW_MEMBERS = "org.view_members"
+    INVITE = "org.invite"
+    VIEW_PERSON = "person.view"
+    MANAGE_MEMBERS = "org.manage_members"
+    DEACTIVATE_USERS = "users.deactivate"
+
+
+ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
+    Role.TEACHER: frozenset({Perm.VIEW}),
+    Role.OBSERVER: frozenset({Perm.VIEW}),
+    Role.RESEARCHER: frozenset({Perm.VIEW}),
+    Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW, Perm.VIEW_MEMBERS, Perm.INVITE}),
+    Role.PRINCIPAL: frozenset(
+        {Perm.VIEW, Perm.VIEW_MEMBERS, Perm.INVITE, Perm.VIEW_PERSON, Perm.MANAGE_MEMBERS}
+    ),
+    Role.OWNER_ADMIN: frozenset(
+        {
+            Perm.VIEW,
+            Perm.VIEW_MEMBERS,
+            Perm.INVITE,
+            Perm.VIEW_PERSON,
+            Perm.MANAGE_MEMBERS,
+            Perm.DEACTIVATE_USERS,
+        }
+    ),
+}
+ALL_PERMS = frozenset(Perm)
+
+# Which roles can be held in which kind of organisation.
+ROLES_FOR_KIND: dict[str, tuple[str, ...]] = {
+    Organisation.Kind.SCHOOL: (Role.TEACHER, Role.OBSERVER, Role.PRINCIPAL, Role.RESEARCHER),
+    Organisation.Kind.OWNER: (Role.OWNER_ADMIN, Role.OBSERVER, Role.RESEARCHER),
+    Organisation.Kind.NETWORK: (Role.NETWORK_COORDINATOR, Role.RESEARCHER),
+    Organisation.Kind.REGION: (Role.NETWORK_COORDINATOR, Role.RESEARCHER, Role.OWNER_ADMIN),
+}
+# Which roles each inviter may hand out (within ROLES_FOR_KIND of the target organisation).
+INVITABLE_BY: dict[str, frozenset[str]] = {
+    Role.PRINCIPAL: frozenset({Role.TEACHER, Role.OBSERVER, Role.PRINCIPAL}),
+    Role.OWNER_ADMIN: frozenset(
+        {Role.TEACHER, Role.OBSERVER, Role.PRINCIPAL, Role.OWNER_ADMIN, Role.RESEARCHER}
+    ),
+    Role.NETWORK_COORDINATOR: frozenset({Role.NETWORK_COORDINATOR, Role.RESEARCHER}),
+}
+
+
+def _memberships(user: User) -> list[Membership]:
+    """The user's memberships, fetched once per request object."""
+    cached = getattr(user, "_samsyn_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("organisation"))
+        user._samsyn_memberships = cached
+    return cached
+
+
+def ancestor_ids(org: Organisation) -> list[int]:
+    """`org` itself and every organisation above it, nearest first (parent chain only)."""
+    ids = [org.pk]
+    parent_id = org.parent_id
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = (
+            Organisation.objects.filter(pk=parent_id).values_list("parent_id", flat=True).first()
+        )
+    return ids
+
+
+def _network_ids(school_id: int) -> list[int]:
+    return list(
+        NetworkMembership.objects.filter(school_id=school_id).values_list("network_id", flat=True)
+    )
+
+
+def roles_at(user: User, org: Organisation) -> set[str]:
+    """Roles that apply in `org` itself: held there or in an organisation above it."""
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    above = set(ancestor_ids(org))
+    return {m.role for m in _memberships(user) if m.organisation_id in above}
+
+
+def permissions_at(user: User, org: Organisation) -> frozenset[Perm]:
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    if user.is_superuser:
+        return ALL_PERMS
+    perms: set[Perm] = set()
+    for role in roles_at(user, org):
+        perms |= ROLE_PERMISSIONS[role]
+    memberships = _memberships(user)
+    if not perms and memberships:
+        # Coordinators of a network see its member schools; anyone with a role below an
+        # organisation sees its page.
+        if org.kind == Organisation.Kind.SCHOOL:
+            reach: set[int] = set()
+            for network in Organisation.objects.filter(network_members__school=org):
+                reach.update(ancestor_ids(network))
+            if any(m.organisation_id in reach for m in memberships):
+                perms.add(Perm.VIEW)
+        if not perms and any(_is_below(m.organisation, org) for m in memberships):
+            perms.add(Perm.VIEW)
+    return frozenset(perms)
+
+
+def _is_below(member_org: Organisation, org: Organisation) -> bool:
+    """Whether `member_org` lies under `org` (through parents or network membership)."""
+    if org.pk in ancestor_ids(member_org):
+        return True
+    if org.kind == Organisation.Kind.NETWORK and member_org.kind == Organisation.Kind.SCHOOL:
+        return org.pk in _network_ids(member_org.pk)
+    return False
+
+
+def has_perm(user: User, org: Organisation, perm: Perm) -> bool:
+    return perm in permissions_at(user, org)
+
+
+def invitable_roles(user: User, org: Organisation) -> list[str]:
+    """Roles `user` may invite people to in `org`, in the order of ROLES_FOR_KIND."""
+    allowed_here = ROLES_FOR_KIND.get(org.kind, ())
+    if user.is_superuser:
+        return list(allowed_here)
+    granted: set[str] = set()
+    for role in roles_at(user, org):
+        granted |= INVITABLE_BY.get(role, frozenset())
+    return [role for role in allowed_here if role in granted]
+
+
+def get_organisation_for_user(
+    request: HttpRequest, pk: int, perm: Perm = Perm.VIEW
+) -> Organisation:
+    """The organisation `pk` if the user may `perm` there: 404 for outsiders, 403 otherwise."""
+    org = Organisation.objects.filter(pk=pk).select_related("parent").first()
+    if org is None:
+        raise Http404
+    perms = permissions_at(request.user, org)
+    if not perms:
+        raise Http404
+    if perm not in perms:
+        raise PermissionDenied
+    return org
+
+
+def require_platform_admin(request: HttpRequest) -> None:
+    """Platform pages: 404 for everyone else, so their existence is not advertised."""
+    if not request.user.is_authenticated or not request.user.is_platform_admin:
+        raise Http404
+
+
+def organisations_with_perm(user: User, perm: Perm) -> list[Organisation]:
+    """Organisations where the user holds `perm` directly (not those only reached below)."""
+    return [m.organisation for m in _memberships(user) if perm in ROLE_PERMISSIONS[m.role]]
+
+
+def role_labels(roles: Iterable[str]) -> list[str]:
+    return [str(Role(role).label) for role in roles]

@@ -1,0 +1,78 @@
+"""What a person can do next, shown on their home page.
+
+Each app adds a provider with `register`; a provider looks at the user and their organisations
+and returns the actions that apply. Only actions that exist are offered: no placeholders.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samsyn.accounts.access import Perm, permissions_at
+
+
+@dataclass(frozen=True)
+class Action:
+    title: str
+    description: str
+    url: str
+
+
+Provider = Callable[[object, list], list[Action]]
+_providers: list[Provider] = []
+
+
+def register(provider: Provider) -> Provider:
+    _providers.append(provider)
+    return provider
+
+
+def home_actions(user, organisations: list) -> list[Action]:
+    actions: list[Action] = []
+    for provider in _providers:
+        actions.extend(provider(user, organisations))
+    return actions
+
+
+@register
+def _accounts_actions(user, organisations: list) -> list[Action]:
+    actions = []
+    for entry in organisations:
+        org = entry.organisation
+        perms = permissions_at(user, org)
+        if Perm.INVITE in perms:
+            actions.append(
+                Action(
+                    _("Invite colleagues to %(org)s") % {"org": org.name},
+                    _("Send an invitation by e-mail; it opens an account in the right role."),
+                    reverse("accounts:organisation_invite", args=[org.pk]),
+                )
+            )
+        if Perm.VIEW_MEMBERS in perms:
+            actions.append(
+                Action(
+                    _("People in %(org)s") % {"org": org.name},
+                    _("See who holds which role, and manage roles and invitations."),
+                    reverse("accounts:organisation_members", args=[org.pk]),
+                )
+            )
+    if user.is_platform_admin:
+        actions.append(
+            Action(
+                _("Audit log"),
+                _("Who read or exported someone else's individual data, and when."),
+                reverse("accounts:audit_log"),
+            )
+        )
+    actions.append(
+        Action(
+            _("Your profile and language"),
+            _("Your name, the language Samsyn speaks to you, and your password."),
+            reverse("accounts:profile"),
+        )
+    )
+    return actions

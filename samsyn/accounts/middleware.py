@@ -1,0 +1,80 @@
+"""Session limits and the per-user language."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+LOGIN_TIME_KEY = "samsyn_login_at"
+LAST_SEEN_KEY = "samsyn_last_seen"
+# Write the "last seen" stamp at most this often, so a busy page does not write on every request.
+TOUCH_EVERY_SECONDS = 60
+
+
+class SessionLimitsMiddleware:
+    """Ends a session that has been idle too long or has reached its absolute age.
+
+    The absolute limit is also SESSION_COOKIE_AGE (the cookie and the row expire); checking the
+    login time here makes it hold even if the cookie was kept.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            session = request.session
+            login_at = session.get(LOGIN_TIME_KEY, now)
+            last_seen = session.get(LAST_SEEN_KEY, now)
+            idle = now - last_seen > settings.SAMSYN_SESSION_IDLE_SECONDS
+            too_old = now - login_at > settings.SESSION_COOKIE_AGE
+            if idle or too_old:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were logged out after a period of inactivity. Please log in again.")
+                    if idle
+                    else _("Your session reached its time limit. Please log in again."),
+                )
+                return redirect_to_login(request.get_full_path())
+            session.setdefault(LOGIN_TIME_KEY, now)
+            if now - last_seen >= TOUCH_EVERY_SECONDS or LAST_SEEN_KEY not in session:
+                session[LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+class UserLanguageMiddleware:
+    """Keeps the language a logged-in user chose, whatever the URL prefix says.
+
+    With `i18n_patterns`, `/…` is Swedish and `/en/…` English; a user who chose English and
+    opens a Swedish URL is sent to the English one (GET only, so no form post is lost).
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            request.method == "GET"
+            and user.is_authenticated
+            and user.language
+            and user.language != translation.get_language()
+            and not request.path.startswith(("/api/", "/static/", "/admin/"))
+        ):
+            from samsyn.accounts.i18n import translate_path
+
+            target = translate_path(request.get_full_path(), user.language)
+            if target != request.get_full_path():
+                return redirect(target)
+        return self.get_response(request)

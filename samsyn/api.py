@@ -1,0 +1,35 @@
+"""The JSON API under /api/v1/ (django-ninja); schema at /api/v1/openapi.json.
+
+Each app contributes a router; reads go through the same selectors and access helpers as the
+pages, so the API never shows more than the UI. Errors share one shape: {"detail": "..."}.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import NinjaAPI
+from ninja.security import django_auth
+
+from samsyn.accounts.api import router as accounts_router
+
+api = NinjaAPI(
+    title="Samsyn API",
+    version="1",
+    description="Samsyn's JSON API. Authenticate with a logged-in session.",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(Http404)
+def _not_found(request: HttpRequest, exc: Http404):
+    return api.create_response(request, {"detail": "Not found"}, status=404)
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request: HttpRequest, exc: PermissionDenied):
+    return api.create_response(request, {"detail": "Permission denied"}, status=403)
+
+
+api.add_router("/", accounts_router)

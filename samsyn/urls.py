@@ -1,0 +1,26 @@
+"""URL map. Pages sit under i18n_patterns: `/…` is Swedish, `/en/…` English."""
+
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from samsyn.accounts import views as account_views
+from samsyn.api import api
+from samsyn.lib.views import healthz
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("healthz", healthz, name="healthz"),
+    path("i18n/setlang/", account_views.set_language, name="set_language"),
+]
+urlpatterns += i18n_patterns(
+    path("", account_views.home, name="home"),
+    path("accounts/", include("samsyn.accounts.urls")),
+    path("admin/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler400 = "samsyn.lib.views.bad_request"
+handler403 = "samsyn.lib.views.permission_denied"
+handler404 = "samsyn.lib.views.page_not_found"
+handler500 = "samsyn.lib.views.server_error"
