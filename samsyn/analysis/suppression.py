@@ -1,0 +1,306 @@
+"""Small-cell suppression for published count tables.
+
+``suppress(table, min_group=5)`` hides every cell counting fewer than ``min_group`` people
+(primary suppression) and then hides as few and as small other cells as it can so that no
+hidden cell can be worked out from the published row/column totals and visible cells
+(complementary suppression).
+
+Zeros
+-----
+A zero is never suppressed: it counts nobody, so it is not a small group, and a hidden zero
+protects little (a reader who knows which cells are structurally empty can put it back).
+Consequently zeros are never chosen as complementary cells either; when a line has no
+positive visible cell left, a positive *total* is hidden instead (see below).
+
+The guarantee (and why it holds)
+--------------------------------
+Write the table with its margins as an (R+1) × (C+1) table: body cells x_rc, row totals T_r,
+column totals C_c and the grand total N. Each published number is known; each hidden one is
+unknown; every unknown appears in exactly two line equations (its row and its column, where
+the margin row/column has the equation "Σ C_c = N" / "Σ T_r = N"). After switching the signs
+of the margin equations and margin unknowns, the system is the incidence matrix of a
+bipartite graph whose vertices are the R+1 row lines and C+1 column lines and whose edges are
+the unknown cells. The null space of an incidence matrix is spanned by its cycles (vectors
+that are ±1 alternately around a cycle), so **a hidden cell is determined by the published
+numbers if and only if its edge is a bridge** (lies on no cycle). ``suppress`` adds hidden
+cells until no hidden body cell is a bridge: for a bridge (r, c) it hides the cheapest path
+of visible, positive cells from row line r to column line c that avoids (r, c) itself
+(Dijkstra; cells already unknown cost nothing, body cells cost their count, totals cost more
+than the whole table so body cells are always preferred), which closes a cycle through
+(r, c). Such a path always exists: r → row total T_r → grand total N → column total C_c → c,
+and each of these is ≥ x_rc ≥ 1. Adding edges never creates a bridge, so the loop ends.
+
+Every unknown on a cycle is ≥ 1 (zeros are never hidden, totals are hidden only when
+positive, and an unpublished total of an all-zero line cannot lie on a cycle), so adding or
+subtracting a cycle's ±1 vector keeps the table non-negative and whole: **for every hidden
+cell x there are non-negative integer tables that agree with everything published in which
+that cell is x − 1 and x + 1.** A reader cannot
+derive any hidden count, and cannot even rule out that a small cell is empty. (This is about
+what the published numbers imply; a reader who knows a hidden cell's value from elsewhere, or
+who knows that hidden primary cells are below ``min_group``, has more information.)
+
+The grand total is assumed known whenever any totals are published (a page usually shows
+"n = ..."), which is the cautious choice.
+
+Reference: Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+*JASA* 75, 377-385; Willenborg, L. & de Waal, T. (2001). *Elements of Statistical Disclosure
+Control*, ch. 6. Springer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+
+from samsyn.analysis.results import AnalysisError
+
+__all__ = ["MIN_GROUP_FLOOR", "SuppressedTable", "suppress"]
+
+#: Samsyn never shows a group smaller than this, whatever the configuration says.
+MIN_GROUP_FLOOR = 3
+
+Reason = Literal["primary", "complementary"] | None
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressedTable:
+    """A count table ready to publish.
+
+    ``values`` holds the counts with ``None`` where hidden; ``reasons`` says per cell why
+    (``"primary"``: fewer than ``min_group``; ``"complementary"``: hidden so that a primary
+    cell cannot be recovered; ``None``: shown). Totals follow the same convention; a whole
+    margin is ``None`` when it was not to be published.
+    """
+
+    values: tuple[tuple[int | None, ...], ...]
+    reasons: tuple[tuple[Reason, ...], ...]
+    row_totals: tuple[int | None, ...] | None
+    col_totals: tuple[int | None, ...] | None
+    grand_total: int | None
+    row_total_reasons: tuple[Reason, ...] | None
+    col_total_reasons: tuple[Reason, ...] | None
+    grand_total_reason: Reason
+    min_group: int
+
+    @property
+    def hidden(self) -> np.ndarray:
+        """Boolean mask of hidden body cells."""
+        return np.array([[r is not None for r in row] for row in self.reasons], dtype=bool)
+
+    @property
+    def n_hidden(self) -> int:
+        return int(self.hidden.sum())
+
+
+# Edge states in the augmented table.
+_VISIBLE, _HIDDEN, _UNKNOWN = 0, 1, 2
+
+
+def suppress(
+    table: Any, *, min_group: int, row_totals: bool = True, col_totals: bool = True
+) -> SuppressedTable:
+    """Hide small cells and enough others that no hidden cell can be recovered.
+
+    ``table`` is a 2-D table of non-negative whole counts (people per cell). Cells with
+    0 < count < ``min_group`` are primary; zeros are shown (see the module docstring for why
+    and for the proof of the guarantee). ``row_totals``/``col_totals`` say which margins will
+    be published; both are computed from the table.
+
+    Method: primary suppression, then repeated complementary suppression: while some hidden
+    body cell is a bridge of the graph of unknown cells (i.e. derivable), hide the cheapest
+    path of positive visible cells that closes a cycle through it (body cells before
+    totals). A line with one hidden cell thus gets a second one, and the case the simple
+    "two per line" rule misses (two hidden blocks joined by one cell) is caught too.
+    Guarantee: every hidden cell can be both one higher and one lower in a non-negative
+    integer table consistent with everything published.
+
+    References: Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+    *JASA* 75, 377-385. Willenborg, L. & de Waal, T. (2001). *Elements of Statistical
+    Disclosure Control*, ch. 6. Springer.
+    """
+    if isinstance(min_group, bool) or not isinstance(min_group, int | np.integer):
+        raise AnalysisError(f"min_group must be a whole number, got {min_group!r}.")
+    if min_group < MIN_GROUP_FLOOR:
+        raise AnalysisError(
+            f"min_group must be at least {MIN_GROUP_FLOOR}; got {min_group}. Groups smaller "
+            "than that are never shown."
+        )
+    try:
+        t = np.asarray(table, dtype=float)
+    except (TypeError, ValueError):
+        raise AnalysisError("table must hold whole, non-negative counts.") from None
+    if t.ndim != 2 or t.size == 0:
+        raise AnalysisError("table must be a non-empty rows × columns table of counts.")
+    if not np.isfinite(t).all() or (t < 0).any() or (t != np.round(t)).any():
+        raise AnalysisError("table must hold whole, non-negative counts (no missing values).")
+    counts = t.astype(np.int64)
+    n_rows, n_cols = counts.shape
+
+    # Vertices: rows 0..R-1, the column-totals row R, columns R+1..R+C, the row-totals column
+    # R+C+1. Edges: body cells, then row totals, column totals and the grand total.
+    rt, ct = n_rows, n_rows + n_cols + 1
+    ends: list[tuple[int, int]] = []
+    value: list[int] = []
+    state: list[int] = []
+    for r in range(n_rows):
+        for c in range(n_cols):
+            ends.append((r, n_rows + 1 + c))
+            value.append(int(counts[r, c]))
+            state.append(_HIDDEN if 0 < counts[r, c] < min_group else _VISIBLE)
+    row_sum = counts.sum(axis=1)
+    col_sum = counts.sum(axis=0)
+    for r in range(n_rows):
+        ends.append((r, ct))
+        value.append(int(row_sum[r]))
+        state.append(_VISIBLE if row_totals else _UNKNOWN)
+    for c in range(n_cols):
+        ends.append((rt, n_rows + 1 + c))
+        value.append(int(col_sum[c]))
+        state.append(_VISIBLE if col_totals else _UNKNOWN)
+    ends.append((rt, ct))
+    value.append(int(counts.sum()))
+    state.append(_VISIBLE if (row_totals or col_totals) else _UNKNOWN)
+    primary = [s == _HIDDEN for s in state]
+    n_body = n_rows * n_cols
+    n_vertices = n_rows + n_cols + 2
+
+    while True:
+        bridges = _bridges(n_vertices, ends, state)
+        body_bridges = [e for e in sorted(bridges) if e < n_body and state[e] == _HIDDEN]
+        if not body_bridges:
+            break
+        e = body_bridges[0]
+        path = _cheapest_path(n_vertices, ends, state, value, n_body, skip=e)
+        for f in path:
+            state[f] = _HIDDEN
+
+    def reason(f: int) -> Reason:
+        if state[f] != _HIDDEN:
+            return None
+        return "primary" if primary[f] else "complementary"
+
+    def shown(f: int) -> int | None:
+        return None if state[f] == _HIDDEN else value[f]
+
+    rows_idx = range(n_body, n_body + n_rows)
+    cols_idx = range(n_body + n_rows, n_body + n_rows + n_cols)
+    grand = n_body + n_rows + n_cols
+    any_totals = row_totals or col_totals
+    return SuppressedTable(
+        values=tuple(tuple(shown(r * n_cols + c) for c in range(n_cols)) for r in range(n_rows)),
+        reasons=tuple(tuple(reason(r * n_cols + c) for c in range(n_cols)) for r in range(n_rows)),
+        row_totals=tuple(shown(f) for f in rows_idx) if row_totals else None,
+        col_totals=tuple(shown(f) for f in cols_idx) if col_totals else None,
+        grand_total=shown(grand) if any_totals else None,
+        row_total_reasons=tuple(reason(f) for f in rows_idx) if row_totals else None,
+        col_total_reasons=tuple(reason(f) for f in cols_idx) if col_totals else None,
+        grand_total_reason=reason(grand) if any_totals else None,
+        min_group=int(min_group),
+    )
+
+
+def _adjacency(
+    n_vertices: int, ends: list[tuple[int, int]], state: list[int], skip: int = -1
+) -> list[list[tuple[int, int]]]:
+    adj: list[list[tuple[int, int]]] = [[] for _ in range(n_vertices)]
+    for f, (u, v) in enumerate(ends):
+        if state[f] != _VISIBLE and f != skip:
+            adj[u].append((v, f))
+            adj[v].append((u, f))
+    return adj
+
+
+def _bridges(n_vertices: int, ends: list[tuple[int, int]], state: list[int]) -> set[int]:
+    """Edges on no cycle of the graph of unknown cells (iterative Tarjan; multi-edge safe)."""
+    adj = _adjacency(n_vertices, ends, state)
+    order = [-1] * n_vertices
+    low = [0] * n_vertices
+    found: set[int] = set()
+    counter = 0
+    for root in range(n_vertices):
+        if order[root] != -1:
+            continue
+        order[root] = low[root] = counter
+        counter += 1
+        stack = [(root, -1, iter(adj[root]))]
+        while stack:
+            vertex, via, it = stack[-1]
+            advanced = False
+            for nxt, edge in it:
+                if edge == via:
+                    continue
+                if order[nxt] == -1:
+                    order[nxt] = low[nxt] = counter
+                    counter += 1
+                    stack.append((nxt, edge, iter(adj[nxt])))
+                    advanced = True
+                    break
+                low[vertex] = min(low[vertex], order[nxt])
+            if advanced:
+                continue
+            stack.pop()
+            if stack:
+                parent = stack[-1][0]
+                low[parent] = min(low[parent], low[vertex])
+                if low[vertex] > order[parent]:
+                    found.add(via)
+    return found
+
+
+def _cheapest_path(
+    n_vertices: int,
+    ends: list[tuple[int, int]],
+    state: list[int],
+    value: list[int],
+    n_body: int,
+    *,
+    skip: int,
+) -> list[int]:
+    """Visible cells to hide so that edge ``skip`` lies on a cycle, as cheaply as possible.
+
+    Dijkstra from one end of ``skip`` to the other without using it: unknown cells cost
+    nothing, a visible positive body cell costs its count, a visible total its count plus
+    more than the whole table (so body cells are always preferred), zeros are never used.
+    Ties go to the lower cell index, so the result is deterministic.
+    """
+    import heapq
+
+    penalty = sum(value[:n_body]) + 1
+    adj: list[list[tuple[int, int]]] = [[] for _ in range(n_vertices)]
+    for f, (u, v) in enumerate(ends):
+        if f == skip or (state[f] == _VISIBLE and value[f] <= 0):
+            continue
+        adj[u].append((v, f))
+        adj[v].append((u, f))
+    source, target = ends[skip]
+    best: dict[int, tuple[int, int]] = {source: (0, 0)}
+    came: dict[int, tuple[int, int]] = {}
+    heap = [(0, 0, source)]
+    done: set[int] = set()
+    while heap:
+        cost, hops, vertex = heapq.heappop(heap)
+        if vertex in done:
+            continue
+        done.add(vertex)
+        if vertex == target:
+            break
+        for nxt, f in sorted(adj[vertex], key=lambda item: item[1]):
+            step = 0
+            if state[f] == _VISIBLE:
+                step = value[f] + (0 if f < n_body else penalty)
+            key = (cost + step, hops + 1)
+            if nxt not in done and (nxt not in best or key < best[nxt]):
+                best[nxt] = key
+                came[nxt] = (vertex, f)
+                heapq.heappush(heap, (key[0], key[1], nxt))
+    if target not in done:  # pragma: no cover - the totals always give a path (see docstring)
+        raise AnalysisError("Could not protect the table; publish it without totals.")
+    path = []
+    vertex = target
+    while vertex != source:
+        vertex, f = came[vertex]
+        if state[f] == _VISIBLE:
+            path.append(f)
+    return path
