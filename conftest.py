@@ -41,3 +41,11 @@ def rscript() -> str:
             pytest.fail("Rscript not found but SAMSYN_REQUIRE_R is set")
         pytest.skip("Rscript not installed (make test installs r-base-core)")
     return path
+
+
+def pytest_configure(config) -> None:
+    """Argon2 is slow on purpose; tests do not need that. (Pure tests run without Django.)"""
+    if config.pluginmanager.hasplugin("django") and os.environ.get("DJANGO_SETTINGS_MODULE"):
+        from django.conf import settings
+
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

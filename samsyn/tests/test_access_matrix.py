@@ -1,0 +1,151 @@
+"""Every URL × the personas that matter: outsiders get 404, members without the role 403.
+
+`test_it_covers_every_url` walks the URL resolver and fails when a route has no row here, so a
+new page cannot ship without its access rules being tested. Later apps add their rows.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from samsyn.accounts.models import Invitation, Membership, Role, hash_token
+from samsyn.test import BaseTestCase, make_user
+
+ANON = "anon"
+
+# Routes tested elsewhere, with the reason.
+NOT_IN_MATRIX = {
+    # Django's admin checks is_staff itself; test_it_keeps_admin_for_staff covers the door.
+    "admin:*": "Django admin",
+}
+
+
+def all_url_names(patterns=None, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            names |= all_url_names(entry.url_patterns, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(f"{prefix}{entry.name}")
+    return names
+
+
+class AccessMatrixTests(BaseTestCase):
+    def setUp(self) -> None:
+        super().setUp()
+        self.rows = self.matrix()
+
+    def invitation(self):
+        return Invitation.objects.create(
+            email=f"new{timezone.now().timestamp()}@example.org",
+            organisation=self.school,
+            role=Role.TEACHER,
+            token_hash=hash_token(str(timezone.now().timestamp())),
+            expires_at=timezone.now() + timedelta(days=1),
+        )
+
+    def spare_membership(self):
+        user = make_user(f"spare{timezone.now().timestamp()}", "Spare Teacher")
+        return Membership.objects.create(user=user, organisation=self.school, role=Role.TEACHER)
+
+    def matrix(self) -> dict[str, tuple[str, object, dict]]:
+        """url name → (method, args builder, {persona: expected status})."""
+        school = lambda: [self.school.pk]  # noqa: E731
+        return {
+            "home": ("get", list, {ANON: 200, "alice": 200, "adam": 200}),
+            "healthz": ("get", list, {ANON: 200}),
+            "set_language": ("post", list, {ANON: 302, "alice": 302}),
+            "accounts:login": ("get", list, {ANON: 200, "alice": 302}),
+            "accounts:logout": ("post", list, {ANON: 302, "alice": 302}),
+            "accounts:profile": ("get", list, {ANON: 302, "alice": 200}),
+            "accounts:password_change": ("get", list, {ANON: 302, "alice": 200}),
+            "accounts:password_change_done": ("get", list, {ANON: 302, "alice": 200}),
+            "accounts:password_reset": ("get", list, {ANON: 200}),
+            "accounts:password_reset_done": ("get", list, {ANON: 200}),
+            "accounts:password_reset_confirm": ("get", lambda: ["MQ", "bad-token"], {ANON: 200}),
+            "accounts:password_reset_complete": ("get", list, {ANON: 200}),
+            "accounts:invitation_accept": ("get", lambda: ["no-such-token"], {ANON: 410}),
+            "accounts:organisation_detail": (
+                "get",
+                school,
+                {ANON: 302, "charlie": 404, "alice": 200, "nina": 200, "olle": 200},
+            ),
+            "accounts:organisation_members": (
+                "get",
+                school,
+                {ANON: 302, "charlie": 404, "alice": 403, "nina": 403, "pia": 200, "olle": 200},
+            ),
+            "accounts:organisation_invite": (
+                "get",
+                school,
+                {ANON: 302, "charlie": 404, "alice": 403, "pia": 200, "adam": 200},
+            ),
+            "accounts:invitation_revoke": (
+                "post",
+                lambda: [self.school.pk, self.invitation().pk],
+                {ANON: 302, "charlie": 404, "alice": 403, "pia": 302},
+            ),
+            "accounts:membership_remove": (
+                "post",
+                lambda: [self.school.pk, self.spare_membership().pk],
+                {ANON: 302, "charlie": 404, "alice": 403, "pia": 302},
+            ),
+            "accounts:person_detail": (
+                "get",
+                lambda: [self.school.pk, self.alice.pk],
+                {ANON: 302, "charlie": 404, "alice": 403, "oscar": 403, "pia": 200, "olle": 200},
+            ),
+            "accounts:person_deactivate": (
+                "post",
+                lambda: [self.school.pk, self.spare_membership().user_id],
+                {ANON: 302, "charlie": 404, "alice": 403, "pia": 403, "olle": 302},
+            ),
+            "accounts:audit_log": (
+                "get",
+                list,
+                {ANON: 302, "alice": 404, "olle": 404, "adam": 200},
+            ),
+            "api:me": ("get", list, {ANON: 401, "alice": 200}),
+            "api:my_organisations": ("get", list, {ANON: 401, "alice": 200}),
+            "api:organisation": (
+                "get",
+                school,
+                {ANON: 401, "charlie": 404, "alice": 200, "olle": 200},
+            ),
+            "api:api-root": ("get", list, {ANON: 404}),  # ninja's placeholder: no page there
+            "api:openapi-json": ("get", list, {ANON: 200}),
+            "api:openapi-view": ("get", list, {ANON: 200}),
+        }
+
+    def test_it_covers_every_url(self):
+        names = {
+            name
+            for name in all_url_names()
+            if not any(name.startswith(key[:-1]) for key in NOT_IN_MATRIX if key.endswith("*"))
+        }
+        missing = names - set(self.rows)
+        self.assertFalse(missing, f"URLs without an access test: {sorted(missing)}")
+        stale = set(self.rows) - names
+        self.assertFalse(stale, f"Access rows for URLs that no longer exist: {sorted(stale)}")
+
+    def test_it_enforces_the_matrix(self):
+        for name, (method, args, expected) in self.rows.items():
+            for persona, status in expected.items():
+                with self.subTest(url=name, persona=persona):
+                    self.client.logout()
+                    if persona != ANON:
+                        self.client.force_login(getattr(self, persona))
+                    url = reverse(name, args=args())
+                    response = getattr(self.client, method)(url)
+                    self.assertEqual(response.status_code, status, f"{method.upper()} {url}")
+
+    def test_it_keeps_admin_for_staff(self):
+        self.client.force_login(self.olle)
+        response = self.client.get(reverse("admin:index"))
+        self.assertEqual(response.status_code, 302)
+        self.client.force_login(self.adam)
+        self.assertEqual(self.client.get(reverse("admin:index")).status_code, 200)
