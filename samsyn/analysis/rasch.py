@@ -507,6 +507,10 @@ def fit_pcm(
             if active[j] and len(maps[j]) < 2:
                 active[j] = False
                 changed = True
+        if active.sum() < 2:
+            raise AnalysisError(
+                "At least two dimensions with two or more used steps are needed to fit the scale."
+            )
         # collapsed codes and persons' scores
         ksum = np.zeros(n, dtype=np.int32)
         kmax = np.zeros(n, dtype=np.int32)
@@ -522,8 +526,16 @@ def fit_pcm(
             kmax += r * (len(maps[j]) - 1)
             nrated += r
         nonext = (ksum > 0) & (ksum < kmax)
+        if not nonext.any():
+            raise AnalysisError(
+                "Every person has an extreme raw score (all lowest or all highest steps): the "
+                "data carry no information about the step thresholds."
+            )
+        # a category seen only in persons whose conditional likelihood is constant (extreme
+        # score, or a single rated dimension) carries no information: its threshold diverges
+        informative = nonext & (nrated >= 2)
         for j in np.flatnonzero(active):
-            cj = codes[j][nonext]
+            cj = codes[j][informative]
             cnt = np.bincount(cj[cj >= 0], minlength=128)
             still = maps[j][cnt[maps[j]] > 0]
             if len(still) < len(maps[j]):
@@ -531,15 +543,6 @@ def fit_pcm(
                 changed = True
         if not changed:
             break
-    if active.sum() < 2:
-        raise AnalysisError(
-            "At least two dimensions with two or more used steps are needed to fit the scale."
-        )
-    if not nonext.any():
-        raise AnalysisError(
-            "Every person has an extreme raw score (all lowest or all highest steps): the "
-            "data carry no information about the step thresholds."
-        )
     # notes on steps
     for j in range(J):
         orig = np.flatnonzero(counts_orig[j])
