@@ -121,7 +121,6 @@ else:
                     "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA foreign_keys=ON;"
                 ),
             },
-            "TEST": {"NAME": os.getenv("SQLITE_TEST_PATH") or None},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
