@@ -202,7 +202,8 @@ def cohen_kappa(
     w̄_.j = Σ_i p_i. w_ij:
     Var κ = [Σ p_ij (w_ij(1−p_e) − (w̄_i. + w̄_.j)(1−p_o))² − (p_o p_e − 2p_e + p_o)²]
     / (n (1−p_e)⁴); under H0: Var0 κ = [Σ p_i. p_.j (w_ij − (w̄_i. + w̄_.j))² − p_e²]
-    / (n (1−p_e)²). The interval is κ ± 1.96·√Var κ (as R ``psych::cohen.kappa``).
+    / (n (1−p_e)²). The interval is κ ± 1.96·√Var κ, clipped to [−1, 1] (as R
+    ``psych::cohen.kappa``).
 
     References: Cohen, J. (1960). A coefficient of agreement for nominal scales. *Educational
     and Psychological Measurement* 20, 37-46. Cohen, J. (1968). Weighted kappa. *Psychological
@@ -251,6 +252,8 @@ def _kappa_from_table(
     se = math.sqrt(max(float(var), 0.0))
     se0 = math.sqrt(max(float(var0), 0.0))
     low, high = _normal_ci(kappa, se)
+    # Kappa cannot leave [-1, 1]; like psych::cohen.kappa, clip the normal interval.
+    low, high = max(-1.0, low), min(1.0, high)
     z = kappa / se0 if se0 > 0 else None
     pval = float(2 * stats.norm.sf(abs(z))) if z is not None else None
     return KappaResult(
