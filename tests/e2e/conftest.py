@@ -25,13 +25,19 @@ FLAGS = [
     "--disable-quic",
 ]
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test
-# body are still synchronous and safe.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.fixture(scope="session")
+def _allow_orm_beside_playwright():
+    """Playwright's sync API keeps an event loop in this thread while the browser is open; the
+    ORM calls that fixtures and test bodies make are still synchronous and safe. Set only
+    while the browser lives, so nothing else in the run (or a subprocess) inherits it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(_allow_orm_beside_playwright):
     if not Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is None:
         if os.environ.get("SAMSYN_REQUIRE_BROWSER"):
             pytest.fail(f"Chromium not found at {CHROMIUM} (make test installs it)")
