@@ -64,5 +64,7 @@ def wilson_interval(successes: int, n: int, *, confidence: float = 0.95) -> tupl
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    # Clamp floating-point dust so 0/n gives exactly 0 and n/n exactly 1.
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # The exact bounds at 0/n and n/n are 0 and 1; avoid floating-point dust there.
+    low = 0.0 if successes == 0 else max(0.0, centre - half)
+    high = 1.0 if successes == n else min(1.0, centre + half)
+    return low, high
