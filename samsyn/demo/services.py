@@ -1,7 +1,8 @@
 """The demo world: a fictional region, two municipalities, a network, six schools, ~140 people.
 
-Everything is fictional (names are generated from common Swedish names). Later apps add their
-part by appending a step to `STEPS`; each step receives the `DemoWorld` built so far.
+Everything is fictional (names are generated from common Swedish names). Each app adds its part
+in `samsyn/<app>/demo.py` with the `@step` decorator; steps run in INSTALLED_APPS order after
+the ones here, each receiving the `DemoWorld` built so far.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.module_loading import autodiscover_modules
 
 from samsyn.accounts.models import (
     AuditEvent,
@@ -185,6 +187,8 @@ def demo_load(*, reset: bool = False) -> bool:
         kind=Organisation.Kind.NETWORK, name=NETWORK_NAME, parent=region
     )
     world = DemoWorld(region=region, network=network)
+    # Each app adds its demo part in `samsyn/<app>/demo.py` with @step; import them all.
+    autodiscover_modules("demo")
     for func in STEPS:
         func(world)
     return True
