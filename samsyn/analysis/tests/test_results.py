@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import inspect
+import re
+import typing
+from pathlib import Path
 
 import pytest
 from statsmodels.stats.proportion import proportion_confint
@@ -46,3 +50,37 @@ def test_wilson_interval_is_clamped_to_zero_and_one():
 def test_wilson_interval_refuses_impossible_counts(args, message):
     with pytest.raises(AnalysisError, match=message):
         wilson_interval(*args)
+
+
+# --------------------------------------------------------------------------- docs agree with code
+
+METHODS_MD = Path(__file__).resolve().parents[3] / "docs" / "methods.md"
+
+
+def public_functions() -> list:
+    from samsyn.analysis import agreement, change, results, suppression
+
+    found = []
+    for module in (results, agreement, change, suppression):
+        for name in module.__all__:
+            obj = getattr(module, name)
+            if inspect.isfunction(obj):
+                found.append(pytest.param(obj, id=f"{module.__name__.rsplit('.', 1)[1]}.{name}"))
+    return found
+
+
+@pytest.mark.parametrize("func", public_functions())
+def test_every_public_function_states_formula_reference_and_types(func):
+    doc = inspect.getdoc(func) or ""
+    assert "Formula" in doc or "formula" in doc or "Method" in doc, func.__name__
+    assert "Reference" in doc, func.__name__
+    assert re.search(r"\(\d{4}\)", doc), f"{func.__name__}: no (year) in its references"
+    hints = typing.get_type_hints(func)
+    assert "return" in hints, func.__name__
+    params = inspect.signature(func).parameters
+    assert set(params) <= set(hints), func.__name__
+
+
+@pytest.mark.parametrize("func", public_functions())
+def test_every_public_function_is_described_in_methods_md(func):
+    assert f"`{func.__name__}(" in METHODS_MD.read_text(encoding="utf-8"), func.__name__
