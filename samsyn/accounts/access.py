@@ -27,6 +27,7 @@ class Perm(StrEnum):
     VIEW_PERSON = "person.view"
     MANAGE_MEMBERS = "org.manage_members"
     DEACTIVATE_USERS = "users.deactivate"
+    MANAGE_FRAMEWORKS = "frameworks.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -45,6 +46,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.VIEW_PERSON,
             Perm.MANAGE_MEMBERS,
             Perm.DEACTIVATE_USERS,
+            Perm.MANAGE_FRAMEWORKS,
         }
     ),
 }
