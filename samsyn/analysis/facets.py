@@ -41,6 +41,7 @@ Best procedures for sample-free item analysis. Appl. Psych. Meas. 1, 281-295. Wa
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -112,12 +113,12 @@ def _connected(t, o, T, n_obs):
 
 
 def fit_facets(
-    scores,
-    person,
-    observer,
-    dimension,
+    scores: Sequence[float] | np.ndarray,
+    person: Sequence | np.ndarray,
+    observer: Sequence | np.ndarray,
+    dimension: Sequence[int] | np.ndarray,
     *,
-    n_categories=None,
+    n_categories: int | Sequence[int] | None = None,
     bias_correction: bool = True,
 ) -> FacetsResult:
     """Fit the many-facet partial credit model (see the module docstring).
@@ -129,6 +130,11 @@ def fit_facets(
         dimension: integer dimension index 0 … J-1 of each rating.
         n_categories: rubric size (int or per dimension), only to report unused steps.
         bias_correction: apply Wright's (L̄-1)/L̄ JML correction.
+
+    Formula: P(X = x) ∝ exp(x(θ_t - λ_o) + β_ix); method: JML by Newton-Raphson, then Warm
+    measures given the estimated severities and thresholds.
+    References: Linacre, J. M. (1989) Many-facet Rasch measurement (MESA Press); Wright, B. D.
+    & Douglas, G. A. (1977) Appl. Psych. Meas. 1, 281-295; Warm, T. A. (1989) Psychometrika 54.
     """
     x = np.asarray(scores, dtype=float)
     n = x.size

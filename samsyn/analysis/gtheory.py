@@ -164,7 +164,7 @@ def _codes(facets, labels, parent):
 
 
 def gstudy(
-    scores,
+    scores: Sequence[float] | np.ndarray,
     facets: Mapping[str, Sequence],
     *,
     nested: Mapping[str, str] | None = None,
@@ -181,7 +181,9 @@ def gstudy(
         method: ``"anova"`` (balanced designs only), ``"reml"``, or ``"auto"`` (ANOVA when
             balanced, REML otherwise).
 
-    Formulas and references: module docstring. Raises AnalysisError on unusable input.
+    Formulas: module docstring (ANOVA/EMS; REML). Raises AnalysisError on unusable input.
+    References: Brennan, R. L. (2001) Generalizability Theory (Springer); Patterson, H. D. &
+    Thompson, R. (1971) Biometrika 58, 545-554.
     """
     y = np.asarray(scores, dtype=float).ravel()
     names = tuple(facets)
@@ -509,7 +511,8 @@ def dstudy(
 
     ``object`` is the object of measurement (default: the first facet, e.g. the teacher);
     facets missing from ``n`` keep their G-study sample size. Negative G-study estimates
-    count as 0. Formulas: module docstring (Brennan 2001, ch. 4).
+    count as 0. Formulas: module docstring.
+    Reference: Brennan, R. L. (2001) Generalizability Theory, ch. 4 (Springer).
     """
     obj = object or g.facets[0]
     if obj not in g.facets:

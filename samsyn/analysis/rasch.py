@@ -56,6 +56,7 @@ Mair, P. & Hatzinger, R. (2007) Extended Rasch modeling: the eRm package. J. Sta
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -266,6 +267,10 @@ def category_probabilities(theta: np.ndarray | float, beta_pad: np.ndarray) -> n
     """P(X_i = x | θ) for every θ, dimension and category: shape (len θ, J, K+1).
 
     ``beta_pad`` is (J, K+1) with β_i0 = 0 and -inf for categories a dimension does not have.
+
+    Formula: P(X_i = x | θ) = exp(xθ + β_ix) / Σ_y exp(yθ + β_iy).
+    Reference: Masters, G. N. (1982) A Rasch model for partial credit scoring. Psychometrika
+    47, 149-174.
     """
     theta = np.atleast_1d(np.asarray(theta, dtype=float))
     k = np.arange(beta_pad.shape[1], dtype=float)
@@ -465,10 +470,10 @@ def _prepare(X: np.ndarray, n_categories):
 
 
 def fit_pcm(
-    X,
+    X: np.ndarray | Sequence[Sequence[float]],
     *,
     method: str = "cml",
-    n_categories=None,
+    n_categories: int | Sequence[int] | None = None,
     identification: str = "mean",
 ) -> PCMResult:
     """Fit the partial credit model by CML; person measures by Warm's WLE.
@@ -482,7 +487,9 @@ def fit_pcm(
 
     Raises AnalysisError when the data cannot identify the model (fewer than two usable
     dimensions, nobody with a non-extreme score, disconnected missing-data design, …).
-    Formulas and references: module docstring.
+    Formulas: module docstring (CML with elementary symmetric functions; Warm WLE).
+    References: Andersen, E. B. (1973) Conditional inference and models for measuring;
+    Warm, T. A. (1989) Psychometrika 54, 427-450; Mair & Hatzinger (2007) J. Stat. Softw. 20(9).
     """
     if method != "cml":
         raise AnalysisError(f"Unknown method {method!r}; only 'cml' is implemented.")
@@ -828,12 +835,18 @@ def _item_fit(cc, rated, fit_mask, glookup, th_m, beta_pad, G):
 # using a fitted scale
 
 
-def estimate_measure(result: PCMResult, ratings) -> tuple[float, float]:
+def estimate_measure(
+    result: PCMResult, ratings: np.ndarray | Sequence[Sequence[float]]
+) -> tuple[float, float]:
     """Warm WLE measure and SE for one person from any number of rated lessons.
 
     ``ratings`` is (lessons x J) in the original category numbers, NaN for not observed — e.g.
     all lessons of one teacher in a round: their raw score over all rated dimension-lessons is
     sufficient, so the lessons pool into one measure on the fitted scale.
+
+    Formula: the root of r - Σ E(θ) + Σ μ3(θ) / (2 Σ V(θ)) = 0 over all pooled ratings,
+    SE = 1/√I(θ). Reference: Warm, T. A. (1989) Weighted likelihood estimation of ability in
+    item response theory. Psychometrika 54, 427-450.
     """
     R = np.atleast_2d(np.asarray(ratings, dtype=float))
     if R.shape[1] != result.n_dimensions:
@@ -867,6 +880,10 @@ def next_steps(result: PCMResult, measure: float, *, limit: int | None = 3) -> l
     ordered even if the Andrich thresholds are not). Steps are ranked by that probability,
     highest first — the "zone of proximal development": the steps just above the measure.
     Dimensions whose top step is already more likely than not are omitted.
+
+    Formula: P(X_i ≥ k | θ) = Σ_{x≥k} P(X_i = x | θ); Thurstonian threshold: the θ where it is ½.
+    Reference: Wright, B. D. & Masters, G. N. (1982) Rating Scale Analysis (MESA Press):
+    Thurstonian ("Rasch-Thurstone") thresholds.
     """
     bp = result.beta_padded()
     p = category_probabilities(measure, bp)[0]  # (J, K+1)
@@ -915,7 +932,7 @@ def observations_needed(
     result: PCMResult,
     measure: float,
     current_se: float | None = None,
-    dimensions_per_lesson=None,
+    dimensions_per_lesson: Sequence[int] | None = None,
 ) -> int:
     """How many more rated lessons bring the measure's SE down to ``se_target``.
 
@@ -923,6 +940,9 @@ def observations_needed(
     variances of the rated dimensions at the measure); SE = 1/√(I_now + n·I₁), so
     n = ⌈(1/se_target² - 1/current_se²) / I₁⌉ (0 if the target is already met).
     ``dimensions_per_lesson`` restricts the dimensions a lesson is rated on (default: all).
+
+    Formula: above. Reference: Wright, B. D. & Masters, G. N. (1982) Rating Scale Analysis,
+    ch. 5 (MESA Press): the SE of a measure is 1/√(test information).
     """
     if not se_target > 0:
         raise AnalysisError("The SE target must be positive.")
