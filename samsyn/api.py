@@ -12,6 +12,7 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from samsyn.accounts.api import router as accounts_router
+from samsyn.frameworks.api import router as frameworks_router
 
 api = NinjaAPI(
     title="Samsyn API",
@@ -33,3 +34,4 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):
 
 
 api.add_router("/", accounts_router)
+api.add_router("/", frameworks_router)

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "samsyn.accounts",
+    "samsyn.frameworks",
     "samsyn.demo",
 ]
 

@@ -137,10 +137,19 @@ class DemoWorld:
 
 Step = Callable[[DemoWorld], None]
 STEPS: list[Step] = []
+Cleanup = Callable[[list[int]], None]
+CLEANUPS: list[Cleanup] = []
 
 
 def step(func: Step) -> Step:
     STEPS.append(func)
+    return func
+
+
+def cleanup(func: Cleanup) -> Cleanup:
+    """Register what an app must delete before the demo organisations (ids given) can go;
+    cleanups run in reverse order, so later apps clear their rows first."""
+    CLEANUPS.append(func)
     return func
 
 
@@ -171,6 +180,10 @@ def demo_delete() -> None:
         levels.append(
             list(Organisation.objects.filter(parent_id__in=levels[-1]).values_list("pk", flat=True))
         )
+    autodiscover_modules("demo")
+    all_ids = [pk for ids in levels for pk in ids]
+    for func in reversed(CLEANUPS):
+        func(all_ids)
     for ids in reversed(levels):
         Organisation.objects.filter(pk__in=ids).delete()
 
