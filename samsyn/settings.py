@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks_db",
     "samsyn.accounts",
+    "samsyn.indicators",
     "samsyn.frameworks",
     "samsyn.demo",
 ]
@@ -249,6 +250,9 @@ TASKS = {
 # Aggregates over fewer teachers than this are never shown outside the school leadership.
 SAMSYN_MIN_GROUP = max(3, envint("SAMSYN_MIN_GROUP", "5"))
 SAMSYN_SHARED_DIR = Path(os.getenv("SAMSYN_SHARED_DIR", str(BASE_DIR.parent / "shared")))
+
+# National indicators: Kolada's API (v3). Tests never reach it: they use recorded responses.
+KOLADA_BASE_URL = os.getenv("KOLADA_BASE_URL", "https://api.kolada.se/v3/")
 
 LOGGING = {
     "version": 1,

@@ -28,6 +28,9 @@ class Perm(StrEnum):
     MANAGE_MEMBERS = "org.manage_members"
     DEACTIVATE_USERS = "users.deactivate"
     MANAGE_FRAMEWORKS = "frameworks.manage"
+    INDICATORS_VIEW = "indicators.view"
+    INDICATORS_MANAGE = "indicators.manage"
+    SURVEYS_MANAGE = "surveys.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -50,6 +53,18 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
         }
     ),
 }
+# National indicators and surveys: every role sees the public statistics of its own
+# organisations; principals and owner administrators run surveys; owner administrators add
+# their own indicators and link their organisation to a municipality.
+for _role, _extra in {
+    Role.TEACHER: {Perm.INDICATORS_VIEW},
+    Role.OBSERVER: {Perm.INDICATORS_VIEW},
+    Role.RESEARCHER: {Perm.INDICATORS_VIEW},
+    Role.NETWORK_COORDINATOR: {Perm.INDICATORS_VIEW},
+    Role.PRINCIPAL: {Perm.INDICATORS_VIEW, Perm.SURVEYS_MANAGE},
+    Role.OWNER_ADMIN: {Perm.INDICATORS_VIEW, Perm.INDICATORS_MANAGE, Perm.SURVEYS_MANAGE},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 ALL_PERMS = frozenset(Perm)
 
 # Which roles can be held in which kind of organisation.

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class IndicatorsConfig(AppConfig):
+    name = "samsyn.indicators"
+    verbose_name = _("National indicators and surveys")
+
+    def ready(self) -> None:
+        pass  # home actions registered once the URLs exist
