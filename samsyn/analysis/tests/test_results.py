@@ -58,10 +58,10 @@ METHODS_MD = Path(__file__).resolve().parents[3] / "docs" / "methods.md"
 
 
 def public_functions() -> list:
-    from samsyn.analysis import agreement, change, results, suppression
+    from samsyn.analysis import agreement, change, facets, gtheory, rasch, results, suppression
 
     found = []
-    for module in (results, agreement, change, suppression):
+    for module in (results, agreement, change, suppression, rasch, facets, gtheory):
         for name in module.__all__:
             obj = getattr(module, name)
             if inspect.isfunction(obj):
