@@ -28,6 +28,8 @@ class Perm(StrEnum):
     MANAGE_MEMBERS = "org.manage_members"
     DEACTIVATE_USERS = "users.deactivate"
     MANAGE_FRAMEWORKS = "frameworks.manage"
+    MANAGE_ROUNDS = "rounds.manage"
+    VIEW_OBSERVATIONS = "observations.view"
     INDICATORS_VIEW = "indicators.view"
     INDICATORS_MANAGE = "indicators.manage"
     SURVEYS_MANAGE = "surveys.manage"
@@ -39,7 +41,16 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.RESEARCHER: frozenset({Perm.VIEW}),
     Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW, Perm.VIEW_MEMBERS, Perm.INVITE}),
     Role.PRINCIPAL: frozenset(
-        {Perm.VIEW, Perm.VIEW_MEMBERS, Perm.INVITE, Perm.VIEW_PERSON, Perm.MANAGE_MEMBERS}
+        {
+            Perm.VIEW,
+            Perm.VIEW_MEMBERS,
+            Perm.INVITE,
+            Perm.VIEW_PERSON,
+            Perm.MANAGE_MEMBERS,
+            Perm.MANAGE_ROUNDS,
+            # School leadership sees the school's individual observations (audited).
+            Perm.VIEW_OBSERVATIONS,
+        }
     ),
     Role.OWNER_ADMIN: frozenset(
         {
@@ -50,6 +61,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_MEMBERS,
             Perm.DEACTIVATE_USERS,
             Perm.MANAGE_FRAMEWORKS,
+            # Plans rounds across schools; sees coverage, but not individual ratings.
+            Perm.MANAGE_ROUNDS,
         }
     ),
 }
