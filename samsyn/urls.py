@@ -16,6 +16,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", account_views.home, name="home"),
     path("accounts/", include("samsyn.accounts.urls")),
+    path("indicators/", include("samsyn.indicators.urls")),
     path("frameworks/", include("samsyn.frameworks.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

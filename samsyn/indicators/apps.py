@@ -7,4 +7,4 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("National indicators and surveys")
 
     def ready(self) -> None:
-        pass  # home actions registered once the URLs exist
+        from samsyn.indicators import home  # noqa: F401  (registers the home-page actions)

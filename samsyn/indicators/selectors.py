@@ -1,0 +1,377 @@
+"""Reads for indicators and surveys. Callers have checked access with the access helpers.
+
+Indicator values are public statistics; what is scoped is which organisations (and so which
+municipality) a person can open, and which owner's own indicators they see.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from samsyn.accounts.access import ancestor_ids
+from samsyn.accounts.models import Organisation
+from samsyn.analysis.expected import expected_values, residual_trend
+from samsyn.analysis.results import AnalysisError, Estimate
+from samsyn.indicators.catalogue import (
+    GRADE9_BACKGROUND,
+    GRADE9_PUPILS,
+    GRADE9_REPORT,
+    MODEL_MIN_PUPILS,
+)
+from samsyn.indicators.models import (
+    ImportBatch,
+    Indicator,
+    Municipality,
+    MunicipalityGroup,
+    StatValue,
+)
+from samsyn.indicators.skolverket import OWNER_TYPE_LABELS
+
+SKOLVERKET = ImportBatch.Source.SKOLVERKET
+KOLADA = ImportBatch.Source.KOLADA
+OWNER_TYPES = ("all", "municipal")
+EXPORT_COLUMNS = [
+    "municipality_code",
+    "owner_type",
+    "measure",
+    "school_year",
+    "year",
+    "value",
+    "status",
+    "report",
+    "subject",
+    "group",
+]
+
+
+@dataclass(frozen=True)
+class Point:
+    year: int
+    value: float | None
+    status: str = ""
+
+
+@dataclass
+class Series:
+    label: str
+    source: str
+    points: list[Point] = field(default_factory=list)
+
+    def value_in(self, year: int) -> float | None:
+        return next((p.value for p in self.points if p.year == year), None)
+
+    @property
+    def years(self) -> list[int]:
+        return [p.year for p in self.points]
+
+
+@dataclass(frozen=True)
+class BandPoint:
+    year: int
+    n: int
+    low: float
+    median: float
+    high: float
+
+
+@dataclass(frozen=True)
+class ExpectedYear:
+    year: int
+    actual: float
+    expected: float
+    pi_low: float
+    pi_high: float
+    residual: float
+    residual_low: float
+    residual_high: float
+    units: int
+    r_squared: float
+
+    @property
+    def outside(self) -> int:
+        return 1 if self.actual > self.pi_high else -1 if self.actual < self.pi_low else 0
+
+
+@dataclass
+class ExpectedResult:
+    years: list[ExpectedYear]
+    trend: Estimate | None
+    predictors: list[str]
+
+
+def municipality_code_for(organisation: Organisation) -> str:
+    """The municipality an organisation's figures are about: its own or its owner's code."""
+    if organisation.municipality_code:
+        return organisation.municipality_code
+    if organisation.kind == Organisation.Kind.SCHOOL and organisation.parent_id:
+        parent = Organisation.objects.filter(pk=organisation.parent_id).first()
+        if parent is not None:
+            return parent.municipality_code
+    return ""
+
+
+def municipality(code: str) -> Municipality | None:
+    return Municipality.objects.filter(code=code).first() if code else None
+
+
+def owners_below(organisation: Organisation) -> QuerySet[Organisation]:
+    """Owners directly below a region, in name order (never a ranking)."""
+    return Organisation.objects.filter(parent=organisation, kind=Organisation.Kind.OWNER).order_by(
+        "name"
+    )
+
+
+def indicators_for(*, organisation: Organisation) -> QuerySet[Indicator]:
+    """The shipped catalogue plus indicators of the owners at or above `organisation`."""
+    return Indicator.objects.filter(
+        Q(owner=None) | Q(owner_id__in=ancestor_ids(organisation))
+    ).order_by("position", "code")
+
+
+def indicator_for(*, organisation: Organisation, code: str) -> Indicator:
+    indicator = indicators_for(organisation=organisation).filter(code=code).first()
+    if indicator is None:
+        raise Http404
+    return indicator
+
+
+def _float(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _skolverket_filter(indicator: Indicator) -> Q:
+    query = Q(source=SKOLVERKET, report=indicator.skolverket_report)
+    query &= Q(measure=indicator.skolverket_measure, subject=indicator.skolverket_subject)
+    return query & Q(group=indicator.skolverket_group)
+
+
+def indicator_series(*, indicator: Indicator, code: str, owner_type: str = "all") -> list[Series]:
+    """The indicator over time for one municipality: Skolverket's values where the indicator
+    maps to a Skolverket measure and values are there, else Kolada's (one series per KPI)."""
+    if indicator.skolverket_measure:
+        rows = (
+            StatValue.objects.filter(_skolverket_filter(indicator))
+            .filter(municipality_code=code, owner_type=owner_type)
+            .order_by("year")
+            .values_list("year", "value", "status")
+        )
+        points = [Point(year, _float(value), status) for year, value, status in rows]
+        if points:
+            return [Series(indicator.name, str(ImportBatch.Source.SKOLVERKET.label), points)]
+    series = []
+    for kpi, label in indicator.kolada_kpis(owner_type):
+        rows = (
+            StatValue.objects.filter(source=KOLADA, measure=kpi, group="T", municipality_code=code)
+            .order_by("year")
+            .values_list("year", "value", "status")
+        )
+        points = [Point(year, _float(value), status) for year, value, status in rows]
+        if points:
+            series.append(
+                Series(label or indicator.name, str(ImportBatch.Source.KOLADA.label), points)
+            )
+    return series
+
+
+@dataclass(frozen=True)
+class Group:
+    key: str
+    label: str
+    codes: tuple[str, ...]
+
+
+def comparison_groups(*, code: str) -> list[Group]:
+    """Groups to draw as context: similar municipalities (Kolada), the county, the country."""
+    groups = []
+    here = municipality(code)
+    if here is None:
+        return groups
+    similar = (
+        MunicipalityGroup.objects.filter(
+            title__startswith=f"Liknande kommuner grundskola, {here.name}, ",
+        )
+        .order_by("-title")
+        .first()
+    )
+    if similar is not None:
+        groups.append(
+            Group(
+                "similar",
+                _("Similar municipalities (Kolada: %(title)s)") % {"title": similar.title},
+                tuple(similar.members),
+            )
+        )
+    if here.county_code:
+        county = Municipality.objects.filter(
+            county_code=here.county_code, kind=Municipality.Kind.MUNICIPALITY
+        )
+        region = Municipality.objects.filter(
+            kind=Municipality.Kind.REGION, code=f"00{here.county_code}"
+        ).first()
+        groups.append(
+            Group(
+                "county",
+                _("Municipalities in %(region)s")
+                % {"region": region.name if region else here.county_code},
+                tuple(county.values_list("code", flat=True)),
+            )
+        )
+    groups.append(
+        Group(
+            "country",
+            _("All municipalities in Sweden"),
+            tuple(
+                Municipality.objects.filter(kind=Municipality.Kind.MUNICIPALITY).values_list(
+                    "code", flat=True
+                )
+            ),
+        )
+    )
+    return groups
+
+
+def _quantile(sorted_values: list[float], q: float) -> float:
+    """Linear interpolation between order statistics (R type 7, numpy's default)."""
+    position = (len(sorted_values) - 1) * q
+    low, high = math.floor(position), math.ceil(position)
+    return sorted_values[low] + (sorted_values[high] - sorted_values[low]) * (position - low)
+
+
+def group_band(
+    *, indicator: Indicator, codes: tuple[str, ...], owner_type: str = "all"
+) -> list[BandPoint]:
+    """Per year: the middle half (25th–75th percentile) and the median of the group's values.
+
+    Only the first series of an indicator is banded; years with fewer than 3 numbers in the
+    group get no band.
+    """
+    by_year: dict[int, list[float]] = defaultdict(list)
+    if indicator.skolverket_measure:
+        rows = (
+            StatValue.objects.filter(_skolverket_filter(indicator))
+            .filter(municipality_code__in=codes, owner_type=owner_type, value__isnull=False)
+            .values_list("year", "value")
+        )
+        for year, value in rows:
+            by_year[year].append(float(value))
+    if not by_year:
+        kpis = indicator.kolada_kpis(owner_type)
+        if kpis:
+            rows = StatValue.objects.filter(
+                source=KOLADA,
+                measure=kpis[0][0],
+                group="T",
+                municipality_code__in=codes,
+                value__isnull=False,
+            ).values_list("year", "value")
+            for year, value in rows:
+                by_year[year].append(float(value))
+    band = []
+    for year in sorted(by_year):
+        values = sorted(by_year[year])
+        if len(values) >= 3:
+            band.append(
+                BandPoint(
+                    year,
+                    len(values),
+                    _quantile(values, 0.25),
+                    statistics.median(values),
+                    _quantile(values, 0.75),
+                )
+            )
+    return band
+
+
+def expected_for(
+    *, indicator: Indicator, code: str, owner_type: str = "all", confidence: float = 0.95
+) -> ExpectedResult | None:
+    """Per year, the municipality's expected value and residual from a model fitted across
+    all municipalities on the background shares (samsyn.analysis.expected)."""
+    if not indicator.expected_model or indicator.skolverket_report != GRADE9_REPORT:
+        return None
+    background = [measure for measure, _key in GRADE9_BACKGROUND]
+    measures = [indicator.skolverket_measure, GRADE9_PUPILS, *background]
+    rows = StatValue.objects.filter(
+        source=SKOLVERKET,
+        report=GRADE9_REPORT,
+        measure__in=measures,
+        subject="",
+        group="",
+        owner_type=owner_type,
+        value__isnull=False,
+    ).values_list("year", "municipality_code", "measure", "value")
+    table: dict[int, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
+    for year, municipality_code, measure, value in rows:
+        table[year][municipality_code][measure] = float(value)
+    years = []
+    for year in sorted(table):
+        units = sorted(
+            c
+            for c, m in table[year].items()
+            if len(m) == len(measures) and m[GRADE9_PUPILS] >= MODEL_MIN_PUPILS
+        )
+        if code not in units:
+            continue
+        x = [[table[year][u][b] for b in background] for u in units]
+        y = [table[year][u][indicator.skolverket_measure] for u in units]
+        try:
+            model = expected_values(units, x, y, names=background, confidence=confidence)
+        except AnalysisError:
+            continue
+        mine = model.for_unit(code)
+        years.append(
+            ExpectedYear(
+                year=year,
+                actual=mine.actual,
+                expected=mine.expected,
+                pi_low=mine.pi_low,
+                pi_high=mine.pi_high,
+                residual=mine.estimate,
+                residual_low=mine.ci_low,
+                residual_high=mine.ci_high,
+                units=model.fit.n,
+                r_squared=model.fit.r_squared,
+            )
+        )
+    if not years:
+        return ExpectedResult(years=[], trend=None, predictors=background)
+    trend = None
+    if len(years) >= 3:
+        trend = residual_trend([y.year for y in years], [y.residual for y in years])
+    return ExpectedResult(years=years, trend=trend, predictors=background)
+
+
+def values_for_export(*, code: str = "") -> Iterator[dict]:
+    """Skolverket values as export rows (EXPORT_COLUMNS), in a stable order."""
+    rows = StatValue.objects.filter(source=SKOLVERKET)
+    if code:
+        rows = rows.filter(municipality_code=code)
+    rows = rows.order_by(
+        "municipality_code", "report", "measure", "subject", "group", "owner_type", "year"
+    )
+    for v in rows.iterator(chunk_size=5000):
+        yield {
+            "municipality_code": v.municipality_code,
+            "owner_type": OWNER_TYPE_LABELS.get(v.owner_type, v.owner_type),
+            "measure": v.measure,
+            "school_year": v.school_year,
+            "year": v.year,
+            "value": "" if v.value is None else format(v.value.normalize(), "f"),
+            "status": v.status,
+            "report": v.report,
+            "subject": v.subject,
+            "group": v.group,
+        }
+
+
+def latest_imports(limit: int = 20) -> QuerySet[ImportBatch]:
+    return ImportBatch.objects.select_related("imported_by")[:limit]
