@@ -13,6 +13,7 @@ from ninja.security import django_auth
 
 from samsyn.accounts.api import router as accounts_router
 from samsyn.frameworks.api import router as frameworks_router
+from samsyn.observations.api import router as observations_router
 from samsyn.indicators.api import router as indicators_router
 
 api = NinjaAPI(
@@ -37,3 +38,4 @@ def _forbidden(request: HttpRequest, exc: PermissionDenied):
 api.add_router("/", accounts_router)
 api.add_router("/", indicators_router)
 api.add_router("/", frameworks_router)
+api.add_router("/", observations_router)

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "samsyn.accounts",
     "samsyn.indicators",
     "samsyn.frameworks",
+    "samsyn.observations",
     "samsyn.demo",
 ]
 

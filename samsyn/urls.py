@@ -7,10 +7,12 @@ from django.urls import include, path
 from samsyn.accounts import views as account_views
 from samsyn.api import api
 from samsyn.lib.views import healthz
+from samsyn.observations import views as observation_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("capture-sw.js", observation_views.service_worker, name="capture_sw"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
 ]
 urlpatterns += i18n_patterns(
@@ -18,6 +20,7 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("samsyn.accounts.urls")),
     path("indicators/", include("samsyn.indicators.urls")),
     path("frameworks/", include("samsyn.frameworks.urls")),
+    path("observations/", include("samsyn.observations.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

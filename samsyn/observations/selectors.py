@@ -1,0 +1,257 @@
+"""Reads for rounds and observations, scoped to the acting user.
+
+Who sees an individual observation: its teacher (once released), its observer, and the
+school's leadership (Perm.VIEW_OBSERVATIONS at the observation's school). Everyone else sees
+aggregates only. Reads by anyone but the teacher are audited by the views.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from samsyn.accounts.access import Perm, ancestor_ids, permissions_at
+from samsyn.accounts.models import Membership, Organisation, Role, User
+from samsyn.frameworks.models import Criterion, Dimension, FrameworkVersion, Step
+from samsyn.observations.models import Assignment, Observation, Round, RoundTeacher
+
+
+def round_organisations_for(user: User) -> list[Organisation]:
+    """Organisations where the user may plan rounds."""
+    return [
+        m.organisation
+        for m in Membership.objects.filter(user=user).select_related("organisation")
+        if Perm.MANAGE_ROUNDS in permissions_at(user, m.organisation)
+    ]
+
+
+def schools_under(organisation: Organisation) -> QuerySet[Organisation]:
+    if organisation.kind == Organisation.Kind.SCHOOL:
+        return Organisation.objects.filter(pk=organisation.pk)
+    ids = [organisation.pk]
+    frontier = [organisation.pk]
+    while frontier:
+        frontier = list(
+            Organisation.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
+        )
+        ids += frontier
+    return Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.SCHOOL).order_by("name")
+
+
+def people_with_role(schools, roles: list[str], extra_orgs=()) -> QuerySet[User]:
+    org_ids = [s.pk for s in schools] + [o.pk for o in extra_orgs]
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id__in=org_ids,
+            memberships__role__in=roles,
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def published_versions_for(user: User) -> QuerySet[FrameworkVersion]:
+    from samsyn.frameworks.selectors import can_read
+
+    versions = FrameworkVersion.objects.filter(status="published").select_related(
+        "framework", "framework__organisation"
+    )
+    return [
+        v for v in versions.order_by("framework__slug", "-number") if can_read(user, v.framework)
+    ]
+
+
+def get_round_for_user(request: HttpRequest, pk: int, *, manage: bool = True) -> Round:
+    """The round for its planners (404 outsiders, 403 members without Perm.MANAGE_ROUNDS)."""
+    round_ = (
+        Round.objects.select_related("organisation", "framework_version__framework")
+        .filter(pk=pk)
+        .first()
+    )
+    if round_ is None:
+        raise Http404
+    perms = permissions_at(request.user, round_.organisation)
+    if not perms:
+        # Observers and teachers of the round are members somewhere below: still not outsiders.
+        raise Http404
+    if manage and Perm.MANAGE_ROUNDS not in perms:
+        raise PermissionDenied
+    return round_
+
+
+def rounds_for_user(*, user: User) -> dict[str, list]:
+    managed_orgs = round_organisations_for(user)
+    managed: list[Round] = []
+    if managed_orgs:
+        org_ids: set[int] = set()
+        for org in managed_orgs:
+            org_ids.add(org.pk)
+            org_ids.update(schools_under(org).values_list("pk", flat=True))
+        managed = list(
+            Round.objects.filter(Q(organisation_id__in=org_ids) | Q(schools__in=org_ids))
+            .distinct()
+            .select_related("organisation")
+            .annotate(n_observations=Count("observations", distinct=True))
+            .order_by("-starts_on")
+        )
+    observing = list(
+        Round.objects.filter(round_observers__observer=user).order_by("-starts_on").distinct()
+    )
+    teaching = list(
+        RoundTeacher.objects.filter(teacher=user)
+        .select_related("round")
+        .order_by("-round__starts_on")
+    )
+    return {"managed": managed, "observing": observing, "teaching": teaching}
+
+
+def assignments_for_observer(*, user: User, day: date | None = None) -> QuerySet[Assignment]:
+    """The observer's visits in open rounds: today's first, then those not yet planned."""
+    assignments = (
+        Assignment.objects.filter(observer=user, round__status=Round.Status.OPEN)
+        .select_related("teacher", "school", "round")
+        .prefetch_related(
+            Prefetch(
+                "observations",
+                queryset=Observation.objects.filter(observer=user).only(
+                    "uuid", "status", "assignment_id"
+                ),
+            )
+        )
+        .order_by("planned_at", "teacher__full_name")
+    )
+    if day is not None:
+        assignments = assignments.filter(Q(planned_at__date=day) | Q(planned_at__isnull=True))
+    return assignments
+
+
+def get_assignment_for_observer(request: HttpRequest, pk: int) -> Assignment:
+    assignment = (
+        Assignment.objects.select_related("round", "teacher", "school", "round__framework_version")
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    if assignment.observer_id != request.user.pk:
+        # Planners of the round may see that it exists; everyone else gets 404.
+        if permissions_at(request.user, assignment.round.organisation):
+            raise PermissionDenied
+        raise Http404
+    return assignment
+
+
+def can_view_observation(user: User, observation: Observation) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if observation.observer_id == user.pk:
+        return True
+    if observation.teacher_id == user.pk:
+        return observation.status == Observation.Status.RELEASED
+    return Perm.VIEW_OBSERVATIONS in permissions_at(user, observation.school)
+
+
+def get_observation_for_user(request: HttpRequest, uuid) -> Observation:
+    observation = (
+        Observation.objects.select_related(
+            "round", "teacher", "observer", "school", "framework_version"
+        )
+        .filter(uuid=uuid)
+        .first()
+    )
+    if observation is None:
+        raise Http404
+    if can_view_observation(request.user, observation):
+        return observation
+    user = request.user
+    if observation.teacher_id == user.pk or permissions_at(user, observation.school):
+        raise PermissionDenied
+    raise Http404
+
+
+def observations_released_to(*, teacher: User) -> QuerySet[Observation]:
+    return (
+        Observation.objects.filter(teacher=teacher, status=Observation.Status.RELEASED)
+        .select_related("round", "observer", "framework_version__framework")
+        .order_by("-observed_on", "-released_at")
+    )
+
+
+def observation_detail(observation: Observation) -> list[dict]:
+    """Per dimension of the observation's version: the step chosen (or not observed), the
+    criteria seen and the evidence note, with the exact texts of that version."""
+    ratings = {
+        r.dimension_id: r
+        for r in observation.ratings.select_related("step").prefetch_related("criteria")
+    }
+    dimensions = (
+        Dimension.objects.filter(version_id=observation.framework_version_id)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch("steps", queryset=Step.objects.order_by("order")),
+        )
+    )
+    rows = []
+    for dimension in dimensions:
+        rating = ratings.get(dimension.pk)
+        rows.append(
+            {
+                "dimension": dimension,
+                "rating": rating,
+                "steps": list(dimension.steps.all()),
+                "criteria": list(rating.criteria.all()) if rating else [],
+            }
+        )
+    return rows
+
+
+def capture_framework(version: FrameworkVersion) -> dict:
+    """The framework as the capture page needs it: ids and texts in both languages."""
+    dimensions = (
+        Dimension.objects.filter(version=version)
+        .order_by("order")
+        .prefetch_related(
+            Prefetch(
+                "steps",
+                queryset=Step.objects.order_by("order").prefetch_related(
+                    Prefetch("criteria", queryset=Criterion.objects.order_by("order"))
+                ),
+            )
+        )
+    )
+    return {
+        "id": version.pk,
+        "name": version.name,
+        "dimensions": [
+            {
+                "id": d.pk,
+                "code": d.code,
+                "name": d.name,
+                "short_name": d.short_name,
+                "description": d.description,
+                "steps": [
+                    {
+                        "id": s.pk,
+                        "order": s.order,
+                        "label": s.label,
+                        "description": s.description,
+                        "criteria": [{"id": c.pk, "text": c.text} for c in s.criteria.all()],
+                    }
+                    for s in d.steps.all()
+                ],
+            }
+            for d in dimensions
+        ],
+    }
+
+
+def school_leadership_roles() -> list[str]:
+    return [Role.PRINCIPAL]
+
+
+def is_below(org: Organisation, ancestor: Organisation) -> bool:
+    return ancestor.pk in ancestor_ids(org)

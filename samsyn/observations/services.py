@@ -1,0 +1,605 @@
+"""Writes for rounds and observations, including the idempotent, conflict-aware save.
+
+The save protocol (used by the capture page and the API):
+- the device sends the whole current state of the observation with the `base_revision` it was
+  built on (0 for a new one);
+- the same content as stored → nothing changes, the stored state is returned (a re-sent request
+  stores once, whatever revision it names);
+- a draft whose revision equals `base_revision` → saved, revision + 1;
+- otherwise (another device saved in between, or the observation is locked) → a `Conflict` row
+  keeps both versions for review and the caller answers 409 with both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid as uuid_module
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samsyn.accounts.models import Membership, Organisation, Role, User
+from samsyn.frameworks.models import Criterion, Dimension, FrameworkVersion, Step
+from samsyn.observations.models import (
+    Assignment,
+    Conflict,
+    Observation,
+    ObservationEvent,
+    Rating,
+    Round,
+    RoundObserver,
+    RoundTeacher,
+)
+
+ERR_NOT_PUBLISHED = gettext_lazy("Choose a published framework version.")
+ERR_DATES = gettext_lazy("The last day cannot be before the first day.")
+ERR_ROUND_CLOSED = gettext_lazy("The round is closed.")
+ERR_REASON = gettext_lazy("Give a reason for reopening: it is kept in the observation's log.")
+ERR_NOT_SUBMITTED = gettext_lazy("Only a submitted observation can be released.")
+ERR_NOT_RELEASED = gettext_lazy("The observation has not been released to you.")
+
+
+class ObservationConflict(Exception):
+    """The save could not be applied; both versions are kept (`conflict`)."""
+
+    def __init__(self, reason: str, observation: Observation, conflict: Conflict | None):
+        super().__init__(reason)
+        self.reason = reason
+        self.observation = observation
+        self.conflict = conflict
+
+
+class PayloadError(ValidationError):
+    """Invalid content; `errors` maps a field path (e.g. `ratings[2].step_id`) to a message."""
+
+    def __init__(self, errors: dict[str, str]):
+        self.errors = errors
+        super().__init__([f"{path}: {message}" for path, message in errors.items()])
+
+
+# ----------------------------------------------------------------------------- rounds
+
+
+@transaction.atomic
+def round_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    schools: list[Organisation],
+    name: str,
+    kind: str,
+    framework_version: FrameworkVersion,
+    starts_on: date,
+    ends_on: date,
+    target_lessons: int,
+    release_mode: str,
+    ask_proposals: bool,
+    teachers: list[User],
+    observers: list[User],
+) -> Round:
+    errors = {}
+    if framework_version.status != FrameworkVersion.Status.PUBLISHED:
+        errors["framework_version"] = ERR_NOT_PUBLISHED
+    if ends_on < starts_on:
+        errors["ends_on"] = ERR_DATES
+    if errors:
+        raise ValidationError(errors)
+    round_ = Round(
+        organisation=organisation,
+        name=name.strip(),
+        kind=kind,
+        framework_version=framework_version,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        target_lessons=target_lessons,
+        release_mode=release_mode,
+        ask_proposals=ask_proposals,
+        created_by=actor,
+    )
+    round_.full_clean()
+    round_.save()
+    round_.schools.set(schools)
+    school_of = teacher_schools(teachers, schools)
+    RoundTeacher.objects.bulk_create(
+        RoundTeacher(round=round_, teacher=t, school_id=school_of[t.pk]) for t in teachers
+    )
+    RoundObserver.objects.bulk_create(RoundObserver(round=round_, observer=o) for o in observers)
+    return round_
+
+
+def teacher_schools(teachers: list[User], schools: list[Organisation]) -> dict[int, int]:
+    """Each teacher's school among `schools` (the first where they hold the teacher role)."""
+    school_ids = [s.pk for s in schools]
+    rows = (
+        Membership.objects.filter(
+            user__in=teachers, organisation_id__in=school_ids, role=Role.TEACHER
+        )
+        .order_by("organisation__name")
+        .values_list("user_id", "organisation_id")
+    )
+    found: dict[int, int] = {}
+    for user_id, org_id in rows:
+        found.setdefault(user_id, org_id)
+    missing = [t for t in teachers if t.pk not in found]
+    if missing:
+        raise ValidationError(
+            {
+                "teachers": _("Not a teacher at the chosen schools: %(names)s")
+                % {"names": ", ".join(str(t) for t in missing)}
+            }
+        )
+    return found
+
+
+@transaction.atomic
+def assignments_generate(*, round_: Round) -> int:
+    """Plan visits so every teacher gets `target_lessons`, spread evenly over the observers,
+    never a teacher observing themself. Returns how many assignments were added."""
+    observers = list(round_.round_observers.select_related("observer"))
+    if not observers:
+        raise ValidationError(_("Add observers to the round first."))
+    load = Counter(a.observer_id for a in round_.assignments.all())
+    for entry in observers:
+        load.setdefault(entry.observer_id, 0)
+    have = Counter(a.teacher_id for a in round_.assignments.all())
+    seen_pairs = {(a.observer_id, a.teacher_id) for a in round_.assignments.all()}
+    new: list[Assignment] = []
+    for entry in round_.round_teachers.order_by("school_id", "teacher_id"):
+        for _i in range(max(0, round_.target_lessons - have[entry.teacher_id])):
+            candidates = [o for o in load if o != entry.teacher_id]
+            if not candidates:
+                break
+            # Least-loaded observer, preferring one who has not visited this teacher yet.
+            observer_id = min(
+                candidates,
+                key=lambda o: ((o, entry.teacher_id) in seen_pairs, load[o], o),
+            )
+            load[observer_id] += 1
+            seen_pairs.add((observer_id, entry.teacher_id))
+            new.append(
+                Assignment(
+                    round=round_,
+                    observer_id=observer_id,
+                    teacher_id=entry.teacher_id,
+                    school_id=entry.school_id,
+                )
+            )
+    Assignment.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def assignment_update(*, assignment: Assignment, **fields: Any) -> Assignment:
+    if assignment.round.status == Round.Status.CLOSED:
+        raise ValidationError(ERR_ROUND_CLOSED)
+    for name, value in fields.items():
+        setattr(assignment, name, value)
+    if assignment.observer_id == assignment.teacher_id:
+        raise ValidationError({"observer": _("A teacher cannot observe their own lesson here.")})
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def proposal_save(
+    *, entry: RoundTeacher, proposed_lesson: str, focus_dimension: Dimension | None
+) -> RoundTeacher:
+    if (
+        focus_dimension is not None
+        and focus_dimension.version_id != entry.round.framework_version_id
+    ):
+        raise ValidationError(
+            {"focus_dimension": _("Choose a dimension of the round's framework.")}
+        )
+    entry.proposed_lesson = proposed_lesson.strip()
+    entry.focus_dimension = focus_dimension
+    entry.proposed_at = timezone.now()
+    entry.save(update_fields=["proposed_lesson", "focus_dimension", "proposed_at"])
+    return entry
+
+
+@transaction.atomic
+def round_close(*, actor: User, round_: Round) -> int:
+    """Close the round; with release at close, every submitted observation is released.
+    Returns how many were released."""
+    round_ = Round.objects.select_for_update().get(pk=round_.pk)
+    round_.status = Round.Status.CLOSED
+    round_.closed_at = timezone.now()
+    round_.save(update_fields=["status", "closed_at"])
+    released = 0
+    if round_.release_mode == Round.Release.AT_CLOSE:
+        for observation in round_.observations.filter(status=Observation.Status.SUBMITTED):
+            _release(observation, actor)
+            released += 1
+    return released
+
+
+# ----------------------------------------------------------------------------- observations
+
+
+def observation_state(observation: Observation) -> dict[str, Any]:
+    """The observation as the capture page and the API see it."""
+    ratings = sorted(
+        observation.ratings.select_related("dimension").prefetch_related("criteria"),
+        key=lambda r: r.dimension.order,
+    )
+    return {
+        "uuid": str(observation.uuid),
+        "revision": observation.revision,
+        "status": observation.status,
+        "round_id": observation.round_id,
+        "assignment_id": observation.assignment_id,
+        "teacher_id": observation.teacher_id,
+        "framework_version_id": observation.framework_version_id,
+        **_context(observation),
+        "ratings": [
+            {
+                "dimension_id": r.dimension_id,
+                "step_id": r.step_id,
+                "not_observed": r.step_id is None,
+                "criteria": sorted(c.pk for c in r.criteria.all()),
+                "note": r.note,
+            }
+            for r in ratings
+        ],
+    }
+
+
+CONTEXT_FIELDS = ("subject", "grade", "group_size", "minutes_observed", "observed_on")
+
+
+def _context(observation: Observation) -> dict[str, Any]:
+    values = {name: getattr(observation, name) for name in CONTEXT_FIELDS}
+    if values["observed_on"] is not None:
+        values["observed_on"] = values["observed_on"].isoformat()
+    return values
+
+
+def _content_hash(context: dict[str, Any], ratings: list[dict[str, Any]]) -> str:
+    canonical = {
+        "context": {k: (v.isoformat() if isinstance(v, date) else v) for k, v in context.items()},
+        "ratings": sorted(
+            (
+                {
+                    "dimension_id": r["dimension_id"],
+                    "step_id": r.get("step_id"),
+                    "criteria": sorted(r.get("criteria") or []),
+                    "note": (r.get("note") or "").strip(),
+                }
+                for r in ratings
+            ),
+            key=lambda r: r["dimension_id"],
+        ),
+    }
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def _check_ratings(version_id: int, ratings: list[dict[str, Any]]) -> dict[str, str]:
+    """Every rating must name a dimension of this version and one of its steps (or none)."""
+    dimensions = {d.pk: d for d in Dimension.objects.filter(version_id=version_id)}
+    steps = dict(
+        Step.objects.filter(dimension__version_id=version_id).values_list("pk", "dimension_id")
+    )
+    criteria = dict(
+        Criterion.objects.filter(step__dimension__version_id=version_id).values_list(
+            "pk", "step__dimension_id"
+        )
+    )
+    errors: dict[str, str] = {}
+    seen: dict[int, int] = {}
+    for i, rating in enumerate(ratings):
+        path = f"ratings[{i}]"
+        dim_id = rating["dimension_id"]
+        if dim_id not in dimensions:
+            errors[f"{path}.dimension_id"] = _(
+                "dimension %(id)s is not part of the framework version this round uses"
+            ) % {"id": dim_id}
+            continue
+        if dim_id in seen:
+            errors[f"{path}.dimension_id"] = _(
+                "dimension %(id)s is rated twice (also ratings[%(other)d])"
+            ) % {"id": dim_id, "other": seen[dim_id]}
+        seen[dim_id] = i
+        step_id = rating.get("step_id")
+        if step_id is None and not rating.get("not_observed"):
+            errors[f"{path}.step_id"] = _('choose a step, or mark the dimension "not observed"')
+        elif step_id is not None and rating.get("not_observed"):
+            errors[f"{path}.not_observed"] = _('a rated dimension cannot also be "not observed"')
+        elif step_id is not None and steps.get(step_id) != dim_id:
+            errors[f"{path}.step_id"] = _(
+                "step %(step)s is not a step of dimension %(dim)s in this framework version"
+            ) % {"step": step_id, "dim": dim_id}
+        for k, criterion_id in enumerate(rating.get("criteria") or []):
+            if criteria.get(criterion_id) != dim_id:
+                errors[f"{path}.criteria[{k}]"] = _(
+                    "criterion %(id)s does not belong to dimension %(dim)s"
+                ) % {"id": criterion_id, "dim": dim_id}
+    return errors
+
+
+def _resolve_target(actor: User, data: dict[str, Any]) -> tuple[Round, Assignment | None, int, int]:
+    """(round, assignment, teacher id, school id) for a new observation, checked for `actor`."""
+    assignment_id = data.get("assignment_id")
+    if assignment_id is not None:
+        assignment = (
+            Assignment.objects.select_related("round")
+            .filter(pk=assignment_id, observer=actor)
+            .first()
+        )
+        if assignment is None:
+            raise PayloadError({"assignment_id": _("no such assignment of yours")})
+        return assignment.round, assignment, assignment.teacher_id, assignment.school_id
+    round_id, teacher_id = data.get("round_id"), data.get("teacher_id")
+    if round_id is None or teacher_id is None:
+        raise PayloadError({"assignment_id": _("give an assignment, or a round and a teacher")})
+    round_ = Round.objects.filter(pk=round_id, round_observers__observer=actor).first()
+    if round_ is None:
+        raise PayloadError({"round_id": _("you are not an observer in this round")})
+    entry = RoundTeacher.objects.filter(round=round_, teacher_id=teacher_id).first()
+    if entry is None:
+        raise PayloadError({"teacher_id": _("this teacher is not part of the round")})
+    if teacher_id == actor.pk:
+        raise PayloadError({"teacher_id": _("you cannot observe your own lesson")})
+    return round_, None, teacher_id, entry.school_id
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    observation: Observation
+    created: bool
+    changed: bool
+    conflict: str = ""  # "conflict" or "locked" when the save was not applied
+
+
+def observation_save(
+    *, actor: User, uuid: uuid_module.UUID, data: dict[str, Any], base_revision: int
+) -> SaveResult:
+    """Create or update a draft observation idempotently (see the module docstring)."""
+    try:
+        result = _observation_save(actor=actor, uuid=uuid, data=data, base_revision=base_revision)
+    except IntegrityError:
+        # Two first saves of the same new observation raced; the loser retries as an update.
+        result = _observation_save(actor=actor, uuid=uuid, data=data, base_revision=base_revision)
+    if result.conflict:
+        # Kept in its own transaction: the refused save must still leave its trace for review.
+        conflict = Conflict.objects.create(
+            observation=result.observation,
+            base_revision=base_revision,
+            server_revision=result.observation.revision,
+            incoming=json.loads(json.dumps(data, default=str)),
+            server=observation_state(result.observation),
+        )
+        raise ObservationConflict(result.conflict, result.observation, conflict)
+    return result
+
+
+@transaction.atomic
+def _observation_save(
+    *, actor: User, uuid: uuid_module.UUID, data: dict[str, Any], base_revision: int
+) -> SaveResult:
+    context = {name: data.get(name) for name in CONTEXT_FIELDS}
+    for name in ("subject", "grade"):
+        context[name] = (context[name] or "").strip()
+    ratings = data.get("ratings") or []
+    content_hash = _content_hash(context, ratings)
+    observation = Observation.objects.select_for_update().filter(uuid=uuid).first()
+
+    if observation is None:
+        round_, assignment, teacher_id, school_id = _resolve_target(actor, data)
+        if round_.status == Round.Status.CLOSED:
+            raise PayloadError({"round_id": str(ERR_ROUND_CLOSED)})
+        errors = _check_ratings(round_.framework_version_id, ratings)
+        if errors:
+            raise PayloadError(errors)
+        if assignment is not None and not context["subject"]:
+            context["subject"] = assignment.subject
+        observation = Observation.objects.create(
+            uuid=uuid,
+            round=round_,
+            assignment=assignment,
+            framework_version_id=round_.framework_version_id,
+            observer=actor,
+            teacher_id=teacher_id,
+            school_id=school_id,
+            payload_hash=content_hash,
+            **context,
+        )
+        _write_ratings(observation, ratings)
+        return SaveResult(observation, created=True, changed=True)
+
+    if observation.observer_id != actor.pk:
+        raise PayloadError({"uuid": _("this observation belongs to another observer")})
+    if observation.payload_hash == content_hash:
+        return SaveResult(observation, created=False, changed=False)
+    errors = _check_ratings(observation.framework_version_id, ratings)
+    if errors:
+        raise PayloadError(errors)
+    if observation.status != Observation.Status.DRAFT or base_revision != observation.revision:
+        reason = "locked" if observation.status != Observation.Status.DRAFT else "conflict"
+        return SaveResult(observation, created=False, changed=False, conflict=reason)
+    for name, value in context.items():
+        setattr(observation, name, value)
+    observation.revision += 1
+    observation.payload_hash = content_hash
+    observation.save()
+    _write_ratings(observation, ratings)
+    return SaveResult(observation, created=False, changed=True)
+
+
+def _write_ratings(observation: Observation, ratings: list[dict[str, Any]]) -> None:
+    observation.ratings.all().delete()
+    created = Rating.objects.bulk_create(
+        Rating(
+            observation=observation,
+            dimension_id=r["dimension_id"],
+            step_id=r.get("step_id"),
+            note=(r.get("note") or "").strip()[:2000],
+        )
+        for r in ratings
+    )
+    through = Rating.criteria.through
+    through.objects.bulk_create(
+        through(rating_id=rating.pk, criterion_id=criterion_id)
+        for rating, data in zip(created, ratings, strict=True)
+        for criterion_id in sorted(set(data.get("criteria") or []))
+    )
+
+
+@transaction.atomic
+def observation_submit(*, actor: User, observation: Observation) -> Observation:
+    """Lock the observation. Every dimension needs a step or "not observed"."""
+    observation = Observation.objects.select_for_update().get(pk=observation.pk)
+    if observation.status != Observation.Status.DRAFT:
+        return observation  # submitting twice is not an error
+    answered = set(observation.ratings.values_list("dimension_id", flat=True))
+    missing = [
+        d.name
+        for d in Dimension.objects.filter(version_id=observation.framework_version_id).order_by(
+            "order"
+        )
+        if d.pk not in answered
+    ]
+    if missing:
+        raise PayloadError(
+            {
+                "ratings": _('not answered yet: %(names)s (choose a step or "not observed")')
+                % {"names": ", ".join(missing)}
+            }
+        )
+    observation.status = Observation.Status.SUBMITTED
+    observation.submitted_at = timezone.now()
+    observation.revision += 1
+    observation.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
+    ObservationEvent.objects.create(observation=observation, actor=actor, action="submit")
+    return observation
+
+
+def _release(observation: Observation, actor: User) -> None:
+    observation.status = Observation.Status.RELEASED
+    observation.released_at = timezone.now()
+    observation.save(update_fields=["status", "released_at", "updated_at"])
+    ObservationEvent.objects.create(observation=observation, actor=actor, action="release")
+
+
+@transaction.atomic
+def observation_release(*, actor: User, observation: Observation) -> Observation:
+    observation = Observation.objects.select_for_update().get(pk=observation.pk)
+    if observation.status == Observation.Status.RELEASED:
+        return observation
+    if observation.status != Observation.Status.SUBMITTED:
+        raise ValidationError(ERR_NOT_SUBMITTED)
+    _release(observation, actor)
+    return observation
+
+
+@transaction.atomic
+def observation_reopen(*, actor: User, observation: Observation, reason: str) -> Observation:
+    """Back to draft (and no longer visible to the teacher); the reason is logged."""
+    if not reason.strip():
+        raise ValidationError({"reason": ERR_REASON})
+    observation = Observation.objects.select_for_update().get(pk=observation.pk)
+    observation.status = Observation.Status.DRAFT
+    observation.released_at = None
+    observation.submitted_at = None
+    observation.revision += 1
+    observation.save(
+        update_fields=["status", "released_at", "submitted_at", "revision", "updated_at"]
+    )
+    ObservationEvent.objects.create(
+        observation=observation, actor=actor, action="reopen", reason=reason.strip()
+    )
+    return observation
+
+
+@transaction.atomic
+def observation_acknowledge(
+    *, teacher: User, observation: Observation, comment: str
+) -> Observation:
+    if observation.teacher_id != teacher.pk or observation.status != Observation.Status.RELEASED:
+        raise ValidationError(ERR_NOT_RELEASED)
+    observation.acknowledged_at = observation.acknowledged_at or timezone.now()
+    observation.teacher_comment = comment.strip()
+    observation.save(update_fields=["acknowledged_at", "teacher_comment", "updated_at"])
+    ObservationEvent.objects.create(observation=observation, actor=teacher, action="acknowledge")
+    return observation
+
+
+@transaction.atomic
+def conflict_resolve(*, conflict: Conflict) -> None:
+    conflict.resolved_at = timezone.now()
+    conflict.save(update_fields=["resolved_at"])
+
+
+def coverage_rows(round_: Round) -> dict[str, list[dict[str, Any]]]:
+    """Observed / planned / missing per school, observer and teacher (computed in 3 queries)."""
+    done_statuses = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
+    observations = list(
+        round_.observations.values("teacher_id", "observer_id", "school_id", "status")
+    )
+    assignments = list(
+        round_.assignments.values("teacher_id", "observer_id", "school_id", "planned_at", "pk")
+    )
+    done_by_assignment = set(
+        round_.observations.filter(status__in=done_statuses, assignment__isnull=False).values_list(
+            "assignment_id", flat=True
+        )
+    )
+    now = timezone.now()
+    per: dict[str, dict[int, Counter]] = {
+        "school": defaultdict(Counter),
+        "observer": defaultdict(Counter),
+        "teacher": defaultdict(Counter),
+    }
+    for o in observations:
+        if o["status"] in done_statuses:
+            for key in per:
+                per[key][o[f"{key}_id"]]["observed"] += 1
+    for a in assignments:
+        overdue = a["pk"] not in done_by_assignment and (
+            (a["planned_at"] is not None and a["planned_at"] < now)
+            or round_.ends_on < timezone.localdate()
+        )
+        for key in per:
+            per[key][a[f"{key}_id"]]["planned"] += 1
+            if overdue:
+                per[key][a[f"{key}_id"]]["overdue"] += 1
+    teachers = {e.teacher_id: e for e in round_.round_teachers.select_related("teacher", "school")}
+    target = round_.target_lessons
+    for teacher_id in teachers:
+        per["teacher"][teacher_id]["target"] = target
+    for entry in teachers.values():
+        per["school"][entry.school_id]["target"] += target
+    names = {
+        "school": dict(Organisation.objects.filter(pk__in=per["school"]).values_list("pk", "name")),
+        "observer": dict(
+            User.objects.filter(pk__in=per["observer"]).values_list("pk", "full_name")
+        ),
+        "teacher": {pk: str(e.teacher) for pk, e in teachers.items()},
+    }
+    result: dict[str, list[dict[str, Any]]] = {}
+    for key, counters in per.items():
+        rows = []
+        for pk, counts in counters.items():
+            planned_or_target = max(counts["target"], counts["planned"])
+            rows.append(
+                {
+                    "id": pk,
+                    "name": names[key].get(pk, "?"),
+                    "observed": counts["observed"],
+                    "planned": counts["planned"],
+                    "target": counts["target"],
+                    "missing": max(0, planned_or_target - counts["observed"]),
+                    "overdue": counts["overdue"],
+                }
+            )
+        result[key] = sorted(rows, key=lambda r: r["name"])
+    return result

@@ -1,0 +1,365 @@
+"""Rounds, coverage, the observer's day, the capture page, and reading an observation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from samsyn.accounts.access import Perm, get_organisation_for_user, permissions_at
+from samsyn.accounts.models import AuditEvent
+from samsyn.accounts.services import audit_record
+from samsyn.observations import selectors, services
+from samsyn.observations.forms import (
+    AcknowledgeForm,
+    AssignmentForm,
+    ProposalForm,
+    ReopenForm,
+    RoundForm,
+)
+from samsyn.observations.models import Assignment, Conflict, Observation, Round, RoundTeacher
+
+SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "capture-sw.js"
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    rounds = selectors.rounds_for_user(user=request.user)
+    ctx = {
+        **rounds,
+        "can_create": bool(selectors.round_organisations_for(request.user)),
+        "today_count": selectors.assignments_for_observer(
+            user=request.user, day=timezone.localdate()
+        ).count(),
+    }
+    return render(request, "observations/overview.html", ctx)
+
+
+@login_required
+def round_create(request: HttpRequest) -> HttpResponse:
+    organisations = selectors.round_organisations_for(request.user)
+    if not organisations:
+        raise PermissionDenied
+    org_id = request.GET.get("organisation") or request.POST.get("organisation")
+    if org_id is None and len(organisations) > 1:
+        return render(
+            request, "observations/round_choose_org.html", {"organisations": organisations}
+        )
+    organisation = (
+        get_organisation_for_user(request, int(org_id), Perm.MANAGE_ROUNDS)
+        if org_id and org_id.isdigit()
+        else organisations[0]
+    )
+    form = RoundForm(request.POST or None, user=request.user, organisation=organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            round_ = services.round_create(
+                actor=request.user, organisation=organisation, **form.cleaned_data
+            )
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            created = (
+                services.assignments_generate(round_=round_)
+                if round_.round_observers.exists()
+                else 0
+            )
+            messages.success(
+                request,
+                _(
+                    "The round was created with %(count)d planned visits, spread evenly over the observers."
+                )
+                % {"count": created},
+            )
+            return redirect("observations:round", pk=round_.pk)
+    return render(
+        request, "observations/round_form.html", {"form": form, "organisation": organisation}
+    )
+
+
+@login_required
+def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.get_round_for_user(request, pk)
+    coverage = services.coverage_rows(round_)
+    assignments = round_.assignments.select_related("observer", "teacher", "school").order_by(
+        "school__name", "teacher__full_name", "planned_at"
+    )
+    proposals = round_.round_teachers.select_related("teacher", "focus_dimension").exclude(
+        proposed_at=None
+    )
+    ctx = {
+        "round": round_,
+        "coverage": coverage,
+        "assignments": assignments,
+        "proposals": proposals,
+        "can_view_observations": any(
+            Perm.VIEW_OBSERVATIONS in permissions_at(request.user, s) for s in round_.schools.all()
+        ),
+        "conflicts": Conflict.objects.filter(observation__round=round_, resolved_at=None).count(),
+    }
+    return render(request, "observations/round_detail.html", ctx)
+
+
+@require_POST
+@login_required
+def round_generate(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.get_round_for_user(request, pk)
+    try:
+        created = services.assignments_generate(round_=round_)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(count)d visits were added.") % {"count": created})
+    return redirect("observations:round", pk=pk)
+
+
+@require_POST
+@login_required
+def round_close(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.get_round_for_user(request, pk)
+    released = services.round_close(actor=request.user, round_=round_)
+    messages.success(
+        request,
+        _("The round is closed. %(count)d observations were released to their teachers.")
+        % {"count": released},
+    )
+    return redirect("observations:round", pk=pk)
+
+
+@login_required
+def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=pk)
+    round_ = selectors.get_round_for_user(request, assignment.round_id)
+    form = AssignmentForm(
+        request.POST or None,
+        round_=round_,
+        initial={
+            "observer": str(assignment.observer_id),
+            "planned_at": assignment.planned_at and timezone.localtime(assignment.planned_at),
+            "subject": assignment.subject,
+            "group_name": assignment.group_name,
+            "grade": assignment.grade,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_update(assignment=assignment, **form.cleaned_data)
+        except ValidationError as error:
+            for field, errors in error.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            messages.success(request, _("The visit was saved."))
+            return redirect("observations:round", pk=round_.pk)
+    return render(
+        request,
+        "observations/assignment_form.html",
+        {"form": form, "assignment": assignment, "round": round_},
+    )
+
+
+@login_required
+def proposal(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = (
+        RoundTeacher.objects.select_related("round__framework_version")
+        .filter(round_id=pk, teacher=request.user)
+        .first()
+    )
+    if entry is None:
+        raise_for = get_object_or_404(Round, pk=pk)
+        if permissions_at(request.user, raise_for.organisation):
+            raise PermissionDenied
+        from django.http import Http404
+
+        raise Http404
+    form = ProposalForm(
+        request.POST or None,
+        round_=entry.round,
+        initial={
+            "proposed_lesson": entry.proposed_lesson,
+            "focus_dimension": entry.focus_dimension_id and str(entry.focus_dimension_id),
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        services.proposal_save(entry=entry, **form.cleaned_data)
+        messages.success(request, _("Thank you: your observers will see your proposal."))
+        return redirect("observations:overview")
+    return render(request, "observations/proposal.html", {"form": form, "entry": entry})
+
+
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    day = timezone.localdate()
+    assignments = list(selectors.assignments_for_observer(user=request.user))
+    for a in assignments:
+        a.current = next(iter(a.observations.all()), None)
+    todays = [a for a in assignments if a.planned_at and timezone.localdate(a.planned_at) == day]
+    unplanned = [a for a in assignments if a.planned_at is None]
+    later = [a for a in assignments if a.planned_at and timezone.localdate(a.planned_at) > day]
+    earlier = [
+        a
+        for a in assignments
+        if a.planned_at
+        and timezone.localdate(a.planned_at) < day
+        and (a.current is None or a.current.status == Observation.Status.DRAFT)
+    ]
+    capture_urls = [
+        reverse("observations:capture", args=[a.pk]) for a in todays + unplanned + earlier
+    ]
+    ctx = {
+        "today": todays,
+        "overdue": earlier,
+        "unplanned": unplanned,
+        "later": later,
+        "day": day,
+        "capture_urls": capture_urls,
+        "conflicts": Conflict.objects.filter(
+            observation__observer=request.user, resolved_at=None
+        ).select_related("observation__teacher"),
+    }
+    return render(request, "observations/today.html", ctx)
+
+
+@never_cache
+@login_required
+def capture(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = selectors.get_assignment_for_observer(request, pk)
+    existing = assignment.observations.filter(observer=request.user).order_by("-updated_at").first()
+    data = {
+        "assignment": {
+            "id": assignment.pk,
+            "teacher": str(assignment.teacher),
+            "school": assignment.school.name,
+            "subject": assignment.subject,
+            "group": assignment.group_name,
+            "grade": assignment.grade,
+            "round": assignment.round.name,
+        },
+        "framework": selectors.capture_framework(assignment.round.framework_version),
+        "observation": services.observation_state(existing) if existing else None,
+        "api": "/api/v1/observations/",
+        "today": timezone.localdate().isoformat(),
+        "detail_url": reverse("observations:detail", args=["00000000-0000-0000-0000-000000000000"]),
+    }
+    return render(request, "observations/capture.html", {"assignment": assignment, "data": data})
+
+
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The capture page's service worker, served from the root so it may control /…/capture/."""
+    response = HttpResponse(SERVICE_WORKER.read_text(), content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_required
+def observation_detail(request: HttpRequest, uuid) -> HttpResponse:
+    observation = selectors.get_observation_for_user(request, uuid)
+    user = request.user
+    if user.pk != observation.teacher_id:
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.READ,
+            subject=observation.teacher,
+            organisation=observation.school,
+            object_type="observation",
+            object_id=observation.uuid,
+            request=request,
+        )
+    is_observer = user.pk == observation.observer_id
+    is_leader = Perm.VIEW_OBSERVATIONS in permissions_at(user, observation.school)
+    ctx = {
+        "observation": observation,
+        "rows": selectors.observation_detail(observation),
+        "is_teacher": user.pk == observation.teacher_id,
+        "is_observer": is_observer,
+        "can_release": is_observer
+        and observation.status == Observation.Status.SUBMITTED
+        and observation.round.release_mode == Round.Release.BY_OBSERVER,
+        "can_reopen": (is_observer or is_leader) and observation.status != Observation.Status.DRAFT,
+        "reopen_form": ReopenForm(),
+        "acknowledge_form": AcknowledgeForm(initial={"comment": observation.teacher_comment}),
+        "events": observation.events.select_related("actor"),
+        "conflicts": observation.conflicts.filter(resolved_at=None) if is_observer else [],
+    }
+    return render(request, "observations/detail.html", ctx)
+
+
+@require_POST
+@login_required
+def observation_release(request: HttpRequest, uuid) -> HttpResponse:
+    observation = selectors.get_observation_for_user(request, uuid)
+    if observation.observer_id != request.user.pk:
+        raise PermissionDenied
+    try:
+        services.observation_release(actor=request.user, observation=observation)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The teacher can now read the observation."))
+    return redirect("observations:detail", uuid=uuid)
+
+
+@require_POST
+@login_required
+def observation_reopen(request: HttpRequest, uuid) -> HttpResponse:
+    observation = selectors.get_observation_for_user(request, uuid)
+    user = request.user
+    if user.pk != observation.observer_id and Perm.VIEW_OBSERVATIONS not in permissions_at(
+        user, observation.school
+    ):
+        raise PermissionDenied
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        services.observation_reopen(
+            actor=user, observation=observation, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("The observation is a draft again; the reason is in its log."))
+    else:
+        messages.error(
+            request, _("Give a reason for reopening: it is kept in the observation's log.")
+        )
+    return redirect("observations:detail", uuid=uuid)
+
+
+@require_POST
+@login_required
+def observation_acknowledge(request: HttpRequest, uuid) -> HttpResponse:
+    observation = selectors.get_observation_for_user(request, uuid)
+    if observation.teacher_id != request.user.pk:
+        raise PermissionDenied
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        services.observation_acknowledge(
+            teacher=request.user, observation=observation, comment=form.cleaned_data["comment"]
+        )
+        messages.success(request, _("Thank you. The observer sees that you have read it."))
+    return redirect("observations:detail", uuid=uuid)
+
+
+@require_POST
+@login_required
+def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    conflict = get_object_or_404(Conflict.objects.select_related("observation"), pk=pk)
+    if conflict.observation.observer_id != request.user.pk:
+        selectors.get_observation_for_user(request, conflict.observation.uuid)
+        raise PermissionDenied
+    services.conflict_resolve(conflict=conflict)
+    messages.success(request, _("Marked as reviewed."))
+    return redirect("observations:detail", uuid=conflict.observation.uuid)
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    observations = selectors.observations_released_to(teacher=request.user)
+    return render(request, "observations/mine.html", {"observations": observations})
