@@ -59,11 +59,13 @@ def page(browser):
 
 
 @pytest.fixture
-def screenshot(page):
-    def take(name: str) -> Path:
+def screenshot(request):
+    """take(name) saves the `page` fixture's screen; take(name, other_page) another page's."""
+
+    def take(name: str, target=None) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (target or request.getfixturevalue("page")).screenshot(path=str(path), full_page=True)
         return path
 
     return take
