@@ -13,8 +13,8 @@ from ninja.security import django_auth
 
 from samsyn.accounts.api import router as accounts_router
 from samsyn.frameworks.api import router as frameworks_router
-from samsyn.observations.api import router as observations_router
 from samsyn.indicators.api import router as indicators_router
+from samsyn.observations.api import router as observations_router
 
 api = NinjaAPI(
     title="Samsyn API",

@@ -9,10 +9,12 @@ PY=.venv/bin/python
 export SAMSYN_REQUIRE_R=1 SAMSYN_REQUIRE_BROWSER=1
 
 $PY manage.py compilemessages --ignore=.venv -v0 || exit 1
-.venv/bin/ruff check . || exit 1
-.venv/bin/ruff format --check . || exit 1
 
+# Lint problems fail the run, but only after the tests have run too: one run shows everything.
 status=0
+echo "== ruff =="
+.venv/bin/ruff check . || status=1
+.venv/bin/ruff format --check . || status=1
 echo "== Test suite on SQLite =="
 env -u DATABASE_URL $PY -m pytest "$@" || status=1
 

@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
-from django.utils.module_loading import import_string
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from samsyn.accounts.models import Invitation, Membership, Role, hash_token
 from samsyn.test import BaseTestCase, make_user
