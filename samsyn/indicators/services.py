@@ -40,6 +40,8 @@ from samsyn.indicators.models import (
 ERR_NO_SUCH_MUNICIPALITY = gettext_lazy("There is no municipality with the code %(code)s.")
 ERR_NOT_AN_OWNER = gettext_lazy("Only a school owner can be linked to a municipality.")
 ERR_CODE_TAKEN = gettext_lazy("An indicator with this code exists already.")
+ERR_CODE_RESERVED = gettext_lazy("This code is used by Samsyn's pages; choose another.")
+RESERVED_CODES = {"new", "municipality", "surveys"}
 ERR_SURVEY_CLOSED = gettext_lazy("This survey is closed or the link has been used already.")
 ERR_ANSWER_MISSING = gettext_lazy("Please answer every statement (“Don't know” is an answer).")
 ERR_NO_QUESTIONS = gettext_lazy("Add at least one statement before creating answer links.")
@@ -362,7 +364,12 @@ def indicator_create(
     kolada_municipal: str = "",
 ) -> Indicator:
     """An owner's own indicator, mapped to a Skolverket measure and/or Kolada KPIs."""
-    if Indicator.objects.filter(owner=owner, code=code).exists():
+    if code in RESERVED_CODES:
+        raise ValidationError({"code": ERR_CODE_RESERVED})
+    if (
+        Indicator.objects.filter(owner=owner, code=code).exists()
+        or Indicator.objects.filter(owner=None, code=code).exists()
+    ):
         raise ValidationError({"code": ERR_CODE_TAKEN})
     kolada = []
     if kolada_all or kolada_municipal:
