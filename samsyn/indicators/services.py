@@ -183,11 +183,15 @@ def skolverket_import(
     ]
     results = []
     for file, digest in parsed:
-        results.append(_store_parsed(file, digest, actor))
+        results.append(store_parsed(file=file, digest=digest, actor=actor))
     return results
 
 
-def _store_parsed(file: skolverket.ParsedFile, digest: str, actor: User | None) -> ImportResult:
+@transaction.atomic
+def store_parsed(
+    *, file: skolverket.ParsedFile, digest: str, actor: User | None = None
+) -> ImportResult:
+    """Write one parsed file (see `skolverket_import`); the demo reuses parsed files."""
     known = set(Municipality.objects.values_list("code", flat=True))
     Municipality.objects.bulk_create(
         Municipality(code=code, name=name, county_code=county)

@@ -106,9 +106,23 @@ def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     )
     years = sorted({y for s in series for y in s.years})
     groups = selectors.comparison_groups(code=municipality_code)
-    form = TrendForm(request.GET or None, years=years, groups=[(g.key, g.label) for g in groups])
-    base_year = form.value("base_year", years[0] if years else None)
-    group_key = form.value("group", "similar" if any(g.key == "similar" for g in groups) else "")
+    defaults = {
+        "owner_type": owner_type,
+        "base_year": years[0] if years else None,
+        "group": "similar" if any(g.key == "similar" for g in groups) else "",
+    }
+    form = TrendForm(
+        request.GET or None,
+        initial=defaults,
+        years=years,
+        groups=[(g.key, g.label) for g in groups],
+    )
+    base_year = form.value("base_year", defaults["base_year"])
+    group_key = (
+        form.value("group", defaults["group"])
+        if "group" not in request.GET
+        else (form.cleaned_data.get("group", "") if form.is_valid() else defaults["group"])
+    )
     group = next((g for g in groups if g.key == group_key), None)
     band = (
         selectors.group_band(indicator=indicator, codes=group.codes, owner_type=owner_type)

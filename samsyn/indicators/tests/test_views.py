@@ -85,6 +85,8 @@ class IndicatorPagesTests(BaseTestCase):
         response = self.client.get(url, {"owner_type": "municipal"})
         values = {p.year: p.value for p in response.context["series"][0].points}
         self.assertEqual(values[2019], 238.0)
+        response = self.client.get(url, {"group": ""})  # "no comparison" is honoured
+        self.assertIsNone(response.context["group"])
 
     def test_an_indicator_without_values_says_so(self):
         self.login(self.olle)
