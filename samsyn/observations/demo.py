@@ -53,7 +53,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
@@ -631,7 +632,6 @@ def _closed_round(
                 ),
                 teacher_comment=comment,
             )
-            observation.demo_created_at = lesson["at"]  # type: ignore[attr-defined]
             observations.append(observation)
             rating_rows.append(ratings)
 
@@ -643,23 +643,27 @@ def _closed_round(
     events: list[ObservationEvent] = []
     for o in observations:
         events.append(ObservationEvent(observation=o, actor_id=o.observer_id, action="submit"))
-        events[-1].demo_at = o.submitted_at  # type: ignore[attr-defined]
         events.append(ObservationEvent(observation=o, actor=admin, action="release"))
-        events[-1].demo_at = o.released_at  # type: ignore[attr-defined]
         if o.acknowledged_at:
             events.append(
                 ObservationEvent(observation=o, actor_id=o.teacher_id, action="acknowledge")
             )
-            events[-1].demo_at = o.acknowledged_at  # type: ignore[attr-defined]
-    ObservationEvent.objects.bulk_create(events)
-    # created_at/updated_at and the events' times are set automatically on insert: backdate them.
-    for o in observations:
-        o.created_at = o.demo_created_at  # type: ignore[attr-defined]
-        o.updated_at = o.acknowledged_at or o.released_at
-    Observation.objects.bulk_update(observations, ["created_at", "updated_at"], batch_size=300)
-    for e in events:
-        e.at = e.demo_at  # type: ignore[attr-defined]
-    ObservationEvent.objects.bulk_update(events, ["at"], batch_size=400)
+    ObservationEvent.objects.bulk_create(events, batch_size=500)
+    # Times set automatically on insert (created, updated, the events') are backdated in SQL.
+    Observation.objects.filter(round=round_).update(
+        created_at=Subquery(
+            Assignment.objects.filter(pk=OuterRef("assignment_id")).values("planned_at")
+        ),
+        updated_at=Coalesce(F("acknowledged_at"), F("released_at")),
+    )
+    for action, source in (
+        ("submit", "submitted_at"),
+        ("release", "released_at"),
+        ("acknowledge", "acknowledged_at"),
+    ):
+        ObservationEvent.objects.filter(observation__round=round_, action=action).update(
+            at=Subquery(Observation.objects.filter(pk=OuterRef("observation_id")).values(source))
+        )
     Round.objects.filter(pk=round_.pk).update(status=Round.Status.CLOSED, closed_at=closed_at)
     demo.rounds[round_.pk] = {
         "name": name,
