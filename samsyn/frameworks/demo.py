@@ -14,6 +14,7 @@ DEMO_FILE = Path(__file__).resolve().parent / "data" / "demo-ekbacka-lasundervis
 
 @step
 def custom_framework(world: DemoWorld) -> None:
+    services.default_framework_ensure()
     admin = world.users[f"huvudman.ekbacka@{DEMO_DOMAIN}"]
     version = services.framework_import(
         raw=DEMO_FILE.read_bytes(), actor=admin, organisation=world.owners["Ekbacka kommun"]

@@ -70,6 +70,33 @@ def framework_import(
     )
 
 
+DEFAULT_SLUG = "samsyn-undervisning"
+
+
+@transaction.atomic
+def default_framework_ensure() -> FrameworkVersion:
+    """The open default framework, installed from its file if it is missing.
+
+    The data migration installs it; this puts it back where a database was emptied since
+    (a demo reset, or tests that flush the database).
+    """
+    from pathlib import Path
+
+    existing = FrameworkVersion.objects.filter(framework__slug=DEFAULT_SLUG, number=1).first()
+    if existing is not None:
+        return existing
+    raw = (Path(__file__).resolve().parent / "data" / f"{DEFAULT_SLUG}.json").read_bytes()
+    framework = Framework.objects.create(slug=DEFAULT_SLUG, organisation=None)
+    return fmt.create_version(
+        fmt.parse(raw),
+        framework=framework,
+        number=1,
+        models=MODELS,
+        status=FrameworkVersion.Status.PUBLISHED,
+        published_at=timezone.now(),
+    )
+
+
 @transaction.atomic
 def framework_create(
     *,

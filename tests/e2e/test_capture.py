@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
-from samsyn.frameworks.models import FrameworkVersion
+from samsyn.frameworks import services as framework_services
 from samsyn.observations import services
 from samsyn.observations.models import Observation
 
@@ -26,7 +26,8 @@ def visit(transactional_db):
     Membership.objects.create(user=observer, organisation=school, role=Role.OBSERVER)
     Membership.objects.create(user=teacher, organisation=school, role=Role.TEACHER)
     Membership.objects.create(user=principal, organisation=school, role=Role.PRINCIPAL)
-    version = FrameworkVersion.objects.get(framework__slug="samsyn-undervisning", number=1)
+    # Transactional tests empty the database between tests, data migrations included.
+    version = framework_services.default_framework_ensure()
     round_ = services.round_create(
         actor=principal,
         organisation=school,

@@ -24,7 +24,10 @@ class AccessHelperTests(BaseTestCase):
         self.assertIn(Perm.VIEW_PERSON, perms)
 
     def test_it_gives_teacher_view_only(self):
-        self.assertEqual(permissions_at(self.alice, self.school), {Perm.VIEW})
+        perms = permissions_at(self.alice, self.school)
+        self.assertIn(Perm.VIEW, perms)
+        for perm in (Perm.VIEW_MEMBERS, Perm.INVITE, Perm.VIEW_PERSON, Perm.VIEW_OBSERVATIONS):
+            self.assertNotIn(perm, perms)
 
     def test_it_lets_members_below_see_the_parent(self):
         self.assertEqual(permissions_at(self.alice, self.owner), {Perm.VIEW})

@@ -126,5 +126,5 @@ class VersioningTests(BaseTestCase):
             )
         self.assertEqual(
             caught.exception.errors,
-            ["slug: another organisation's framework already uses test-framework"],
+            [str(services.ERR_SLUG_TAKEN % {"slug": "test-framework"})],
         )
