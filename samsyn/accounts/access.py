@@ -30,6 +30,7 @@ class Perm(StrEnum):
     MANAGE_FRAMEWORKS = "frameworks.manage"
     MANAGE_ROUNDS = "rounds.manage"
     VIEW_OBSERVATIONS = "observations.view"
+    RUN_CALIBRATION = "calibration.run"
     INDICATORS_VIEW = "indicators.view"
     INDICATORS_MANAGE = "indicators.manage"
     SURVEYS_MANAGE = "surveys.manage"
@@ -63,6 +64,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_FRAMEWORKS,
             # Plans rounds across schools; sees coverage, but not individual ratings.
             Perm.MANAGE_ROUNDS,
+            # Runs calibration exercises and sees every observer's results.
+            Perm.RUN_CALIBRATION,
         }
     ),
 }

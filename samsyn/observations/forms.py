@@ -155,3 +155,62 @@ class AcknowledgeForm(forms.Form):
         max_length=2000,
         required=False,
     )
+
+
+NOT_OBSERVED = "none"
+
+
+class RatingSheetForm(forms.Form):
+    """One radio group per dimension of a framework version: a step, or "not observed"."""
+
+    def __init__(self, *args, version, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.dimensions = list(version.dimensions.order_by("order").prefetch_related("steps"))
+        for dimension in self.dimensions:
+            self.fields[f"dim_{dimension.pk}"] = forms.ChoiceField(
+                label=f"{dimension.order}. {dimension.name}",
+                choices=[(str(s.pk), f"{s.order}. {s.label}") for s in dimension.steps.all()]
+                + [(NOT_OBSERVED, _("Not observed"))],
+                widget=forms.RadioSelect,
+            )
+
+    def ratings(self) -> dict[int, int | None]:
+        return {
+            d.pk: (
+                None
+                if self.cleaned_data[f"dim_{d.pk}"] == NOT_OBSERVED
+                else int(self.cleaned_data[f"dim_{d.pk}"])
+            )
+            for d in self.dimensions
+        }
+
+
+class ExerciseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    framework_version = forms.ChoiceField(label=_("Framework"))
+    lesson_description = forms.CharField(
+        label=_("The lesson, described"),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+        help_text=_("What happened in the lesson, in enough detail to rate it. Or give a video."),
+    )
+    video_url = forms.URLField(
+        label=_("Video of the lesson (link)"), required=False, assume_scheme="https"
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.versions = {str(v.pk): v for v in selectors.published_versions_for(user)}
+        self.fields["framework_version"].choices = [
+            (pk, f"{v.name} (v{v.number})") for pk, v in self.versions.items()
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("lesson_description") and not cleaned.get("video_url"):
+            self.add_error(
+                "lesson_description", _("Describe the lesson, or give a link to a video.")
+            )
+        if "framework_version" in cleaned:
+            cleaned["framework_version"] = self.versions[cleaned["framework_version"]]
+        return cleaned

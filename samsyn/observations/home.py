@@ -44,6 +44,14 @@ def _observation_actions(user, organisations: list) -> list[Action]:
                 reverse("observations:proposal", args=[entry.round_id]),
             )
         )
+    if selectors.calibrations_for_user(user=user) or selectors.calibration_organisations_for(user):
+        actions.append(
+            Action(
+                _("Calibration"),
+                _("Rate the same lesson as other observers and compare with the reference."),
+                reverse("observations:calibrations"),
+            )
+        )
     if selectors.round_organisations_for(user):
         actions.append(
             Action(

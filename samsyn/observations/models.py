@@ -264,3 +264,57 @@ class ObservationEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.observation_id}"
+
+
+class CalibrationExercise(models.Model):
+    """All observers rate the same lesson (a description or a video) against a reference."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="calibrations",
+        verbose_name=_("organiser"),
+    )
+    framework_version = models.ForeignKey(
+        FrameworkVersion,
+        on_delete=models.PROTECT,
+        related_name="calibrations",
+        verbose_name=_("framework"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    lesson_description = models.TextField(_("the lesson, described"), blank=True)
+    video_url = models.URLField(_("video of the lesson"), blank=True)
+    # dimension id (as text) → step id, or None for "not observed"
+    reference = models.JSONField(_("reference rating"), default=dict)
+    is_open = models.BooleanField(_("open for answers"), default=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calibration exercise")
+        verbose_name_plural = _("calibration exercises")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CalibrationResponse(models.Model):
+    exercise = models.ForeignKey(
+        CalibrationExercise, on_delete=models.CASCADE, related_name="responses"
+    )
+    observer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calibration_responses"
+    )
+    ratings = models.JSONField(default=dict)  # same shape as the reference
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exercise", "observer"], name="calibration_one_answer")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.observer} · {self.exercise}"

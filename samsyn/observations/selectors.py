@@ -16,7 +16,13 @@ from django.http import Http404, HttpRequest
 from samsyn.accounts.access import Perm, ancestor_ids, permissions_at
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.models import Criterion, Dimension, FrameworkVersion, Step
-from samsyn.observations.models import Assignment, Observation, Round, RoundTeacher
+from samsyn.observations.models import (
+    Assignment,
+    CalibrationExercise,
+    Observation,
+    Round,
+    RoundTeacher,
+)
 
 
 def round_organisations_for(user: User) -> list[Organisation]:
@@ -255,3 +261,52 @@ def school_leadership_roles() -> list[str]:
 
 def is_below(org: Organisation, ancestor: Organisation) -> bool:
     return ancestor.pk in ancestor_ids(org)
+
+
+def _observer_org_ids(user: User) -> set[int]:
+    """Organisations where the user observes or leads, and those above them."""
+    ids: set[int] = set()
+    for m in Membership.objects.filter(
+        user=user, role__in=[Role.OBSERVER, Role.PRINCIPAL]
+    ).select_related("organisation"):
+        ids.update(ancestor_ids(m.organisation))
+    return ids
+
+
+def calibration_organisations_for(user: User) -> list[Organisation]:
+    """Organisations where the user runs calibration exercises."""
+    return [
+        m.organisation
+        for m in Membership.objects.filter(user=user).select_related("organisation")
+        if Perm.RUN_CALIBRATION in permissions_at(user, m.organisation)
+    ]
+
+
+def calibrations_for_user(*, user: User) -> list[CalibrationExercise]:
+    """Exercises the user runs, or may answer as an observer in the organiser's area."""
+    exercises = CalibrationExercise.objects.select_related("organisation", "framework_version")
+    reach = _observer_org_ids(user)
+    return [
+        e
+        for e in exercises
+        if Perm.RUN_CALIBRATION in permissions_at(user, e.organisation)
+        or e.organisation_id in reach
+    ]
+
+
+def get_calibration_for_user(request: HttpRequest, pk: int) -> CalibrationExercise:
+    exercise = (
+        CalibrationExercise.objects.select_related("organisation", "framework_version")
+        .filter(pk=pk)
+        .first()
+    )
+    if exercise is None:
+        raise Http404
+    user = request.user
+    if Perm.RUN_CALIBRATION in permissions_at(user, exercise.organisation):
+        return exercise
+    if exercise.organisation_id in _observer_org_ids(user):
+        return exercise
+    if permissions_at(user, exercise.organisation):
+        raise PermissionDenied
+    raise Http404

@@ -19,11 +19,14 @@ from django.views.decorators.http import require_POST
 from samsyn.accounts.access import Perm, get_organisation_for_user, permissions_at
 from samsyn.accounts.models import AuditEvent
 from samsyn.accounts.services import audit_record
-from samsyn.observations import selectors, services
+from samsyn.observations import calibration, selectors, services
 from samsyn.observations.forms import (
+    NOT_OBSERVED,
     AcknowledgeForm,
     AssignmentForm,
+    ExerciseForm,
     ProposalForm,
+    RatingSheetForm,
     ReopenForm,
     RoundForm,
 )
@@ -363,3 +366,81 @@ def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     observations = selectors.observations_released_to(teacher=request.user)
     return render(request, "observations/mine.html", {"observations": observations})
+
+
+# ----------------------------------------------------------------------------- calibration
+
+
+@login_required
+def round_reliability(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = selectors.get_round_for_user(request, pk)
+    ctx = {"round": round_, "reliability": calibration.round_reliability(round_)}
+    return render(request, "observations/round_reliability.html", ctx)
+
+
+@login_required
+def calibration_list(request: HttpRequest) -> HttpResponse:
+    ctx = {
+        "exercises": selectors.calibrations_for_user(user=request.user),
+        "can_create": bool(selectors.calibration_organisations_for(request.user)),
+    }
+    return render(request, "observations/calibration_list.html", ctx)
+
+
+@login_required
+def calibration_create(request: HttpRequest) -> HttpResponse:
+    organisations = selectors.calibration_organisations_for(request.user)
+    if not organisations:
+        raise PermissionDenied
+    form = ExerciseForm(request.POST or None, user=request.user)
+    sheet = None
+    if form.is_bound and form.is_valid():
+        sheet = RatingSheetForm(
+            request.POST if "dim_check" in request.POST else None,
+            version=form.cleaned_data["framework_version"],
+            prefix="ref",
+        )
+        if "dim_check" in request.POST and sheet.is_valid():
+            try:
+                exercise = calibration.exercise_create(
+                    actor=request.user,
+                    organisation=organisations[0],
+                    reference=sheet.ratings(),
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(
+                    request, _("The exercise is open. Observers find it under Calibration.")
+                )
+                return redirect("observations:calibration", pk=exercise.pk)
+    ctx = {"form": form, "sheet": sheet, "organisation": organisations[0]}
+    return render(request, "observations/calibration_form.html", ctx)
+
+
+@login_required
+def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exercise = selectors.get_calibration_for_user(request, pk)
+    runs_it = Perm.RUN_CALIBRATION in permissions_at(request.user, exercise.organisation)
+    mine = exercise.responses.filter(observer=request.user).first()
+    form = None
+    if not runs_it and exercise.is_open:
+        form = RatingSheetForm(request.POST or None, version=exercise.framework_version)
+        if mine and not form.is_bound:
+            form.initial = {
+                f"dim_{k}": (str(v) if v else NOT_OBSERVED) for k, v in mine.ratings.items()
+            }
+        if request.method == "POST" and form.is_valid():
+            calibration.response_save(
+                exercise=exercise, observer=request.user, ratings=form.ratings()
+            )
+            messages.success(
+                request, _("Thank you. Your answer is compared with the reference below.")
+            )
+            return redirect("observations:calibration", pk=pk)
+    results = calibration.exercise_results(exercise, only=None if runs_it else request.user)
+    if not runs_it and not mine:
+        results = None  # the reference stays hidden until the observer has answered
+    ctx = {"exercise": exercise, "form": form, "results": results, "runs_it": runs_it}
+    return render(request, "observations/calibration_detail.html", ctx)

@@ -32,6 +32,17 @@ def rows(case) -> dict:
             ).pk
         ]
 
+    from samsyn.observations import calibration as calibration_services
+
+    exercise = calibration_services.exercise_create(
+        actor=case.olle,
+        organisation=case.owner,
+        framework_version=default_version(),
+        title="Övning",
+        lesson_description="Text",
+        video_url="",
+        reference={d.pk: None for d in default_version().dimensions.all()},
+    )
     planner = {ANON: 302, "charlie": 404, "alice": 403, "oscar": 403, "pia": 200, "olle": 200}
     planner_post = {ANON: 302, "charlie": 404, "alice": 403, "pia": 302}
     return {
@@ -97,6 +108,22 @@ def rows(case) -> dict:
             "post",
             conflict,
             {ANON: 302, "charlie": 404, "alice": 403, "oscar": 302},
+        ),
+        "observations:round_reliability": ("get", rnd, planner),
+        "observations:calibrations": (
+            "get",
+            list,
+            {ANON: 302, "alice": 200, "oscar": 200, "olle": 200},
+        ),
+        "observations:calibration_create": (
+            "get",
+            list,
+            {ANON: 302, "alice": 403, "oscar": 403, "pia": 403, "olle": 200},
+        ),
+        "observations:calibration": (
+            "get",
+            lambda: [exercise.pk],
+            {ANON: 302, "charlie": 404, "alice": 403, "oscar": 200, "pia": 200, "olle": 200},
         ),
         "capture_sw": ("get", list, {ANON: 200}),
         "api:my_assignments": ("get", list, {ANON: 401, "oscar": 200}),
