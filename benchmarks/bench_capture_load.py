@@ -1,0 +1,809 @@
+"""Capture: page weight, and 100 observers saving at once behind a real WSGI server (a script).
+
+    .venv/bin/python benchmarks/bench_capture_load.py [--seconds 60] [--observers 100]
+        [--no-postgres] [--think-ms 0]
+
+1. **Capture page size**: in a fresh file database, an observer (Django's test client, logged in)
+   opens the capture page of one visit; the bytes of the HTML and of every non-vendor file it
+   links (static/css/samsyn.css, static/js/capture.js; static/vendor/* is cached) are counted,
+   headers included, uncompressed. Target ≤ 150 KB.
+2. **Load on SQLite**: a fresh data dir (SAMSYN_DATA_DIR, SQLITE_PATH), migrated; one round with
+   the observers, a teacher each; a session per observer made directly in the session store
+   (plus a CSRF cookie and header). gunicorn (`-w 4 --threads 8 -k gthread`) serves it on a free
+   loopback port. Each observer, a thread with a keep-alive `http.client` connection, loops until
+   the time is up: new UUID → PUT 9 ratings (201) → PUT all 10 with base_revision 1 (200) → the
+   same PUT again (200, stored once) → POST submit (200). Afterwards the database is checked
+   against what was acknowledged: observations == 201s, nothing lost (each observation's ratings,
+   status and revision exactly as the last acknowledged request left them), nothing duplicated.
+3. **The same on PostgreSQL**: a throw-away server from `scripts/postgres.sh`, stopped at the end.
+
+Prints each figure, its target and PASS/FAIL; exits non-zero when a target is missed. The
+script runs its Django parts (setup, page, verification) in subprocesses, each with its own
+environment, and drives the server over HTTP only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import random
+import re
+import secrets
+import shutil
+import signal
+import socket
+import string
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+PAGE_TARGET = 150 * 1024
+P95_TARGET_MS = 500.0
+WORKERS, THREADS = 4, 8
+REQUEST_TIMEOUT = 30.0
+
+
+# ============================================================================ Django side
+# (run in subprocesses: `--phase setup|verify`, with the environment chosen by the parent)
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samsyn.settings")
+    import django
+
+    django.setup()
+
+
+def phase_setup(observers: int, out: Path, page: bool) -> None:
+    """Migrate, make the round, the sessions; measure the capture page if asked."""
+    _django()
+    import datetime as dt
+
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from samsyn.accounts.middleware import LAST_SEEN_KEY, LOGIN_TIME_KEY
+    from samsyn.accounts.models import Membership, Organisation, Role, User
+    from samsyn.accounts.sessions import SessionStore
+    from samsyn.frameworks.models import FrameworkVersion
+    from samsyn.observations import selectors, services
+    from samsyn.observations.models import Assignment, Round
+
+    call_command("migrate", verbosity=0)
+    owner = Organisation.objects.create(kind=Organisation.Kind.OWNER, name="Bänkens kommun")
+    school = Organisation.objects.create(
+        kind=Organisation.Kind.SCHOOL, name="Bänkskolan", parent=owner
+    )
+    principal = User.objects.create(email="rektor@bench.example", full_name="Rektor Bänk")
+    Membership.objects.create(user=principal, organisation=school, role=Role.PRINCIPAL)
+    people = User.objects.bulk_create(
+        [
+            User(email=f"observer{i:03d}@bench.example", full_name=f"Observatör {i}")
+            for i in range(observers)
+        ]
+        + [
+            User(email=f"teacher{i:03d}@bench.example", full_name=f"Lärare {i}")
+            for i in range(observers)
+        ]
+    )
+    for user in people:
+        user.set_unusable_password()
+    User.objects.bulk_update(people, ["password"])
+    observer_users, teacher_users = people[:observers], people[observers:]
+    Membership.objects.bulk_create(
+        [Membership(user=u, organisation=school, role=Role.OBSERVER) for u in observer_users]
+        + [Membership(user=u, organisation=school, role=Role.TEACHER) for u in teacher_users]
+    )
+    version = FrameworkVersion.objects.get(framework__slug="samsyn-undervisning", number=1)
+    today = timezone.localdate()
+    round_ = services.round_create(
+        actor=principal,
+        organisation=school,
+        schools=[school],
+        name="Belastningsprov",
+        kind=Round.Kind.ONGOING,
+        framework_version=version,
+        starts_on=today - dt.timedelta(days=7),
+        ends_on=today + dt.timedelta(days=30),
+        target_lessons=1,
+        release_mode=Round.Release.BY_OBSERVER,
+        ask_proposals=False,
+        teachers=teacher_users,
+        observers=observer_users,
+    )
+    assignments = Assignment.objects.bulk_create(
+        Assignment(
+            round=round_,
+            observer=o,
+            teacher=t,
+            school=school,
+            planned_at=timezone.now(),
+            subject="Matematik",
+            group_name="8B",
+            grade="8",
+        )
+        for o, t in zip(observer_users, teacher_users, strict=True)
+    )
+    now = time.time()
+    clients = []
+    for user, assignment in zip(observer_users, assignments, strict=True):
+        session = SessionStore()
+        session["_auth_user_id"] = str(user.pk)
+        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_hash"] = user.get_session_auth_hash()
+        session[LOGIN_TIME_KEY] = now
+        session[LAST_SEEN_KEY] = now
+        session.save()
+        token = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32))
+        clients.append(
+            {"session": session.session_key, "csrf": token, "assignment_id": assignment.pk}
+        )
+    framework = selectors.capture_framework(version)
+    dimensions = [
+        {
+            "id": d["id"],
+            "steps": [
+                {"id": s["id"], "criteria": [c["id"] for c in s["criteria"]]} for s in d["steps"]
+            ],
+        }
+        for d in framework["dimensions"]
+    ]
+    result: dict[str, Any] = {
+        "round_id": round_.pk,
+        "clients": clients,
+        "dimensions": dimensions,
+        "session_cookie": settings.SESSION_COOKIE_NAME,
+        "csrf_cookie": settings.CSRF_COOKIE_NAME,
+    }
+    if page:
+        result["page"] = _measure_page(observer_users[0], assignments[0])
+    out.write_text(json.dumps(result))
+
+
+def _measure_page(user, assignment) -> dict[str, Any]:
+    """Bytes of the capture page and the non-vendor files it links, as first sent."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+
+    def fetch(path: str) -> tuple[int, int]:
+        response = client.get(path)
+        if response.status_code != 200:
+            raise SystemExit(f"GET {path}: {response.status_code}")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        status_line = f"HTTP/1.1 {response.status_code} {response.reason_phrase}\r\n".encode()
+        return len(body), len(status_line) + len(response.serialize_headers()) + 4
+
+    page_path = f"/observations/capture/{assignment.pk}/"
+    html = client.get(page_path).content.decode()
+    files: dict[str, dict[str, int]] = {}
+    body, headers = fetch(page_path)
+    files[page_path] = {"body": body, "headers": headers}
+    linked = re.findall(r'<(?:link|script|img)\b[^>]*?(?:href|src)="(/[^"]+)"', html)
+    vendor = []
+    for path in dict.fromkeys(linked):
+        if path.startswith("/static/vendor/"):
+            vendor.append(path)
+            continue
+        body, headers = fetch(path)
+        files[path] = {"body": body, "headers": headers}
+    # The service worker and what it precaches beyond the page's own files (for information).
+    extra: dict[str, int] = {}
+    for path in ["/capture-sw.js", "/static/js/today.js", "/static/favicon.svg"]:
+        if path not in files:
+            body, headers = fetch(path)
+            extra[path] = body + headers
+    return {"files": files, "vendor": vendor, "service_worker_extra": extra}
+
+
+def phase_verify(expect_path: Path, out: Path) -> None:
+    """Compare the database with what the server acknowledged."""
+    _django()
+    from collections import Counter
+
+    from samsyn.observations.models import Observation, Rating
+
+    expect = json.loads(expect_path.read_text())
+    round_id = expect["round_id"]
+    observations = {
+        str(o["uuid"]): o
+        for o in Observation.objects.filter(round_id=round_id).values(
+            "pk", "uuid", "status", "revision"
+        )
+    }
+    uuid_rows = Counter(
+        str(u) for u in Observation.objects.filter(round_id=round_id).values_list("uuid", flat=True)
+    )
+    ratings: dict[int, dict[str, list]] = {}
+    through = Rating.criteria.through
+    criteria: dict[int, list[int]] = {}
+    for rating_id, criterion_id in through.objects.filter(
+        rating__observation__round_id=round_id
+    ).values_list("rating_id", "criterion_id"):
+        criteria.setdefault(rating_id, []).append(criterion_id)
+    rating_rows = Counter()
+    for rating_id, observation_id, dimension_id, step_id, note in Rating.objects.filter(
+        observation__round_id=round_id
+    ).values_list("pk", "observation_id", "dimension_id", "step_id", "note"):
+        rating_rows[(observation_id, dimension_id)] += 1
+        ratings.setdefault(observation_id, {})[str(dimension_id)] = [
+            step_id,
+            sorted(criteria.get(rating_id, [])),
+            note,
+        ]
+    lost, duplicated, extra, problems = 0, 0, 0, []
+    duplicated += sum(n - 1 for n in uuid_rows.values() if n > 1)
+    duplicated += sum(n - 1 for n in rating_rows.values() if n > 1)
+    created = expect["created"]
+    for uid, states in created.items():
+        row = observations.get(uid)
+        if row is None:
+            lost += 1
+            problems.append(f"{uid}: acknowledged (201) but not in the database")
+            continue
+        stored = {
+            "ratings": ratings.get(row["pk"], {}),
+            "status": row["status"],
+            "revision": row["revision"],
+        }
+        # `states`: the state the last acknowledged request left, then any a request that got no
+        # answer may have left instead (only after a client error).
+        if not any(stored == state for state in states):
+            expected = states[0]
+            if (
+                stored["ratings"] == expected["ratings"]
+                and stored["revision"] > expected["revision"]
+            ):
+                duplicated += 1
+                problems.append(
+                    f"{uid}: revision {stored['revision']} > {expected['revision']}: stored twice"
+                )
+            else:
+                lost += 1
+                problems.append(f"{uid}: stored {stored} != acknowledged {expected}")
+    uncertain = expect["uncertain"]  # creates that got no answer: stored or not, both fine
+    for uid, row in observations.items():
+        if uid in created:
+            continue
+        if uid in uncertain:
+            stored = {
+                "ratings": ratings.get(row["pk"], {}),
+                "status": row["status"],
+                "revision": row["revision"],
+            }
+            if stored not in uncertain[uid]:
+                lost += 1
+                problems.append(f"{uid}: stored {stored} != what was sent {uncertain[uid]}")
+            continue
+        extra += 1
+        problems.append(f"{uid}: in the database without an acknowledged create")
+    out.write_text(
+        json.dumps(
+            {
+                "observations": len(observations),
+                "created": len(created),
+                "lost": lost,
+                "duplicated": duplicated,
+                "extra": extra,
+                "problems": problems[:20],
+            }
+        )
+    )
+
+
+# ============================================================================ load generator
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.by_kind: dict[str, list[float]] = {}
+        self.errors: list[str] = []
+        self.created: dict[str, list[dict[str, Any]]] = {}
+        self.statuses: dict[int, int] = {}
+
+    def record(self, kind: str, latency: float, status: int | None) -> None:
+        with self.lock:
+            self.latencies.append(latency)
+            self.by_kind.setdefault(kind, []).append(latency)
+            if status is not None:
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+
+    def error(self, text: str) -> None:
+        with self.lock:
+            self.errors.append(text)
+
+
+class Observer(threading.Thread):
+    def __init__(
+        self,
+        port: int,
+        client: dict,
+        setup: dict,
+        deadline: float,
+        rec: Recorder,
+        think: float,
+        seed: int,
+    ):
+        super().__init__(daemon=True)
+        self.port, self.client, self.setup, self.deadline, self.rec = (
+            port,
+            client,
+            setup,
+            deadline,
+            rec,
+        )
+        self.think = think
+        self.rng = random.Random(seed)
+        self.conn: http.client.HTTPConnection | None = None
+        self.headers = {
+            "Host": f"127.0.0.1:{port}",
+            "Cookie": f"{setup['session_cookie']}={client['session']}; {setup['csrf_cookie']}={client['csrf']}",
+            "X-CSRFToken": client["csrf"],
+            "Content-Type": "application/json",
+            "Accept": "application/json",
+        }
+
+    def request(
+        self, kind: str, method: str, path: str, body: dict | None
+    ) -> tuple[int | None, Any]:
+        data = json.dumps(body).encode() if body is not None else b""
+        start = time.perf_counter()
+        try:
+            if self.conn is None:
+                self.conn = http.client.HTTPConnection(
+                    "127.0.0.1", self.port, timeout=REQUEST_TIMEOUT
+                )
+            self.conn.request(
+                method, path, body=data, headers={**self.headers, "Content-Length": str(len(data))}
+            )
+            response = self.conn.getresponse()
+            raw = response.read()
+            status = response.status
+            if response.will_close:
+                self.conn.close()
+                self.conn = None
+        except Exception as error:  # every failure counts as an error
+            self.rec.record(kind, time.perf_counter() - start, None)
+            self.rec.error(f"{kind} {method} {path}: {type(error).__name__}: {error}")
+            if self.conn is not None:
+                self.conn.close()
+            self.conn = None
+            return None, None
+        self.rec.record(kind, time.perf_counter() - start, status)
+        try:
+            payload = json.loads(raw) if raw else None
+        except ValueError:
+            payload = raw[:200]
+        return status, payload
+
+    def ratings(self, dimensions: list[dict]) -> list[dict]:
+        rows = []
+        for d in dimensions:
+            step = self.rng.choice(d["steps"])
+            crit = [c for c in step["criteria"] if self.rng.random() < 0.6]
+            rows.append(
+                {
+                    "dimension_id": d["id"],
+                    "step_id": step["id"],
+                    "not_observed": False,
+                    "criteria": crit,
+                    "note": "Eleverna arbetade i par." if self.rng.random() < 0.2 else "",
+                }
+            )
+        return rows
+
+    @staticmethod
+    def state(ratings: list[dict], revision: int, status: str) -> dict:
+        return {
+            "ratings": {
+                str(r["dimension_id"]): [r["step_id"], sorted(set(r["criteria"])), r["note"]]
+                for r in ratings
+            },
+            "revision": revision,
+            "status": status,
+        }
+
+    def expect(self, kind: str, status: int | None, want: int, payload: Any) -> bool:
+        if status != want:
+            if status is not None:
+                self.rec.error(f"{kind}: HTTP {status} (expected {want}): {str(payload)[:300]}")
+            return False
+        return True
+
+    def pause(self) -> None:
+        if self.think:
+            time.sleep(self.rng.uniform(0.5, 1.5) * self.think)
+
+    def run(self) -> None:
+        dims = self.setup["dimensions"]
+        while time.monotonic() < self.deadline:
+            uid = str(uuid.uuid4())
+            path = f"/api/v1/observations/{uid}"
+            full = self.ratings(dims)
+            skip = self.rng.randrange(len(full))
+            first = [r for i, r in enumerate(full) if i != skip]
+            context = {
+                "assignment_id": self.client["assignment_id"],
+                "subject": "Matematik",
+                "grade": "8",
+                "group_size": self.rng.randint(18, 30),
+                "minutes_observed": self.rng.randint(30, 60),
+            }
+            status, payload = self.request(
+                "put-create", "PUT", path, {**context, "base_revision": 0, "ratings": first}
+            )
+            if status is None:
+                # No answer: the server may or may not have stored it.
+                with self.rec.lock:
+                    self.rec.created[uid + "?"] = [self.state(first, 1, "draft")]
+                continue
+            if not self.expect("put-create", status, 201, payload):
+                continue
+            states = [self.state(first, 1, "draft")]
+            with self.rec.lock:
+                self.rec.created[uid] = states
+            if time.monotonic() >= self.deadline:
+                break
+            self.pause()
+            body = {**context, "base_revision": 1, "ratings": full}
+            status, payload = self.request("put-update", "PUT", path, body)
+            if status is None:
+                states.append(self.state(full, 2, "draft"))
+                continue
+            if not self.expect("put-update", status, 200, payload):
+                continue
+            states[:] = [self.state(full, 2, "draft")]
+            if time.monotonic() >= self.deadline:
+                break
+            status, payload = self.request("put-resend", "PUT", path, body)
+            if status is None:
+                continue
+            if not self.expect("put-resend", status, 200, payload):
+                continue
+            if payload.get("revision") != 2:
+                self.rec.error(
+                    f"put-resend: revision {payload.get('revision')} (expected 2: stored once)"
+                )
+            if time.monotonic() >= self.deadline:
+                break
+            self.pause()
+            status, payload = self.request("submit", "POST", f"{path}/submit", None)
+            if status is None:
+                states.append(self.state(full, 3, "submitted"))
+                continue
+            if not self.expect("submit", status, 200, payload):
+                continue
+            states[:] = [self.state(full, 3, "submitted")]
+            self.pause()
+        if self.conn is not None:
+            self.conn.close()
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[k]
+
+
+# ============================================================================ orchestration
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def run_phase(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, __file__, *args], env=env, cwd=REPO, check=True)
+
+
+def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+        with contextlib.suppress(OSError, http.client.HTTPException):
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            conn.request("GET", "/healthz")
+            if conn.getresponse().status == 200:
+                conn.close()
+                return
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer /healthz")
+
+
+def run_clients(
+    port: int, setup: dict, seconds: float, think_ms: float, seed: int
+) -> tuple[Recorder, float, int]:
+    """Every observer loops for `seconds`; returns what was recorded, the time taken and how
+    many client threads had not finished (hung)."""
+    rec = Recorder()
+    start = time.monotonic()
+    deadline = start + seconds
+    threads = [
+        Observer(port, c, setup, deadline, rec, think_ms / 1000, seed=seed + i)
+        for i, c in enumerate(setup["clients"])
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=max(0.1, deadline - time.monotonic()) + 2 * REQUEST_TIMEOUT + 30)
+    return rec, time.monotonic() - start, sum(t.is_alive() for t in threads)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)  # the group gunicorn was started in
+            proc.wait()
+
+
+def load_run(label: str, env: dict[str, str], work: Path, args, results: list, page: bool) -> None:
+    setup_path = work / "setup.json"
+    t0 = time.perf_counter()
+    run_phase(
+        env,
+        "--phase",
+        "setup",
+        "--observers",
+        str(args.observers),
+        "--out",
+        str(setup_path),
+        *(["--page"] if page else []),
+    )
+    setup = json.loads(setup_path.read_text())
+    print(f"[{label}] migrated and set up in {time.perf_counter() - t0:.1f} s")
+    if page:
+        report_page(setup["page"], results)
+
+    port = free_port()
+    log = (work / "gunicorn.log").open("w")
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    proc = subprocess.Popen(
+        [
+            str(gunicorn),
+            "samsyn.wsgi:application",
+            "-w",
+            str(WORKERS),
+            "--threads",
+            str(THREADS),
+            "-k",
+            "gthread",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--keep-alive",
+            "75",
+            "--timeout",
+            "120",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    try:
+        wait_healthy(port, proc)
+        load_before = os.getloadavg()
+        warm = None
+        if args.warmup > 0:
+            # Not measured: the workers load the URLconf, templates and connections on first use.
+            warm, warm_elapsed, warm_hung = run_clients(
+                port, setup, args.warmup, args.think_ms, 10_000
+            )
+            print(
+                f"[{label}] warm-up {warm_elapsed:.1f} s: {len(warm.latencies)} requests "
+                f"(not in the figures; its errors and observations are counted)"
+            )
+        rec, elapsed, hung = run_clients(port, setup, args.seconds, args.think_ms, 0)
+        load_after = os.getloadavg()
+    finally:
+        stop_server(proc)
+        log.close()
+    if warm is not None:
+        hung += warm_hung
+        rec.errors[:0] = [f"warm-up: {e}" for e in warm.errors]
+        rec.created.update(warm.created)
+    server_log = (work / "gunicorn.log").read_text(errors="replace")
+
+    expect = work / "expect.json"
+    created = {k: v for k, v in rec.created.items() if not k.endswith("?")}
+    uncertain = {k[:-1]: v for k, v in rec.created.items() if k.endswith("?")}
+    expect.write_text(
+        json.dumps({"round_id": setup["round_id"], "created": created, "uncertain": uncertain})
+    )
+    verify_path = work / "verify.json"
+    run_phase(env, "--phase", "verify", "--expect", str(expect), "--out", str(verify_path))
+    check = json.loads(verify_path.read_text())
+    extra = check["extra"]
+
+    n = len(rec.latencies)
+    errors = len(rec.errors) + hung
+    p50, p95, p99 = (percentile(rec.latencies, q) * 1000 for q in (50, 95, 99))
+    print(
+        f"[{label}] load average before/after: {load_before[0]:.2f}/{load_after[0]:.2f} "
+        f"(other processes on the machine share its {os.cpu_count()} CPUs)"
+    )
+    print(
+        f"[{label}] {args.observers} observers, think time {args.think_ms:.0f} ms, {elapsed:.1f} s: {n} requests, {n / elapsed:.1f} req/s; "
+        f"statuses {dict(sorted(rec.statuses.items()))}; observations {check['observations']} "
+        f"(201s acknowledged: {check['created']})"
+    )
+    for kind, values in rec.by_kind.items():
+        print(
+            f"    {kind:<11} n={len(values):<6} p50 {percentile(values, 50) * 1000:6.1f} ms  "
+            f"p95 {percentile(values, 95) * 1000:6.1f} ms  p99 {percentile(values, 99) * 1000:6.1f} ms  "
+            f"max {max(values) * 1000:6.1f} ms"
+        )
+    for text in rec.errors[:10]:
+        print(f"    error: {text}")
+    if hung:
+        print(f"    error: {hung} client threads did not finish")
+    for text in check["problems"][:10]:
+        print(f"    database: {text}")
+    tracebacks = server_log.count("Traceback")
+    locked = server_log.count("database is locked")
+    if tracebacks or locked:
+        print(
+            f"    server log: {tracebacks} tracebacks, {locked} 'database is locked' ({work / 'gunicorn.log'})"
+        )
+        first = server_log[server_log.find("Traceback") :][:1500]
+        print("    " + first.replace("\n", "\n    "))
+    results += [
+        (
+            f"[{label}] throughput {n / elapsed:.1f} req/s ({n} requests in {elapsed:.1f} s)",
+            "printed",
+            True,
+        ),
+        (
+            f"[{label}] latency p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms",
+            f"p95 < {P95_TARGET_MS:.0f} ms",
+            p95 < P95_TARGET_MS,
+        ),
+        (f"[{label}] errors {errors}", "0", errors == 0),
+        (f"[{label}] lost {check['lost']}", "0", check["lost"] == 0),
+        (f"[{label}] duplicated {check['duplicated']}", "0", check["duplicated"] == 0),
+        (
+            f"[{label}] observations in the database {check['observations']} = 201s acknowledged {check['created']} (extra {extra})",
+            "equal",
+            check["observations"] == check["created"] and extra == 0,
+        ),
+    ]
+
+
+def report_page(page: dict, results: list) -> None:
+    total = 0
+    for path, sizes in page["files"].items():
+        size = sizes["body"] + sizes["headers"]
+        total += size
+        print(f"    {path:<40} {sizes['body']:>8,} B body + {sizes['headers']:>4} B headers")
+    print(f"    vendor files not counted (cached): {', '.join(page['vendor']) or '-'}")
+    extra = sum(page["service_worker_extra"].values())
+    print(
+        f"    service worker and its extra precache ({', '.join(page['service_worker_extra'])}): "
+        f"{extra:,} B more (total with them {(total + extra) / 1024:.1f} KB; no target)"
+    )
+    results.append(
+        (
+            f"Capture page, first load without vendor files: {total / 1024:.1f} KB ({total:,} B)",
+            "≤ 150 KB",
+            total <= PAGE_TARGET,
+        )
+    )
+
+
+def base_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
+    env.update(
+        SAMSYN_DATA_DIR=str(data_dir),
+        DJANGO_SETTINGS_MODULE="samsyn.settings",
+        DEBUG="False",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(REPO),
+    )
+    return env
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--observers", type=int, default=100)
+    parser.add_argument(
+        "--think-ms", type=float, default=0.0, help="pause between an observer's requests"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=5.0, help="seconds of the same load before measuring"
+    )
+    parser.add_argument("--no-postgres", action="store_true")
+    parser.add_argument("--no-sqlite", action="store_true")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary directories")
+    parser.add_argument("--phase", choices=["setup", "verify"], help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--expect", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--page", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.phase == "setup":
+        phase_setup(args.observers, args.out, args.page)
+        return 0
+    if args.phase == "verify":
+        phase_verify(args.expect, args.out)
+        return 0
+
+    results: list[tuple[str, str, bool]] = []
+    print(
+        f"gunicorn -w {WORKERS} --threads {THREADS} -k gthread on loopback; {os.cpu_count()} CPUs"
+    )
+    work = Path(tempfile.mkdtemp(prefix="samsyn-bench-"))
+    try:
+        if not args.no_sqlite:
+            data = work / "sqlite"
+            data.mkdir()
+            env = base_env(data)
+            env["SQLITE_PATH"] = str(data / "bench.sqlite3")
+            load_run("SQLite", env, data, args, results, page=True)
+        if args.no_postgres:
+            print("PostgreSQL: skipped (--no-postgres)")
+        elif not list(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl")):
+            print(
+                "PostgreSQL: SKIPPED, the server binaries are not installed (scripts/system-deps.sh test)"
+            )
+        else:
+            # Directly under /tmp: the server runs as the postgres user and must reach it.
+            pg_dir = Path(tempfile.mkdtemp(prefix="samsyn-bench-pg-"))
+            try:
+                port = free_port()
+                url = subprocess.run(
+                    [str(REPO / "scripts" / "postgres.sh"), "start", str(pg_dir), str(port)],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                ).stdout.strip()
+                import psycopg
+
+                with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+                    conn.execute("CREATE DATABASE samsyn")
+                data = work / "postgres"
+                data.mkdir()
+                env = base_env(data)
+                env["DATABASE_URL"] = url
+                load_run("PostgreSQL", env, data, args, results, page=args.no_sqlite)
+            finally:
+                subprocess.run(
+                    [str(REPO / "scripts" / "postgres.sh"), "stop", str(pg_dir)], check=False
+                )
+    finally:
+        if args.keep:
+            print(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+    failed = 0
+    for text, target, ok in results:
+        failed += not ok
+        print(f"{'PASS' if ok else 'FAIL'}  {text}  (target {target})")
+    return 1 if failed or not results else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
