@@ -35,6 +35,14 @@ def home_actions(user, organisations: list) -> list[Action]:
     actions: list[Action] = []
     for provider in _providers:
         actions.extend(provider(user, organisations))
+    # One's own settings come last, after the work.
+    actions.append(
+        Action(
+            _("Your profile and language"),
+            _("Your name, the language Samsyn speaks to you, and your password."),
+            reverse("accounts:profile"),
+        )
+    )
     return actions
 
 
@@ -68,11 +76,4 @@ def _accounts_actions(user, organisations: list) -> list[Action]:
                 reverse("accounts:audit_log"),
             )
         )
-    actions.append(
-        Action(
-            _("Your profile and language"),
-            _("Your name, the language Samsyn speaks to you, and your password."),
-            reverse("accounts:profile"),
-        )
-    )
     return actions
