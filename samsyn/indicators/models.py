@@ -177,7 +177,8 @@ class StatValue(models.Model):
     measure = models.CharField(max_length=300)
     subject = models.CharField(max_length=100, blank=True)
     group = models.CharField(max_length=40, blank=True)
-    municipality_code = models.CharField(max_length=4)
+    # Four digits, or a Kolada group id ("G35973") for a group's unweighted mean.
+    municipality_code = models.CharField(max_length=12)
     owner_type = models.CharField(max_length=16, choices=OwnerType.choices)
     school_year = models.CharField(max_length=7, blank=True)
     year = models.PositiveSmallIntegerField()
