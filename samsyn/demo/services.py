@@ -169,21 +169,21 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 @transaction.atomic
 def demo_delete() -> None:
-    """Remove the demo world: its people (by their e-mail domain) and its organisations."""
-    User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
+    """Remove the demo world: each app's demo rows, its people (by their e-mail domain) and its
+    organisations."""
     region = Organisation.objects.filter(kind=Organisation.Kind.REGION, name=REGION_NAME).first()
-    if region is None:
-        return
-    # Delete leaves first: parents are protected while they have children.
-    levels = [[region.pk]]
+    levels = [[region.pk]] if region else [[]]
+    # Leaves come last in `levels`: parents are protected while they have children.
     while levels[-1]:
         levels.append(
             list(Organisation.objects.filter(parent_id__in=levels[-1]).values_list("pk", flat=True))
         )
     autodiscover_modules("demo")
     all_ids = [pk for ids in levels for pk in ids]
+    # App rows first: they protect the people and organisations they point at.
     for func in reversed(CLEANUPS):
         func(all_ids)
+    User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
     for ids in reversed(levels):
         Organisation.objects.filter(pk__in=ids).delete()
 
