@@ -63,3 +63,24 @@ def test_a_municipality_page_shows_its_trend_chart_and_residual(
     assert not [p for p in ours if "Content Security Policy" in p or "unsafe-eval" in p], ours
     assert not [p for p in ours if "Error" in p], ours
     screenshot("indicators-kungsbacka-merit")
+
+
+def test_a_student_answers_through_an_anonymous_link(live_server, demo_world, page, screenshot):
+    from samsyn.indicators import services
+    from samsyn.indicators.models import Response, Survey
+
+    survey = Survey.objects.get(phase="outcome", title__startswith="Trygghet")
+    (token,) = services.survey_links_create(survey=survey, count=1)
+    before = Response.objects.filter(survey=survey).count()
+
+    page.goto(f"{live_server.url}/indicators/s/{token}/")
+    assert page.locator("h1").inner_text() == survey.title
+    for fieldset in page.locator("fieldset").all():
+        fieldset.locator("input[type=radio]").first.check()  # "strongly agree"
+    screenshot("indicators-survey-answer")
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state()
+    assert Response.objects.filter(survey=survey).count() == before + 1
+    page.goto(f"{live_server.url}/indicators/s/{token}/")  # the link is used up
+    assert page.locator("h1").count() == 1
+    assert Response.objects.filter(survey=survey).count() == before + 1

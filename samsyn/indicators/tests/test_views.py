@@ -195,3 +195,18 @@ class ManagePagesTests(BaseTestCase):
         names = [o.name for o in response.context["owners"]]
         self.assertEqual(names, sorted(names))
         self.assertIn("Testkommun", names)
+
+
+class HomeActionsTests(BaseTestCase):
+    def test_the_home_page_offers_indicators_and_surveys_to_whom_they_apply(self):
+        self.login(self.pia)
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, reverse("indicators:overview", args=[self.school.pk]))
+        self.assertContains(response, reverse("indicators:survey_list", args=[self.school.pk]))
+        self.assertNotContains(response, reverse("indicators:import"))
+        self.login(self.alice)
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, reverse("indicators:overview", args=[self.school.pk]))
+        self.assertNotContains(response, reverse("indicators:survey_list", args=[self.school.pk]))
+        self.login(self.adam)
+        self.assertContains(self.client.get(reverse("home")), reverse("indicators:import"))
