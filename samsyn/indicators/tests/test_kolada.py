@@ -165,3 +165,61 @@ class KoladaStoreTests(BaseTestCase):
         result = kolada_refresh_now(municipalities=["1384"], years=[2024], client=kolada)
         self.assertEqual(len(recorded.calls), 2)  # 30 KPIs → segments of 25 and 5
         self.assertEqual(result.created, 1)
+
+
+class KoladaPageTests(BaseTestCase):
+    """The import page's button enqueues the refresh; with the inline backend it runs at once
+    against the recorded responses (urlopen is replaced: no network)."""
+
+    def test_a_platform_admin_fetches_from_kolada(self):
+        from unittest import mock
+
+        from django.urls import reverse
+
+        recorded = Recorded({"*": "kolada_group.json"})
+        self.login(self.adam)
+        with (
+            mock.patch("samsyn.indicators.kolada.urllib.request.urlopen", recorded),
+            mock.patch("samsyn.indicators.kolada.time.sleep"),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            response = self.client.post(
+                reverse("indicators:kolada_fetch"),
+                {"municipalities": "1384, 1383", "first_year": 2023, "last_year": 2024},
+            )
+        self.assertRedirects(response, reverse("indicators:import"))
+        self.assertEqual(len(recorded.calls), 2)  # 30 KPIs in segments of 25 and 5
+        self.assertIn("/municipality/1384,1383/year/2023,2024", recorded.calls[0][0])
+        self.assertTrue(StatValue.objects.filter(source="kolada", measure="N15504").exists())
+
+    def test_a_failing_kolada_does_not_break_the_page(self):
+        from unittest import mock
+
+        from django.urls import reverse
+
+        def down(request, timeout):
+            raise urllib.error.URLError("no route")
+
+        self.login(self.adam)
+        with (
+            mock.patch("samsyn.indicators.kolada.urllib.request.urlopen", down),
+            self.captureOnCommitCallbacks(execute=True),
+        ):
+            response = self.client.post(
+                reverse("indicators:kolada_fetch"),
+                {"municipalities": "1384", "first_year": 2024, "last_year": 2024},
+            )
+        self.assertRedirects(response, reverse("indicators:import"))
+        self.assertFalse(StatValue.objects.exists())
+
+    def test_bad_codes_are_refused(self):
+        from django.urls import reverse
+
+        self.login(self.adam)
+        response = self.client.post(
+            reverse("indicators:kolada_fetch"),
+            {"municipalities": "13x4", "first_year": 2024, "last_year": 2023},
+            follow=True,
+        )
+        self.assertEqual(len(response.context["messages"]), 2)
+        self.assertFalse(StatValue.objects.exists())
