@@ -153,6 +153,39 @@ def test_it_reads_xlsx_with_one_sheet_per_owner_type():
     assert parsed.sheets_skipped == ["Rapportbeskrivning"]
 
 
+def test_it_reads_xlsx_in_the_per_year_layout_with_two_header_rows():
+    rows = [
+        ["Statistik från Skolverket, https://www.skolverket.se"],
+        [None],
+        ["Grundskola - Resultat nationella prov årskurs 9"],
+        ["Valt läsår: 2023/24"],
+        [None],
+        [
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            "Andel (%) med provbetyg A-E",
+            "Andel (%) med provbetyg A-E",
+        ],
+        ["Kommun", "Kommun-kod", "Län", "Läns-kod", "Typ av huvudman", "Ämne", "Flickor", "Pojkar"],
+        ["Ale", "1440", "Västra Götalands län", "14", "Samtliga", "Engelska", "~100", 96.5],
+        ["Ale", "1440", "Västra Götalands län", "14", "Kommunal", "Engelska", 95, "*"],
+        [None],
+        ["Rapportbeskrivning och definitioner etc."],
+    ]
+    got = cells(parse("np.xlsx", xlsx({"Sheet": rows})))
+    measure = "Andel (%) med provbetyg A-E"
+    assert got == {
+        ("1440", "all", measure, "Engelska", "Flickor", 2024): (None, "~100"),
+        ("1440", "all", measure, "Engelska", "Pojkar", 2024): (Decimal("96.5"), ""),
+        ("1440", "municipal", measure, "Engelska", "Flickor", 2024): (Decimal("95"), ""),
+        ("1440", "municipal", measure, "Engelska", "Pojkar", 2024): (None, "*"),
+    }
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [
