@@ -190,6 +190,28 @@ def assignment_update(*, assignment: Assignment, **fields: Any) -> Assignment:
 
 
 @transaction.atomic
+def assignment_double(*, assignment: Assignment, observer: User) -> Assignment:
+    """Plan a double observation: a second observer visits the same lesson, so the round can
+    measure how well observers agree (see `calibration.round_reliability`)."""
+    if assignment.round.status == Round.Status.CLOSED:
+        raise ValidationError(ERR_ROUND_CLOSED)
+    if observer.pk in (assignment.observer_id, assignment.teacher_id):
+        raise ValidationError({"observer": _("Choose another observer than the first one.")})
+    if not assignment.round.round_observers.filter(observer=observer).exists():
+        raise ValidationError({"observer": _("Choose an observer of this round.")})
+    return Assignment.objects.create(
+        round=assignment.round,
+        observer=observer,
+        teacher_id=assignment.teacher_id,
+        school_id=assignment.school_id,
+        planned_at=assignment.planned_at,
+        subject=assignment.subject,
+        group_name=assignment.group_name,
+        grade=assignment.grade,
+    )
+
+
+@transaction.atomic
 def proposal_save(
     *, entry: RoundTeacher, proposed_lesson: str, focus_dimension: Dimension | None
 ) -> RoundTeacher:

@@ -14,6 +14,7 @@ urlpatterns = [
     path("rounds/<int:pk>/close/", views.round_close, name="round_close"),
     path("rounds/<int:pk>/proposal/", views.proposal, name="proposal"),
     path("visits/<int:pk>/", views.assignment_edit, name="assignment_edit"),
+    path("visits/<int:pk>/double/", views.assignment_double, name="assignment_double"),
     path("capture/<int:pk>/", views.capture, name="capture"),
     path("o/<uuid:uuid>/", views.observation_detail, name="detail"),
     path("o/<uuid:uuid>/release/", views.observation_release, name="release"),

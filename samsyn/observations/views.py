@@ -171,6 +171,30 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@login_required
+def assignment_double(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=pk)
+    round_ = selectors.get_round_for_user(request, assignment.round_id)
+    observers = {
+        str(e.observer_id): e.observer for e in round_.round_observers.select_related("observer")
+    }
+    observer = observers.get(request.POST.get("observer", ""))
+    try:
+        if observer is None:
+            raise ValidationError(_("Choose an observer of this round."))
+        services.assignment_double(assignment=assignment, observer=observer)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("observations:assignment_edit", pk=pk)
+    messages.success(
+        request,
+        _("%(observer)s will observe the same lesson: a double observation.")
+        % {"observer": observer},
+    )
+    return redirect("observations:round", pk=round_.pk)
+
+
 @login_required
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     entry = (

@@ -71,6 +71,11 @@ def rows(case) -> dict:
             lambda: [assignment.pk],
             {ANON: 302, "charlie": 404, "alice": 403, "pia": 200},
         ),
+        "observations:assignment_double": (
+            "post",
+            lambda: [assignment.pk],
+            {ANON: 302, "charlie": 404, "alice": 403, "pia": 302},
+        ),
         "observations:capture": (
             "get",
             lambda: [assignment.pk],

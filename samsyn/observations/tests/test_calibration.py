@@ -52,6 +52,24 @@ class DoubleObservationTests(BaseTestCase):
         page = self.client.get(reverse("observations:round_reliability", args=[round_.pk]))
         self.assertContains(page, "n = 10")
 
+    def test_a_planner_plans_a_double_observation(self):
+        round_ = make_round(self, observers=[self.oscar, self.pia], target_lessons=1)
+        visit = round_.assignments.get()
+        second = self.pia if visit.observer_id == self.oscar.pk else self.oscar
+        self.client.force_login(self.pia)
+        response = self.client.post(
+            reverse("observations:assignment_double", args=[visit.pk]), {"observer": second.pk}
+        )
+        self.assertEqual(response.status_code, 302)
+        twin = round_.assignments.exclude(pk=visit.pk).get()
+        self.assertEqual((twin.teacher_id, twin.observer_id), (visit.teacher_id, second.pk))
+        # The same observer twice is refused.
+        self.client.post(
+            reverse("observations:assignment_double", args=[visit.pk]),
+            {"observer": visit.observer_id},
+        )
+        self.assertEqual(round_.assignments.count(), 2)
+
     def test_no_pairs_says_so_instead_of_a_number(self):
         round_ = make_round(self)
         reliability = calibration.round_reliability(round_)
