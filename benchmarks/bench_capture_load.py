@@ -31,6 +31,7 @@ import json
 import os
 import random
 import re
+import resource
 import secrets
 import shutil
 import signal
@@ -52,6 +53,17 @@ PAGE_TARGET = 150 * 1024
 P95_TARGET_MS = 500.0
 WORKERS, THREADS = 4, 8
 REQUEST_TIMEOUT = 30.0
+# The app and its URLconf (with everything the views import) are loaded once in the master
+# before the workers fork, as a production set-up would: start-up is not what is measured.
+GUNICORN_CONFIG = """
+preload_app = True
+
+
+def when_ready(server):
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns
+"""
 
 
 # ============================================================================ Django side
@@ -578,16 +590,20 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
         report_page(setup["page"], results)
 
     port = free_port()
+    config = work / "gunicorn.conf.py"
+    config.write_text(GUNICORN_CONFIG)
     log = (work / "gunicorn.log").open("w")
     gunicorn = Path(sys.executable).with_name("gunicorn")
     proc = subprocess.Popen(
         [
             str(gunicorn),
             "samsyn.wsgi:application",
+            "-c",
+            str(config),
             "-w",
-            str(WORKERS),
+            str(args.workers),
             "--threads",
-            str(THREADS),
+            str(args.threads),
             "-k",
             "gthread",
             "-b",
@@ -603,9 +619,11 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         wait_healthy(port, proc)
         load_before = os.getloadavg()
+        self_before = resource.getrusage(resource.RUSAGE_SELF)
         warm = None
         if args.warmup > 0:
             # Not measured: the workers load the URLconf, templates and connections on first use.
@@ -618,9 +636,17 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
             )
         rec, elapsed, hung = run_clients(port, setup, args.seconds, args.think_ms, 0)
         load_after = os.getloadavg()
+        self_after = resource.getrusage(resource.RUSAGE_SELF)
     finally:
         stop_server(proc)
         log.close()
+    children_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_cpu = (children_after.ru_utime + children_after.ru_stime) - (
+        children_before.ru_utime + children_before.ru_stime
+    )
+    client_cpu = (self_after.ru_utime + self_after.ru_stime) - (
+        self_before.ru_utime + self_before.ru_stime
+    )
     if warm is not None:
         hung += warm_hung
         rec.errors[:0] = [f"warm-up: {e}" for e in warm.errors]
@@ -649,6 +675,12 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
         f"[{label}] {args.observers} observers, think time {args.think_ms:.0f} ms, {elapsed:.1f} s: {n} requests, {n / elapsed:.1f} req/s; "
         f"statuses {dict(sorted(rec.statuses.items()))}; observations {check['observations']} "
         f"(201s acknowledged: {check['created']})"
+    )
+    all_requests = n + (len(warm.latencies) if warm is not None else 0)
+    print(
+        f"    CPU: server {server_cpu:.1f} s (gunicorn incl. start-up, {server_cpu / max(1, all_requests) * 1000:.1f} ms "
+        f"per request), load generator {client_cpu:.1f} s, over {elapsed + (warm_elapsed if warm else 0):.1f} s "
+        f"wall on {os.cpu_count()} CPUs"
     )
     for kind, values in rec.by_kind.items():
         print(
@@ -713,14 +745,14 @@ def report_page(page: dict, results: list) -> None:
     )
 
 
-def base_env(data_dir: Path) -> dict[str, str]:
+def base_env(data_dir: Path, settings_module: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SQLITE_PATH")}
     env.update(
         SAMSYN_DATA_DIR=str(data_dir),
-        DJANGO_SETTINGS_MODULE="samsyn.settings",
+        DJANGO_SETTINGS_MODULE=settings_module,
         DEBUG="False",
         LOG_LEVEL="WARNING",
-        PYTHONPATH=str(REPO),
+        PYTHONPATH=os.pathsep.join(p for p in (str(REPO), os.environ.get("PYTHONPATH", "")) if p),
     )
     return env
 
@@ -734,6 +766,13 @@ def main() -> int:
     )
     parser.add_argument(
         "--warmup", type=float, default=5.0, help="seconds of the same load before measuring"
+    )
+    parser.add_argument("--workers", type=int, default=WORKERS, help="gunicorn -w")
+    parser.add_argument("--threads", type=int, default=THREADS, help="gunicorn --threads")
+    parser.add_argument(
+        "--settings",
+        default="samsyn.settings",
+        help="settings module for every Django process (experiments; may live on PYTHONPATH)",
     )
     parser.add_argument("--no-postgres", action="store_true")
     parser.add_argument("--no-sqlite", action="store_true")
@@ -752,14 +791,16 @@ def main() -> int:
 
     results: list[tuple[str, str, bool]] = []
     print(
-        f"gunicorn -w {WORKERS} --threads {THREADS} -k gthread on loopback; {os.cpu_count()} CPUs"
+        f"gunicorn -w {args.workers} --threads {args.threads} -k gthread (preloaded) on loopback; "
+        f"{os.cpu_count()} CPUs; settings {args.settings}; {args.observers} observers, "
+        f"think time {args.think_ms:.0f} ms, {args.warmup:.0f} s warm-up + {args.seconds:.0f} s"
     )
     work = Path(tempfile.mkdtemp(prefix="samsyn-bench-"))
     try:
         if not args.no_sqlite:
             data = work / "sqlite"
             data.mkdir()
-            env = base_env(data)
+            env = base_env(data, args.settings)
             env["SQLITE_PATH"] = str(data / "bench.sqlite3")
             load_run("SQLite", env, data, args, results, page=True)
         if args.no_postgres:
@@ -785,7 +826,7 @@ def main() -> int:
                     conn.execute("CREATE DATABASE samsyn")
                 data = work / "postgres"
                 data.mkdir()
-                env = base_env(data)
+                env = base_env(data, args.settings)
                 env["DATABASE_URL"] = url
                 load_run("PostgreSQL", env, data, args, results, page=args.no_sqlite)
             finally:
