@@ -109,6 +109,8 @@ BREAKS = [
     (dt.date(2026, 4, 6), dt.date(2026, 4, 10)),
     (dt.date(2026, 11, 2), dt.date(2026, 11, 6)),
 ]
+# How the visits already made in the ongoing round stand.
+DONE_STATES = ["released", "submitted", "released", "draft", "released", "submitted"]
 LESSON_STARTS = [(8, 10), (9, 0), (10, 0), (10, 50), (13, 0), (14, 0)]
 
 # Which grades each demo school teaches (others: F–9).
@@ -746,6 +748,7 @@ def _ongoing_round(demo: Demo) -> Round:
     future = [d for d in _school_days(ONGOING[0], ONGOING[1]) if d > today] or [ONGOING[1]]
     skill = {pk: model.theta[pk] + model.growth[pk] for pk in model.theta}
     released_to_key_teacher = False
+    n_done = 0
     for observer in observers:
         visits = list(round_.assignments.filter(observer=observer).order_by("teacher__email", "pk"))
         rng.shuffle(visits)
@@ -795,14 +798,15 @@ def _ongoing_round(demo: Demo) -> Round:
             context["observed_on"] = planned.date()
             eta = skill[visit.teacher_id] - model.severity[observer.pk] + rng.gauss(0, LESSON_SD)
             ratings = _ratings(model, demo.scale, eta)
-            state = (
-                "draft"
-                if kind == "today"
-                else rng.choices(["released", "submitted", "draft"], weights=[45, 35, 20])[0]
-            )
-            if visit.teacher_id == key_teacher.pk and not released_to_key_teacher:
+            if kind == "today":
+                state = "draft"
+            elif visit.teacher_id == key_teacher.pk and not released_to_key_teacher:
                 state = "released"
                 released_to_key_teacher = True
+            else:
+                # A fixed mix (not a random one), so every status is there whatever the date.
+                state = DONE_STATES[n_done % len(DONE_STATES)]
+                n_done += 1
             if state == "draft":
                 ratings = ratings[: rng.randint(3, 7)]
             _capture(

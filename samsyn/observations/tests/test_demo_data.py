@@ -5,7 +5,6 @@ from __future__ import annotations
 import shutil
 import statistics
 import tempfile
-import unittest
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -16,7 +15,7 @@ from scipy.stats import spearmanr
 from samsyn.accounts.models import Organisation, User
 from samsyn.demo.services import DEMO_DOMAIN, REGION_NAME, demo_load
 from samsyn.frameworks.models import Dimension
-from samsyn.observations import demo, selectors, services
+from samsyn.observations import calibration, demo, selectors, services
 from samsyn.observations.models import (
     Assignment,
     Observation,
@@ -116,6 +115,9 @@ class DemoDataTests(TestCase):
                     pair = round_.observations.filter(teacher_id=teacher_id, observed_on=day)
                     self.assertEqual(len({o.observer_id for o in pair}), 2)
                     self.assertEqual(len({o.assignment.planned_at for o in pair}), 1)
+            reliability = calibration.round_reliability(round_)
+            self.assertEqual(reliability["lessons"], sum(n == 2 for n in lessons.values()))
+            self.assertGreater(reliability["figures"]["adjacent"].estimate, 0.7)
 
     def test_the_ongoing_round_is_in_progress(self):
         round_ = self.ongoing
@@ -270,21 +272,14 @@ class DemoDataTests(TestCase):
 
     # ------------------------------------------------------------------------- removal
 
-    def test_cleanup_removes_the_rounds_and_the_demo_rebuilds(self):
+    def test_reset_rebuilds_the_same_rounds_and_cleanup_removes_them(self):
         counts = (Round.objects.count(), Observation.objects.count(), Rating.objects.count())
-        demo.remove_rounds(demo_org_ids())
-        self.assertEqual(Round.objects.count(), 0)
-        self.assertEqual(Observation.objects.count(), 0)
-        self.assertEqual(Rating.criteria.through.objects.count(), 0)
-        # With the observations gone, the rest of the demo can go and come back the same.
         self.assertTrue(demo_load(reset=True))
         self.assertEqual(
             (Round.objects.count(), Observation.objects.count(), Rating.objects.count()), counts
         )
-
-    @unittest.expectedFailure
-    def test_reset_removes_observations_before_people(self):
-        # demo_delete() deletes the demo's people before running the apps' cleanups, and
-        # observations protect their observer and teacher: reset stops with ProtectedError until
-        # samsyn/demo/services.py runs the cleanups first. Remove this decorator then.
-        self.assertTrue(demo_load(reset=True))
+        demo.remove_rounds(demo_org_ids())
+        self.assertEqual(Round.objects.count(), 0)
+        self.assertEqual(Observation.objects.count(), 0)
+        self.assertEqual(Assignment.objects.count(), 0)
+        self.assertEqual(Rating.criteria.through.objects.count(), 0)
