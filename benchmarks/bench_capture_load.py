@@ -437,12 +437,16 @@ class Observer(threading.Thread):
             return False
         return True
 
-    def pause(self) -> None:
+    def pause(self, scale: float = 1.0) -> None:
+        """An observer's pause between saves (--think-ms): 0.5-1.5 times the think time."""
         if self.think:
-            time.sleep(self.rng.uniform(0.5, 1.5) * self.think)
+            wanted = self.rng.uniform(0.5, 1.5) * self.think * scale
+            time.sleep(max(0.0, min(wanted, self.deadline - time.monotonic())))
 
     def run(self) -> None:
         dims = self.setup["dimensions"]
+        # With a think time, observers start at random moments, not all in the same instant.
+        self.pause(scale=self.rng.random())
         while time.monotonic() < self.deadline:
             uid = str(uuid.uuid4())
             path = f"/api/v1/observations/{uid}"
