@@ -153,6 +153,24 @@ def cleanup(func: Cleanup) -> Cleanup:
     return func
 
 
+def _in_app_order(funcs: list) -> list:
+    """Steps in INSTALLED_APPS order (the base demo first), whatever order their modules were
+    imported in: a test importing one app's demo module must not make it run first."""
+    from django.apps import apps
+
+    names = [config.name for config in apps.get_app_configs()]
+
+    def position(func) -> int:
+        if func.__module__ == __name__:
+            return -1
+        return next(
+            (i for i, name in enumerate(names) if func.__module__.startswith(name + ".")),
+            len(names),
+        )
+
+    return sorted(funcs, key=position)  # sorted() is stable: registration order within an app
+
+
 def demo_exists() -> bool:
     return Organisation.objects.filter(kind=Organisation.Kind.REGION, name=REGION_NAME).exists()
 
@@ -181,7 +199,7 @@ def demo_delete() -> None:
     autodiscover_modules("demo")
     all_ids = [pk for ids in levels for pk in ids]
     # App rows first: they protect the people and organisations they point at.
-    for func in reversed(CLEANUPS):
+    for func in reversed(_in_app_order(CLEANUPS)):
         func(all_ids)
     User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
     for ids in reversed(levels):
@@ -202,7 +220,7 @@ def demo_load(*, reset: bool = False) -> bool:
     world = DemoWorld(region=region, network=network)
     # Each app adds its demo part in `samsyn/<app>/demo.py` with @step; import them all.
     autodiscover_modules("demo")
-    for func in STEPS:
+    for func in _in_app_order(STEPS):
         func(world)
     return True
 
