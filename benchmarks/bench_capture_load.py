@@ -1,25 +1,35 @@
 """Capture: page weight, and 100 observers saving at once behind a real WSGI server (a script).
 
     .venv/bin/python benchmarks/bench_capture_load.py [--seconds 60] [--observers 100]
-        [--no-postgres] [--think-ms 0]
+        [--think-ms 0] [--warmup 5] [--workers 4 --threads 8] [--no-sqlite] [--no-postgres]
 
 1. **Capture page size**: in a fresh file database, an observer (Django's test client, logged in)
    opens the capture page of one visit; the bytes of the HTML and of every non-vendor file it
-   links (static/css/samsyn.css, static/js/capture.js; static/vendor/* is cached) are counted,
-   headers included, uncompressed. Target ≤ 150 KB.
+   links (static/css/samsyn.css, static/js/capture.js, the favicon; static/vendor/* is cached)
+   are counted, headers included, uncompressed. Target ≤ 150 KB. What the service worker adds
+   on its first install (capture-sw.js, today.js) is printed beside it.
 2. **Load on SQLite**: a fresh data dir (SAMSYN_DATA_DIR, SQLITE_PATH), migrated; one round with
    the observers, a teacher each; a session per observer made directly in the session store
-   (plus a CSRF cookie and header). gunicorn (`-w 4 --threads 8 -k gthread`) serves it on a free
-   loopback port. Each observer, a thread with a keep-alive `http.client` connection, loops until
-   the time is up: new UUID → PUT 9 ratings (201) → PUT all 10 with base_revision 1 (200) → the
-   same PUT again (200, stored once) → POST submit (200). Afterwards the database is checked
-   against what was acknowledged: observations == 201s, nothing lost (each observation's ratings,
-   status and revision exactly as the last acknowledged request left them), nothing duplicated.
+   (plus a CSRF cookie and header). gunicorn (`-w 4 --threads 8 -k gthread`, the app and its
+   URLconf preloaded before the workers fork) serves it on a free loopback port. Each observer,
+   a thread with a keep-alive `http.client` connection, loops until the time is up: new UUID →
+   PUT 9 ratings (201) → PUT all 10 with base_revision 1 (200) → the same PUT again (200,
+   stored once: the revision stays 2) → POST submit (200). A warm-up of the same load runs first
+   and is left out of the latencies (its errors and observations still count). Afterwards the
+   database is checked against what was acknowledged: observations == 201s, nothing lost (each
+   observation's ratings, status and revision exactly as the last acknowledged request left
+   them), nothing duplicated.
 3. **The same on PostgreSQL**: a throw-away server from `scripts/postgres.sh`, stopped at the end.
 
-Prints each figure, its target and PASS/FAIL; exits non-zero when a target is missed. The
-script runs its Django parts (setup, page, verification) in subprocesses, each with its own
-environment, and drives the server over HTTP only.
+By default the observers do not pause (`--think-ms 0`): a saturation test. Then latency is set
+by throughput (Little's law: mean latency = observers / requests per second), so p95 < 500 ms
+with 100 observers needs well over 200 requests/s from the machine's two cores. `--think-ms N`
+gives each observer a pause of 0.5–1.5 × N between saves, as people have.
+
+The load average and the CPU used by the server and by this script are printed: other
+processes on the machine take CPU from both. Prints each figure, its target and PASS/FAIL;
+exits non-zero when a target is missed. The Django parts (setup, page, verification) run in
+subprocesses, each with its own environment; the server is driven over HTTP only.
 """
 
 from __future__ import annotations
