@@ -114,6 +114,10 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
+            # Reuse the connection between requests: opening one and running the PRAGMAs
+            # costs about 3 ms a request (measured in benchmarks/bench_capture_load.py).
+            "CONN_MAX_AGE": envint("SQLITE_CONN_MAX_AGE", "60"),
+            "CONN_HEALTH_CHECKS": True,
             "NAME": os.getenv("SQLITE_PATH", str(DATA_DIR / "samsyn.sqlite3")),
             "OPTIONS": {
                 # IMMEDIATE takes the write lock at BEGIN, so two writers queue on the busy

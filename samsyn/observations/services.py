@@ -305,17 +305,42 @@ def _content_hash(context: dict[str, Any], ratings: list[dict[str, Any]]) -> str
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
+_structure_cache: dict[tuple, tuple[set[int], dict[int, int], dict[int, int]]] = {}
+
+
+def _version_structure(version_id: int) -> tuple[set[int], dict[int, int], dict[int, int]]:
+    """(dimension ids, step → dimension, criterion → dimension) of a framework version.
+
+    Rounds only use published versions, which never change, so this is kept per process under
+    (id, publication time): a save then takes one small query for checking instead of three,
+    and holds SQLite's write lock for less time. Drafts are never cached.
+    """
+    status, published_at = FrameworkVersion.objects.filter(pk=version_id).values_list(
+        "status", "published_at"
+    ).first() or (None, None)
+    key = (version_id, published_at)
+    cached = _structure_cache.get(key) if status == "published" else None
+    if cached is None:
+        dimensions = set(
+            Dimension.objects.filter(version_id=version_id).values_list("pk", flat=True)
+        )
+        steps = dict(
+            Step.objects.filter(dimension__version_id=version_id).values_list("pk", "dimension_id")
+        )
+        criteria = dict(
+            Criterion.objects.filter(step__dimension__version_id=version_id).values_list(
+                "pk", "step__dimension_id"
+            )
+        )
+        cached = (dimensions, steps, criteria)
+        if status == "published":
+            _structure_cache[key] = cached
+    return cached
+
+
 def _check_ratings(version_id: int, ratings: list[dict[str, Any]]) -> dict[str, str]:
     """Every rating must name a dimension of this version and one of its steps (or none)."""
-    dimensions = {d.pk: d for d in Dimension.objects.filter(version_id=version_id)}
-    steps = dict(
-        Step.objects.filter(dimension__version_id=version_id).values_list("pk", "dimension_id")
-    )
-    criteria = dict(
-        Criterion.objects.filter(step__dimension__version_id=version_id).values_list(
-            "pk", "step__dimension_id"
-        )
-    )
+    dimensions, steps, criteria = _version_structure(version_id)
     errors: dict[str, str] = {}
     seen: dict[int, int] = {}
     for i, rating in enumerate(ratings):
