@@ -31,6 +31,7 @@ class Perm(StrEnum):
     MANAGE_ROUNDS = "rounds.manage"
     VIEW_OBSERVATIONS = "observations.view"
     RUN_CALIBRATION = "calibration.run"
+    VIEW_MEASUREMENT = "measurement.view"
     INDICATORS_VIEW = "indicators.view"
     INDICATORS_MANAGE = "indicators.manage"
     SURVEYS_MANAGE = "surveys.manage"
@@ -39,7 +40,8 @@ class Perm(StrEnum):
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
     Role.TEACHER: frozenset({Perm.VIEW}),
     Role.OBSERVER: frozenset({Perm.VIEW}),
-    Role.RESEARCHER: frozenset({Perm.VIEW}),
+    # Researchers see the measurement scale of rounds in their area (aggregates only).
+    Role.RESEARCHER: frozenset({Perm.VIEW, Perm.VIEW_MEASUREMENT}),
     Role.NETWORK_COORDINATOR: frozenset({Perm.VIEW, Perm.VIEW_MEMBERS, Perm.INVITE}),
     Role.PRINCIPAL: frozenset(
         {
@@ -51,6 +53,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_ROUNDS,
             # School leadership sees the school's individual observations (audited).
             Perm.VIEW_OBSERVATIONS,
+            Perm.VIEW_MEASUREMENT,
         }
     ),
     Role.OWNER_ADMIN: frozenset(
@@ -66,6 +69,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
             Perm.MANAGE_ROUNDS,
             # Runs calibration exercises and sees every observer's results.
             Perm.RUN_CALIBRATION,
+            Perm.VIEW_MEASUREMENT,
         }
     ),
 }

@@ -318,3 +318,15 @@ class CalibrationResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.observer} · {self.exercise}"
+
+
+class RoundMeasurement(models.Model):
+    """The round's fitted scale (see `measurement.py`), kept until its observations change."""
+
+    round = models.OneToOneField(Round, on_delete=models.CASCADE, related_name="measurement")
+    signature = models.CharField(max_length=80)
+    data = models.JSONField(default=dict)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"scale of {self.round}"

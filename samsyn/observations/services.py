@@ -527,7 +527,19 @@ def observation_submit(*, actor: User, observation: Observation) -> Observation:
     observation.revision += 1
     observation.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
     ObservationEvent.objects.create(observation=observation, actor=actor, action="submit")
+    _round_changed(observation.round_id)
     return observation
+
+
+def _round_changed(round_id: int) -> None:
+    """With a task worker, refit the round's scale right after the change is committed; inline
+    (the default) the scale refits lazily when someone next looks at it."""
+    from django.conf import settings
+
+    if settings.TASKS_BACKEND == "database":
+        from samsyn.observations.tasks import refresh_round_measurement
+
+        transaction.on_commit(lambda: refresh_round_measurement.enqueue(round_id))
 
 
 def _release(observation: Observation, actor: User) -> None:
@@ -564,6 +576,7 @@ def observation_reopen(*, actor: User, observation: Observation, reason: str) ->
     ObservationEvent.objects.create(
         observation=observation, actor=actor, action="reopen", reason=reason.strip()
     )
+    _round_changed(observation.round_id)
     return observation
 
 

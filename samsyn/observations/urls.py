@@ -22,6 +22,7 @@ urlpatterns = [
     path("o/<uuid:uuid>/acknowledge/", views.observation_acknowledge, name="acknowledge"),
     path("conflicts/<int:pk>/reviewed/", views.conflict_resolve, name="conflict_resolve"),
     path("rounds/<int:pk>/reliability/", views.round_reliability, name="round_reliability"),
+    path("rounds/<int:pk>/measurement/", views.round_measurement, name="round_measurement"),
     path("calibration/", views.calibration_list, name="calibrations"),
     path("calibration/new/", views.calibration_create, name="calibration_create"),
     path("calibration/<int:pk>/", views.calibration_detail, name="calibration"),

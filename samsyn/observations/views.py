@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from samsyn.accounts.access import Perm, get_organisation_for_user, permissions_at
 from samsyn.accounts.models import AuditEvent
 from samsyn.accounts.services import audit_record
-from samsyn.observations import calibration, selectors, services
+from samsyn.observations import calibration, measurement, selectors, services
 from samsyn.observations.forms import (
     NOT_OBSERVED,
     AcknowledgeForm,
@@ -388,8 +388,43 @@ def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    observations = selectors.observations_released_to(teacher=request.user)
-    return render(request, "observations/mine.html", {"observations": observations})
+    observations = list(selectors.observations_released_to(teacher=request.user))
+    return render(
+        request,
+        "observations/mine.html",
+        {"observations": observations, "measures": _my_measures(request.user, observations)},
+    )
+
+
+def _my_measures(user, observations) -> list[dict]:
+    """Per round with a released observation: my measure with its interval, or how many more
+    lessons are needed first, and the steps just above my measure."""
+    rows = []
+    for round_ in {o.round_id: o.round for o in observations}.values():
+        stored, _fresh = measurement.current(round_)
+        mine = (stored.data.get("teachers") or {}).get(str(user.pk)) if stored else None
+        if not mine:
+            continue
+        names = {d.pk: d for d in round_.framework_version.dimensions.prefetch_related("steps")}
+        steps = []
+        for s in mine["next_steps"]:
+            dimension = names.get(s["dimension_id"])
+            step = next((x for x in dimension.steps.all() if x.order == s["step_order"]), None)
+            steps.append({"dimension": dimension, "step": step, "probability": s["probability"]})
+        meaningful = mine["se"] is not None and mine["se"] <= stored.data["max_se"]
+        rows.append(
+            {
+                "round": round_,
+                "measure": mine["measure"],
+                "low": mine["measure"] - 1.96 * mine["se"] if meaningful else None,
+                "high": mine["measure"] + 1.96 * mine["se"] if meaningful else None,
+                "meaningful": meaningful,
+                "lessons": mine["lessons"],
+                "needed": mine["needed"],
+                "next_steps": steps,
+            }
+        )
+    return rows
 
 
 # ----------------------------------------------------------------------------- calibration
@@ -468,3 +503,37 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         results = None  # the reference stays hidden until the observer has answered
     ctx = {"exercise": exercise, "form": form, "results": results, "runs_it": runs_it}
     return render(request, "observations/calibration_detail.html", ctx)
+
+
+# ----------------------------------------------------------------------------- measurement
+
+
+@login_required
+def round_measurement(request: HttpRequest, pk: int) -> HttpResponse:
+    round_ = get_object_or_404(
+        Round.objects.select_related("organisation", "framework_version"), pk=pk
+    )
+    perms = permissions_at(request.user, round_.organisation)
+    if not perms:
+        from django.http import Http404
+
+        raise Http404
+    if Perm.VIEW_MEASUREMENT not in perms:
+        raise PermissionDenied
+    stored, fresh = measurement.current(round_)
+    data = stored.data if stored else {}
+    dimensions = list(round_.framework_version.dimensions.order_by("order"))
+    n_teachers = len(data.get("teachers", {}))
+    small = n_teachers < settings.SAMSYN_MIN_GROUP and Perm.VIEW_OBSERVATIONS not in perms
+    ctx = {
+        "round": round_,
+        "data": data,
+        "fresh": fresh,
+        "computed_at": stored.computed_at if stored else None,
+        "map": measurement.item_map(data, dimensions) if data.get("dimensions") else None,
+        "n_teachers": n_teachers,
+        "hide_teachers": small,
+        "min_group": settings.SAMSYN_MIN_GROUP,
+        "fit_range": (measurement.FIT_LOW, measurement.FIT_HIGH),
+    }
+    return render(request, "observations/round_measurement.html", ctx)

@@ -115,6 +115,19 @@ def rows(case) -> dict:
             {ANON: 302, "charlie": 404, "alice": 403, "oscar": 302},
         ),
         "observations:round_reliability": ("get", rnd, planner),
+        "observations:round_measurement": (
+            "get",
+            rnd,
+            {
+                ANON: 302,
+                "charlie": 404,
+                "alice": 403,
+                "oscar": 403,
+                "pia": 200,
+                "olle": 200,
+                "rita": 200,
+            },
+        ),
         "observations:calibrations": (
             "get",
             list,
