@@ -94,10 +94,18 @@ class TaskHookTests(BaseTestCase):
     def test_with_a_worker_a_submit_queues_a_refit(self):
         from unittest import mock
 
+        class Recorder:
+            def __init__(self):
+                self.calls = []
+
+            def enqueue(self, *args):
+                self.calls.append(args)
+
+        task = Recorder()
         round_ = make_round(self)
         with (
             self.settings(TASKS_BACKEND="database"),
-            mock.patch("samsyn.observations.tasks.refresh_round_measurement.enqueue") as enqueue,
+            mock.patch("samsyn.observations.tasks.refresh_round_measurement", new=task),
             self.captureOnCommitCallbacks(execute=True),
         ):
             observation = services.observation_save(
@@ -107,4 +115,4 @@ class TaskHookTests(BaseTestCase):
                 base_revision=0,
             ).observation
             services.observation_reopen(actor=self.oscar, observation=observation, reason="x")
-        task.enqueue.assert_called_once_with(round_.pk)
+        self.assertEqual(task.calls, [(round_.pk,)])
