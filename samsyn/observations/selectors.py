@@ -255,14 +255,6 @@ def capture_framework(version: FrameworkVersion) -> dict:
     }
 
 
-def school_leadership_roles() -> list[str]:
-    return [Role.PRINCIPAL]
-
-
-def is_below(org: Organisation, ancestor: Organisation) -> bool:
-    return ancestor.pk in ancestor_ids(org)
-
-
 def _observer_org_ids(user: User) -> set[int]:
     """Organisations where the user observes or leads, and those above them."""
     ids: set[int] = set()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -206,8 +206,6 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
         raise_for = get_object_or_404(Round, pk=pk)
         if permissions_at(request.user, raise_for.organisation):
             raise PermissionDenied
-        from django.http import Http404
-
         raise Http404
     form = ProposalForm(
         request.POST or None,
@@ -515,8 +513,6 @@ def round_measurement(request: HttpRequest, pk: int) -> HttpResponse:
     )
     perms = permissions_at(request.user, round_.organisation)
     if not perms:
-        from django.http import Http404
-
         raise Http404
     if Perm.VIEW_MEASUREMENT not in perms:
         raise PermissionDenied
