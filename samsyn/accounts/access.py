@@ -125,6 +125,15 @@ def ancestor_ids(org: Organisation) -> list[int]:
     return ids
 
 
+def _ancestors(user: User, org: Organisation) -> frozenset[int]:
+    """`ancestor_ids(org)`, remembered on the user object for the rest of the request: pages
+    and selectors ask about the same few organisations many times."""
+    cache = user.__dict__.setdefault("_samsyn_ancestors", {})
+    if org.pk not in cache:
+        cache[org.pk] = frozenset(ancestor_ids(org))
+    return cache[org.pk]
+
+
 def _network_ids(school_id: int) -> list[int]:
     return list(
         NetworkMembership.objects.filter(school_id=school_id).values_list("network_id", flat=True)
@@ -135,7 +144,7 @@ def roles_at(user: User, org: Organisation) -> set[str]:
     """Roles that apply in `org` itself: held there or in an organisation above it."""
     if not user.is_authenticated or not user.is_active:
         return set()
-    above = set(ancestor_ids(org))
+    above = _ancestors(user, org)
     return {m.role for m in _memberships(user) if m.organisation_id in above}
 
 
@@ -154,17 +163,17 @@ def permissions_at(user: User, org: Organisation) -> frozenset[Perm]:
         if org.kind == Organisation.Kind.SCHOOL:
             reach: set[int] = set()
             for network in Organisation.objects.filter(network_members__school=org):
-                reach.update(ancestor_ids(network))
+                reach.update(_ancestors(user, network))
             if any(m.organisation_id in reach for m in memberships):
                 perms.add(Perm.VIEW)
-        if not perms and any(_is_below(m.organisation, org) for m in memberships):
+        if not perms and any(_is_below(user, m.organisation, org) for m in memberships):
             perms.add(Perm.VIEW)
     return frozenset(perms)
 
 
-def _is_below(member_org: Organisation, org: Organisation) -> bool:
+def _is_below(user: User, member_org: Organisation, org: Organisation) -> bool:
     """Whether `member_org` lies under `org` (through parents or network membership)."""
-    if org.pk in ancestor_ids(member_org):
+    if org.pk in _ancestors(user, member_org):
         return True
     if org.kind == Organisation.Kind.NETWORK and member_org.kind == Organisation.Kind.SCHOOL:
         return org.pk in _network_ids(member_org.pk)
@@ -209,7 +218,12 @@ def require_platform_admin(request: HttpRequest) -> None:
 
 def organisations_with_perm(user: User, perm: Perm) -> list[Organisation]:
     """Organisations where the user holds `perm` directly (not those only reached below)."""
-    return [m.organisation for m in _memberships(user) if perm in ROLE_PERMISSIONS[m.role]]
+    found = {
+        m.organisation_id: m.organisation
+        for m in _memberships(user)
+        if perm in ROLE_PERMISSIONS[m.role]
+    }
+    return list(found.values())
 
 
 def role_labels(roles: Iterable[str]) -> list[str]:

@@ -64,17 +64,12 @@ class RoundForm(forms.Form):
         self.fields["teachers"].choices = [
             (pk, u.full_name) for pk, u in self.teacher_objects.items()
         ]
-        above = (
-            [organisation]
-            if organisation.kind != "school"
-            else [organisation.parent]
-            if organisation.parent
-            else []
-        )
+        # Coaches employed by the owner observe too: look one level up from a school.
+        owner = organisation.parent if organisation.kind == "school" else organisation
         self.observer_objects = {
             str(u.pk): u
             for u in selectors.people_with_role(
-                schools, [Role.OBSERVER, Role.PRINCIPAL], extra_orgs=[o for o in above if o]
+                schools, [Role.OBSERVER, Role.PRINCIPAL], extra_orgs=[owner] if owner else []
             )
         }
         self.fields["observers"].choices = [

@@ -42,7 +42,9 @@ def _finite(x) -> float | None:
 
 def compute(round_: Round) -> dict:
     dimensions = list(
-        Dimension.objects.filter(version_id=round_.framework_version_id).order_by("order")
+        Dimension.objects.filter(version_id=round_.framework_version_id)
+        .annotate(n_steps=Count("steps"))
+        .order_by("order")
     )
     column = {d.pk: j for j, d in enumerate(dimensions)}
     orders = dict(
@@ -50,7 +52,7 @@ def compute(round_: Round) -> dict:
             "pk", "order"
         )
     )
-    n_categories = [d.steps.count() for d in dimensions]
+    n_categories = [d.n_steps for d in dimensions]
     lessons = list(
         round_.observations.filter(status__in=DONE).values_list("pk", "teacher_id").order_by("pk")
     )

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from samsyn.accounts.access import Perm, ancestor_ids, permissions_at
+from samsyn.accounts.access import Perm, ancestor_ids, organisations_with_perm, permissions_at
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.models import Criterion, Dimension, FrameworkVersion, Step
 from samsyn.observations.models import (
@@ -27,11 +27,7 @@ from samsyn.observations.models import (
 
 def round_organisations_for(user: User) -> list[Organisation]:
     """Organisations where the user may plan rounds."""
-    return [
-        m.organisation
-        for m in Membership.objects.filter(user=user).select_related("organisation")
-        if Perm.MANAGE_ROUNDS in permissions_at(user, m.organisation)
-    ]
+    return organisations_with_perm(user, Perm.MANAGE_ROUNDS)
 
 
 def schools_under(organisation: Organisation) -> QuerySet[Organisation]:
@@ -267,11 +263,7 @@ def _observer_org_ids(user: User) -> set[int]:
 
 def calibration_organisations_for(user: User) -> list[Organisation]:
     """Organisations where the user runs calibration exercises."""
-    return [
-        m.organisation
-        for m in Membership.objects.filter(user=user).select_related("organisation")
-        if Perm.RUN_CALIBRATION in permissions_at(user, m.organisation)
-    ]
+    return organisations_with_perm(user, Perm.RUN_CALIBRATION)
 
 
 def calibrations_for_user(*, user: User) -> list[CalibrationExercise]:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from samsyn.accounts.access import Perm, get_organisation_for_user, permissions_at
 from samsyn.accounts.models import AuditEvent
 from samsyn.accounts.services import audit_record
-from samsyn.observations import calibration, measurement, selectors, services
+from samsyn.observations import selectors, services
 from samsyn.observations.forms import (
     NOT_OBSERVED,
     AcknowledgeForm,
@@ -203,8 +203,8 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if entry is None:
-        raise_for = get_object_or_404(Round, pk=pk)
-        if permissions_at(request.user, raise_for.organisation):
+        round_ = get_object_or_404(Round, pk=pk)
+        if permissions_at(request.user, round_.organisation):
             raise PermissionDenied
         raise Http404
     form = ProposalForm(
@@ -397,6 +397,8 @@ def mine(request: HttpRequest) -> HttpResponse:
 def _my_measures(user, observations) -> list[dict]:
     """Per round with a released observation: my measure with its interval, or how many more
     lessons are needed first, and the steps just above my measure."""
+    from samsyn.observations import measurement  # numerical code: loaded on first use
+
     rows = []
     for round_ in {o.round_id: o.round for o in observations}.values():
         stored, _fresh = measurement.current(round_)
@@ -430,6 +432,8 @@ def _my_measures(user, observations) -> list[dict]:
 
 @login_required
 def round_reliability(request: HttpRequest, pk: int) -> HttpResponse:
+    from samsyn.observations import calibration  # scipy: imported on first use, not at start-up
+
     round_ = selectors.get_round_for_user(request, pk)
     ctx = {"round": round_, "reliability": calibration.round_reliability(round_)}
     return render(request, "observations/round_reliability.html", ctx)
@@ -446,6 +450,8 @@ def calibration_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calibration_create(request: HttpRequest) -> HttpResponse:
+    from samsyn.observations import calibration  # scipy: imported on first use, not at start-up
+
     organisations = selectors.calibration_organisations_for(request.user)
     if not organisations:
         raise PermissionDenied
@@ -478,6 +484,8 @@ def calibration_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from samsyn.observations import calibration  # scipy: imported on first use, not at start-up
+
     exercise = selectors.get_calibration_for_user(request, pk)
     runs_it = Perm.RUN_CALIBRATION in permissions_at(request.user, exercise.organisation)
     mine = exercise.responses.filter(observer=request.user).first()
@@ -508,6 +516,8 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_measurement(request: HttpRequest, pk: int) -> HttpResponse:
+    from samsyn.observations import measurement  # numerical code: loaded on first use
+
     round_ = get_object_or_404(
         Round.objects.select_related("organisation", "framework_version"), pk=pk
     )
