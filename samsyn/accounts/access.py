@@ -195,6 +195,22 @@ def invitable_roles(user: User, org: Organisation) -> list[str]:
     return [role for role in allowed_here if role in granted]
 
 
+def require(user: User, org: Organisation, perm: Perm) -> frozenset[Perm]:
+    """The user's permissions in `org` if they include `perm`; else 404 for outsiders (we do not
+    confirm the object exists) and 403 for members without it."""
+    perms = permissions_at(user, org)
+    if perm not in perms:
+        refuse(user, org, perms)
+    return perms
+
+
+def refuse(user: User, org: Organisation, perms: frozenset[Perm] | None = None):
+    """Deny access to something of `org`: 403 for its members, 404 for everyone else."""
+    if perms if perms is not None else permissions_at(user, org):
+        raise PermissionDenied
+    raise Http404
+
+
 def get_organisation_for_user(
     request: HttpRequest, pk: int, perm: Perm = Perm.VIEW
 ) -> Organisation:
@@ -202,11 +218,7 @@ def get_organisation_for_user(
     org = Organisation.objects.filter(pk=pk).select_related("parent").first()
     if org is None:
         raise Http404
-    perms = permissions_at(request.user, org)
-    if not perms:
-        raise Http404
-    if perm not in perms:
-        raise PermissionDenied
+    require(request.user, org, perm)
     return org
 
 

@@ -13,7 +13,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 
-from samsyn.accounts.access import Perm, ancestor_ids, organisations_with_perm, permissions_at
+from samsyn.accounts.access import (
+    Perm,
+    ancestor_ids,
+    organisations_with_perm,
+    permissions_at,
+    refuse,
+)
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.models import Criterion, Dimension, FrameworkVersion, Step
 from samsyn.observations.models import (
@@ -141,9 +147,7 @@ def get_assignment_for_observer(request: HttpRequest, pk: int) -> Assignment:
         raise Http404
     if assignment.observer_id != request.user.pk:
         # Planners of the round may see that it exists; everyone else gets 404.
-        if permissions_at(request.user, assignment.round.organisation):
-            raise PermissionDenied
-        raise Http404
+        refuse(request.user, assignment.round.organisation)
     return assignment
 
 
@@ -170,9 +174,9 @@ def get_observation_for_user(request: HttpRequest, uuid) -> Observation:
     if can_view_observation(request.user, observation):
         return observation
     user = request.user
-    if observation.teacher_id == user.pk or permissions_at(user, observation.school):
-        raise PermissionDenied
-    raise Http404
+    if observation.teacher_id == user.pk:
+        raise PermissionDenied  # their own, not released yet
+    refuse(user, observation.school)
 
 
 def observations_released_to(*, teacher: User) -> QuerySet[Observation]:
@@ -291,6 +295,4 @@ def get_calibration_for_user(request: HttpRequest, pk: int) -> CalibrationExerci
         return exercise
     if exercise.organisation_id in _observer_org_ids(user):
         return exercise
-    if permissions_at(user, exercise.organisation):
-        raise PermissionDenied
-    raise Http404
+    refuse(user, exercise.organisation)

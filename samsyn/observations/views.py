@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +16,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from samsyn.accounts.access import Perm, get_organisation_for_user, permissions_at
+from samsyn.accounts.access import (
+    Perm,
+    get_organisation_for_user,
+    permissions_at,
+    refuse,
+    require,
+)
 from samsyn.accounts.models import AuditEvent
 from samsyn.accounts.services import audit_record
 from samsyn.observations import selectors, services
@@ -203,10 +209,7 @@ def proposal(request: HttpRequest, pk: int) -> HttpResponse:
         .first()
     )
     if entry is None:
-        round_ = get_object_or_404(Round, pk=pk)
-        if permissions_at(request.user, round_.organisation):
-            raise PermissionDenied
-        raise Http404
+        refuse(request.user, get_object_or_404(Round, pk=pk).organisation)
     form = ProposalForm(
         request.POST or None,
         round_=entry.round,
@@ -521,11 +524,7 @@ def round_measurement(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = get_object_or_404(
         Round.objects.select_related("organisation", "framework_version"), pk=pk
     )
-    perms = permissions_at(request.user, round_.organisation)
-    if not perms:
-        raise Http404
-    if Perm.VIEW_MEASUREMENT not in perms:
-        raise PermissionDenied
+    perms = require(request.user, round_.organisation, Perm.VIEW_MEASUREMENT)
     stored, fresh = measurement.current(round_)
     data = stored.data if stored else {}
     dimensions = list(round_.framework_version.dimensions.order_by("order"))
