@@ -142,9 +142,11 @@ def ols(x: Any, y: Any, *, names: Sequence[str] | None = None) -> OLSFit:
 def _t(confidence: float, df: int) -> float:
     if not 0 < confidence < 1:
         raise AnalysisError(f"Confidence must lie strictly between 0 and 1, got {confidence}.")
-    from scipy.stats import t
+    # scipy.special's Student-t quantile: the same value as scipy.stats.t.ppf, without loading
+    # scipy.stats (seconds on first use) and ~60× faster per call.
+    from scipy.special import stdtrit
 
-    return float(t.ppf(0.5 + confidence / 2, df))
+    return float(stdtrit(df, 0.5 + confidence / 2))
 
 
 def predict(fit: OLSFit, x0: Sequence[float], *, confidence: float = 0.95) -> Prediction:
@@ -215,23 +217,27 @@ def expected_values(
     xm = _matrix(x, "x")
     yv = np.asarray(y, dtype=float).ravel()
     t = _t(confidence, fit.df_resid)
+    # Every unit's prediction at once: h_i = x_i (X'X)⁻¹ x_iᵀ (the leverage).
+    rows = np.column_stack([np.ones(len(yv)), xm])
+    means = rows @ np.asarray(fit.coef)
+    leverage = np.einsum("ij,jk,ik->i", rows, np.asarray(fit.xtx_inv), rows)
+    se_pred = fit.sigma * np.sqrt(1 + leverage)
     values = []
-    for unit, row, actual in zip(units, xm, yv, strict=True):
-        pred = predict(fit, row, confidence=confidence)
-        half = t * pred.se_pred
-        resid = float(actual) - pred.mean
+    for unit, actual, mean, se in zip(units, yv, means, se_pred, strict=True):
+        half = t * float(se)
+        resid = float(actual) - float(mean)
         values.append(
             ExpectedValue(
                 estimate=resid,
-                se=pred.se_pred,
+                se=float(se),
                 ci_low=resid - half,
                 ci_high=resid + half,
                 n=fit.n,
                 unit=str(unit),
                 actual=float(actual),
-                expected=pred.mean,
-                pi_low=pred.pi_low,
-                pi_high=pred.pi_high,
+                expected=float(mean),
+                pi_low=float(mean) - half,
+                pi_high=float(mean) + half,
             )
         )
     return ExpectedModel(fit=fit, values=tuple(values), confidence=confidence)
