@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -61,10 +60,6 @@ class ImportResult:
     updated: int
     unchanged: int
     batch: ImportBatch | None
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
 
 
 # Reference data (Kolada's metadata snapshot) -------------------------------------------------
@@ -552,16 +547,3 @@ def survey_outcome_create(*, baseline: Survey, actor: User, title: str) -> Surve
         for q in baseline.questions.all()
     )
     return outcome
-
-
-def values_export_csv(rows: Iterable[dict]) -> str:
-    """The export rows (see selectors.values_for_export) as CSV text."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    header = None
-    for row in rows:
-        if header is None:
-            header = list(row)
-            writer.writerow(header)
-        writer.writerow([row[h] for h in header])
-    return out.getvalue()

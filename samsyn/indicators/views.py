@@ -284,7 +284,9 @@ def _survey_org(request: HttpRequest, pk: int) -> Organisation:
 
 
 def _survey(org: Organisation, survey_pk: int) -> Survey:
-    return get_object_or_404(Survey, pk=survey_pk, organisation=org)
+    return get_object_or_404(
+        Survey.objects.select_related("baseline"), pk=survey_pk, organisation=org
+    )
 
 
 @login_required
