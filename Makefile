@@ -43,5 +43,12 @@ format:
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
+# Every catalogue (the project's locale/ and each app's samsyn/<app>/locale/), or with
+# APP=<name> only that app's, so that people working on different apps do not collide.
 makemessages:
+ifdef APP
+	cd samsyn/$(APP) && DJANGO_SETTINGS_MODULE=samsyn.settings PYTHONPATH=$(CURDIR) \
+		$(CURDIR)/$(PY) -m django makemessages -l sv --no-obsolete
+else
 	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles --no-obsolete
+endif

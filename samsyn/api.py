@@ -12,9 +12,16 @@ from ninja import NinjaAPI
 from ninja.security import django_auth
 
 from samsyn.accounts.api import router as accounts_router
+from samsyn.coaching.api import router as coaching_router
+from samsyn.dashboards.api import router as dashboards_router
 from samsyn.frameworks.api import router as frameworks_router
+from samsyn.improvement.api import router as improvement_router
 from samsyn.indicators.api import router as indicators_router
+from samsyn.networks.api import router as networks_router
 from samsyn.observations.api import router as observations_router
+from samsyn.privacy.api import router as privacy_router
+from samsyn.triads.api import router as triads_router
+from samsyn.workshops.api import router as workshops_router
 
 api = NinjaAPI(
     title="Samsyn API",
@@ -39,3 +46,10 @@ api.add_router("/", accounts_router)
 api.add_router("/", indicators_router)
 api.add_router("/", frameworks_router)
 api.add_router("/", observations_router)
+api.add_router("/", coaching_router)
+api.add_router("/", triads_router)
+api.add_router("/", dashboards_router)
+api.add_router("/", workshops_router)
+api.add_router("/", networks_router)
+api.add_router("/", improvement_router)
+api.add_router("/", privacy_router)

@@ -66,6 +66,13 @@ INSTALLED_APPS = [
     "samsyn.indicators",
     "samsyn.frameworks",
     "samsyn.observations",
+    "samsyn.coaching",
+    "samsyn.triads",
+    "samsyn.dashboards",
+    "samsyn.workshops",
+    "samsyn.networks",
+    "samsyn.improvement",
+    "samsyn.privacy",
     "samsyn.demo",
 ]
 

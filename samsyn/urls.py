@@ -21,6 +21,13 @@ urlpatterns += i18n_patterns(
     path("indicators/", include("samsyn.indicators.urls")),
     path("frameworks/", include("samsyn.frameworks.urls")),
     path("observations/", include("samsyn.observations.urls")),
+    path("coaching/", include("samsyn.coaching.urls")),
+    path("triads/", include("samsyn.triads.urls")),
+    path("dashboards/", include("samsyn.dashboards.urls")),
+    path("workshops/", include("samsyn.workshops.urls")),
+    path("networks/", include("samsyn.networks.urls")),
+    path("improvement/", include("samsyn.improvement.urls")),
+    path("privacy/", include("samsyn.privacy.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

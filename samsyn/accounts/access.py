@@ -35,6 +35,25 @@ class Perm(StrEnum):
     INDICATORS_VIEW = "indicators.view"
     INDICATORS_MANAGE = "indicators.manage"
     SURVEYS_MANAGE = "surveys.manage"
+    # Coaching, triads and support plans (coaching records themselves are person-scoped:
+    # teacher and coach only, whatever their roles).
+    TRIADS_MANAGE = "triads.manage"
+    SUPPORT_PLANS_MANAGE = "support_plans.manage"
+    # Dashboards: aggregates of a school / owner / network; workshops on "our teaching".
+    DASHBOARD_VIEW = "dashboards.view"
+    WORKSHOPS_MANAGE = "workshops.manage"
+    # Networks: peer review between schools, critical-friend exchanges, best practice.
+    PEER_REVIEW_COORDINATE = "peer_review.coordinate"
+    PEER_REVIEW_SCHOOL = "peer_review.school"
+    EXCHANGES_MANAGE = "exchanges.manage"
+    # Improvement work: development projects, supervision, the owner's annual quality cycle.
+    PROJECTS_MANAGE = "projects.manage"
+    PROJECTS_SUPERVISE = "projects.supervise"
+    QUALITY_CYCLE_MANAGE = "quality_cycle.manage"
+    QUALITY_CYCLE_VIEW = "quality_cycle.view"
+    # Data protection: the owner (controller) administers retention, requests and exports.
+    PRIVACY_MANAGE = "privacy.manage"
+    RESEARCH_EXPORT_REQUEST = "research_export.request"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -83,6 +102,37 @@ for _role, _extra in {
     Role.NETWORK_COORDINATOR: {Perm.INDICATORS_VIEW},
     Role.PRINCIPAL: {Perm.INDICATORS_VIEW, Perm.SURVEYS_MANAGE},
     Role.OWNER_ADMIN: {Perm.INDICATORS_VIEW, Perm.INDICATORS_MANAGE, Perm.SURVEYS_MANAGE},
+}.items():
+    ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+# Later capabilities (coaching onwards).
+for _role, _extra in {
+    Role.TEACHER: {Perm.DASHBOARD_VIEW},
+    Role.RESEARCHER: {
+        Perm.DASHBOARD_VIEW,
+        Perm.PROJECTS_SUPERVISE,
+        Perm.RESEARCH_EXPORT_REQUEST,
+    },
+    Role.NETWORK_COORDINATOR: {
+        Perm.DASHBOARD_VIEW,
+        Perm.PEER_REVIEW_COORDINATE,
+        Perm.EXCHANGES_MANAGE,
+    },
+    Role.PRINCIPAL: {
+        Perm.TRIADS_MANAGE,
+        Perm.SUPPORT_PLANS_MANAGE,
+        Perm.DASHBOARD_VIEW,
+        Perm.WORKSHOPS_MANAGE,
+        Perm.PEER_REVIEW_SCHOOL,
+        Perm.PROJECTS_MANAGE,
+        Perm.QUALITY_CYCLE_VIEW,
+    },
+    Role.OWNER_ADMIN: {
+        Perm.DASHBOARD_VIEW,
+        Perm.EXCHANGES_MANAGE,
+        Perm.QUALITY_CYCLE_MANAGE,
+        Perm.QUALITY_CYCLE_VIEW,
+        Perm.PRIVACY_MANAGE,
+    },
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 ALL_PERMS = frozenset(Perm)

@@ -55,6 +55,9 @@ class Round(models.Model):
         choices=Release.choices,
         default=Release.BY_OBSERVER,
     )
+    # A triad's peer observations: visible to the triad's members only, never to school
+    # leadership, and left out of every dashboard, measurement and aggregate.
+    is_peer = models.BooleanField(_("peer observations within a triad"), default=False)
     ask_proposals = models.BooleanField(
         _("ask teachers to propose a lesson and a focus dimension"), default=False
     )

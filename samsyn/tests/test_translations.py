@@ -133,15 +133,29 @@ def test_python_has_no_untranslated_text(path):
     assert untranslated_python(path.read_text()) == []
 
 
+def catalogues(root: Path) -> list[Path]:
+    """The Swedish catalogues under `root`: the project's and those of apps with a locale dir.
+
+    `makemessages` puts each string in the catalogue of the nearest enclosing `locale` folder,
+    so an app with `samsyn/<app>/locale/` keeps its strings to itself.
+    """
+    tail = Path("locale", "sv", "LC_MESSAGES", "django.po")
+    return [root / tail, *sorted((root / "samsyn").glob(f"*/{tail}"))]
+
+
 def test_swedish_catalogue_is_complete_and_current(tmp_path):
     if shutil.which("xgettext") is None:
         pytest.fail("gettext is not installed (make test installs it)")
     assert PO.exists(), "locale/sv/LC_MESSAGES/django.po is missing: run make makemessages"
-    committed = polib.pofile(str(PO))
-    untranslated = [e.msgid for e in committed.untranslated_entries()]
-    fuzzy = [e.msgid for e in committed.fuzzy_entries()]
-    assert not untranslated, f"Untranslated Swedish entries: {untranslated[:20]}"
-    assert not fuzzy, f"Fuzzy Swedish entries: {fuzzy[:20]}"
+    committed: dict[Path, polib.POFile] = {}
+    for path in catalogues(REPO):
+        po = polib.pofile(str(path))
+        where = path.relative_to(REPO)
+        untranslated = [e.msgid for e in po.untranslated_entries()]
+        fuzzy = [e.msgid for e in po.fuzzy_entries()]
+        assert not untranslated, f"Untranslated Swedish entries in {where}: {untranslated[:20]}"
+        assert not fuzzy, f"Fuzzy Swedish entries in {where}: {fuzzy[:20]}"
+        committed[where] = po
 
     # Extract afresh from a copy of the sources and compare.
     work = tmp_path / "src"
@@ -162,9 +176,11 @@ def test_swedish_catalogue_is_complete_and_current(tmp_path):
         timeout=300,
     )
     assert result.returncode == 0, result.stderr
-    fresh = polib.pofile(str(work / "locale" / "sv" / "LC_MESSAGES" / "django.po"))
-    known = {(e.msgctxt, e.msgid) for e in committed}
-    missing = sorted(e.msgid for e in fresh if (e.msgctxt, e.msgid) not in known)
-    assert not missing, (
-        f"Strings missing from the Swedish catalogue (make makemessages): {missing[:20]}"
-    )
+    for path in catalogues(work):
+        where = path.relative_to(work)
+        if not path.exists():
+            continue
+        fresh = polib.pofile(str(path))
+        known = {(e.msgctxt, e.msgid) for e in committed.get(where, [])}
+        missing = sorted(e.msgid for e in fresh if (e.msgctxt, e.msgid) not in known)
+        assert not missing, f"Strings missing from {where} (make makemessages): {missing[:20]}"
