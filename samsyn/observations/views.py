@@ -393,41 +393,11 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "observations/mine.html",
-        {"observations": observations, "measures": _my_measures(request.user, observations)},
+        {
+            "observations": observations,
+            "measures": selectors.teacher_measures(teacher=request.user, observations=observations),
+        },
     )
-
-
-def _my_measures(user, observations) -> list[dict]:
-    """Per round with a released observation: my measure with its interval, or how many more
-    lessons are needed first, and the steps just above my measure."""
-    from samsyn.observations import measurement  # numerical code: loaded on first use
-
-    rows = []
-    for round_ in {o.round_id: o.round for o in observations}.values():
-        stored, _fresh = measurement.current(round_)
-        mine = (stored.data.get("teachers") or {}).get(str(user.pk)) if stored else None
-        if not mine:
-            continue
-        names = {d.pk: d for d in round_.framework_version.dimensions.prefetch_related("steps")}
-        steps = []
-        for s in mine["next_steps"]:
-            dimension = names.get(s["dimension_id"])
-            step = next((x for x in dimension.steps.all() if x.order == s["step_order"]), None)
-            steps.append({"dimension": dimension, "step": step, "probability": s["probability"]})
-        meaningful = mine["se"] is not None and mine["se"] <= stored.data["max_se"]
-        rows.append(
-            {
-                "round": round_,
-                "measure": mine["measure"],
-                "low": mine["measure"] - 1.96 * mine["se"] if meaningful else None,
-                "high": mine["measure"] + 1.96 * mine["se"] if meaningful else None,
-                "meaningful": meaningful,
-                "lessons": mine["lessons"],
-                "needed": mine["needed"],
-                "next_steps": steps,
-            }
-        )
-    return rows
 
 
 # ----------------------------------------------------------------------------- calibration
