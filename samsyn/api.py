@@ -17,6 +17,7 @@ from samsyn.dashboards.api import router as dashboards_router
 from samsyn.frameworks.api import router as frameworks_router
 from samsyn.improvement.api import router as improvement_router
 from samsyn.indicators.api import router as indicators_router
+from samsyn.integrations.api import router as integrations_router
 from samsyn.networks.api import router as networks_router
 from samsyn.observations.api import router as observations_router
 from samsyn.privacy.api import router as privacy_router
@@ -53,3 +54,4 @@ api.add_router("/", workshops_router)
 api.add_router("/", networks_router)
 api.add_router("/", improvement_router)
 api.add_router("/", privacy_router)
+api.add_router("/", integrations_router)

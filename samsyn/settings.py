@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "samsyn.networks",
     "samsyn.improvement",
     "samsyn.privacy",
+    "samsyn.integrations",
     "samsyn.demo",
 ]
 

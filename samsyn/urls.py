@@ -28,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("networks/", include("samsyn.networks.urls")),
     path("improvement/", include("samsyn.improvement.urls")),
     path("privacy/", include("samsyn.privacy.urls")),
+    path("integrations/", include("samsyn.integrations.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

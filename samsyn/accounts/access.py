@@ -54,6 +54,8 @@ class Perm(StrEnum):
     # Data protection: the owner (controller) administers retention, requests and exports.
     PRIVACY_MANAGE = "privacy.manage"
     RESEARCH_EXPORT_REQUEST = "research_export.request"
+    # Single sign-on configuration per owner.
+    SSO_MANAGE = "sso.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -132,6 +134,7 @@ for _role, _extra in {
         Perm.QUALITY_CYCLE_MANAGE,
         Perm.QUALITY_CYCLE_VIEW,
         Perm.PRIVACY_MANAGE,
+        Perm.SSO_MANAGE,
     },
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
