@@ -28,6 +28,7 @@ ROOT_FIELDS = {
     "languages",
     "name",
     "description",
+    "satisfactory_step",
     "dimensions",
 }
 DIMENSION_FIELDS = {"code", "order", "name", "short_name", "description", "references", "steps"}
@@ -99,6 +100,7 @@ def check(data: Any) -> list[str]:
     if not isinstance(dimensions, list) or not dimensions:
         errors.append("dimensions: at least one dimension is needed")
         return errors
+    _satisfactory(data, dimensions, errors)
     _unique(dimensions, "order", "dimensions", errors)
     _unique(dimensions, "code", "dimensions", errors)
     for i, dim in enumerate(dimensions):
@@ -147,6 +149,27 @@ def check(data: Any) -> list[str]:
             for k, criterion in enumerate(criteria):
                 _text_object(criterion, f"{spath}.criteria[{k}]", declared, errors)
     return errors
+
+
+def _satisfactory(data: dict, dimensions: list, errors: list[str]) -> None:
+    """Optional `satisfactory_step`: the order of the lowest step counted as satisfactory; it
+    must exist in every dimension."""
+    if "satisfactory_step" not in data:
+        return
+    value = data["satisfactory_step"]
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        errors.append("satisfactory_step: expected a whole number from 1")
+        return
+    counts = [
+        len(d["steps"])
+        for d in dimensions
+        if isinstance(d, dict) and isinstance(d.get("steps"), list)
+    ]
+    if counts and value > min(counts):
+        errors.append(
+            f"satisfactory_step: {value} is above the last step of a dimension "
+            f"with {min(counts)} steps"
+        )
 
 
 def _unknown_fields(obj: dict, allowed: set[str], prefix: str, errors: list[str]) -> None:
@@ -260,6 +283,8 @@ def export_version(version: Any) -> dict[str, Any]:
     }
     if description := _filled(_texts(version, "description"), languages):
         data["description"] = description
+    if getattr(version, "satisfactory_step", None) is not None:
+        data["satisfactory_step"] = version.satisfactory_step
     data["dimensions"] = dimensions
     return data
 
@@ -277,6 +302,8 @@ def create_version(
     a migration's historical ones, so the default framework's data migration uses this too.
     """
     languages = list(data["languages"])
+    if data.get("satisfactory_step") is not None:
+        extra.setdefault("satisfactory_step", data["satisfactory_step"])
 
     def per_language(field: str, texts: dict | None) -> dict[str, str]:
         texts = texts or {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGES = ("sv", "en")
@@ -68,6 +69,10 @@ class FrameworkVersion(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     description_sv = models.TextField(_("description (Swedish)"), blank=True)
     description_en = models.TextField(_("description (English)"), blank=True)
+    # The order of the lowest step that counts as satisfactory (support plans start below it);
+    # empty means the default rule of `satisfactory_order`.
+    # (No translated verbose name yet: it would belong to the project-wide catalogue.)
+    satisfactory_step = models.PositiveSmallIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -107,6 +112,16 @@ class FrameworkVersion(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
+
+    @cached_property
+    def satisfactory_order(self) -> int:
+        """The lowest step order counted as satisfactory: the version's `satisfactory_step`, or
+        else the step just above the middle of the shortest dimension (3 of 4, 3 of 5, 2 of 3)."""
+        if self.satisfactory_step is not None:
+            return self.satisfactory_step
+        counts = self.dimensions.annotate(n=models.Count("steps")).values_list("n", flat=True)
+        fewest = min(counts, default=4)
+        return fewest // 2 + 1
 
 
 class Dimension(models.Model):

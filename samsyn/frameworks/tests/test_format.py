@@ -225,3 +225,43 @@ class CommandTests(TestCase):
         with self.assertRaisesMessage(CommandError, "dimensions[0].code: missing"):
             call_command("frameworks", "import", handle.name)
         self.assertFalse(Framework.objects.filter(slug="test-framework").exists())
+
+
+class SatisfactoryStepTests(TestCase):
+    """The optional `satisfactory_step`: checked, stored, exported, and a default when absent."""
+
+    def test_it_round_trips_a_satisfactory_step(self):
+        original = framework_data(dimensions=2, steps=4)
+        original = {**original, "satisfactory_step": 2}
+        version = framework_import(raw=json.dumps(original), actor=None, organisation=None)
+        self.assertEqual(version.satisfactory_step, 2)
+        self.assertEqual(version.satisfactory_order, 2)
+        exported = fmt.export_version(version)
+        exported.pop("version")
+        self.assertEqual(exported, original)
+        jsonschema.validate(exported, SCHEMA)
+
+    def test_without_it_the_step_just_above_the_middle_counts(self):
+        for steps, expected in ((4, 3), (5, 3), (3, 2)):
+            version = framework_import(
+                raw=framework_json(slug=f"s{steps}", steps=steps), actor=None, organisation=None
+            )
+            self.assertIsNone(version.satisfactory_step)
+            self.assertEqual(version.satisfactory_order, expected)
+            self.assertNotIn("satisfactory_step", fmt.export_version(version))
+
+    def test_it_refuses_a_step_that_does_not_exist(self):
+        for value, message in (
+            (5, "satisfactory_step: 5 is above the last step of a dimension with 4 steps"),
+            (0, "satisfactory_step: expected a whole number from 1"),
+            ("2", "satisfactory_step: expected a whole number from 1"),
+        ):
+            raw = changed(framework_data(steps=4), lambda d, v=value: d.update(satisfactory_step=v))
+            with self.assertRaises(fmt.FrameworkFileError) as caught:
+                framework_import(raw=raw, actor=None, organisation=None)
+            self.assertIn(message, caught.exception.errors)
+
+    def test_the_default_framework_counts_step_2_as_satisfactory(self):
+        version = FrameworkVersion.objects.get(framework__slug="samsyn-undervisning", number=1)
+        self.assertEqual(version.satisfactory_step, 2)
+        self.assertEqual(version.satisfactory_order, 2)
