@@ -109,6 +109,11 @@ class DStudyResult:
     n: tuple[tuple[str, int], ...]
     object: str
     fixed: tuple[str, ...]
+    # Approximate intervals (``dstudy(..., confidence=...)``): None when not asked for or when
+    # a component has no standard error.
+    g_interval: tuple[float, float] | None = None
+    phi_interval: tuple[float, float] | None = None
+    confidence: float | None = None
 
     @property
     def relative_se(self) -> float:
@@ -506,13 +511,23 @@ def dstudy(
     *,
     object: str | None = None,
     fixed: Sequence[str] = (),
+    confidence: float | None = None,
+    draws: int = 4000,
+    seed: int = 0,
 ) -> DStudyResult:
     """Projected Eρ² and Φ for the object's mean over ``n[f]`` conditions of each facet.
 
     ``object`` is the object of measurement (default: the first facet, e.g. the teacher);
     facets missing from ``n`` keep their G-study sample size. Negative G-study estimates
     count as 0. Formulas: module docstring.
-    Reference: Brennan, R. L. (2001) Generalizability Theory, ch. 4 (Springer).
+
+    With ``confidence`` (e.g. 0.95) the result also carries approximate intervals for Eρ² and
+    Φ: the variance components are drawn ``draws`` times from independent normal
+    distributions with their estimates and standard errors, truncated at 0, and the interval
+    is the central ``confidence`` share of the projected coefficients (a parametric
+    simulation; it ignores the covariance between component estimates, so it is a guide to
+    how firm the projection is, not an exact interval).
+    Reference: Brennan, R. L. (2001) Generalizability Theory, ch. 4 and §6.2 (Springer).
     """
     obj = object or g.facets[0]
     if obj not in g.facets:
@@ -527,31 +542,66 @@ def dstudy(
     fixed_set = set(fixed)
     if obj in fixed_set or not fixed_set <= set(g.facets):
         raise AnalysisError("Fixed facets must be facets other than the object of measurement.")
-    tau = rel = abs_ = 0.0
+    if confidence is not None and not 0 < confidence < 1:
+        raise AnalysisError("The confidence level must lie strictly between 0 and 1.")
+    # Each component's role: 0 universe score, 1 relative error, 2 absolute error only; and
+    # the divisor (product of D-study sample sizes over its facets other than the object).
+    roles, divisors = [], []
     for c in g.components:
-        s2 = max(c.estimate, 0.0)
         idx = set(c.facets) | set(c.nested_in)
         if not idx:  # "residual" under REML with replicates: all facets
             idx = set(g.facets)
         others = idx - {obj}
         div = math.prod(sizes[f] for f in others) if others else 1
         if obj in idx:
-            if not others:
-                tau += s2
-            elif others <= fixed_set:
-                tau += s2 / div
-            else:
-                rel += s2 / div
+            role = 0 if (not others or others <= fixed_set) else 1
         elif not idx <= fixed_set:
-            abs_ += s2 / div
-    abs_ += rel
+            role = 2
+        else:
+            role = -1  # fixed facets' own effects do not enter the D study
+        roles.append(role)
+        divisors.append(div)
+    role_arr = np.array(roles)
+    div_arr = np.array(divisors, dtype=float)
+
+    def project(values: np.ndarray) -> tuple[np.ndarray, ...]:
+        """values: (..., components) non-negative variances → τ, δ, Δ, Eρ², Φ."""
+        parts = values / div_arr
+        tau = parts[..., role_arr == 0].sum(axis=-1)
+        rel = parts[..., role_arr == 1].sum(axis=-1)
+        abs_ = rel + parts[..., role_arr == 2].sum(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g_coef = np.where(tau + rel > 0, tau / (tau + rel), np.nan)
+            phi = np.where(tau + abs_ > 0, tau / (tau + abs_), np.nan)
+        return tau, rel, abs_, g_coef, phi
+
+    point = np.array([max(c.estimate, 0.0) for c in g.components])
+    tau, rel, abs_, g_coef, phi = (float(x) for x in project(point))
+    g_interval = phi_interval = None
+    ses = [c.se for c in g.components]
+    if confidence is not None and all(se is not None and math.isfinite(se) for se in ses):
+        rng = np.random.default_rng(seed)
+        raw = np.array([c.estimate for c in g.components])
+        sample = np.clip(raw + rng.standard_normal((draws, raw.size)) * np.array(ses), 0, None)
+        *_, g_draws, phi_draws = project(sample)
+        tail = (1 - confidence) / 2 * 100
+        g_ok, phi_ok = g_draws[np.isfinite(g_draws)], phi_draws[np.isfinite(phi_draws)]
+        if g_ok.size:
+            lo, hi = np.percentile(g_ok, [tail, 100 - tail])
+            g_interval = (float(lo), float(hi))
+        if phi_ok.size:
+            lo, hi = np.percentile(phi_ok, [tail, 100 - tail])
+            phi_interval = (float(lo), float(hi))
     return DStudyResult(
-        g_coefficient=tau / (tau + rel) if tau + rel > 0 else float("nan"),
-        phi=tau / (tau + abs_) if tau + abs_ > 0 else float("nan"),
+        g_coefficient=g_coef,
+        phi=phi,
         universe_variance=tau,
         relative_error_variance=rel,
         absolute_error_variance=abs_,
         n=tuple((f, int(sizes[f])) for f in g.facets if f != obj),
         object=obj,
         fixed=tuple(fixed),
+        g_interval=g_interval,
+        phi_interval=phi_interval,
+        confidence=confidence if g_interval is not None else None,
     )

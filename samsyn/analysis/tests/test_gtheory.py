@@ -295,3 +295,59 @@ def test_unusable_input_is_refused_with_a_reason():
         dstudy(g, {"i": 0})
     with pytest.raises(AnalysisError):
         dstudy(g, {"x": 3})
+
+
+def simulate_crossed(seed: int, sd: dict[str, float], n_t: int = 40, n_l: int = 3, n_o: int = 3):
+    """(l:t) x o with every lesson rated by every observer, components given as SDs."""
+    rng = np.random.default_rng(seed)
+    t = rng.normal(0, sd["t"], n_t)
+    lt = rng.normal(0, sd["l:t"], (n_t, n_l))
+    o = rng.normal(0, sd["o"], n_o)
+    to = rng.normal(0, sd["t x o"], (n_t, n_o))
+    ti, li, oi = (a.ravel() for a in np.meshgrid(range(n_t), range(n_l), range(n_o), indexing="ij"))
+    y = 3 + t[ti] + lt[ti, li] + o[oi] + to[ti, oi] + rng.normal(0, sd["res"], ti.size)
+    return y, {"teacher": ti, "lesson": li, "observer": oi}
+
+
+def test_the_d_study_says_whether_observers_or_lessons_help_more():
+    # Observer-related variance large, lesson-to-lesson variance small (as research on a
+    # comparable instrument found): one more observer raises Eρ² more than one more lesson,
+    # and 3 lessons × 3 observers reach about .70.
+    y, lab = simulate_crossed(1, {"t": 0.5, "l:t": 0.2, "o": 0.3, "t x o": 0.45, "res": 0.5})
+    g = gstudy(y, lab, nested={"lesson": "teacher"}, method="reml")
+    one = {"object": "teacher"}
+    more_observers = dstudy(g, {"lesson": 1, "observer": 2}, **one).g_coefficient
+    more_lessons = dstudy(g, {"lesson": 2, "observer": 1}, **one).g_coefficient
+    assert more_observers > more_lessons
+    # True Eρ² for 3 × 3: .25 / (.25 + .04/3 + .2025/3 + .25/9) = .697; the estimate's
+    # interval holds it.
+    three = dstudy(g, {"lesson": 3, "observer": 3}, confidence=0.95, **one)
+    assert three.g_interval[0] <= 0.697 <= three.g_interval[1]
+    # The opposite world: lessons vary a lot, observers agree: lessons help more. The D study
+    # follows the data, not a rule of thumb.
+    y, lab = simulate_crossed(2, {"t": 0.5, "l:t": 0.6, "o": 0.1, "t x o": 0.05, "res": 0.3})
+    g = gstudy(y, lab, nested={"lesson": "teacher"}, method="reml")
+    more_observers = dstudy(g, {"lesson": 1, "observer": 2}, **one).g_coefficient
+    more_lessons = dstudy(g, {"lesson": 2, "observer": 1}, **one).g_coefficient
+    assert more_lessons > more_observers
+
+
+def test_projected_reliability_intervals_cover_the_truth():
+    # Balanced p × i, σ²(p) = 1, σ²(i) = 0.49, σ²(pi,e) = 1: true Eρ² for 4 items = 0.8.
+    rng = np.random.default_rng(11)
+    p, i = (a.ravel() for a in np.meshgrid(range(30), range(6), indexing="ij"))
+    true_g, true_phi = 1 / (1 + 1 / 4), 1 / (1 + (1 + 0.49) / 4)
+    hits_g = hits_phi = 0
+    reps = 200
+    for r in range(reps):
+        y = rng.normal(0, 1, 30)[p] + rng.normal(0, 0.7, 6)[i] + rng.normal(0, 1, p.size)
+        d = dstudy(gstudy(y, {"p": p, "i": i}), {"i": 4}, confidence=0.95, draws=1000, seed=r)
+        assert d.g_interval[0] <= d.g_coefficient <= d.g_interval[1]
+        hits_g += d.g_interval[0] <= true_g <= d.g_interval[1]
+        hits_phi += d.phi_interval[0] <= true_phi <= d.phi_interval[1]
+    assert 0.88 <= hits_g / reps <= 0.99
+    assert 0.85 <= hits_phi / reps <= 0.995
+    # Without a confidence level nothing is simulated.
+    assert dstudy(gstudy(y, {"p": p, "i": i}), {"i": 4}).g_interval is None
+    with pytest.raises(AnalysisError, match="confidence"):
+        dstudy(gstudy(y, {"p": p, "i": i}), {"i": 4}, confidence=1.5)
