@@ -267,6 +267,11 @@ SAMSYN_SHARED_DIR = Path(os.getenv("SAMSYN_SHARED_DIR", str(BASE_DIR.parent / "s
 # National indicators: Kolada's API (v3). Tests never reach it: they use recorded responses.
 KOLADA_BASE_URL = os.getenv("KOLADA_BASE_URL", "https://api.kolada.se/v3/")
 
+# JSON API rate limit: requests per personal token (or per logged-in user) in each window of
+# this many seconds; 0 turns the limit off (docs/integrations.md).
+SAMSYN_API_RATE_LIMIT = envint("API_RATE_LIMIT", "600")
+SAMSYN_API_RATE_WINDOW = max(1, envint("API_RATE_WINDOW_SECONDS", "60"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
