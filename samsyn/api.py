@@ -18,6 +18,7 @@ from samsyn.frameworks.api import router as frameworks_router
 from samsyn.improvement.api import router as improvement_router
 from samsyn.indicators.api import router as indicators_router
 from samsyn.integrations.api import router as integrations_router
+from samsyn.integrations.auth import ApiRateThrottle, TokenAuth
 from samsyn.networks.api import router as networks_router
 from samsyn.observations.api import router as observations_router
 from samsyn.privacy.api import router as privacy_router
@@ -27,8 +28,14 @@ from samsyn.workshops.api import router as workshops_router
 api = NinjaAPI(
     title="Samsyn API",
     version="1",
-    description="Samsyn's JSON API. Authenticate with a logged-in session.",
-    auth=django_auth,
+    description=(
+        "Samsyn's JSON API. Authenticate with a logged-in session or a personal API token "
+        "(`Authorization: Bearer samsyn_…`, scoped and expiring; see docs/integrations.md). "
+        "Requests are rate-limited per token or user: 429 with Retry-After."
+    ),
+    # A bearer token, when sent, decides alone (401/403 if it does not do); else the session.
+    auth=[TokenAuth(), django_auth],
+    throttle=ApiRateThrottle(),
     urls_namespace="api",
 )
 
