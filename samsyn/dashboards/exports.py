@@ -1,0 +1,183 @@
+"""Exports of a dashboard: PDF (WeasyPrint, charts as server-rendered SVG), XLSX and CSV.
+
+Every export holds the same tables as the page's table views -- so the small-cell rules are
+already applied -- with the n and the method notes, in the reader's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from samsyn.dashboards.charts import Chart
+from samsyn.dashboards.selectors import Dashboard, Hidden, TeacherRow
+
+
+def _cell(value):
+    if isinstance(value, Hidden):
+        return value.reason
+    return "" if value is None else value
+
+
+def filename(dashboard: Dashboard, ext: str) -> str:
+    stamp = timezone.localdate().isoformat()
+    return f"{slugify(dashboard.organisation.name) or 'dashboard'}-{stamp}.{ext}"
+
+
+def _selection_lines(dashboard: Dashboard) -> list[str]:
+    lines = [dashboard.organisation.name]
+    if dashboard.round:
+        lines.append(_("Round: %(round)s") % {"round": dashboard.round.label})
+    if dashboard.compare_round:
+        lines.append(_("Compared with: %(round)s") % {"round": dashboard.compare_round.label})
+    if dashboard.filters.get("subject"):
+        lines.append(_("Subject: %(subject)s") % {"subject": dashboard.filters["subject"]})
+    if dashboard.filters.get("grade_span"):
+        spans = dict(dashboard.grade_spans)
+        lines.append(
+            _("Grades: %(span)s")
+            % {"span": spans.get(dashboard.filters["grade_span"], dashboard.filters["grade_span"])}
+        )
+    return lines
+
+
+def _teacher_table(dashboard: Dashboard, rows: list[TeacherRow]) -> tuple[list[str], list[list]]:
+    columns = [_("Teacher"), _("Lessons")] + [d.short_name for d in dashboard.dimensions]
+    body = [
+        [r.name, r.lessons, *[None if m is None else round(m, 2) for m in r.means]] for r in rows
+    ]
+    return columns, body
+
+
+def csv_response(dashboard: Dashboard, charts: list[Chart], teachers: bool) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for line in _selection_lines(dashboard):
+        writer.writerow([line])
+    writer.writerow([_("Exported %(when)s") % {"when": _now()}])
+    for chart in charts:
+        writer.writerow([])
+        writer.writerow([chart.title])
+        writer.writerow([chart.table.caption])
+        writer.writerow(chart.table.columns)
+        for row in chart.table.rows:
+            writer.writerow([_cell(c) for c in row])
+        for note in chart.notes:
+            writer.writerow([note])
+    if teachers and dashboard.teacher_rows is not None:
+        columns, body = _teacher_table(dashboard, dashboard.teacher_rows)
+        writer.writerow([])
+        writer.writerow([_("Per teacher (school leadership only)")])
+        writer.writerow(columns)
+        writer.writerows([[_cell(c) for c in row] for row in body])
+    writer.writerow([])
+    writer.writerow([_("Method notes")])
+    for note in dashboard.method_notes:
+        writer.writerow([note])
+    response = HttpResponse("\ufeff" + out.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename(dashboard, "csv")}"'
+    return response
+
+
+def _now() -> str:
+    return timezone.localtime().strftime("%Y-%m-%d %H:%M")
+
+
+def xlsx_response(dashboard: Dashboard, charts: list[Chart], teachers: bool) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    about = book.active
+    about.title = _("About")[:31]
+    for line in _selection_lines(dashboard):
+        about.append([line])
+    about.append([_("Exported %(when)s") % {"when": _now()}])
+    about.append([])
+    about.append([_("Method notes")])
+    about.cell(row=about.max_row, column=1).font = Font(bold=True)
+    for note in dashboard.method_notes:
+        about.append([note])
+    about.column_dimensions["A"].width = 100
+    used: set[str] = {about.title}
+    for chart in charts:
+        title = _sheet_title(chart.title, used)
+        sheet = book.create_sheet(title)
+        sheet.append([chart.table.caption])
+        sheet.cell(row=1, column=1).font = Font(bold=True)
+        sheet.append(chart.table.columns)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+        for row in chart.table.rows:
+            sheet.append([_cell(c) for c in row])
+        sheet.append([])
+        for note in chart.notes:
+            sheet.append([note])
+        sheet.column_dimensions["A"].width = 34
+    if teachers and dashboard.teacher_rows is not None:
+        sheet = book.create_sheet(_sheet_title(_("Per teacher"), used))
+        columns, body = _teacher_table(dashboard, dashboard.teacher_rows)
+        sheet.append(columns)
+        for row in body:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename(dashboard, "xlsx")}"'
+    return response
+
+
+def _sheet_title(title: str, used: set[str]) -> str:
+    base = "".join(ch for ch in str(title) if ch not in "[]:*?/\\")[:28] or "Sheet"
+    name, i = base, 2
+    while name in used:
+        name = f"{base[:26]} {i}"
+        i += 1
+    used.add(name)
+    return name
+
+
+def pdf_response(
+    request: HttpRequest, dashboard: Dashboard, charts: list[Chart], teachers: bool
+) -> HttpResponse:
+    from weasyprint import HTML
+
+    drawn = [
+        {"chart": chart, "svg": None if chart.empty else mark_safe(_strip_xml(chart.svg()))}
+        for chart in charts
+    ]
+    teacher_columns, teacher_body = ([], [])
+    if teachers and dashboard.teacher_rows is not None:
+        teacher_columns, teacher_body = _teacher_table(dashboard, dashboard.teacher_rows)
+    html = render_to_string(
+        "dashboards/report.html",
+        {
+            "dashboard": dashboard,
+            "charts": drawn,
+            "selection": _selection_lines(dashboard),
+            "exported": _now(),
+            "teacher_columns": teacher_columns,
+            "teacher_body": teacher_body,
+        },
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename(dashboard, "pdf")}"'
+    return response
+
+
+def _strip_xml(svg: str) -> str:
+    if svg.startswith("<?xml"):
+        svg = svg.split("?>", 1)[1]
+    return svg

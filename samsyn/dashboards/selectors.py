@@ -1,0 +1,1009 @@
+"""Dashboards: what a school, an owner or a network sees of its observation rounds.
+
+Everything a page, a chart, a workshop or an export needs is computed here, once, into a
+`Dashboard` dataclass. The aggregation runs in ONE grouped query (round × school × teacher ×
+subject × dimension, with the count of ratings at each step and their sum) and the rest is
+vectorised numpy on that small result: never row by row over ratings.
+
+Rules (see docs/dashboards.md):
+- Peer rounds (`Round.is_peer`) and draft observations are always left out.
+- School leadership (principal) sees everything, including a per-teacher table (audited).
+- Everyone else (teachers of the school, owner, network, researchers) sees aggregates only,
+  and no aggregate over fewer than `SAMSYN_MIN_GROUP` teachers, nor one that could be worked
+  out by subtraction (complementary suppression with `samsyn.analysis.suppression`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import numpy as np
+from django.conf import settings
+from django.db.models import Count, Q, Sum
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from samsyn.accounts.access import Perm, require
+from samsyn.accounts.models import NetworkMembership, Organisation, User
+from samsyn.analysis.change import independent_change, paired_change
+from samsyn.analysis.results import AnalysisError
+from samsyn.analysis.suppression import suppress
+from samsyn.frameworks.models import Dimension, Step
+from samsyn.observations.models import Observation, Rating, Round
+from samsyn.observations.selectors import schools_under
+
+# Observations that count: submitted or released (never drafts).
+COUNTED = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
+N_BOOT = 1000
+
+# --------------------------------------------------------------------------- grade spans
+
+GRADE_SPANS: tuple[tuple[str, str], ...] = (
+    ("f3", "F–3"),
+    ("46", "4–6"),
+    ("79", "7–9"),
+    ("upper", "upper"),
+    ("other", "other"),
+)
+
+
+def grade_span(grade: str) -> str:
+    """The span of a free-text grade ("F", "7", "åk 8", "7B"): f3, 46, 79, upper or other."""
+    text = (grade or "").strip().lower()
+    if not text:
+        return "other"
+    if text.startswith(("f", "fk", "förskoleklass")) and not re.search(r"\d", text):
+        return "f3"
+    match = re.search(r"\d+", text)
+    if not match:
+        return "other"
+    number = int(match.group())
+    if number <= 3:
+        return "f3"
+    if number <= 6:
+        return "46"
+    if number <= 9:
+        return "79"
+    return "upper"
+
+
+def grade_span_label(key: str) -> str:
+    return {
+        "f3": _("Grades F–3"),
+        "46": _("Grades 4–6"),
+        "79": _("Grades 7–9"),
+        "upper": _("Upper secondary"),
+        "other": _("Grade not given"),
+    }.get(key, key)
+
+
+# --------------------------------------------------------------------------- result types
+
+
+@dataclass(frozen=True)
+class Hidden:
+    """A figure that is not shown, with the reason a reader sees in its place."""
+
+    reason: str
+    kind: str = "primary"  # "primary" (too few teachers) or "complementary"
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    order: int
+    label: str
+
+
+@dataclass(frozen=True)
+class DimensionInfo:
+    code: str
+    name: str
+    short_name: str
+    order: int
+    steps: tuple[StepInfo, ...]
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    pk: int
+    name: str
+    kind: str
+    kind_label: str
+    starts_on: date
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} ({self.kind_label})"
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """The ratings of one dimension in one round: how many at each step (lowest first)."""
+
+    round: RoundInfo
+    dimension: DimensionInfo
+    counts: tuple[int, ...]
+    n_ratings: int
+    n_teachers: int
+    mean: float | None
+    hidden: Hidden | None = None
+
+    @property
+    def shares(self) -> tuple[float, ...]:
+        if not self.n_ratings:
+            return tuple(0.0 for _ in self.counts)
+        return tuple(c / self.n_ratings for c in self.counts)
+
+
+@dataclass(frozen=True)
+class Coverage:
+    round: RoundInfo
+    lessons: int
+    teachers: int
+    observers: int
+    schools: int
+    hidden: Hidden | None = None
+
+
+@dataclass(frozen=True)
+class DimensionChange:
+    """Change of one dimension between the comparison round and the round (after − before),
+    on the teachers' mean step. `method` is "paired" (the same teachers, Wilcoxon + rank-
+    biserial, cluster bootstrap) or "independent" (Mann-Whitney + Cliff's delta)."""
+
+    dimension: DimensionInfo
+    before: float | None
+    after: float | None
+    change: float | None
+    ci_low: float | None
+    ci_high: float | None
+    effect: float | None
+    effect_low: float | None
+    effect_high: float | None
+    p_value: float | None
+    n_teachers: int
+    method: str
+    hidden: Hidden | None = None
+
+    @property
+    def clear(self) -> bool:
+        """Whether the interval of the change excludes zero."""
+        return (
+            self.hidden is None
+            and self.ci_low is not None
+            and self.ci_high is not None
+            and (self.ci_low > 0 or self.ci_high < 0)
+        )
+
+
+@dataclass(frozen=True)
+class RankedDimension:
+    dimension: DimensionInfo
+    mean: float
+    n_ratings: int
+
+
+@dataclass(frozen=True)
+class TeacherRow:
+    """One teacher's means per dimension in the round (school leadership only)."""
+
+    teacher_id: int
+    name: str
+    lessons: int
+    means: tuple[float | None, ...]
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    round: RoundInfo
+    mean: float | None
+    n_teachers: int | None
+    hidden: Hidden | None = None
+
+
+@dataclass(frozen=True)
+class SchoolTrend:
+    school_id: int
+    school_name: str
+    points: tuple[TrendPoint, ...]
+
+
+@dataclass(frozen=True)
+class GroupCell:
+    """One school × subject group in the round: teachers and the mean step, or hidden."""
+
+    school_name: str
+    group: str
+    n_teachers: int | None
+    mean: float | None
+    hidden: Hidden | None = None
+
+
+@dataclass
+class Dashboard:
+    """What a dashboard page shows. Built by `school_dashboard` or `area_dashboard`."""
+
+    scope: str  # "school", "owner", "network" or "region"
+    organisation: Organisation
+    rounds: list[RoundInfo]
+    round: RoundInfo | None
+    compare_round: RoundInfo | None
+    filters: dict[str, str]
+    subjects: list[str]
+    grade_spans: list[tuple[str, str]]
+    dimensions: list[DimensionInfo]
+    distributions: dict[int, list[Distribution]]
+    coverage: list[Coverage]
+    changes: list[DimensionChange]
+    strongest: list[RankedDimension]
+    weakest: list[RankedDimension]
+    min_group: int
+    is_leadership: bool
+    method_notes: list[str]
+    hidden: Hidden | None = None
+    school_trends: list[SchoolTrend] = field(default_factory=list)
+    groups: list[GroupCell] = field(default_factory=list)
+    teacher_rows: list[TeacherRow] | None = None
+
+    @property
+    def title(self) -> str:
+        return self.organisation.name
+
+    @property
+    def has_data(self) -> bool:
+        return self.round is not None and bool(self.distributions.get(self.round.pk))
+
+    def distribution_for(self, round_pk: int) -> list[Distribution]:
+        return self.distributions.get(round_pk, [])
+
+
+@dataclass
+class SchoolDashboard(Dashboard):
+    pass
+
+
+@dataclass
+class AreaDashboard(Dashboard):
+    pass
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _round_info(r: Round) -> RoundInfo:
+    return RoundInfo(
+        pk=r.pk,
+        name=r.name,
+        kind=r.kind,
+        kind_label=str(Round.Kind(r.kind).label),
+        starts_on=r.starts_on,
+    )
+
+
+def _dimensions(version_id: int) -> list[DimensionInfo]:
+    """Dimensions of the round's framework version (followed across versions by code)."""
+    dims = list(Dimension.objects.filter(version_id=version_id).order_by("order"))
+    steps: dict[int, list[Step]] = {}
+    for step in Step.objects.filter(dimension__version_id=version_id).order_by("order"):
+        steps.setdefault(step.dimension_id, []).append(step)
+    infos = [
+        DimensionInfo(
+            code=d.code,
+            name=d.name,
+            short_name=d.short_name,
+            order=d.order,
+            steps=tuple(StepInfo(order=s.order, label=s.label) for s in steps.get(d.pk, [])),
+        )
+        for d in dims
+    ]
+    return infos
+
+
+def _too_few(min_group: int) -> Hidden:
+    return Hidden(reason=_("Hidden: fewer than %(n)s teachers.") % {"n": min_group}, kind="primary")
+
+
+def _derivable() -> Hidden:
+    return Hidden(
+        reason=_("Hidden: could otherwise be worked out from the totals and the other figures."),
+        kind="complementary",
+    )
+
+
+def _hidden_from(reason: str | None, min_group: int) -> Hidden | None:
+    if reason is None:
+        return None
+    return _too_few(min_group) if reason == "primary" else _derivable()
+
+
+@dataclass
+class _Cells:
+    """The grouped query's result as numpy columns: one row per round × school × teacher ×
+    subject × dimension, with the rating count and sum and the count at each step order."""
+
+    round: np.ndarray
+    school: np.ndarray
+    teacher: np.ndarray
+    subject: np.ndarray  # index into `subjects`
+    dim: np.ndarray  # index into the dashboard's dimension list (−1: not in this version)
+    n: np.ndarray
+    total: np.ndarray
+    steps: np.ndarray  # rows × K
+    subjects: list[str]
+
+    def where(self, mask: np.ndarray) -> _Cells:
+        return _Cells(
+            self.round[mask],
+            self.school[mask],
+            self.teacher[mask],
+            self.subject[mask],
+            self.dim[mask],
+            self.n[mask],
+            self.total[mask],
+            self.steps[mask],
+            self.subjects,
+        )
+
+
+def _observations(school_ids: list[int], round_ids: list[int], filters: dict[str, str]):
+    qs = Observation.objects.filter(
+        school_id__in=school_ids,
+        round_id__in=round_ids,
+        status__in=COUNTED,
+        round__is_peer=False,
+    )
+    subject = filters.get("subject")
+    if subject:
+        qs = qs.filter(subject=subject)
+    span = filters.get("grade_span")
+    if span:
+        grades = [
+            g
+            for g in Observation.objects.filter(school_id__in=school_ids, round_id__in=round_ids)
+            .values_list("grade", flat=True)
+            .distinct()
+            if grade_span(g) == span
+        ]
+        qs = qs.filter(grade__in=grades)
+    return qs
+
+
+def _load_cells(
+    school_ids: list[int],
+    round_ids: list[int],
+    filters: dict[str, str],
+    dimensions: list[DimensionInfo],
+) -> _Cells:
+    """ONE grouped query over the ratings; everything else is numpy on its result."""
+    codes = {d.code: i for i, d in enumerate(dimensions)}
+    dim_index: dict[int, int] = {
+        pk: codes.get(code, -1)
+        for pk, code in Dimension.objects.filter(version__rounds__in=round_ids).values_list(
+            "pk", "code"
+        )
+    }
+    step_order = dict(
+        Step.objects.filter(dimension__version__rounds__in=round_ids).values_list("pk", "order")
+    )
+    k = max([len(d.steps) for d in dimensions] + list(step_order.values()) + [1])
+    by_order: dict[int, list[int]] = {}
+    for pk, order in step_order.items():
+        by_order.setdefault(order, []).append(pk)
+    obs = _observations(school_ids, round_ids, filters)
+    step_counts = {
+        f"s{o}": Count("id", filter=Q(step_id__in=by_order.get(o, [-1]))) for o in range(1, k + 1)
+    }
+    rows = list(
+        Rating.objects.filter(observation__in=obs.values("pk"), step__isnull=False)
+        .values_list(
+            "observation__round_id",
+            "observation__school_id",
+            "observation__teacher_id",
+            "observation__subject",
+            "dimension_id",
+        )
+        .annotate(n=Count("id"), total=Sum("step__order"), **step_counts)
+        .order_by()
+    )
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return _Cells(empty, empty, empty, empty, empty, empty, empty, np.zeros((0, k)), [])
+    cols = list(zip(*rows, strict=True))
+    subjects = sorted(set(cols[3]))
+    subject_index = {s: i for i, s in enumerate(subjects)}
+    return _Cells(
+        round=np.asarray(cols[0], dtype=np.int64),
+        school=np.asarray(cols[1], dtype=np.int64),
+        teacher=np.asarray(cols[2], dtype=np.int64),
+        subject=np.asarray([subject_index[s] for s in cols[3]], dtype=np.int64),
+        dim=np.asarray([dim_index.get(d, -1) for d in cols[4]], dtype=np.int64),
+        n=np.asarray(cols[5], dtype=np.int64),
+        total=np.asarray(cols[6], dtype=np.float64),
+        steps=np.asarray(cols[7:], dtype=np.int64).T.reshape(len(rows), k),
+        subjects=subjects,
+    )
+
+
+def _distinct_count(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """For each key in 0..size-1, how many distinct `values` it has (vectorised)."""
+    if keys.size == 0:
+        return np.zeros(size, dtype=np.int64)
+    pairs = np.unique(np.column_stack([keys, values]), axis=0)
+    return np.bincount(pairs[:, 0], minlength=size)
+
+
+def _teacher_means(cells: _Cells, round_pk: int, n_dims: int):
+    """Per teacher × dimension: mean step in the round (NaN where not rated), teacher ids,
+    and each teacher's school."""
+    c = cells.where((cells.round == round_pk) & (cells.dim >= 0))
+    teachers, t_idx = np.unique(c.teacher, return_inverse=True)
+    sums = np.zeros((teachers.size, n_dims))
+    counts = np.zeros((teachers.size, n_dims))
+    np.add.at(sums, (t_idx, c.dim), c.total)
+    np.add.at(counts, (t_idx, c.dim), c.n)
+    schools = np.zeros(teachers.size, dtype=np.int64)
+    schools[t_idx] = c.school
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(counts > 0, sums / counts, np.nan)
+    return teachers, means, schools
+
+
+# --------------------------------------------------------------------------- building
+
+
+def _rounds_for(school_ids: list[int]) -> list[Round]:
+    """Non-peer rounds with counted observations in these schools, oldest first."""
+    with_data = Observation.objects.filter(school_id__in=school_ids, status__in=COUNTED).values(
+        "round_id"
+    )
+    return list(Round.objects.filter(is_peer=False, pk__in=with_data).order_by("starts_on", "pk"))
+
+
+def _pick_rounds(
+    rounds: list[Round], round: Round | int | None, compare_round: Round | int | None
+) -> tuple[Round | None, Round | None]:
+    by_pk = {r.pk: r for r in rounds}
+
+    def resolve(value):
+        if value is None or value == "":
+            return None
+        pk = value.pk if isinstance(value, Round) else int(value)
+        return by_pk.get(pk)
+
+    chosen = resolve(round)
+    if chosen is None and rounds:
+        # Default: the latest baseline or follow-up round (an ongoing round is still
+        # filling up), else the latest round.
+        measured = [r for r in rounds if r.kind != Round.Kind.ONGOING]
+        chosen = (measured or rounds)[-1]
+    compare = resolve(compare_round)
+    if compare_round is None and chosen is not None:
+        earlier = [r for r in rounds if r.starts_on < chosen.starts_on and r.pk != chosen.pk]
+        baselines = [r for r in earlier if r.kind == Round.Kind.BASELINE]
+        compare = (baselines or earlier or [None])[-1]
+    if compare is not None and chosen is not None and compare.pk == chosen.pk:
+        compare = None
+    return chosen, compare
+
+
+def _clean_filters(filters: dict | None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key in ("subject", "grade_span"):
+        value = (filters or {}).get(key)
+        if value:
+            out[key] = str(value)
+    if out.get("grade_span") not in (None, *[k for k, _ in GRADE_SPANS]):
+        out.pop("grade_span")
+    return out
+
+
+def _build(
+    *,
+    scope: str,
+    organisation: Organisation,
+    school_ids: list[int],
+    school_names: dict[int, str],
+    round,
+    compare_round,
+    filters,
+    leadership: bool,
+) -> Dashboard:
+    min_group = int(settings.SAMSYN_MIN_GROUP)
+    filters = _clean_filters(filters)
+    all_rounds = _rounds_for(school_ids)
+    chosen, compare = _pick_rounds(all_rounds, round, compare_round)
+    round_infos = [_round_info(r) for r in all_rounds]
+    info = {r.pk: _round_info(r) for r in all_rounds}
+    subjects_all = sorted(
+        s
+        for s in Observation.objects.filter(
+            school_id__in=school_ids, round__in=all_rounds, status__in=COUNTED
+        )
+        .exclude(subject="")
+        .values_list("subject", flat=True)
+        .distinct()
+    )
+    spans_present = {
+        grade_span(g)
+        for g in Observation.objects.filter(
+            school_id__in=school_ids, round__in=all_rounds, status__in=COUNTED
+        )
+        .values_list("grade", flat=True)
+        .distinct()
+    }
+    spans = [(k, grade_span_label(k)) for k, _label in GRADE_SPANS if k in spans_present]
+    cls = SchoolDashboard if scope == "school" else AreaDashboard
+    notes = _method_notes(scope, min_group, leadership)
+    if chosen is None:
+        return cls(
+            scope=scope,
+            organisation=organisation,
+            rounds=round_infos,
+            round=None,
+            compare_round=None,
+            filters=filters,
+            subjects=subjects_all,
+            grade_spans=spans,
+            dimensions=[],
+            distributions={},
+            coverage=[],
+            changes=[],
+            strongest=[],
+            weakest=[],
+            min_group=min_group,
+            is_leadership=leadership,
+            method_notes=notes,
+        )
+    dimensions = _dimensions(chosen.framework_version_id)
+    n_dims = len(dimensions)
+    round_ids = (
+        [r.pk for r in all_rounds]
+        if scope != "school"
+        else [r.pk for r in (chosen, compare) if r is not None]
+    )
+    cells = _load_cells(school_ids, round_ids, filters, dimensions)
+    shown = [r for r in (compare, chosen) if r is not None]
+
+    # Small cells (everyone but school leadership): teacher counts per school × round, with
+    # the area's total per round published, and per school × subject group in the round.
+    hidden_school_round: dict[tuple[int, int], Hidden] = {}
+    dashboard_hidden: dict[int, Hidden] = {}
+    ordered_schools = sorted(school_ids, key=lambda pk: school_names.get(pk, "").lower())
+    school_pos = {pk: i for i, pk in enumerate(ordered_schools)}
+    teacher_table = np.zeros((len(ordered_schools), len(round_ids)), dtype=np.int64)
+    if cells.teacher.size:
+        pairs = np.unique(np.column_stack([cells.school, cells.round, cells.teacher]), axis=0)
+        rpos = {pk: j for j, pk in enumerate(round_ids)}
+        for s, r in zip(pairs[:, 0], pairs[:, 1], strict=True):
+            teacher_table[school_pos[int(s)], rpos[int(r)]] += 1
+    if not leadership:
+        for j, rpk in enumerate(round_ids):
+            total = int(teacher_table[:, j].sum())
+            if 0 < total < min_group:
+                dashboard_hidden[rpk] = _too_few(min_group)
+        if len(ordered_schools) > 1:
+            table = suppress(teacher_table, min_group=min_group, row_totals=False)
+            for i, spk in enumerate(ordered_schools):
+                for j, rpk in enumerate(round_ids):
+                    h = _hidden_from(table.reasons[i][j], min_group)
+                    if h is not None:
+                        hidden_school_round[(spk, rpk)] = h
+        if filters:
+            # A filtered group is also hidden when the rest of the unit is small: otherwise
+            # "everyone minus this group" gives the rest away.
+            unfiltered = _load_cells(school_ids, [r.pk for r in shown], {}, dimensions)
+            for r in shown:
+                total = np.unique(unfiltered.teacher[unfiltered.round == r.pk]).size
+                part = np.unique(cells.teacher[cells.round == r.pk]).size
+                if 0 < total - part < min_group and r.pk not in dashboard_hidden:
+                    dashboard_hidden[r.pk] = _derivable()
+
+    distributions: dict[int, list[Distribution]] = {}
+    coverage: list[Coverage] = []
+    obs = _observations(school_ids, [r.pk for r in shown], filters)
+    cov = {
+        row["round_id"]: row
+        for row in obs.values("round_id").annotate(
+            lessons=Count("id"),
+            teachers=Count("teacher_id", distinct=True),
+            observers=Count("observer_id", distinct=True),
+            schools=Count("school_id", distinct=True),
+        )
+    }
+    k = cells.steps.shape[1]
+    for r in shown:
+        mask = (cells.round == r.pk) & (cells.dim >= 0)
+        c = cells.where(mask)
+        counts = np.zeros((n_dims, k), dtype=np.int64)
+        np.add.at(counts, c.dim, c.steps)
+        n = counts.sum(axis=1)
+        totals = np.bincount(c.dim, weights=c.total, minlength=n_dims)
+        teachers = _distinct_count(c.dim, c.teacher, n_dims)
+        hidden = dashboard_hidden.get(r.pk)
+        rows = []
+        for i, d in enumerate(dimensions):
+            cell_hidden = hidden
+            if cell_hidden is None and not leadership and 0 < teachers[i] < min_group:
+                cell_hidden = _too_few(min_group)
+            rows.append(
+                Distribution(
+                    round=info[r.pk],
+                    dimension=d,
+                    counts=tuple(int(x) for x in counts[i, : max(len(d.steps), 1)]),
+                    n_ratings=int(n[i]),
+                    n_teachers=int(teachers[i]),
+                    mean=float(totals[i] / n[i]) if n[i] else None,
+                    hidden=cell_hidden,
+                )
+            )
+        distributions[r.pk] = rows
+        row = cov.get(r.pk, {})
+        coverage.append(
+            Coverage(
+                round=info[r.pk],
+                lessons=row.get("lessons", 0),
+                teachers=row.get("teachers", 0),
+                observers=row.get("observers", 0),
+                schools=row.get("schools", 0),
+                hidden=hidden,
+            )
+        )
+
+    changes = _changes(cells, chosen, compare, dimensions, info, scope, min_group, leadership)
+    if any(dashboard_hidden.get(r.pk) for r in shown):
+        reason = next(dashboard_hidden[r.pk] for r in shown if r.pk in dashboard_hidden)
+        changes = [
+            DimensionChange(
+                dimension=ch.dimension,
+                before=None,
+                after=None,
+                change=None,
+                ci_low=None,
+                ci_high=None,
+                effect=None,
+                effect_low=None,
+                effect_high=None,
+                p_value=None,
+                n_teachers=0,
+                method=ch.method,
+                hidden=reason,
+            )
+            for ch in changes
+        ]
+    current = [
+        d for d in distributions.get(chosen.pk, []) if d.mean is not None and d.hidden is None
+    ]
+    ranked = sorted(current, key=lambda d: (-d.mean, d.dimension.order))
+    strongest = [RankedDimension(d.dimension, d.mean, d.n_ratings) for d in ranked[:3]]
+    weakest = [RankedDimension(d.dimension, d.mean, d.n_ratings) for d in ranked[::-1][:3]]
+    if len(ranked) < 2:
+        strongest, weakest = [], []
+
+    dashboard = cls(
+        scope=scope,
+        organisation=organisation,
+        rounds=round_infos,
+        round=info[chosen.pk],
+        compare_round=info[compare.pk] if compare else None,
+        filters=filters,
+        subjects=subjects_all,
+        grade_spans=spans,
+        dimensions=dimensions,
+        distributions=distributions,
+        coverage=coverage,
+        changes=changes,
+        strongest=strongest,
+        weakest=weakest,
+        min_group=min_group,
+        is_leadership=leadership,
+        method_notes=notes,
+        hidden=dashboard_hidden.get(chosen.pk),
+    )
+    if scope != "school":
+        dashboard.school_trends = _school_trends(
+            cells,
+            ordered_schools,
+            school_names,
+            all_rounds,
+            info,
+            hidden_school_round,
+            teacher_table,
+            round_ids,
+            min_group,
+        )
+        dashboard.groups = _groups(cells, chosen.pk, ordered_schools, school_names, min_group)
+    return dashboard
+
+
+def _changes(cells, chosen, compare, dimensions, info, scope, min_group, leadership):
+    if compare is None:
+        return []
+    n_dims = len(dimensions)
+    t_after, m_after, s_after = _teacher_means(cells, chosen.pk, n_dims)
+    t_before, m_before, _s_before = _teacher_means(cells, compare.pk, n_dims)
+    _common, ia, ib = np.intersect1d(t_after, t_before, return_indices=True)
+    out = []
+    for i, d in enumerate(dimensions):
+        after_all = m_after[:, i][~np.isnan(m_after[:, i])]
+        before_all = m_before[:, i][~np.isnan(m_before[:, i])]
+        before_p = m_before[ib, i]
+        after_p = m_after[ia, i]
+        ok = ~(np.isnan(before_p) | np.isnan(after_p))
+        n_pairs = int(ok.sum())
+        base = dict(
+            dimension=d,
+            before=float(before_all.mean()) if before_all.size else None,
+            after=float(after_all.mean()) if after_all.size else None,
+        )
+        seed = (chosen.pk * 7919 + compare.pk * 104729 + i) % (2**32)
+        try:
+            if n_pairs >= 2 and n_pairs * 2 >= min(after_all.size, before_all.size):
+                clusters = s_after[ia][ok] if scope != "school" else None
+                if clusters is not None and np.unique(clusters).size < 2:
+                    clusters = None
+                res = paired_change(
+                    before_p[ok], after_p[ok], clusters=clusters, n_boot=N_BOOT, seed=seed
+                )
+                rb = res.rank_biserial
+                change = DimensionChange(
+                    **base,
+                    change=res.estimate,
+                    ci_low=res.ci_low,
+                    ci_high=res.ci_high,
+                    effect=rb.estimate if rb else None,
+                    effect_low=rb.ci_low if rb else None,
+                    effect_high=rb.ci_high if rb else None,
+                    p_value=res.p_value,
+                    n_teachers=n_pairs,
+                    method="paired",
+                )
+            else:
+                res = independent_change(before_all, after_all)
+                cd = res.cliffs_delta
+                change = DimensionChange(
+                    **base,
+                    change=res.estimate,
+                    ci_low=res.ci_low,
+                    ci_high=res.ci_high,
+                    effect=cd.estimate if cd else None,
+                    effect_low=cd.ci_low if cd else None,
+                    effect_high=cd.ci_high if cd else None,
+                    p_value=res.p_value,
+                    n_teachers=int(before_all.size + after_all.size),
+                    method="independent",
+                )
+        except AnalysisError as exc:
+            estimate = float(after_p[ok].mean() - before_p[ok].mean()) if n_pairs else None
+            zero = n_pairs > 0 and np.allclose(after_p[ok], before_p[ok])
+            change = DimensionChange(
+                **base,
+                change=0.0 if zero else estimate,
+                ci_low=0.0 if zero else None,
+                ci_high=0.0 if zero else None,
+                effect=0.0 if zero else None,
+                effect_low=None,
+                effect_high=None,
+                p_value=None,
+                n_teachers=n_pairs,
+                method="paired" if n_pairs else "none",
+                hidden=None if zero else Hidden(reason=str(exc), kind="insufficient"),
+            )
+        if not leadership and change.hidden is None and 0 < change.n_teachers < min_group:
+            change = DimensionChange(**{**change.__dict__, "hidden": _too_few(min_group)})
+        out.append(change)
+    return out
+
+
+def _school_trends(
+    cells, schools, names, rounds, info, hidden, teacher_table, round_ids, min_group
+) -> list[SchoolTrend]:
+    """Each school's mean step (over all dimensions) per round, alphabetical by school."""
+    c = cells.where(cells.dim >= 0)
+    out = []
+    rpos = {pk: j for j, pk in enumerate(round_ids)}
+    spos = {pk: i for i, pk in enumerate(schools)}
+    sums = np.zeros((len(schools), len(round_ids)))
+    counts = np.zeros((len(schools), len(round_ids)))
+    if c.n.size:
+        si = np.asarray([spos[int(s)] for s in c.school])
+        ri = np.asarray([rpos[int(r)] for r in c.round])
+        np.add.at(sums, (si, ri), c.total)
+        np.add.at(counts, (si, ri), c.n)
+    for i, spk in enumerate(schools):
+        points = []
+        for r in rounds:
+            j = rpos[r.pk]
+            h = hidden.get((spk, r.pk))
+            n_t = int(teacher_table[i, j])
+            if n_t == 0:
+                continue
+            mean = float(sums[i, j] / counts[i, j]) if counts[i, j] else None
+            points.append(
+                TrendPoint(
+                    round=info[r.pk],
+                    mean=None if h else mean,
+                    n_teachers=None if h else n_t,
+                    hidden=h,
+                )
+            )
+        out.append(SchoolTrend(school_id=spk, school_name=names.get(spk, ""), points=tuple(points)))
+    return out
+
+
+def _groups(cells, round_pk, schools, names, min_group) -> list[GroupCell]:
+    """School × subject group in the round: teachers and mean step, suppressed (primary and
+    complementary, with school totals and subject totals published)."""
+    c = cells.where((cells.round == round_pk) & (cells.dim >= 0))
+    if not c.n.size:
+        return []
+    subjects = sorted(set(int(x) for x in c.subject))
+    spos = {pk: i for i, pk in enumerate(schools)}
+    gpos = {g: j for j, g in enumerate(subjects)}
+    si = np.asarray([spos[int(s)] for s in c.school])
+    gi = np.asarray([gpos[int(g)] for g in c.subject])
+    table = np.zeros((len(schools), len(subjects)), dtype=np.int64)
+    trip = np.unique(np.column_stack([si, gi, c.teacher]), axis=0)
+    np.add.at(table, (trip[:, 0], trip[:, 1]), 1)
+    sums = np.zeros(table.shape)
+    counts = np.zeros(table.shape)
+    np.add.at(sums, (si, gi), c.total)
+    np.add.at(counts, (si, gi), c.n)
+    result = suppress(table, min_group=min_group)
+    out = []
+    for i, spk in enumerate(schools):
+        for j, g in enumerate(subjects):
+            if table[i, j] == 0:
+                continue
+            h = _hidden_from(result.reasons[i][j], min_group)
+            label = cells.subjects[g] or pgettext("subject", "Not given")
+            out.append(
+                GroupCell(
+                    school_name=names.get(spk, ""),
+                    group=label,
+                    n_teachers=None if h else int(table[i, j]),
+                    mean=None if h else float(sums[i, j] / counts[i, j]),
+                    hidden=h,
+                )
+            )
+    return out
+
+
+def _method_notes(scope: str, min_group: int, leadership: bool) -> list[str]:
+    notes = [
+        _(
+            "Only submitted and released observations count; drafts and peer observations "
+            "within triads are never included."
+        ),
+        _(
+            "Step distributions count ratings (one per lesson and dimension); “not observed” "
+            "is left out. n is the number of ratings and of teachers behind each bar."
+        ),
+        _(
+            "Change is computed on each teacher's mean step per dimension, because lessons "
+            "of the same teacher are not independent. Where the same teachers were observed "
+            "in both rounds: mean paired change with a 95 %% cluster-bootstrap interval "
+            "(%(boot)s resamples of teachers%(schools)s), Wilcoxon signed-rank test and the "
+            "rank-biserial correlation as effect size (−1 to 1). Otherwise: difference of "
+            "means with Welch's interval, Mann-Whitney test and Cliff's delta."
+        )
+        % {
+            "boot": N_BOOT,
+            "schools": "" if scope == "school" else _(", whole schools resampled"),
+        },
+    ]
+    if not leadership:
+        notes.append(
+            _(
+                "Figures about fewer than %(n)s teachers are hidden, and so is any figure "
+                "that could be worked out by subtracting visible figures from a total "
+                "(complementary suppression)."
+            )
+            % {"n": min_group}
+        )
+    if scope != "school":
+        notes.append(
+            _(
+                "Schools are listed alphabetically: each school's own trend over rounds, "
+                "not a ranking."
+            )
+        )
+    return notes
+
+
+# --------------------------------------------------------------------------- entry points
+
+
+def school_dashboard(
+    *,
+    user: User,
+    school: Organisation,
+    round: Round | int | None = None,
+    compare_round: Round | int | None = None,
+    filters: dict | None = None,
+) -> SchoolDashboard:
+    """The school's dashboard as `user` may see it: 404 outsider, 403 without the right.
+
+    School leadership (a principal, or the platform administrator) also gets the per-teacher
+    table; the caller records the audit row when it is displayed or exported."""
+    if school.kind != Organisation.Kind.SCHOOL:
+        from django.http import Http404
+
+        raise Http404
+    perms = require(user, school, Perm.DASHBOARD_VIEW)
+    leadership = Perm.VIEW_OBSERVATIONS in perms
+    dashboard = _build(
+        scope="school",
+        organisation=school,
+        school_ids=[school.pk],
+        school_names={school.pk: school.name},
+        round=round,
+        compare_round=compare_round,
+        filters=filters,
+        leadership=leadership,
+    )
+    if leadership and dashboard.round is not None:
+        dashboard.teacher_rows = _teacher_rows(dashboard, school)
+    return dashboard  # type: ignore[return-value]
+
+
+def _teacher_rows(dashboard: Dashboard, school: Organisation) -> list[TeacherRow]:
+    dims = dashboard.dimensions
+    cells = _load_cells([school.pk], [dashboard.round.pk], dashboard.filters, dims)
+    teachers, means, _schools = _teacher_means(cells, dashboard.round.pk, len(dims))
+    lessons = dict(
+        _observations([school.pk], [dashboard.round.pk], dashboard.filters)
+        .values_list("teacher_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    names = dict(User.objects.filter(pk__in=teachers.tolist()).values_list("pk", "full_name"))
+    rows = [
+        TeacherRow(
+            teacher_id=int(t),
+            name=names.get(int(t), ""),
+            lessons=int(lessons.get(int(t), 0)),
+            means=tuple(None if np.isnan(v) else float(v) for v in means[i]),
+        )
+        for i, t in enumerate(teachers)
+    ]
+    return sorted(rows, key=lambda r: r.name.lower())
+
+
+def area_schools(organisation: Organisation) -> list[Organisation]:
+    """The schools an owner, network or region dashboard aggregates over."""
+    if organisation.kind == Organisation.Kind.NETWORK:
+        ids = NetworkMembership.objects.filter(network=organisation).values("school_id")
+        return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+    return list(schools_under(organisation))
+
+
+def area_dashboard(
+    *,
+    user: User,
+    organisation: Organisation,
+    round: Round | int | None = None,
+    compare_round: Round | int | None = None,
+    filters: dict | None = None,
+) -> AreaDashboard:
+    """An owner's, network's or region's dashboard: aggregates only, small cells suppressed."""
+    from django.http import Http404
+
+    if organisation.kind == Organisation.Kind.SCHOOL:
+        raise Http404
+    require(user, organisation, Perm.DASHBOARD_VIEW)
+    schools = area_schools(organisation)
+    return _build(  # type: ignore[return-value]
+        scope=str(organisation.kind),
+        organisation=organisation,
+        school_ids=[s.pk for s in schools],
+        school_names={s.pk: s.name for s in schools},
+        round=round,
+        compare_round=compare_round,
+        filters=filters,
+        leadership=False,
+    )
