@@ -1,1 +1,388 @@
-"""Models of samsyn.improvement."""
+"""Principal-led development projects, their supervision, final reports and the library.
+
+A project belongs to a school and is led by a principal. Its starting analysis links to
+evidence the school already has in Samsyn (indicators, observation rounds, surveys). A
+supervision group (a researcher or other supervisor) follows several projects: it sees their
+logs and reports, never the schools' other data. The final report is written from the
+project's own material, reviewed by the supervisor and, with the author's consent, published
+as a `LibraryEntry` that every signed-in person may read and search.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.accounts.models import Organisation
+
+
+class SchoolForm(models.TextChoices):
+    PRESCHOOL = "preschool", _("Preschool")
+    COMPULSORY = "compulsory", _("Compulsory school")
+    LEISURE = "leisure", _("Leisure-time centre")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary school")
+    STUDENT_HEALTH = "student_health", _("Student health")
+    CULTURE = "culture", _("Culture school")
+
+
+class Area(models.TextChoices):
+    TEACHING = "teaching", _("Teaching and learning")
+    ASSESSMENT = "assessment", _("Assessment and feedback")
+    INCLUSION = "inclusion", _("Inclusion and support for different needs")
+    SAFETY = "safety", _("Safety and study peace")
+    LITERACY = "literacy", _("Reading, writing and language")
+    MATHEMATICS = "mathematics", _("Mathematics")
+    LEADERSHIP = "leadership", _("Leadership and organisation")
+    COLLEGIAL = "collegial", _("Collegial learning")
+    GUARDIANS = "guardians", _("Cooperation with guardians")
+    TRANSITIONS = "transitions", _("Transitions between school forms")
+
+
+class Language(models.TextChoices):
+    SWEDISH = "sv", _("Swedish")
+    ENGLISH = "en", _("English")
+
+
+class SupervisionGroup(models.Model):
+    """A supervisor following several principals' projects with monthly sessions."""
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="supervision_groups",
+        verbose_name=_("organisation"),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="supervision_groups",
+        verbose_name=_("supervisor"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervision group")
+        verbose_name_plural = _("supervision groups")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupSession(models.Model):
+    """A planned monthly session of a supervision group."""
+
+    group = models.ForeignKey(
+        SupervisionGroup, on_delete=models.CASCADE, related_name="planned_sessions"
+    )
+    planned_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+
+    class Meta:
+        verbose_name = _("planned session")
+        verbose_name_plural = _("planned sessions")
+        ordering = ["planned_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.planned_on}"
+
+
+class Project(models.Model):
+    class Phase(models.TextChoices):
+        ANALYSIS = "analysis", _("Starting analysis")
+        PLANNING = "planning", _("Planning")
+        IMPLEMENTATION = "implementation", _("Implementation")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        REPORTING = "reporting", _("Final report")
+        FINISHED = "finished", _("Finished")
+
+    school = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="projects", verbose_name=_("school")
+    )
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_projects",
+        verbose_name=_("project lead"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    school_form = models.CharField(
+        _("school form"), max_length=20, choices=SchoolForm.choices, default=SchoolForm.COMPULSORY
+    )
+    area = models.CharField(
+        _("development area"), max_length=20, choices=Area.choices, default=Area.TEACHING
+    )
+    dimension_code = models.CharField(_("framework dimension"), max_length=60, blank=True)
+    analysis = models.TextField(
+        _("starting analysis"),
+        blank=True,
+        help_text=_("What the school's results show, and why this area was chosen."),
+    )
+    area_description = models.TextField(_("the chosen development area"), blank=True)
+    question = models.TextField(_("question to answer"), blank=True)
+    methods = models.TextField(
+        _("methods tried"), blank=True, help_text=_("What the staff group tries, and how.")
+    )
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="improvement_projects",
+        verbose_name=_("staff group"),
+    )
+    group = models.ForeignKey(
+        SupervisionGroup,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("supervision group"),
+    )
+    phase = models.CharField(
+        _("phase"), max_length=20, choices=Phase.choices, default=Phase.ANALYSIS
+    )
+    starts_on = models.DateField(_("start"), null=True, blank=True)
+    ends_on = models.DateField(_("planned end"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("development project")
+        verbose_name_plural = _("development projects")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PhaseChange(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="phase_changes")
+    phase = models.CharField(_("phase"), max_length=20, choices=Project.Phase.choices)
+    on = models.DateField(_("date"))
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.phase} {self.on}"
+
+
+class Evidence(models.Model):
+    """A link from the starting analysis to something the school has in Samsyn."""
+
+    class Kind(models.TextChoices):
+        INDICATOR = "indicator", _("Indicator trend")
+        ROUND = "round", _("Observation round")
+        SURVEY = "survey", _("Survey")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    indicator_code = models.CharField(max_length=40, blank=True)
+    round = models.ForeignKey(
+        "observations.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    survey = models.ForeignKey(
+        "indicators.Survey", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    label = models.CharField(_("label"), max_length=300)
+    note = models.TextField(_("what it shows"), blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Measure(models.Model):
+    """A follow-up measure: what is measured, the baseline, the target and when."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="measures")
+    name = models.CharField(_("measure"), max_length=200)
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("For example an observation round, a survey or an indicator."),
+    )
+    baseline = models.DecimalField(
+        _("baseline"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    target = models.DecimalField(
+        _("target"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    measured_on = models.DateField(_("follow-up date"), null=True, blank=True)
+    outcome = models.DecimalField(
+        _("outcome"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    n = models.PositiveIntegerField(_("number measured (n)"), null=True, blank=True)
+    interval_low = models.DecimalField(
+        _("95% interval, low"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    interval_high = models.DecimalField(
+        _("95% interval, high"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SupervisionSession(models.Model):
+    """One entry of a project's supervision log."""
+
+    class Kind(models.TextChoices):
+        METHOD = "method", _("Method supervision")
+        LITERATURE = "literature", _("Literature")
+        RESEARCH_REVIEW = "research_review", _("Research review")
+        DIALOGUE = "dialogue", _("Dialogue")
+        TRIAL = "trial", _("Trial")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sessions")
+    held_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("participants")
+    )
+    other_participants = models.CharField(_("other participants"), max_length=300, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    literature = models.TextField(
+        _("literature references"), blank=True, help_text=_("One reference per line.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supervision session")
+        verbose_name_plural = _("supervision sessions")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.held_on}"
+
+    @property
+    def references(self) -> list[str]:
+        return [line.strip() for line in self.literature.splitlines() if line.strip()]
+
+
+class Comment(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(_("comment"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} · {self.project}"
+
+
+class Report(models.Model):
+    """The project's final report, in a structured template."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted for review")
+        CHANGES = "changes", _("Changes requested")
+        APPROVED = "approved", _("Approved by the supervisor")
+        PUBLISHED = "published", _("Published")
+
+    project = models.OneToOneField(Project, on_delete=models.CASCADE, related_name="report")
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.SWEDISH
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    background = models.TextField(_("background"), blank=True)
+    area = models.TextField(_("development area and question"), blank=True)
+    method = models.TextField(_("method"), blank=True)
+    what_happened = models.TextField(_("what happened"), blank=True)
+    results = models.TextField(_("results"), blank=True)
+    obstacles = models.TextField(_("obstacles and changed intentions"), blank=True)
+    lessons = models.TextField(_("lessons"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    review_comment = models.TextField(_("supervisor's comment"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    consent_at = models.DateTimeField(_("author's consent"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    SECTIONS = (
+        "background",
+        "area",
+        "method",
+        "what_happened",
+        "results",
+        "obstacles",
+        "lessons",
+    )
+
+    def __str__(self) -> str:
+        return str(self.project)
+
+
+class LibraryEntry(models.Model):
+    """A piece of proven experience, readable by every signed-in person.
+
+    Fed by other apps through `services.library_entry_publish` (final reports here, a peer
+    review's areas of excellence in networks). `source` + `source_id` identify the origin, so
+    publishing again updates the entry. `search_text` is what full-text search reads.
+    """
+
+    class Kind(models.TextChoices):
+        REPORT = "report", _("Final report of a development project")
+        EXCELLENCE = "excellence", _("Area of excellence from a peer review")
+        PRACTICE = "practice", _("Described practice")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    source = models.CharField(max_length=60)
+    source_id = models.PositiveBigIntegerField()
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("text"), blank=True)
+    language = models.CharField(
+        _("language"), max_length=2, choices=Language.choices, default=Language.SWEDISH
+    )
+    school_form = models.CharField(
+        _("school form"), max_length=20, choices=SchoolForm.choices, blank=True
+    )
+    area = models.CharField(_("area"), max_length=20, choices=Area.choices, blank=True)
+    dimension_code = models.CharField(_("framework dimension"), max_length=60, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    organisation_name = models.CharField(_("from"), max_length=300, blank=True)
+    evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    url = models.CharField(max_length=300, blank=True)
+    related = models.ManyToManyField("self", blank=True, verbose_name=_("related entries"))
+    search_text = models.TextField(blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published"))
+
+    class Meta:
+        verbose_name = _("library entry")
+        verbose_name_plural = _("library entries")
+        ordering = ["-published_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="library_entry_source")
+        ]
+
+    def __str__(self) -> str:
+        return self.title

@@ -2,6 +2,72 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
+
+from samsyn.improvement import services
+from samsyn.improvement.models import LibraryEntry
+
+ANON = "anon"
+
 
 def rows(case) -> dict:
-    return {}
+    project = services.project_create(school=case.school, lead=case.pia, title="Återkoppling")
+    group = services.group_create(organisation=case.region, supervisor=case.rita, name="Grupp")
+    project.group = group
+    project.save()
+    services.report_start(project=project)
+    measure = services.measure_save(project=project, name="Andel", baseline=40)
+    evidence = services.project_evidence_add(
+        project=project, kind="indicator", indicator_code="grade9-merit", label="Meritvärde"
+    )
+    entry = services.library_entry_publish(
+        kind=LibraryEntry.Kind.PRACTICE,
+        source="test",
+        source_id=int(timezone.now().timestamp()),
+        title="Exit tickets",
+        body="Eleverna skriver.",
+    )
+    school = lambda: [case.school.pk]  # noqa: E731
+    in_project = lambda: [project.pk]  # noqa: E731
+
+    principal = {ANON: 302, "charlie": 404, "bob": 404, "alice": 403, "olle": 403, "pia": 200}
+    principal_post = {ANON: 302, "charlie": 404, "alice": 403, "rita": 403, "pia": 302}
+    viewer = {ANON: 302, "charlie": 404, "alice": 403, "olle": 403, "pia": 200, "rita": 200}
+    writer_post = {ANON: 302, "charlie": 404, "alice": 403, "pia": 302, "rita": 302}
+    supervisor_post = {ANON: 302, "charlie": 404, "alice": 403, "pia": 403, "rita": 302}
+    everyone = {ANON: 302, "alice": 200, "charlie": 200, "rita": 200}
+    supervisor = {ANON: 302, "charlie": 404, "pia": 403, "olle": 403, "rita": 200}
+    return {
+        "improvement:project_list": ("get", school, principal),
+        "improvement:project_create": ("get", school, principal),
+        "improvement:project": ("get", in_project, viewer),
+        "improvement:project_edit": ("get", in_project, {**principal, "rita": 403}),
+        "improvement:evidence_add": ("get", in_project, {**principal, "rita": 403}),
+        "improvement:evidence_remove": (
+            "post",
+            lambda: [project.pk, evidence.pk + 1000],
+            {ANON: 302, "charlie": 404, "alice": 403, "rita": 403, "pia": 404},
+        ),
+        "improvement:measure_create": ("get", in_project, {**principal, "rita": 403}),
+        "improvement:measure_edit": ("get", lambda: [project.pk, measure.pk], principal),
+        "improvement:phase_set": ("post", in_project, principal_post),
+        "improvement:group_set": ("post", in_project, principal_post),
+        "improvement:session_create": ("get", in_project, viewer),
+        "improvement:comment_add": ("post", in_project, writer_post),
+        "improvement:report": ("get", in_project, viewer),
+        "improvement:report_edit": ("get", in_project, {**principal, "rita": 403}),
+        "improvement:report_submit": ("post", in_project, principal_post),
+        "improvement:report_review": ("post", in_project, supervisor_post),
+        "improvement:report_publish": ("post", in_project, principal_post),
+        "improvement:report_pdf": ("get", in_project, viewer),
+        "improvement:groups": ("get", list, everyone),
+        "improvement:group_create": ("get", lambda: [case.region.pk], supervisor),
+        "improvement:group": ("get", lambda: [group.pk], supervisor),
+        "improvement:library": ("get", list, everyone),
+        "improvement:library_entry": ("get", lambda: [entry.pk], everyone),
+        "api:improvement_library": (
+            "get",
+            list,
+            {ANON: 401, "alice": 200, "charlie": 200},
+        ),
+    }

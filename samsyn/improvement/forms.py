@@ -1,0 +1,247 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.improvement import selectors
+from samsyn.improvement.models import (
+    Area,
+    Evidence,
+    GroupSession,
+    Measure,
+    Project,
+    Report,
+    SchoolForm,
+    SupervisionGroup,
+    SupervisionSession,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class PersonChoice(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.full_name or obj.email
+
+
+class ProjectForm(forms.ModelForm):
+    dimension_code = forms.ChoiceField(label=_("Framework dimension"), required=False)
+    staff = PersonChoice(
+        queryset=None,
+        required=False,
+        label=_("Staff group"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The people of the school who take part."),
+    )
+
+    class Meta:
+        model = Project
+        fields = [
+            "title",
+            "school_form",
+            "area",
+            "dimension_code",
+            "analysis",
+            "area_description",
+            "question",
+            "methods",
+            "staff",
+            "starts_on",
+            "ends_on",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = selectors.staff_choices(school)
+        self.fields["dimension_code"].choices = [
+            ("", _("None in particular")),
+            *selectors.dimension_choices(),
+        ]
+
+    def clean(self):
+        data = super().clean()
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", _("The end comes before the start."))
+        return data
+
+
+class EvidenceForm(forms.Form):
+    """One link to evidence the school has: pick exactly one of the three lists."""
+
+    indicator = forms.ChoiceField(label=_("Indicator trend"), required=False)
+    round = forms.ModelChoiceField(
+        queryset=None, label=_("Observation round"), required=False, empty_label="—"
+    )
+    survey = forms.ModelChoiceField(
+        queryset=None, label=_("Survey"), required=False, empty_label="—"
+    )
+    note = forms.CharField(
+        label=_("What it shows"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator_names = dict(selectors.indicator_choices(school))
+        self.fields["indicator"].choices = [("", "—"), *self.indicator_names.items()]
+        self.fields["round"].queryset = selectors.round_choices(school)
+        self.fields["survey"].queryset = selectors.survey_choices(school)
+
+    def clean(self):
+        data = super().clean()
+        chosen = [name for name in ("indicator", "round", "survey") if data.get(name)]
+        if len(chosen) != 1:
+            raise forms.ValidationError(
+                _("Choose one indicator, one observation round or one survey.")
+            )
+        name = chosen[0]
+        if name == "indicator":
+            code = data["indicator"]
+            data["link"] = {
+                "kind": Evidence.Kind.INDICATOR,
+                "indicator_code": code,
+                "label": self.indicator_names[code],
+            }
+        else:
+            obj = data[name]
+            data["link"] = {
+                "kind": Evidence.Kind.ROUND if name == "round" else Evidence.Kind.SURVEY,
+                name: obj,
+                "label": str(obj.name if name == "round" else obj.title),
+            }
+        return data
+
+
+class MeasureForm(forms.ModelForm):
+    class Meta:
+        model = Measure
+        fields = [
+            "name",
+            "source",
+            "baseline",
+            "target",
+            "measured_on",
+            "outcome",
+            "n",
+            "interval_low",
+            "interval_high",
+        ]
+        widgets = {"measured_on": DATE}
+
+    def clean(self):
+        data = super().clean()
+        low, high = data.get("interval_low"), data.get("interval_high")
+        if (low is None) != (high is None):
+            self.add_error("interval_high", _("Give both ends of the interval, or neither."))
+        elif low is not None and high < low:
+            self.add_error("interval_high", _("The upper end is below the lower end."))
+        return data
+
+
+class PhaseForm(forms.Form):
+    phase = forms.ChoiceField(label=_("Phase"), choices=Project.Phase.choices)
+    on = forms.DateField(label=_("From"), widget=DATE, initial=timezone.localdate)
+
+
+class SessionForm(forms.ModelForm):
+    participants = PersonChoice(
+        queryset=None, required=False, label=_("Participants"), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = SupervisionSession
+        fields = [
+            "held_on",
+            "kind",
+            "participants",
+            "other_participants",
+            "notes",
+            "decisions",
+            "literature",
+        ]
+        widgets = {"held_on": DATE}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["participants"].queryset = selectors.participant_choices(project)
+        self.fields["held_on"].initial = timezone.localdate()
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class GroupChoiceForm(forms.Form):
+    group = forms.ModelChoiceField(
+        queryset=None,
+        label=_("Supervision group"),
+        required=False,
+        empty_label=_("No supervision group"),
+    )
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = selectors.groups_for_school(school)
+        self.fields["group"].label_from_instance = lambda g: (
+            f"{g.name} ({g.supervisor.full_name or g.supervisor.email})"
+        )
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = SupervisionGroup
+        fields = ["name"]
+
+
+class GroupSessionForm(forms.ModelForm):
+    class Meta:
+        model = GroupSession
+        fields = ["planned_on", "place", "agenda"]
+        widgets = {"planned_on": DATE, "agenda": forms.Textarea(attrs={"rows": 3})}
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = Report
+        fields = ["language", "summary", *Report.SECTIONS]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 6}) for name in ["summary", *Report.SECTIONS]
+        }
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[("approve", _("Approve")), ("changes", _("Ask for changes"))],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment to the author"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class PublishForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_(
+            "As the author, I agree that the report is published in the library, readable by "
+            "everyone who uses Samsyn."
+        ),
+        required=True,
+    )
+
+
+class LibrarySearchForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    school_form = forms.ChoiceField(
+        label=_("School form"), required=False, choices=[("", _("All")), *SchoolForm.choices]
+    )
+    area = forms.ChoiceField(
+        label=_("Area"), required=False, choices=[("", _("All")), *Area.choices]
+    )
+    dimension = forms.ChoiceField(label=_("Framework dimension"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["dimension"].choices = [("", _("All")), *selectors.dimension_choices()]

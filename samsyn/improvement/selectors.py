@@ -1,0 +1,175 @@
+"""Reads for development projects, supervision groups and the library, scoped to the acting user.
+
+Who sees a project: the school's principals (`Perm.PROJECTS_MANAGE`, they edit it), its staff
+group, and its supervisors: the supervisor of the project's supervision group and researchers
+with `Perm.PROJECTS_SUPERVISE` at the school. Supervisors see the project's own material (log,
+measures, report), never the school's other data: evidence links show labels, not the data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from samsyn.accounts.access import Perm, ancestor_ids, permissions_at, refuse
+from samsyn.accounts.models import Membership, Organisation, User
+from samsyn.frameworks.models import Dimension
+from samsyn.improvement import search
+from samsyn.improvement.models import LibraryEntry, Project, SupervisionGroup
+from samsyn.indicators.models import Survey
+from samsyn.indicators.selectors import indicators_for
+from samsyn.observations.models import Round
+
+
+@dataclass(frozen=True)
+class ProjectAccess:
+    project: Project
+    manage: bool  # the school's principal: edits everything, writes the report
+    supervise: bool  # logs sessions, comments, reviews the report
+    member: bool  # in the staff group: reads
+
+
+def project_access(user: User, pk: int) -> ProjectAccess:
+    """The project with the user's rights to it; 404 for outsiders, 403 for other members of
+    the school."""
+    project = (
+        Project.objects.filter(pk=pk).select_related("school", "lead", "group__supervisor").first()
+    )
+    if project is None:
+        raise Http404
+    perms = permissions_at(user, project.school)
+    manage = Perm.PROJECTS_MANAGE in perms
+    supervise = Perm.PROJECTS_SUPERVISE in perms or (
+        project.group is not None and project.group.supervisor_id == user.pk
+    )
+    member = project.staff.filter(pk=user.pk).exists()
+    if not (manage or supervise or member):
+        refuse(user, project.school, perms)
+    return ProjectAccess(project=project, manage=manage, supervise=supervise, member=member)
+
+
+def projects_at(school: Organisation) -> QuerySet[Project]:
+    return Project.objects.filter(school=school).select_related("lead", "group")
+
+
+def projects_for_user(user: User) -> QuerySet[Project]:
+    """Projects the user leads, takes part in, or supervises through a group."""
+    return (
+        Project.objects.filter(Q(lead=user) | Q(staff=user) | Q(group__supervisor=user))
+        .select_related("school", "lead")
+        .distinct()
+    )
+
+
+def staff_choices(school: Organisation) -> QuerySet[User]:
+    """People of the school (any role held at the school itself)."""
+    return (
+        User.objects.filter(memberships__organisation=school, is_active=True)
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+def participant_choices(project: Project) -> QuerySet[User]:
+    """Who can be named as taking part in a session: the school's people and the supervisor."""
+    ids = set(staff_choices(project.school).values_list("pk", flat=True))
+    if project.group_id:
+        ids.add(project.group.supervisor_id)
+    return User.objects.filter(pk__in=ids).order_by("full_name")
+
+
+def indicator_choices(school: Organisation) -> list[tuple[str, str]]:
+    return [(i.code, i.name) for i in indicators_for(organisation=school)]
+
+
+def round_choices(school: Organisation) -> QuerySet[Round]:
+    """Observation rounds at the school; a triad's peer rounds are never offered."""
+    return (
+        Round.objects.filter(Q(schools=school) | Q(organisation=school), is_peer=False)
+        .distinct()
+        .order_by("-starts_on")
+    )
+
+
+def survey_choices(school: Organisation) -> QuerySet[Survey]:
+    return Survey.objects.filter(organisation=school).order_by("-created_at")
+
+
+def groups_for_school(school: Organisation) -> QuerySet[SupervisionGroup]:
+    """Supervision groups a project of this school may join: those of the school's owner and
+    region (or the school itself)."""
+    return SupervisionGroup.objects.filter(organisation_id__in=ancestor_ids(school)).select_related(
+        "supervisor"
+    )
+
+
+def groups_for_user(user: User) -> QuerySet[SupervisionGroup]:
+    """Groups the user supervises, and the groups of organisations where they may supervise."""
+    orgs = [
+        m.organisation_id
+        for m in Membership.objects.filter(user=user)
+        if Perm.PROJECTS_SUPERVISE in permissions_at(user, m.organisation)
+    ]
+    return (
+        SupervisionGroup.objects.filter(Q(supervisor=user) | Q(organisation_id__in=orgs))
+        .select_related("organisation", "supervisor")
+        .distinct()
+    )
+
+
+def group_access(user: User, pk: int) -> SupervisionGroup:
+    group = SupervisionGroup.objects.filter(pk=pk).select_related("organisation").first()
+    if group is None:
+        raise Http404
+    if group.supervisor_id == user.pk:
+        return group
+    perms = permissions_at(user, group.organisation)
+    if Perm.PROJECTS_SUPERVISE not in perms:
+        refuse(user, group.organisation, perms)
+    return group
+
+
+# ---------------------------------------------------------------- library
+
+
+def dimension_choices() -> list[tuple[str, str]]:
+    """Framework dimensions by their stable code, named after the newest published version."""
+    seen: dict[str, str] = {}
+    for dimension in Dimension.objects.filter(version__published_at__isnull=False).order_by(
+        "-version__published_at", "order"
+    ):
+        seen.setdefault(dimension.code, dimension.name)
+    return sorted(seen.items(), key=lambda item: item[1].lower())
+
+
+def library_entries(
+    *, query: str = "", school_form: str = "", area: str = "", dimension: str = ""
+) -> QuerySet[LibraryEntry]:
+    entries = LibraryEntry.objects.all()
+    if school_form:
+        entries = entries.filter(school_form=school_form)
+    if area:
+        entries = entries.filter(area=area)
+    if dimension:
+        entries = entries.filter(dimension_code=dimension)
+    return search.search(query, entries)
+
+
+def related_entries(entry: LibraryEntry, limit: int = 5) -> list[LibraryEntry]:
+    """Entries linked to this one, then others on the same area or framework dimension."""
+    linked = list(entry.related.all())
+    similar = Q()
+    if entry.area:
+        similar |= Q(area=entry.area)
+    if entry.dimension_code:
+        similar |= Q(dimension_code=entry.dimension_code)
+    if similar and len(linked) < limit:
+        others = (
+            LibraryEntry.objects.filter(similar)
+            .exclude(pk=entry.pk)
+            .exclude(pk__in=[e.pk for e in linked])
+        )
+        linked += list(others[: limit - len(linked)])
+    return linked

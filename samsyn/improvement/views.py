@@ -1,0 +1,425 @@
+"""Pages of development projects, supervision groups, final reports and the library."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samsyn.accounts.access import Perm, get_organisation_for_user
+from samsyn.accounts.models import Organisation
+from samsyn.improvement import selectors, services
+from samsyn.improvement.forms import (
+    CommentForm,
+    EvidenceForm,
+    GroupChoiceForm,
+    GroupForm,
+    GroupSessionForm,
+    LibrarySearchForm,
+    MeasureForm,
+    PhaseForm,
+    ProjectForm,
+    PublishForm,
+    ReportForm,
+    ReviewForm,
+    SessionForm,
+)
+from samsyn.improvement.models import LibraryEntry, Measure, Report
+
+
+def _school(request: HttpRequest, pk: int) -> Organisation:
+    org = get_organisation_for_user(request, pk, Perm.PROJECTS_MANAGE)
+    if org.kind != Organisation.Kind.SCHOOL:
+        raise Http404
+    return org
+
+
+def _error_messages(request: HttpRequest, error: ValidationError) -> None:
+    for text in error.messages:
+        messages.error(request, text)
+
+
+# ---------------------------------------------------------------- projects
+
+
+@login_required
+def project_list(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _school(request, pk)
+    ctx = {"org": school, "projects": selectors.projects_at(school)}
+    return render(request, "improvement/project_list.html", ctx)
+
+
+@login_required
+def project_create(request: HttpRequest, pk: int) -> HttpResponse:
+    school = _school(request, pk)
+    form = ProjectForm(request.POST or None, school=school)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        project = services.project_create(
+            school=school, lead=request.user, title=data.pop("title"), **data
+        )
+        messages.success(request, _("The project is created. Link the evidence it starts from."))
+        return redirect("improvement:project", project.pk)
+    return render(request, "improvement/project_form.html", {"org": school, "form": form})
+
+
+@login_required
+def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = selectors.project_access(request.user, pk)
+    project = access.project
+    report = Report.objects.filter(project=project).first()
+    ctx = {
+        "access": access,
+        "project": project,
+        "evidence": project.evidence.all(),
+        "measures": project.measures.all(),
+        "sessions": project.sessions.prefetch_related("participants"),
+        "comments": project.comments.select_related("author"),
+        "phases": project.phase_changes.all(),
+        "staff": project.staff.order_by("full_name"),
+        "report": report,
+        "dimension": dict(selectors.dimension_choices()).get(project.dimension_code, ""),
+        "phase_form": PhaseForm(initial={"phase": project.phase}),
+        "comment_form": CommentForm(),
+        "group_form": GroupChoiceForm(school=project.school, initial={"group": project.group_id}),
+    }
+    return render(request, "improvement/project_detail.html", ctx)
+
+
+def _manage(request: HttpRequest, pk: int) -> selectors.ProjectAccess:
+    access = selectors.project_access(request.user, pk)
+    if not access.manage:
+        raise PermissionDenied
+    return access
+
+
+@login_required
+def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _manage(request, pk).project
+    form = ProjectForm(request.POST or None, instance=project, school=project.school)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        staff = data.pop("staff")
+        services.project_update(project=project, staff=staff, **data)
+        messages.success(request, _("The project is saved."))
+        return redirect("improvement:project", project.pk)
+    return render(
+        request,
+        "improvement/project_form.html",
+        {"org": project.school, "form": form, "project": project},
+    )
+
+
+@login_required
+def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _manage(request, pk).project
+    form = EvidenceForm(request.POST or None, school=project.school)
+    if request.method == "POST" and form.is_valid():
+        services.project_evidence_add(
+            project=project, note=form.cleaned_data["note"], **form.cleaned_data["link"]
+        )
+        messages.success(request, _("The evidence is linked to the starting analysis."))
+        return redirect("improvement:project", project.pk)
+    return render(request, "improvement/evidence_form.html", {"project": project, "form": form})
+
+
+@login_required
+@require_POST
+def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
+    project = _manage(request, pk).project
+    evidence = get_object_or_404(project.evidence, pk=evidence_pk)
+    services.project_evidence_remove(evidence=evidence)
+    messages.success(request, _("The link is removed."))
+    return redirect("improvement:project", project.pk)
+
+
+@login_required
+def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -> HttpResponse:
+    project = _manage(request, pk).project
+    measure = get_object_or_404(Measure, pk=measure_pk, project=project) if measure_pk else None
+    form = MeasureForm(request.POST or None, instance=measure)
+    if request.method == "POST" and form.is_valid():
+        services.measure_save(project=project, measure=measure, **form.cleaned_data)
+        messages.success(request, _("The follow-up measure is saved."))
+        return redirect("improvement:project", project.pk)
+    return render(
+        request,
+        "improvement/measure_form.html",
+        {"project": project, "form": form, "measure": measure},
+    )
+
+
+@login_required
+@require_POST
+def phase_set(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _manage(request, pk).project
+    form = PhaseForm(request.POST)
+    if form.is_valid():
+        services.project_phase_set(
+            project=project,
+            phase=form.cleaned_data["phase"],
+            on=form.cleaned_data["on"],
+            actor=request.user,
+        )
+        messages.success(request, _("The phase is changed."))
+    else:
+        messages.error(request, _("Choose a phase and a date."))
+    return redirect("improvement:project", project.pk)
+
+
+@login_required
+@require_POST
+def group_set(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _manage(request, pk).project
+    form = GroupChoiceForm(request.POST, school=project.school)
+    if form.is_valid():
+        services.project_group_set(project=project, group=form.cleaned_data["group"])
+        messages.success(request, _("The supervision group is saved."))
+    else:
+        messages.error(request, _("Choose one of the supervision groups."))
+    return redirect("improvement:project", project.pk)
+
+
+@login_required
+def session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    access = selectors.project_access(request.user, pk)
+    if not (access.manage or access.supervise):
+        raise PermissionDenied
+    project = access.project
+    form = SessionForm(request.POST or None, project=project)
+    if request.method == "POST" and form.is_valid():
+        services.session_log(project=project, actor=request.user, **form.cleaned_data)
+        messages.success(request, _("The session is in the log."))
+        return redirect("improvement:project", project.pk)
+    return render(request, "improvement/session_form.html", {"project": project, "form": form})
+
+
+@login_required
+@require_POST
+def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    access = selectors.project_access(request.user, pk)
+    if not (access.manage or access.supervise):
+        raise PermissionDenied
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        services.comment_add(
+            project=access.project, author=request.user, text=form.cleaned_data["text"]
+        )
+        messages.success(request, _("The comment is saved."))
+    else:
+        messages.error(request, _("Write a comment."))
+    return redirect("improvement:project", access.project.pk)
+
+
+# ---------------------------------------------------------------- final report
+
+
+@login_required
+def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _manage(request, pk).project
+    report = services.report_start(project=project, language=request.LANGUAGE_CODE[:2])
+    if report.status == Report.Status.PUBLISHED:
+        return redirect("improvement:report", project.pk)
+    form = ReportForm(request.POST or None, instance=report)
+    if request.method == "POST" and form.is_valid():
+        services.report_save(report=report, **form.cleaned_data)
+        messages.success(request, _("The report is saved."))
+        return redirect("improvement:report", project.pk)
+    return render(request, "improvement/report_form.html", {"project": project, "form": form})
+
+
+@login_required
+def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = selectors.project_access(request.user, pk)
+    report = Report.objects.filter(project=access.project).first()
+    if report is None:
+        if access.manage:
+            return redirect("improvement:report_edit", pk)
+        raise Http404
+    ctx = {
+        "access": access,
+        "project": access.project,
+        "report": report,
+        "sections": _sections(report),
+        "measures": access.project.measures.all(),
+        "review_form": ReviewForm(),
+        "publish_form": PublishForm(),
+    }
+    return render(request, "improvement/report_detail.html", ctx)
+
+
+def _sections(report: Report) -> list[tuple[str, str]]:
+    return [
+        (str(Report._meta.get_field(name).verbose_name), getattr(report, name))
+        for name in Report.SECTIONS
+    ]
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _manage(request, pk).project
+    report = get_object_or_404(Report, project=project)
+    try:
+        services.report_submit(report=report)
+        messages.success(request, _("The report is sent to the supervisor for review."))
+    except ValidationError as error:
+        _error_messages(request, error)
+    return redirect("improvement:report", project.pk)
+
+
+@login_required
+@require_POST
+def report_review(request: HttpRequest, pk: int) -> HttpResponse:
+    access = selectors.project_access(request.user, pk)
+    if not access.supervise:
+        raise PermissionDenied
+    report = get_object_or_404(Report, project=access.project)
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose whether to approve or ask for changes."))
+        return redirect("improvement:report", pk)
+    try:
+        services.report_review(
+            report=report,
+            reviewer=request.user,
+            approve=form.cleaned_data["decision"] == "approve",
+            comment=form.cleaned_data["comment"],
+        )
+        messages.success(request, _("Your review is saved."))
+    except ValidationError as error:
+        _error_messages(request, error)
+    return redirect("improvement:report", pk)
+
+
+@login_required
+@require_POST
+def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    project = _manage(request, pk).project
+    report = get_object_or_404(Report, project=project)
+    if project.lead_id != request.user.pk:
+        # Consent is the author's: another principal of the school cannot give it.
+        raise PermissionDenied
+    form = PublishForm(request.POST)
+    try:
+        entry = services.report_publish(report=report, actor=request.user, consent=form.is_valid())
+    except ValidationError as error:
+        _error_messages(request, error)
+        return redirect("improvement:report", pk)
+    messages.success(request, _("The report is published in the library."))
+    return redirect("improvement:library_entry", entry.pk)
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    report = Report.objects.filter(project_id=pk).select_related("project__school").first()
+    if report is not None and report.status == Report.Status.PUBLISHED:
+        project = report.project  # published: shared with every signed-in person
+    else:
+        project = selectors.project_access(request.user, pk).project
+        if report is None:
+            raise Http404
+    html = render_to_string(
+        "improvement/report_pdf.html",
+        {
+            "project": project,
+            "report": report,
+            "sections": _sections(report),
+            "measures": project.measures.all(),
+        },
+        request=request,
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(project.title) or "report"
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+# ---------------------------------------------------------------- supervision groups
+
+
+@login_required
+def group_list(request: HttpRequest) -> HttpResponse:
+    from samsyn.accounts.access import organisations_with_perm
+
+    ctx = {
+        "groups": selectors.groups_for_user(request.user),
+        "organisations": organisations_with_perm(request.user, Perm.PROJECTS_SUPERVISE),
+    }
+    return render(request, "improvement/group_list.html", ctx)
+
+
+@login_required
+def group_create(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_organisation_for_user(request, pk, Perm.PROJECTS_SUPERVISE)
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        group = services.group_create(
+            organisation=org, supervisor=request.user, name=form.cleaned_data["name"]
+        )
+        messages.success(
+            request,
+            _("The group is created. Principals of %(org)s can now join it with their projects.")
+            % {"org": org.name},
+        )
+        return redirect("improvement:group", group.pk)
+    return render(request, "improvement/group_form.html", {"org": org, "form": form})
+
+
+@login_required
+def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    group = selectors.group_access(request.user, pk)
+    form = GroupSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.group_session_plan(group=group, **form.cleaned_data)
+        messages.success(request, _("The session is planned."))
+        return redirect("improvement:group", group.pk)
+    projects = group.projects.select_related("school", "lead").prefetch_related("sessions")
+    ctx = {
+        "group": group,
+        "projects": projects,
+        "planned": group.planned_sessions.all(),
+        "form": form,
+    }
+    return render(request, "improvement/group_detail.html", ctx)
+
+
+# ---------------------------------------------------------------- library
+
+
+@login_required
+def library(request: HttpRequest) -> HttpResponse:
+    form = LibrarySearchForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    entries = selectors.library_entries(
+        query=filters.get("q", ""),
+        school_form=filters.get("school_form", ""),
+        area=filters.get("area", ""),
+        dimension=filters.get("dimension", ""),
+    )
+    dimensions = dict(selectors.dimension_choices())
+    entries = list(entries[:50])
+    for entry in entries:
+        entry.dimension_name = dimensions.get(entry.dimension_code, "")
+    ctx = {"form": form, "entries": entries, "query": filters.get("q", "")}
+    return render(request, "improvement/library.html", ctx)
+
+
+@login_required
+def library_entry(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(LibraryEntry, pk=pk)
+    ctx = {
+        "entry": entry,
+        "related": selectors.related_entries(entry),
+        "dimension": dict(selectors.dimension_choices()).get(entry.dimension_code, ""),
+    }
+    return render(request, "improvement/library_entry.html", ctx)
