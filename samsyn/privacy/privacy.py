@@ -1,0 +1,301 @@
+"""Registrations for the apps that existed before samsyn.privacy (accounts, frameworks,
+observations, indicators) and for Django's own apps. Other apps register theirs in
+`samsyn/<app>/privacy.py`; see `samsyn/privacy/registry.py` and docs/privacy.md."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.privacy import registry
+from samsyn.privacy.registry import EraseResult, RecordType
+
+# --- what the personal export must not contain -------------------------------------------
+registry.redact("accounts.User", ["password"], _("a one-way hash of the password"))
+registry.redact(
+    "accounts.Session",
+    ["session_key", "session_data"],
+    _("the session key would let anyone act as the person"),
+)
+registry.redact("accounts.Invitation", ["token_hash"], _("a hash of the invitation link"))
+
+# --- mentions by text, not by key ---------------------------------------------------------
+registry.mention(
+    "accounts.AuditEvent",
+    lambda user: Q(actor_label__iexact=user.email) | Q(subject_label__iexact=user.email),
+    _("audit rows keep the e-mail address even if the account link is gone"),
+)
+registry.mention(
+    "accounts.Invitation",
+    lambda user: Q(email__iexact=user.email),
+    _("invitations sent to the person's e-mail address"),
+)
+registry.mention(
+    "axes.AccessAttempt",
+    lambda user: Q(username__iexact=user.email),
+    _("failed log-in attempts with the person's e-mail address"),
+)
+registry.mention(
+    "axes.AccessLog",
+    lambda user: Q(username__iexact=user.email),
+    _("log-ins with the person's e-mail address"),
+)
+registry.mention(
+    "axes.AccessFailureLog",
+    lambda user: Q(username__iexact=user.email),
+    _("failed log-ins with the person's e-mail address"),
+)
+registry.mention(
+    "privacy.SubjectRequest",
+    lambda user: Q(subject_label__iexact=user.email),
+    _("requests about the person"),
+)
+
+
+def _coaching_section(user):
+    try:
+        from samsyn.coaching.selectors import my_teaching_export
+    except ImportError:
+        return None
+    return my_teaching_export(teacher=user)
+
+
+registry.section("coaching.my_teaching", _("My teaching (coaching)"), _coaching_section)
+
+# --- purposes (the controller's record of processing) -------------------------------------
+registry.purpose(
+    "accounts",
+    _("Log-in, roles in organisations, invitations and the audit log of who read whose data."),
+)
+registry.purpose("frameworks", _("Who wrote and published versions of observation frameworks."))
+registry.purpose(
+    "observations",
+    _(
+        "Lesson observations against the framework, for the teacher's own development and the school's quality work."
+    ),
+)
+registry.purpose(
+    "indicators",
+    _("Anonymous surveys and national statistics for following soft values and results."),
+)
+registry.purpose(
+    "privacy", _("Handling data subjects' requests, retention and pseudonymised research exports.")
+)
+
+
+# --- record types -------------------------------------------------------------------------
+def _observations_expired(org_ids, cutoff):
+    from samsyn.observations.models import Observation
+
+    return Observation.objects.filter(school_id__in=org_ids).filter(
+        Q(observed_on__lt=cutoff.date()) | Q(observed_on__isnull=True, created_at__lt=cutoff)
+    )
+
+
+def _observations_aggregate(queryset):
+    from samsyn.observations.models import Rating
+
+    rows = (
+        Rating.objects.filter(
+            observation__in=queryset, step__isnull=False, observation__round__is_peer=False
+        )
+        .values(
+            "observation__round_id",
+            "observation__round__name",
+            "observation__school_id",
+            "dimension__code",
+            "step__order",
+        )
+        .annotate(n=Count("id"))
+        .order_by(
+            "observation__round_id", "observation__school_id", "dimension__code", "step__order"
+        )
+    )
+    return [
+        (
+            {
+                "round": r["observation__round__name"],
+                "round_id": r["observation__round_id"],
+                "school_id": r["observation__school_id"],
+                "dimension": r["dimension__code"],
+                "step": r["step__order"],
+            },
+            r["n"],
+        )
+        for r in rows
+    ]
+
+
+def _observations_erase(org_ids, user, kept_until):
+    from samsyn.observations.models import (
+        Assignment,
+        CalibrationResponse,
+        Observation,
+        RoundTeacher,
+    )
+
+    own = Observation.objects.filter(school_id__in=org_ids, teacher=user)
+    erased = own.count()
+    own.delete()
+    erased += (
+        Assignment.objects.filter(school_id__in=org_ids, teacher=user)
+        .delete()[1]
+        .get("observations.Assignment", 0)
+    )
+    RoundTeacher.objects.filter(school_id__in=org_ids, teacher=user).delete()
+    CalibrationResponse.objects.filter(
+        exercise__organisation_id__in=org_ids, observer=user
+    ).delete()
+    kept = Observation.objects.filter(school_id__in=org_ids, observer=user).count()
+    return EraseResult(
+        erased=erased,
+        kept=kept,
+        reason=str(
+            _(
+                "Observations this person made of other teachers belong to those teachers' "
+                "records; they are kept and still name the observer."
+            )
+        )
+        if kept
+        else "",
+    )
+
+
+registry.record_type(
+    RecordType(
+        key="observations",
+        label=_("Observations"),
+        description=_(
+            "Lesson observations with their ratings and evidence notes, by the lesson's date."
+        ),
+        expired=_observations_expired,
+        aggregate=_observations_aggregate,
+        erase=_observations_erase,
+        default_months=60,
+    )
+)
+
+
+def _surveys_expired(org_ids, cutoff):
+    from samsyn.indicators.models import Response
+
+    return Response.objects.filter(
+        survey__organisation_id__in=org_ids, submitted_on__lt=cutoff.date()
+    )
+
+
+def _surveys_aggregate(queryset):
+    from samsyn.indicators.models import Answer
+
+    rows = (
+        Answer.objects.filter(response__in=queryset)
+        .values("question__survey_id", "question__survey__title", "question_id", "value")
+        .annotate(n=Count("id"))
+        .order_by("question__survey_id", "question_id", "value")
+    )
+    return [
+        (
+            {
+                "survey": r["question__survey__title"],
+                "survey_id": r["question__survey_id"],
+                "question_id": r["question_id"],
+                "value": r["value"],
+            },
+            r["n"],
+        )
+        for r in rows
+    ]
+
+
+def _surveys_erase(org_ids, user, kept_until):
+    from samsyn.indicators.models import Survey
+
+    detached = Survey.objects.filter(organisation_id__in=org_ids, created_by=user).update(
+        created_by=None
+    )
+    return EraseResult(erased=detached)
+
+
+registry.record_type(
+    RecordType(
+        key="surveys",
+        label=_("Survey answers"),
+        description=_("Anonymous answers to surveys, by the day they were given."),
+        expired=_surveys_expired,
+        aggregate=_surveys_aggregate,
+        erase=_surveys_erase,
+        default_months=36,
+    )
+)
+
+
+def _audit_expired(org_ids, cutoff):
+    from samsyn.accounts.models import AuditEvent
+
+    return AuditEvent.objects.filter(organisation_id__in=org_ids, at__lt=cutoff)
+
+
+def _audit_aggregate(queryset):
+    rows = (
+        queryset.annotate(month=TruncMonth("at"))
+        .values("month", "action", "object_type")
+        .annotate(n=Count("id"))
+        .order_by("month", "action", "object_type")
+    )
+    return [
+        (
+            {
+                "month": r["month"].date().isoformat()[:7],
+                "action": r["action"],
+                "what": r["object_type"],
+            },
+            r["n"],
+        )
+        for r in rows
+    ]
+
+
+def _audit_erase(org_ids, user, kept_until):
+    from samsyn.accounts.models import AuditEvent
+
+    about = AuditEvent.objects.filter(organisation_id__in=org_ids).filter(
+        Q(subject=user) | Q(actor=user)
+    )
+    if kept_until is None:
+        kept = about.count()
+        return EraseResult(
+            kept=kept,
+            reason=str(
+                _(
+                    "The audit log is kept under the owner's records-management plan; no "
+                    "retention period is set for it."
+                )
+            )
+            if kept
+            else "",
+        )
+    old = about.filter(at__lt=kept_until)
+    erased = old.count()
+    old.delete()
+    kept = about.count()
+    reason = ""
+    if kept:
+        reason = str(
+            _("Audit rows within the retention period (newer than %(date)s) must be kept.")
+            % {"date": kept_until.date().isoformat()}
+        )
+    return EraseResult(erased=erased, kept=kept, reason=reason)
+
+
+registry.record_type(
+    RecordType(
+        key="audit_log",
+        label=_("Audit log"),
+        description=_("Who read, exported or changed whose data, by the time it happened."),
+        expired=_audit_expired,
+        aggregate=_audit_aggregate,
+        erase=_audit_erase,
+        default_months=24,
+    )
+)
