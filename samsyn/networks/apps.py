@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class NetworksConfig(AppConfig):
     name = "samsyn.networks"
     verbose_name = _("Networks, peer review and best practice")
+
+    def ready(self) -> None:
+        from samsyn.networks import home  # noqa: F401  (registers the home-page actions)

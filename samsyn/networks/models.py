@@ -1,1 +1,282 @@
-"""Models of samsyn.networks."""
+"""School networks: local hubs, review headings and the annual peer review between schools.
+
+A network is an `accounts.Organisation` of kind network; schools join it through
+`accounts.NetworkMembership` (across owners). This app adds what the network does: its
+settings, local hubs with their coordinators, the headings a review is written against, and
+the reviews themselves with their self-evaluation, team, joint observations, agreed estimates,
+report, sharing and follow-up actions.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.accounts.models import Organisation
+from samsyn.observations.models import Round
+
+
+class ShareScope(models.TextChoices):
+    NONE = "none", _("No one outside the school and its review team")
+    HUB = "hub", _("The school's local hub")
+    NETWORK = "network", _("All schools in the network")
+
+
+class Estimate(models.TextChoices):
+    """The four-level scale of a review heading (our own wording)."""
+
+    LEADING = "leading", _("Leading")
+    EFFECTIVE = "effective", _("Effective")
+    WORKING_TOWARDS = "working_towards", _("Working towards effective")
+    INEFFECTIVE = "ineffective", _("Ineffective")
+
+
+class NetworkSettings(models.Model):
+    """How a network runs its reviews (one row per network, created on first use)."""
+
+    network = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="network_settings"
+    )
+    reviews_per_year = models.PositiveSmallIntegerField(_("reviews per school and year"), default=1)
+    team_size = models.PositiveSmallIntegerField(_("reviewers per team"), default=3)
+    max_reviews_per_person = models.PositiveSmallIntegerField(
+        _("most reviews per reviewer and year"), default=2
+    )
+    default_share = models.CharField(
+        _("reports are shared by default with"),
+        max_length=16,
+        choices=ShareScope.choices,
+        default=ShareScope.HUB,
+    )
+
+    class Meta:
+        verbose_name = _("network settings")
+        verbose_name_plural = _("network settings")
+
+    def __str__(self) -> str:
+        return str(self.network)
+
+
+class Hub(models.Model):
+    """A local group of member schools around one hub school."""
+
+    network = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="hubs")
+    name = models.CharField(_("name"), max_length=200)
+    hub_school = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("hub school")
+    )
+    schools = models.ManyToManyField(
+        Organisation, related_name="network_hubs", verbose_name=_("member schools")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("hub")
+        verbose_name_plural = _("hubs")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "name"], name="hub_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HubCoordinator(models.Model):
+    hub = models.ForeignKey(Hub, on_delete=models.CASCADE, related_name="coordinators")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hub_coordinations"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["hub", "user"], name="hub_coordinator_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.hub}"
+
+
+class ReviewHeading(models.Model):
+    """What a review looks at, e.g. "Leadership at all levels"; editable per network."""
+
+    network = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="review_headings"
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    title_sv = models.CharField(_("title (Swedish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    guidance_sv = models.TextField(_("guiding questions (Swedish)"), blank=True)
+    guidance_en = models.TextField(_("guiding questions (English)"), blank=True)
+    is_active = models.BooleanField(_("used in new reviews"), default=True)
+
+    class Meta:
+        verbose_name = _("review heading")
+        verbose_name_plural = _("review headings")
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if get_language() == "en" else self.title_sv
+
+    @property
+    def guidance(self) -> str:
+        return self.guidance_en if get_language() == "en" else self.guidance_sv
+
+
+class PeerReview(models.Model):
+    """One school's annual peer review in a network."""
+
+    class Status(models.TextChoices):
+        PREPARATION = "preparation", _("In preparation")
+        VISIT = "visit", _("Review visit")
+        COMPLETED = "completed", _("Report completed")
+
+    network = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="peer_reviews")
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PREPARATION
+    )
+    visit_starts_on = models.DateField(_("first day of the visit"), null=True, blank=True)
+    visit_ends_on = models.DateField(_("last day of the visit"), null=True, blank=True)
+    excellence_title = models.CharField(
+        _("proposed area of excellence"), max_length=200, blank=True
+    )
+    excellence_description = models.TextField(
+        _("what the school does, and its evidence"), blank=True
+    )
+    self_evaluation_done_at = models.DateTimeField(null=True, blank=True)
+    # The joint observations of the visit: a normal (not peer) round, owned by the school.
+    round = models.OneToOneField(
+        Round, null=True, blank=True, on_delete=models.SET_NULL, related_name="peer_review"
+    )
+    excellence_confirmed = models.BooleanField(
+        _("the team confirms the area of excellence"), default=False
+    )
+    summary = models.TextField(_("summary"), blank=True)
+    share_scope = models.CharField(
+        _("share the report with"),
+        max_length=16,
+        choices=ShareScope.choices,
+        default=ShareScope.HUB,
+    )
+    shared_schools = models.ManyToManyField(
+        Organisation, blank=True, related_name="+", verbose_name=_("also share with")
+    )
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("peer review")
+        verbose_name_plural = _("peer reviews")
+        ordering = ["-year", "school__name"]
+        indexes = [models.Index(fields=["network", "year"])]
+
+    def __str__(self) -> str:
+        return f"{self.school} {self.year}"
+
+
+class HeadingEvaluation(models.Model):
+    """One heading of one review: the school's own estimate, then the agreed one."""
+
+    review = models.ForeignKey(PeerReview, on_delete=models.CASCADE, related_name="evaluations")
+    heading = models.ForeignKey(ReviewHeading, on_delete=models.PROTECT, related_name="+")
+    self_estimate = models.CharField(
+        _("the school's estimate"), max_length=16, choices=Estimate.choices, blank=True
+    )
+    self_evaluation = models.TextField(_("the school's self-evaluation"), blank=True)
+    agreed_estimate = models.CharField(
+        _("agreed estimate"), max_length=16, choices=Estimate.choices, blank=True
+    )
+    evidence = models.TextField(_("evidence"), blank=True)
+    went_well = models.TextField(_("what went well"), blank=True)
+    even_better_if = models.TextField(_("even better if"), blank=True)
+
+    class Meta:
+        ordering = ["heading__order", "heading__pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "heading"], name="heading_evaluation_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.review} · {self.heading}"
+
+
+class TeamMember(models.Model):
+    """A school leader from another school on the review team."""
+
+    review = models.ForeignKey(PeerReview, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="review_seats"
+    )
+    school = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    is_lead = models.BooleanField(_("team lead"), default=False)
+
+    class Meta:
+        ordering = ["-is_lead", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["review", "user"], name="team_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.review}"
+
+
+class ConflictOfInterest(models.Model):
+    """A reviewer must not review this school (declared by them or their coordinator)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_conflicts"
+    )
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school"], name="review_conflict_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} ≠ {self.school}"
+
+
+class FollowUpAction(models.Model):
+    """What the school will do after the review; looked at again in next year's review."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        STARTED = "started", _("Started")
+        DONE = "done", _("Done")
+
+    review = models.ForeignKey(PeerReview, on_delete=models.CASCADE, related_name="actions")
+    heading = models.ForeignKey(
+        ReviewHeading,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("heading"),
+    )
+    description = models.TextField(_("action"))
+    responsible = models.CharField(_("responsible"), max_length=200, blank=True)
+    due_on = models.DateField(_("to be done by"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    outcome = models.TextField(_("what came of it"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.description[:60]

@@ -1,4 +1,28 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from samsyn.networks import views
 
 app_name = "networks"
-urlpatterns: list = []
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("<int:pk>/", views.network_detail, name="network"),
+    path("<int:pk>/settings/", views.network_settings, name="settings"),
+    path("<int:pk>/hubs/new/", views.hub_create, name="hub_create"),
+    path("<int:pk>/hubs/<int:hub_pk>/", views.hub_edit, name="hub_edit"),
+    path("<int:pk>/headings/", views.headings, name="headings"),
+    path("<int:pk>/headings/<int:heading_pk>/", views.heading_edit, name="heading_edit"),
+    path("<int:pk>/reviews/new/", views.review_create, name="review_create"),
+    path("reviews/<int:pk>/", views.review_detail, name="review"),
+    path("reviews/<int:pk>/self-evaluation/", views.self_evaluation, name="self_evaluation"),
+    path("reviews/<int:pk>/team/", views.team, name="team"),
+    path("reviews/<int:pk>/analysis/", views.analysis, name="analysis"),
+    path("reviews/<int:pk>/visit/", views.visit, name="visit"),
+    path("reviews/<int:pk>/agreement/", views.agreement, name="agreement"),
+    path("reviews/<int:pk>/complete/", views.complete, name="complete"),
+    path("reviews/<int:pk>/report/", views.report, name="report"),
+    path("reviews/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
+    path("reviews/<int:pk>/share/", views.share, name="share"),
+    path("reviews/<int:pk>/actions/", views.action_add, name="action_add"),
+    path("reviews/<int:pk>/actions/<int:action_pk>/", views.action_update, name="action_update"),
+]

@@ -1,7 +1,114 @@
-"""Access-matrix rows for samsyn.networks (collected by samsyn/tests/test_access_matrix.py)."""
+"""Access-matrix rows for samsyn.networks (collected by samsyn/tests/test_access_matrix.py).
+
+In the personas' world the network has School A (pia's school, the hub) as member; nina
+coordinates it. A review of School A: pia acts for the school, nina coordinates, School A's
+staff (alice, oscar) and the owner's administrator (olle) get 403, everyone else 404.
+"""
 
 from __future__ import annotations
 
+from samsyn.networks import services
+from samsyn.networks.models import FollowUpAction, Hub, PeerReview
+
+ANON = "anon"
+
+
+def _review(case) -> PeerReview:
+    review = PeerReview.objects.filter(school=case.school, network=case.network).first()
+    if review is None:
+        review = services.review_create(
+            actor=case.nina, network=case.network, school=case.school, year=2026
+        )
+    return review
+
+
+def _hub(case) -> Hub:
+    hub = Hub.objects.filter(network=case.network).first()
+    if hub is None:
+        hub = services.hub_save(
+            network=case.network,
+            name="Hubben",
+            hub_school=case.school,
+            schools=[case.school],
+            coordinators=[],
+        )
+    return hub
+
 
 def rows(case) -> dict:
-    return {}
+    network = lambda: [case.network.pk]  # noqa: E731
+    review = lambda: [_review(case).pk]  # noqa: E731
+
+    def hub():
+        return [case.network.pk, _hub(case).pk]
+
+    def heading():
+        return [case.network.pk, services.headings_ensure(network=case.network)[0].pk]
+
+    def action():
+        found = FollowUpAction.objects.filter(review__school=case.school).first()
+        if found is None:
+            found = services.action_add(
+                review=_review(case), description="x", heading=None, responsible="", due_on=None
+            )
+        return [found.review_id, found.pk]
+
+    member = {
+        ANON: 302,
+        "charlie": 404,
+        "olle": 404,
+        "alice": 403,
+        "rita": 403,
+        "pia": 200,
+        "nina": 200,
+        "adam": 200,
+    }
+    coordinator = {ANON: 302, "charlie": 404, "alice": 403, "pia": 403, "nina": 200, "adam": 200}
+    # A review of School A: its staff 403, outsiders (other schools, other owners) 404.
+    participants = {
+        ANON: 302,
+        "charlie": 404,
+        "bob": 404,
+        "alice": 403,
+        "olle": 403,
+        "pia": 200,
+        "nina": 200,
+    }
+    school_only = {ANON: 302, "charlie": 404, "bob": 404, "alice": 403, "nina": 403, "pia": 200}
+    school_post = {ANON: 302, "charlie": 404, "bob": 404, "alice": 403, "nina": 403, "pia": 302}
+    coordinator_only = {
+        ANON: 302,
+        "charlie": 404,
+        "bob": 404,
+        "alice": 403,
+        "pia": 403,
+        "nina": 200,
+    }
+    return {
+        "networks:index": ("get", list, {ANON: 302, "alice": 200, "charlie": 200, "nina": 200}),
+        "networks:network": ("get", network, member),
+        "networks:settings": ("get", network, coordinator),
+        "networks:hub_create": ("get", network, coordinator),
+        "networks:hub_edit": ("get", hub, coordinator),
+        "networks:headings": ("get", network, coordinator),
+        "networks:heading_edit": ("get", heading, coordinator),
+        "networks:review_create": ("get", network, coordinator),
+        "networks:review": ("get", review, participants),
+        "networks:self_evaluation": ("get", review, school_only),
+        "networks:team": ("get", review, coordinator_only),
+        "networks:analysis": ("get", review, participants),
+        "networks:visit": ("get", review, coordinator_only),
+        "networks:agreement": ("get", review, school_only),
+        "networks:complete": ("post", review, school_post),
+        # Before completion only the school and its team read the report; the coordinator
+        # has a part in the review, so 403.
+        "networks:report": ("get", review, school_only),
+        "networks:report_pdf": (
+            "get",
+            review,
+            {ANON: 302, "charlie": 404, "nina": 403, "pia": 200},
+        ),
+        "networks:share": ("post", review, school_post),
+        "networks:action_add": ("post", review, school_post),
+        "networks:action_update": ("post", action, school_post),
+    }

@@ -1,0 +1,406 @@
+"""Reads for networks and peer reviews, scoped to the acting user.
+
+Who takes part in a review (`review_roles`):
+- "school": the reviewed school's leadership (Perm.PEER_REVIEW_SCHOOL there);
+- "team": the reviewers on its team;
+- "coordinator": the network's coordinators and the coordinators of the school's hub;
+- "reader": once the report is completed, those it is shared with (leaders of the hub's or the
+  network's schools, or of schools named by the school, and their coordinators).
+The report belongs to the school: nobody else reads it unless the school shares it. A person
+with no part in a review gets 404 (we do not confirm it exists), staff of the reviewed school
+and coordinators without the right get 403.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from samsyn.accounts.access import Perm, has_perm, permissions_at, refuse
+from samsyn.accounts.models import Membership, NetworkMembership, Organisation, Role, User
+from samsyn.analysis.suppression import suppress
+from samsyn.frameworks.models import Dimension
+from samsyn.networks.models import (
+    Hub,
+    HubCoordinator,
+    NetworkSettings,
+    PeerReview,
+    ShareScope,
+    TeamMember,
+)
+from samsyn.observations.models import Observation, Rating, Round
+
+SCHOOL, TEAM, COORDINATOR, READER = "school", "team", "coordinator", "reader"
+
+# The soft preferences of the team proposer (samsyn.analysis.review_teams) that a proposed
+# reviewer does not meet, as the team page explains them.
+COMPROMISE_LABELS = {
+    "same_owner": gettext_lazy("same school owner as the reviewed school"),
+    "same_hub": gettext_lazy("same local hub as the reviewed school"),
+    "same_school_in_team": gettext_lazy("another reviewer comes from the same school"),
+    "same_month": gettext_lazy("has another review visit the same month"),
+}
+
+
+# ----------------------------------------------------------------------------- networks
+
+
+def settings_for(network: Organisation) -> NetworkSettings:
+    found, _created = NetworkSettings.objects.get_or_create(network=network)
+    return found
+
+
+def member_schools(network: Organisation) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(
+        network_links__network=network, kind=Organisation.Kind.SCHOOL
+    ).order_by("name")
+
+
+def hub_school_ids(network: Organisation) -> set[int]:
+    """The network-level hub schools (NetworkMembership.is_hub)."""
+    return set(
+        NetworkMembership.objects.filter(network=network, is_hub=True).values_list(
+            "school_id", flat=True
+        )
+    )
+
+
+def is_coordinator(user: User, network: Organisation) -> bool:
+    return has_perm(user, network, Perm.PEER_REVIEW_COORDINATE)
+
+
+def coordinated_hubs(user: User, network: Organisation) -> list[Hub]:
+    if not user.is_authenticated:
+        return []
+    return list(Hub.objects.filter(network=network, coordinators__user=user))
+
+
+def led_schools(user: User, network: Organisation) -> list[Organisation]:
+    """Member schools the user leads (may act for in peer review)."""
+    if not user.is_authenticated:
+        return []
+    return [s for s in member_schools(network) if has_perm(user, s, Perm.PEER_REVIEW_SCHOOL)]
+
+
+def get_network_for_user(
+    request: HttpRequest, pk: int, *, coordinate: bool = False
+) -> Organisation:
+    """The network for its coordinators (network or hub) and member schools' leaders: 404 for
+    outsiders, 403 for other members (teachers, or non-coordinators on coordinator pages)."""
+    network = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.NETWORK).first()
+    if network is None:
+        raise Http404
+    user = request.user
+    perms = permissions_at(user, network)
+    if Perm.PEER_REVIEW_COORDINATE in perms:
+        return network
+    involved = bool(coordinated_hubs(user, network)) or bool(led_schools(user, network))
+    if not perms and not involved:
+        raise Http404
+    if coordinate or not involved:
+        raise PermissionDenied
+    return network
+
+
+def networks_for_user(user: User) -> list[Organisation]:
+    """Networks the user coordinates, coordinates a hub of, or leads a member school of."""
+    if not user.is_authenticated:
+        return []
+    ids: set[int] = set()
+    coordinated = [
+        m.organisation
+        for m in Membership.objects.filter(user=user, role=Role.NETWORK_COORDINATOR).select_related(
+            "organisation"
+        )
+    ]
+    for org in coordinated:
+        if org.kind == Organisation.Kind.NETWORK:
+            ids.add(org.pk)
+        else:  # a region's coordinator reaches the networks below it
+            ids.update(
+                Organisation.objects.filter(parent=org, kind=Organisation.Kind.NETWORK).values_list(
+                    "pk", flat=True
+                )
+            )
+    ids.update(HubCoordinator.objects.filter(user=user).values_list("hub__network_id", flat=True))
+    led = Membership.objects.filter(user=user, role=Role.PRINCIPAL).values_list(
+        "organisation_id", flat=True
+    )
+    ids.update(
+        NetworkMembership.objects.filter(school_id__in=list(led)).values_list(
+            "network_id", flat=True
+        )
+    )
+    if user.is_superuser:
+        ids.update(
+            Organisation.objects.filter(kind=Organisation.Kind.NETWORK).values_list("pk", flat=True)
+        )
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def hubs_of(school: Organisation, network: Organisation) -> list[Hub]:
+    return list(
+        Hub.objects.filter(network=network)
+        .filter(Q(schools=school) | Q(hub_school=school))
+        .distinct()
+    )
+
+
+def hub_circle(school: Organisation, network: Organisation) -> set[int]:
+    """Schools that "the hub" means for `school`: the schools of its local hubs (hub school
+    included); when it belongs to none, the network's hub school."""
+    hubs = hubs_of(school, network)
+    if not hubs:
+        return hub_school_ids(network)
+    ids: set[int] = set()
+    for hub in hubs:
+        ids.add(hub.hub_school_id)
+        ids.update(hub.schools.values_list("pk", flat=True))
+    return ids
+
+
+# ----------------------------------------------------------------------------- reviews
+
+
+def review_roles(user: User, review: PeerReview) -> set[str]:
+    if not user.is_authenticated or not user.is_active:
+        return set()
+    roles: set[str] = set()
+    if has_perm(user, review.school, Perm.PEER_REVIEW_SCHOOL):
+        roles.add(SCHOOL)
+    if TeamMember.objects.filter(review=review, user=user).exists():
+        roles.add(TEAM)
+    network = review.network
+    hubs = hubs_of(review.school, network)
+    hub_coordinator = HubCoordinator.objects.filter(user=user, hub__in=hubs).exists()
+    if is_coordinator(user, network) or hub_coordinator:
+        roles.add(COORDINATOR)
+    if review.status == PeerReview.Status.COMPLETED and shared_with(user, review):
+        roles.add(READER)
+    return roles
+
+
+def shared_with(user: User, review: PeerReview) -> bool:
+    """Whether the school has shared the completed report with `user` (other than its own
+    leadership and team)."""
+    network = review.network
+    if user.is_superuser:
+        return False  # platform admins run the platform; they do not read schools' reports
+    schools: set[int] = set(review.shared_schools.values_list("pk", flat=True))
+    coordinator = False
+    if review.share_scope == ShareScope.HUB:
+        schools |= hub_circle(review.school, network)
+        hubs = hubs_of(review.school, network)
+        coordinator = HubCoordinator.objects.filter(user=user, hub__in=hubs).exists()
+    elif review.share_scope == ShareScope.NETWORK:
+        schools |= set(member_schools(network).values_list("pk", flat=True))
+        coordinator = (
+            is_coordinator(user, network)
+            or HubCoordinator.objects.filter(user=user, hub__network=network).exists()
+        )
+    if coordinator:
+        return True
+    schools.discard(review.school_id)
+    return any(
+        has_perm(user, school, Perm.PEER_REVIEW_SCHOOL)
+        for school in Organisation.objects.filter(pk__in=schools)
+    )
+
+
+def get_review_for_user(request: HttpRequest, pk: int, *allowed: str) -> tuple[PeerReview, set]:
+    """The review and the user's roles in it if they hold one of `allowed`; else 404 for those
+    with no part in it and 403 for the school's staff and its other participants."""
+    review = (
+        PeerReview.objects.select_related("network", "school", "school__parent", "round")
+        .filter(pk=pk)
+        .first()
+    )
+    if review is None:
+        raise Http404
+    roles = review_roles(request.user, review)
+    if roles & set(allowed):
+        return review, roles
+    if roles:
+        raise PermissionDenied
+    refuse(request.user, review.school)  # 403 for the school's own staff, else 404
+    raise Http404  # pragma: no cover (refuse always raises)
+
+
+def reviews_for_user(user: User) -> dict[str, list[PeerReview]]:
+    """Reviews the user takes part in: of schools they lead, as a reviewer, and reports
+    shared with them."""
+    base = PeerReview.objects.select_related("network", "school")
+    led = Membership.objects.filter(user=user, role=Role.PRINCIPAL).values_list(
+        "organisation_id", flat=True
+    )
+    own = list(base.filter(school_id__in=list(led)))
+    reviewing = list(base.filter(team__user=user).distinct())
+    seen = {r.pk for r in own + reviewing}
+    networks = networks_for_user(user)
+    shared = [
+        r
+        for r in base.filter(network__in=networks, status=PeerReview.Status.COMPLETED)
+        if r.pk not in seen and shared_with(user, r)
+    ]
+    return {"own": own, "reviewing": reviewing, "shared": shared}
+
+
+def previous_review(review: PeerReview) -> PeerReview | None:
+    """The school's latest earlier review in the network (its follow-up actions carry over)."""
+    return (
+        PeerReview.objects.filter(network=review.network, school=review.school)
+        .filter(Q(year__lt=review.year) | Q(year=review.year, pk__lt=review.pk))
+        .order_by("-year", "-pk")
+        .first()
+    )
+
+
+def principals_of(schools) -> dict[int, list[User]]:
+    """Active principals per school id."""
+    found: dict[int, list[User]] = defaultdict(list)
+    rows = (
+        Membership.objects.filter(
+            organisation__in=schools, role=Role.PRINCIPAL, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__full_name")
+    )
+    for m in rows:
+        found[m.organisation_id].append(m.user)
+    return found
+
+
+# ----------------------------------------------------------------------------- analysis
+
+
+@dataclass(frozen=True)
+class ProfileCell:
+    value: int | None
+    reason: str  # "" when shown, else why it is hidden
+
+
+@dataclass(frozen=True)
+class ProfileRow:
+    code: str
+    name: str
+    cells: tuple[ProfileCell, ...]
+    total: int | None
+
+
+@dataclass(frozen=True)
+class Profile:
+    rows: list[ProfileRow]
+    steps: list[int]
+    teachers: int  # teachers observed (0 when the whole profile is withheld)
+    observations: int
+    withheld: bool
+    min_group: int
+    since: dt.date | None
+
+
+def hidden_reason(reason: str | None, min_group: int) -> str:
+    if reason == "primary":
+        return _("Hidden: fewer than %(n)d teachers.") % {"n": min_group}
+    if reason == "complementary":
+        return _("Hidden so that a small group cannot be worked out from the totals.")
+    return ""
+
+
+def observation_profile(
+    *,
+    school: Organisation,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    round_: Round | None = None,
+) -> Profile:
+    """The school's anonymised observation profile: per framework dimension, how many teachers
+    sit at each step (each teacher counted once, at the median of their ratings there).
+
+    Counts are suppressed with `analysis.suppression.suppress` at settings.SAMSYN_MIN_GROUP
+    (small cells and the cells that would reveal them); when fewer teachers than that were
+    observed at all, nothing is shown. Peer observations within triads are never included.
+    """
+    min_group = settings.SAMSYN_MIN_GROUP
+    observations = Observation.objects.filter(
+        school=school,
+        round__is_peer=False,
+        status__in=[Observation.Status.SUBMITTED, Observation.Status.RELEASED],
+    )
+    if since is not None:
+        observations = observations.filter(observed_on__gte=since)
+    if round_ is not None:
+        observations = observations.filter(round=round_)
+    if until is not None:
+        observations = observations.filter(observed_on__lte=until)
+    ratings = (
+        Rating.objects.filter(observation__in=observations, step__isnull=False)
+        .values_list("observation__teacher_id", "dimension__code", "step__order")
+        .order_by()
+    )
+    per_teacher: dict[tuple[str, int], list[int]] = defaultdict(list)
+    for teacher_id, code, order in ratings:
+        per_teacher[(code, teacher_id)].append(order)
+    n_observations = observations.count()
+    teachers = {teacher for (_code, teacher) in per_teacher}
+    codes = sorted({code for (code, _t) in per_teacher})
+    names: dict[str, tuple[int, str]] = {}
+    for dim in (
+        Dimension.objects.filter(code__in=codes).select_related("version").order_by("version_id")
+    ):
+        names[dim.code] = (dim.order, dim.name)  # the latest version's name wins
+    codes.sort(key=lambda c: names.get(c, (99, c)))
+    steps = [1, 2, 3, 4]
+    if len(teachers) < min_group or not codes:
+        return Profile([], steps, 0, n_observations, bool(teachers), min_group, since)
+    table = [[0] * len(steps) for _code in codes]
+    for (code, _teacher), orders in per_teacher.items():
+        ordered = sorted(orders)
+        median = ordered[(len(ordered) - 1) // 2]
+        table[codes.index(code)][min(max(median, 1), 4) - 1] += 1
+    published = suppress(table, min_group=min_group, row_totals=True, col_totals=False)
+    rows = []
+    for i, code in enumerate(codes):
+        cells = tuple(
+            ProfileCell(value, hidden_reason(reason, min_group))
+            for value, reason in zip(published.values[i], published.reasons[i], strict=True)
+        )
+        total = published.row_totals[i] if published.row_totals else None
+        rows.append(ProfileRow(code, names.get(code, (0, code))[1], cells, total))
+    return Profile(rows, steps, len(teachers), n_observations, False, min_group, since)
+
+
+def indicator_rows(school: Organisation) -> tuple[str, list[dict]]:
+    """The municipality's public indicators for the school (first and latest value)."""
+    from samsyn.indicators import selectors as indicator_selectors
+
+    code = indicator_selectors.municipality_code_for(school)
+    rows: list[dict] = []
+    if not code:
+        return code, rows
+    for indicator in indicator_selectors.indicators_for(organisation=school):
+        series = indicator_selectors.indicator_series(indicator=indicator, code=code)
+        numbers = [p for p in series[0].points if p.value is not None] if series else []
+        if numbers:
+            rows.append(
+                {
+                    "indicator": indicator,
+                    "first": numbers[0],
+                    "latest": numbers[-1],
+                    "change": numbers[-1].value - numbers[0].value,
+                    "source": series[0].source,
+                }
+            )
+    return code, rows
+
+
+def round_summary(round_: Round) -> Profile:
+    """The visit's joint observations as a profile, under the same suppression rules."""
+    return observation_profile(school=round_.schools.first() or round_.organisation, round_=round_)

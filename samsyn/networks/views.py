@@ -1,0 +1,575 @@
+"""Network and peer-review pages: access helper → form → service → render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from samsyn.accounts.models import Membership, Organisation, Role, User
+from samsyn.networks import forms, selectors, services
+from samsyn.networks.models import FollowUpAction, Hub, PeerReview, ReviewHeading
+from samsyn.networks.selectors import COORDINATOR, READER, SCHOOL, TEAM
+from samsyn.observations.selectors import published_versions_for
+
+
+def _errors(form, error: ValidationError) -> None:
+    """Put a service's ValidationError on the form, on the named field where there is one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+# ----------------------------------------------------------------------------- networks
+
+
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    networks = selectors.networks_for_user(request.user)
+    reviews = selectors.reviews_for_user(request.user)
+    return render(request, "networks/index.html", {"networks": networks, **reviews})
+
+
+@login_required
+def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk)
+    user = request.user
+    coordinator = selectors.is_coordinator(user, network)
+    schools = list(selectors.member_schools(network).select_related("parent"))
+    hub_ids = selectors.hub_school_ids(network)
+    hubs = list(
+        Hub.objects.filter(network=network)
+        .select_related("hub_school")
+        .prefetch_related("schools", "coordinators__user")
+    )
+    year = timezone.localdate().year
+    reviews = list(
+        PeerReview.objects.filter(network=network, year__gte=year - 1)
+        .select_related("school")
+        .prefetch_related("team__user")
+        .order_by("-year", "school__name")
+    )
+    return render(
+        request,
+        "networks/network.html",
+        {
+            "network": network,
+            "coordinator": coordinator,
+            "hub_coordinator": bool(selectors.coordinated_hubs(user, network)),
+            "schools": [{"school": s, "is_hub": s.pk in hub_ids} for s in schools],
+            "owners": len({s.parent_id for s in schools}),
+            "hubs": hubs,
+            "headings": services.headings_ensure(network=network),
+            "settings": selectors.settings_for(network),
+            "reviews": reviews,
+            "led": selectors.led_schools(user, network),
+        },
+    )
+
+
+@login_required
+def network_settings(request: HttpRequest, pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    instance = selectors.settings_for(network)
+    form = forms.SettingsForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        services.settings_update(network=network, **form.cleaned_data)
+        messages.success(request, _("The network's settings are saved."))
+        return redirect("networks:network", network.pk)
+    return render(request, "networks/settings.html", {"network": network, "form": form})
+
+
+def _hub_form(request: HttpRequest, network: Organisation, hub: Hub | None):
+    schools = selectors.member_schools(network)
+    people = User.objects.filter(
+        is_active=True,
+        memberships__organisation__in=schools,
+        memberships__role=Role.PRINCIPAL,
+    ).distinct()
+    initial = {}
+    if hub is not None:
+        initial = {
+            "name": hub.name,
+            "hub_school": hub.hub_school_id,
+            "schools": list(hub.schools.values_list("pk", flat=True)),
+            "coordinators": list(hub.coordinators.values_list("user_id", flat=True)),
+        }
+    form = forms.HubForm(request.POST or None, initial=initial, schools=schools, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.hub_save(network=network, hub=hub, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The hub is saved."))
+            return redirect("networks:network", network.pk)
+    return render(request, "networks/hub.html", {"network": network, "form": form, "hub": hub})
+
+
+@login_required
+def hub_create(request: HttpRequest, pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    return _hub_form(request, network, None)
+
+
+@login_required
+def hub_edit(request: HttpRequest, pk: int, hub_pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    hub = Hub.objects.filter(pk=hub_pk, network=network).first()
+    if hub is None:
+        raise Http404
+    return _hub_form(request, network, hub)
+
+
+@login_required
+def headings(request: HttpRequest, pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    existing = services.headings_ensure(network=network)
+    form = forms.HeadingForm(
+        request.POST or None,
+        initial={"order": len(existing) + 1},
+        instance=ReviewHeading(network=network),
+    )
+    if request.method == "POST" and form.is_valid():
+        services.heading_save(heading=form.instance)
+        messages.success(request, _("The heading is added."))
+        return redirect("networks:headings", network.pk)
+    return render(
+        request, "networks/headings.html", {"network": network, "headings": existing, "form": form}
+    )
+
+
+@login_required
+def heading_edit(request: HttpRequest, pk: int, heading_pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    heading = ReviewHeading.objects.filter(pk=heading_pk, network=network).first()
+    if heading is None:
+        raise Http404
+    form = forms.HeadingForm(request.POST or None, instance=heading)
+    if request.method == "POST" and form.is_valid():
+        services.heading_save(heading=form.instance)
+        messages.success(request, _("The heading is saved."))
+        return redirect("networks:headings", network.pk)
+    return render(
+        request,
+        "networks/heading_edit.html",
+        {"network": network, "heading": heading, "form": form},
+    )
+
+
+@login_required
+def review_create(request: HttpRequest, pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    form = forms.ReviewCreateForm(request.POST or None, schools=selectors.member_schools(network))
+    if request.method == "POST" and form.is_valid():
+        try:
+            review = services.review_create(
+                actor=request.user, network=network, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(
+                request, _("The review is started. The school writes its self-evaluation first.")
+            )
+            return redirect("networks:review", review.pk)
+    return render(request, "networks/review_create.html", {"network": network, "form": form})
+
+
+# ----------------------------------------------------------------------------- reviews
+
+
+def _evaluations(review: PeerReview):
+    return list(review.evaluations.select_related("heading"))
+
+
+@login_required
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    review, roles = selectors.get_review_for_user(request, pk, SCHOOL, TEAM, COORDINATOR)
+    previous = selectors.previous_review(review)
+    round_ = review.round
+    assignments = []
+    if round_ is not None:
+        assignments = list(
+            round_.assignments.select_related("observer", "teacher").order_by("planned_at", "pk")
+        )
+    return render(
+        request,
+        "networks/review.html",
+        {
+            "review": review,
+            "roles": roles,
+            "evaluations": _evaluations(review),
+            "team": list(review.team.select_related("user", "school")),
+            "previous": previous,
+            "previous_actions": list(previous.actions.select_related("heading"))
+            if previous
+            else [],
+            "actions": list(review.actions.select_related("heading")),
+            "assignments": assignments,
+            "my_assignments": [a for a in assignments if a.observer_id == request.user.pk],
+            "n_observations": round_.observations.count() if round_ else 0,
+            "action_form": forms.ActionForm(
+                headings=ReviewHeading.objects.filter(network=review.network)
+            ),
+        },
+    )
+
+
+@login_required
+def self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
+    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL)
+    if review.status == PeerReview.Status.COMPLETED:
+        messages.info(
+            request, _("The report is completed; the self-evaluation can no longer be changed.")
+        )
+        return redirect("networks:review", review.pk)
+    evaluations = _evaluations(review)
+    form = forms.SelfEvaluationForm(
+        request.POST or None,
+        evaluations=evaluations,
+        initial={
+            "excellence_title": review.excellence_title,
+            "excellence_description": review.excellence_description,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.self_evaluation_save(
+                review=review,
+                entries=form.entries(),
+                excellence_title=form.cleaned_data["excellence_title"],
+                excellence_description=form.cleaned_data["excellence_description"],
+                done="done" in request.POST,
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The self-evaluation is saved."))
+            return redirect("networks:review", review.pk)
+    return render(request, "networks/self_evaluation.html", {"review": review, "form": form})
+
+
+@login_required
+def team(request: HttpRequest, pk: int) -> HttpResponse:
+    review, _roles = selectors.get_review_for_user(request, pk, COORDINATOR)
+    network = review.network
+    others = selectors.member_schools(network).exclude(pk=review.school_id)
+    people = (
+        User.objects.filter(
+            is_active=True, memberships__organisation__in=others, memberships__role=Role.PRINCIPAL
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    # Propose for every open review of the year at once, so the load is spread fairly.
+    batch = list(
+        PeerReview.objects.filter(network=network, year=review.year)
+        .exclude(status=PeerReview.Status.COMPLETED)
+        .select_related("network", "school")
+    )
+    if review not in batch:
+        batch.append(review)
+    proposal, users = services.team_proposal(reviews=batch)
+    proposed = [users[i] for i in proposal.teams.get(review.pk, ())]
+    reasons = {
+        users[i]: [
+            str(selectors.COMPROMISE_LABELS[c]) for c in proposal.reasons.get((review.pk, i), ())
+        ]
+        for i in proposal.teams.get(review.pk, ())
+    }
+    current = list(review.team.select_related("user"))
+    initial = {
+        "members": [m.user_id for m in current] or [u.pk for u in proposed],
+        "lead": next(
+            (m.user_id for m in current if m.is_lead), proposed[0].pk if proposed else None
+        ),
+    }
+    form = forms.TeamForm(request.POST or None, initial=initial, people=people)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.team_set(
+                review=review,
+                members=list(form.cleaned_data["members"]),
+                lead=form.cleaned_data["lead"],
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The review team is saved."))
+            return redirect("networks:review", review.pk)
+    school_of = {
+        m.user_id: m.organisation
+        for m in Membership.objects.filter(
+            user__in=people, organisation__in=others, role=Role.PRINCIPAL
+        ).select_related("organisation")
+    }
+    return render(
+        request,
+        "networks/team.html",
+        {
+            "review": review,
+            "form": form,
+            "proposed": [(u, school_of.get(u.pk), reasons.get(u, [])) for u in proposed],
+            "short": review.pk in proposal.short,
+            "current": current,
+        },
+    )
+
+
+@login_required
+def analysis(request: HttpRequest, pk: int) -> HttpResponse:
+    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL, TEAM, COORDINATOR)
+    until = review.visit_starts_on if review.status != PeerReview.Status.PREPARATION else None
+    since = dt.date(review.year - 1, 1, 1)
+    profile = selectors.observation_profile(school=review.school, since=since, until=until)
+    code, indicators = selectors.indicator_rows(review.school)
+    return render(
+        request,
+        "networks/analysis.html",
+        {
+            "review": review,
+            "profile": profile,
+            "indicators": indicators,
+            "municipality_code": code,
+            "evaluations": _evaluations(review),
+        },
+    )
+
+
+@login_required
+def visit(request: HttpRequest, pk: int) -> HttpResponse:
+    review, _roles = selectors.get_review_for_user(request, pk, COORDINATOR, TEAM)
+    if review.round_id is not None:
+        return redirect("networks:review", review.pk)
+    teachers = (
+        User.objects.filter(
+            is_active=True, memberships__organisation=review.school, memberships__role=Role.TEACHER
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    colleagues = (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation=review.school,
+            memberships__role__in=[Role.PRINCIPAL, Role.OBSERVER, Role.TEACHER],
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+    versions = published_versions_for(request.user)
+    from samsyn.frameworks.models import FrameworkVersion
+
+    version_qs = FrameworkVersion.objects.filter(pk__in=[v.pk for v in versions])
+    start, end = forms.default_visit_dates(review)
+    form = forms.VisitForm(
+        request.POST or None,
+        initial={
+            "starts_on": start,
+            "ends_on": end,
+            "framework_version": versions[0].pk if versions else None,
+        },
+        versions=version_qs,
+        teachers=teachers,
+        colleagues=colleagues,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.visit_plan(
+                actor=request.user,
+                review=review,
+                framework_version=form.cleaned_data["framework_version"],
+                teachers=list(form.cleaned_data["teachers"]),
+                colleague=form.cleaned_data["colleague"],
+                starts_on=form.cleaned_data["starts_on"],
+                ends_on=form.cleaned_data["ends_on"],
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "The visit is planned: each reviewer finds their lessons under their observations for the day."
+                ),
+            )
+            return redirect("networks:review", review.pk)
+    return render(request, "networks/visit.html", {"review": review, "form": form})
+
+
+@login_required
+def agreement(request: HttpRequest, pk: int) -> HttpResponse:
+    review, _roles = selectors.get_review_for_user(request, pk, TEAM, SCHOOL)
+    if review.status == PeerReview.Status.COMPLETED:
+        return redirect("networks:report", review.pk)
+    evaluations = _evaluations(review)
+    form = forms.AgreementForm(
+        request.POST or None,
+        evaluations=evaluations,
+        initial={"summary": review.summary, "excellence_confirmed": review.excellence_confirmed},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.agreement_save(
+                review=review,
+                entries=form.entries(),
+                summary=form.cleaned_data["summary"],
+                excellence_confirmed=form.cleaned_data["excellence_confirmed"],
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The agreed estimates are saved."))
+            return redirect("networks:review", review.pk)
+    profile = None
+    if review.round_id:
+        profile = selectors.round_summary(review.round)
+    return render(
+        request,
+        "networks/agreement.html",
+        {"review": review, "form": form, "round_summary": profile},
+    )
+
+
+@login_required
+@require_POST
+def complete(request: HttpRequest, pk: int) -> HttpResponse:
+    review, _roles = selectors.get_review_for_user(request, pk, TEAM, SCHOOL)
+    try:
+        services.review_complete(review=review)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("networks:agreement", review.pk)
+    messages.success(
+        request, _("The report is completed. The school decides whom to share it with.")
+    )
+    return redirect("networks:report", review.pk)
+
+
+def _report_context(review: PeerReview, roles: set) -> dict:
+    return {
+        "review": review,
+        "roles": roles,
+        "evaluations": _evaluations(review),
+        "team": list(review.team.select_related("user", "school")),
+        "actions": list(review.actions.select_related("heading")),
+        "shared_schools": list(review.shared_schools.all()),
+    }
+
+
+@login_required
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    review, roles = selectors.get_review_for_user(request, pk, SCHOOL, TEAM, READER)
+    ctx = _report_context(review, roles)
+    if SCHOOL in roles:
+        ctx["share_form"] = forms.ShareForm(
+            initial={
+                "scope": review.share_scope,
+                "schools": [s.pk for s in ctx["shared_schools"]],
+            },
+            schools=selectors.member_schools(review.network).exclude(pk=review.school_id),
+        )
+    return render(request, "networks/report.html", ctx)
+
+
+@login_required
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    review, roles = selectors.get_review_for_user(request, pk, SCHOOL, TEAM, READER)
+    html = render_to_string(
+        "networks/report_print.html", _report_context(review, roles), request=request
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="peer-review-{review.year}-{review.pk}.pdf"'
+    )
+    return response
+
+
+@login_required
+@require_POST
+def share(request: HttpRequest, pk: int) -> HttpResponse:
+    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL)
+    form = forms.ShareForm(
+        request.POST,
+        schools=selectors.member_schools(review.network).exclude(pk=review.school_id),
+    )
+    if form.is_valid():
+        try:
+            services.share_set(
+                review=review,
+                scope=form.cleaned_data["scope"],
+                schools=list(form.cleaned_data["schools"]),
+            )
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Sharing is saved."))
+    else:
+        for field, errors in form.errors.items():
+            for message in errors:
+                messages.error(
+                    request,
+                    f"{form.fields[field].label}: {message}" if field in form.fields else message,
+                )
+    return redirect("networks:report", review.pk)
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL)
+    form = forms.ActionForm(
+        request.POST, headings=ReviewHeading.objects.filter(network=review.network)
+    )
+    if form.is_valid():
+        services.action_add(review=review, **form.cleaned_data)
+        messages.success(request, _("The follow-up action is added."))
+    else:
+        for field, errors in form.errors.items():
+            for message in errors:
+                messages.error(
+                    request,
+                    f"{form.fields[field].label}: {message}" if field in form.fields else message,
+                )
+    return redirect("networks:review", review.pk)
+
+
+@login_required
+@require_POST
+def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
+    """Update a follow-up action: of this review, or of the school's previous review (the
+    follow-up is looked at again in the next year's review)."""
+    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL)
+    action = FollowUpAction.objects.filter(
+        pk=action_pk, review__school=review.school, review__network=review.network
+    ).first()
+    if action is None:
+        raise Http404
+    form = forms.ActionUpdateForm(request.POST)
+    if form.is_valid():
+        services.action_update(action=action, **form.cleaned_data)
+        messages.success(request, _("The follow-up action is updated."))
+    else:
+        for field, errors in form.errors.items():
+            for message in errors:
+                messages.error(
+                    request,
+                    f"{form.fields[field].label}: {message}" if field in form.fields else message,
+                )
+    return redirect("networks:review", review.pk)
