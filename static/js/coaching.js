@@ -1,0 +1,31 @@
+/* Draws the my teaching page's chart: each element with data-vega-spec names a json_script
+ * element holding a Vega-Lite spec built in Python (samsyn/coaching/charts.py).
+ * Our Content Security Policy forbids eval, so Vega runs its expression interpreter
+ * (ast: true + vega.expressionInterpreter), and vega-embed adds no inline styles or menus. */
+(function () {
+  "use strict";
+
+  function draw(element) {
+    var source = document.getElementById(element.getAttribute("data-vega-spec"));
+    if (!source || typeof vegaEmbed === "undefined") {
+      return;
+    }
+    var spec = JSON.parse(source.textContent);
+    vegaEmbed(element, spec, {
+      actions: false,
+      renderer: "svg",
+      ast: true,
+      expr: vega.expressionInterpreter,
+      defaultStyle: false,
+      tooltip: false,
+    })
+      .then(function () {
+        element.setAttribute("data-rendered", "true");
+      })
+      .catch(function (error) {
+        element.setAttribute("data-error", String(error));
+      });
+  }
+
+  document.querySelectorAll("[data-vega-spec]").forEach(draw);
+})();
