@@ -511,6 +511,7 @@ def dstudy(
     *,
     object: str | None = None,
     fixed: Sequence[str] = (),
+    nested: Mapping[str, str] | None = None,
     confidence: float | None = None,
     draws: int = 4000,
     seed: int = 0,
@@ -521,12 +522,19 @@ def dstudy(
     facets missing from ``n`` keep their G-study sample size. Negative G-study estimates
     count as 0. Formulas: module docstring.
 
+    ``nested`` describes a D-study design that nests a facet the G study crossed, e.g.
+    ``{"observer": "lesson"}``: every lesson seen by its own observer(s). An effect holding
+    the nested facet but not its parent is then confounded with the parent's effect and its
+    variance is divided by the parent's sample size too (Brennan 2001, §4.4).
+
     With ``confidence`` (e.g. 0.95) the result also carries approximate intervals for Eρ² and
     Φ: the variance components are drawn ``draws`` times from independent normal
     distributions with their estimates and standard errors, truncated at 0, and the interval
     is the central ``confidence`` share of the projected coefficients (a parametric
     simulation; it ignores the covariance between component estimates, so it is a guide to
-    how firm the projection is, not an exact interval).
+    how firm the projection is, not an exact interval). Components estimated at 0 (REML's
+    boundary, no regular SE) are held at 0; if another component lacks an SE there is no
+    interval.
     Reference: Brennan, R. L. (2001) Generalizability Theory, ch. 4 and §6.2 (Springer).
     """
     obj = object or g.facets[0]
@@ -542,6 +550,10 @@ def dstudy(
     fixed_set = set(fixed)
     if obj in fixed_set or not fixed_set <= set(g.facets):
         raise AnalysisError("Fixed facets must be facets other than the object of measurement.")
+    d_nested = dict(nested or {})
+    for f, parent in d_nested.items():
+        if f not in sizes or parent not in sizes or f == obj or parent == obj:
+            raise AnalysisError(f"Cannot nest {f!r} in {parent!r} in this D study.")
     if confidence is not None and not 0 < confidence < 1:
         raise AnalysisError("The confidence level must lie strictly between 0 and 1.")
     # Each component's role: 0 universe score, 1 relative error, 2 absolute error only; and
@@ -552,7 +564,8 @@ def dstudy(
         if not idx:  # "residual" under REML with replicates: all facets
             idx = set(g.facets)
         others = idx - {obj}
-        div = math.prod(sizes[f] for f in others) if others else 1
+        dividing = others | {d_nested[f] for f in others if f in d_nested}
+        div = math.prod(sizes[f] for f in dividing) if dividing else 1
         if obj in idx:
             role = 0 if (not others or others <= fixed_set) else 1
         elif not idx <= fixed_set:
@@ -578,7 +591,8 @@ def dstudy(
     point = np.array([max(c.estimate, 0.0) for c in g.components])
     tau, rel, abs_, g_coef, phi = (float(x) for x in project(point))
     g_interval = phi_interval = None
-    ses = [c.se for c in g.components]
+    # A component estimated on the boundary (0) has no regular SE: it is held at 0.
+    ses = [0.0 if c.se is None and c.estimate <= 1e-10 else c.se for c in g.components]
     if confidence is not None and all(se is not None and math.isfinite(se) for se in ses):
         rng = np.random.default_rng(seed)
         raw = np.array([c.estimate for c in g.components])

@@ -16,8 +16,9 @@ import math
 
 import numpy as np
 from django.db.models import Count, Max
+from django.utils.translation import gettext_lazy as _
 
-from samsyn.analysis import rasch
+from samsyn.analysis import gtheory, rasch
 from samsyn.analysis.results import AnalysisError
 from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations.models import Observation, Rating, Round, RoundMeasurement
@@ -123,7 +124,92 @@ def compute(round_: Round) -> dict:
         "teachers": teachers,
         "reliability": _finite(result.separation_reliability),
         "notes": list(result.notes),
+        "planning": planning(round_, X, lessons),
     }
+
+
+PLANNING_TARGET = 0.70  # a common threshold for decisions about one teacher's development
+PLANNING_VISITS = (1, 2, 3, 4, 6)
+
+
+def planning(round_: Round, X: np.ndarray, lessons: list[tuple[int, int]]) -> dict:
+    """Reliability planning: variance components of a lesson's mean step (teacher, lesson
+    within teacher, observer) and the projected reliability of a teacher's mean over n visits,
+    by the same observer or by a different observer each time (G and D study)."""
+    meta = {
+        pk: (teacher, observer, day, subject.lower())
+        for pk, teacher, observer, day, subject in round_.observations.filter(
+            pk__in=[pk for pk, _t in lessons]
+        ).values_list("pk", "teacher_id", "observer_id", "observed_on", "subject")
+    }
+    with np.errstate(invalid="ignore"):
+        score = np.nanmean(X, axis=1) + 1 if X.size else np.array([])
+    keep = [i for i, (pk, _t) in enumerate(lessons) if np.isfinite(score[i])]
+    teachers = [meta[lessons[i][0]][0] for i in keep]
+    observers = [meta[lessons[i][0]][1] for i in keep]
+    # A lesson: one teacher's lesson on one day in one subject (double observations share it);
+    # an observation without a date is a lesson of its own.
+    lesson_keys = [
+        f"{meta[pk][0]}/{meta[pk][2]}/{meta[pk][3]}" if meta[pk][2] else f"#{pk}"
+        for pk in (lessons[i][0] for i in keep)
+    ]
+    per_teacher: dict[int, int] = {}
+    for t in teachers:
+        per_teacher[t] = per_teacher.get(t, 0) + 1
+    if len(set(observers)) < 2 or sum(1 for n in per_teacher.values() if n > 1) < 2:
+        return {"error": "too_little"}
+    try:
+        g = gtheory.gstudy(
+            score[keep],
+            {"teacher": teachers, "lesson": lesson_keys, "observer": observers},
+            nested={"lesson": "teacher"},
+        )
+        rows = []
+        for n in PLANNING_VISITS:
+            same = gtheory.dstudy(g, {"lesson": n, "observer": 1}, confidence=0.95)
+            spread = gtheory.dstudy(
+                g, {"lesson": n, "observer": 1}, nested={"observer": "lesson"}, confidence=0.95
+            )
+            rows.append(
+                {
+                    "visits": n,
+                    "same": _coefficient(same),
+                    "different": _coefficient(spread),
+                }
+            )
+    except AnalysisError:
+        return {"error": "not_estimable"}
+    return {
+        "method": g.method,
+        "target": PLANNING_TARGET,
+        "components": [
+            {"name": c.name, "estimate": _finite(c.estimate), "se": _finite(c.se or float("nan"))}
+            for c in g.components
+        ],
+        "rows": rows,
+    }
+
+
+COMPONENT_LABELS = {
+    "teacher": _("Between teachers"),
+    "lesson:teacher": _("Between one teacher's lessons"),
+    "observer": _("Between observers (severity)"),
+    "teacher x observer": _("Observer and teacher in combination"),
+    "lesson x observer:teacher": _("Observer and lesson in combination, and the rest"),
+    "residual": _("The rest"),
+}
+
+
+def planning_components(plan: dict | None) -> list[dict]:
+    """The stored components with readable names, for the page."""
+    if not plan or plan.get("error"):
+        return []
+    return [{**c, "label": COMPONENT_LABELS.get(c["name"], c["name"])} for c in plan["components"]]
+
+
+def _coefficient(d: gtheory.DStudyResult) -> dict:
+    low, high = d.g_interval if d.g_interval else (float("nan"), float("nan"))
+    return {"value": _finite(d.g_coefficient), "low": _finite(low), "high": _finite(high)}
 
 
 def refresh(round_: Round) -> RoundMeasurement:

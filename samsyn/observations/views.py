@@ -510,5 +510,6 @@ def round_measurement(request: HttpRequest, pk: int) -> HttpResponse:
         "hide_teachers": small,
         "min_group": settings.SAMSYN_MIN_GROUP,
         "fit_range": (measurement.FIT_LOW, measurement.FIT_HIGH),
+        "components": measurement.planning_components(data.get("planning")),
     }
     return render(request, "observations/round_measurement.html", ctx)

@@ -351,3 +351,20 @@ def test_projected_reliability_intervals_cover_the_truth():
     assert dstudy(gstudy(y, {"p": p, "i": i}), {"i": 4}).g_interval is None
     with pytest.raises(AnalysisError, match="confidence"):
         dstudy(gstudy(y, {"p": p, "i": i}), {"i": 4}, confidence=1.5)
+
+
+def test_a_d_study_can_nest_observers_in_lessons():
+    # "n visits, each by a different observer": teacher × observer and the residual are
+    # divided by n too, so it beats n visits by the same observer.
+    y, lab = simulate_teaching(seed=5)
+    g = gstudy(y, lab, nested={"lesson": "teacher"})
+    v = {c.name: max(c.estimate, 0) for c in g.components}
+    n = 3
+    d = dstudy(g, {"lesson": n, "observer": 1}, nested={"observer": "lesson"})
+    rel = (v["lesson:teacher"] + v["teacher x observer"] + v["lesson x observer:teacher"]) / n
+    assert d.relative_error_variance == pytest.approx(rel)
+    assert d.absolute_error_variance == pytest.approx(rel + v["observer"] / n)
+    same = dstudy(g, {"lesson": n, "observer": 1})
+    assert d.g_coefficient > same.g_coefficient
+    with pytest.raises(AnalysisError, match="nest"):
+        dstudy(g, {"lesson": 2}, nested={"teacher": "lesson"})

@@ -66,6 +66,31 @@ class MeasurementTests(BaseTestCase):
         self.assertTrue(fresh)
         self.assertEqual(refreshed.data["n_lessons"], 23)
 
+    def test_reliability_planning_projects_visits_by_the_same_or_different_observers(self):
+        data = measurement.compute(self.round)
+        self.assertEqual(data["planning"], {"error": "too_little"})  # one observer only
+        other = make_user("o2", "Second Observer")
+        ids = list(self.round.observations.order_by("pk").values_list("pk", flat=True))
+        self.round.observations.filter(pk__in=ids[::2]).update(observer=other)
+        plan = measurement.compute(self.round)["planning"]
+        self.assertEqual([r["visits"] for r in plan["rows"]], [1, 2, 3, 4, 6])
+        for row in plan["rows"]:
+            for design in ("same", "different"):
+                cell = row[design]
+                self.assertLessEqual(cell["low"], cell["value"])
+                self.assertLessEqual(cell["value"], cell["high"])
+            # A different observer each time never projects less than the same one.
+            self.assertGreaterEqual(row["different"]["value"], row["same"]["value"] - 1e-9)
+        values = [r["different"]["value"] for r in plan["rows"]]
+        self.assertEqual(values, sorted(values))  # more visits, more reliable
+        names = {c["name"] for c in plan["components"]}
+        self.assertIn("teacher", names)
+        self.assertIn("observer", names)
+        measurement.refresh(self.round)
+        self.client.force_login(self.rita)
+        page = self.client.get(reverse("observations:round_measurement", args=[self.round.pk]))
+        self.assertContains(page, "Samma observatör varje gång")
+
     def test_the_page_for_planners_and_researchers(self):
         url = reverse("observations:round_measurement", args=[self.round.pk])
         self.client.force_login(self.rita)
