@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class WorkshopsConfig(AppConfig):
     name = "samsyn.workshops"
     verbose_name = _("Workshops")
+
+    def ready(self) -> None:
+        from samsyn.workshops import home  # noqa: F401  (registers the home-page actions)
