@@ -1,0 +1,237 @@
+"""The demo network's peer reviews: a local hub around Strandskolan, Fyrtornsskolan's completed
+review (report shared with the hub), and Ängsskolan's review in preparation."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db.models import Q
+from django.utils import timezone
+
+from samsyn.accounts.models import User
+from samsyn.demo.services import DEMO_DOMAIN, HUB_SCHOOL, DemoWorld, _slug, cleanup, step
+from samsyn.frameworks.models import FrameworkVersion
+from samsyn.networks import services
+from samsyn.networks.models import (
+    ConflictOfInterest,
+    Estimate,
+    FollowUpAction,
+    HeadingEvaluation,
+    Hub,
+    HubCoordinator,
+    NetworkSettings,
+    PeerReview,
+    ReviewHeading,
+    ShareScope,
+    TeamMember,
+)
+from samsyn.observations import services as observation_services
+
+HUB_NAME = "Kusthubben"
+HUB_MEMBERS = ["Strandskolan", "Fyrtornsskolan", "Ängsskolan"]
+COMPLETED_SCHOOL = "Fyrtornsskolan"
+PREPARATION_SCHOOL = "Ängsskolan"
+
+# Demo texts (our own wording), one per heading in order.
+SELF_EVALUATION = [
+    (
+        Estimate.EFFECTIVE,
+        "Ledningsgruppen och förstelärarna följer upp undervisningen varje månad med "
+        "observationsdata. Arbetslagen tar ansvar för sina egna mål, men uppföljningen "
+        "skiljer sig mellan stadierna.",
+    ),
+    (
+        Estimate.WORKING_TOWARDS,
+        "Lektionerna har tydliga mål och god arbetsro. Återkopplingen under lektionen är "
+        "vår svagaste dimension, och resultaten i matematik i årskurs 6 har sjunkit två år.",
+    ),
+    (
+        Estimate.EFFECTIVE,
+        "Elevhälsan arbetar förebyggande och anpassningar följs upp var sjätte vecka. Vi vet "
+        "för lite om hur anpassningarna syns i den vanliga undervisningen.",
+    ),
+]
+AGREED = [
+    (
+        Estimate.EFFECTIVE,
+        "Samtal med ledningsgrupp, två arbetslag och elevrådet; månadsuppföljningarna.",
+        "Ledarskapet är nära undervisningen: rektor och förstelärare observerar regelbundet "
+        "och samtalen utgår från data.",
+        "uppföljningen i arbetslagen hade samma struktur i alla stadier.",
+    ),
+    (
+        Estimate.EFFECTIVE,
+        "Åtta gemensamma lektionsobservationer under besöket, skolans resultat över tid.",
+        "Tydliga lektionsmål och trygga klassrum; eleverna kunde förklara vad de skulle lära sig.",
+        "lärarna oftare kontrollerade elevernas förståelse under lektionen och gav återkoppling "
+        "som eleverna hann använda.",
+    ),
+    (
+        Estimate.WORKING_TOWARDS,
+        "Samtal med elevhälsan, genomgång av tre åtgärdsprogram, observationer.",
+        "Elevhälsans förebyggande arbete är väl känt bland lärarna.",
+        "anpassningarna syntes i den ordinarie undervisningen och inte bara i enskilt stöd.",
+    ),
+]
+ACTIONS = [
+    ("Gemensam mall för arbetslagens månadsuppföljning", "Rektor", 60),
+    ("Kollegialt lärande om återkoppling under lektionen, fyra träffar", "Förstelärarna", 120),
+    ("Följa upp anpassningar vid lektionsobservationer", "Elevhälsan och rektor", 150),
+]
+
+
+def _principal(world: DemoWorld, school_name: str) -> User:
+    if school_name == HUB_SCHOOL:
+        return world.users[f"rektor@{DEMO_DOMAIN}"]
+    return world.users[f"rektor.{_slug(school_name)}@{DEMO_DOMAIN}"]
+
+
+@step
+def network_reviews(world: DemoWorld) -> None:
+    network = world.network
+    coordinator = world.users[f"natverk@{DEMO_DOMAIN}"]
+    services.settings_update(network=network, team_size=2, default_share=ShareScope.HUB)
+    services.hub_save(
+        network=network,
+        name=HUB_NAME,
+        hub_school=world.schools[HUB_SCHOOL],
+        schools=[world.schools[name] for name in HUB_MEMBERS],
+        coordinators=[_principal(world, HUB_SCHOOL)],
+    )
+    today = timezone.localdate()
+    year = today.year
+    version = (
+        FrameworkVersion.objects.filter(status=FrameworkVersion.Status.PUBLISHED)
+        .order_by("pk")
+        .first()
+    )
+
+    # Fyrtornsskolan: the whole cycle, done a month ago.
+    school = world.schools[COMPLETED_SCHOOL]
+    visit_day = today - dt.timedelta(days=30)
+    review = services.review_create(
+        actor=coordinator,
+        network=network,
+        school=school,
+        year=year,
+        visit_starts_on=visit_day,
+        visit_ends_on=visit_day + dt.timedelta(days=1),
+    )
+    headings = list(review.evaluations.order_by("heading__order"))
+    services.self_evaluation_save(
+        review=review,
+        entries={
+            e.heading_id: SELF_EVALUATION[i % len(SELF_EVALUATION)] for i, e in enumerate(headings)
+        },
+        excellence_title="Elevernas delaktighet i klassråd och lektionsutvärdering",
+        excellence_description=(
+            "Varje klass utvärderar lektionerna tillsammans med läraren två gånger per termin, "
+            "och resultaten tas upp i arbetslagen."
+        ),
+        done=True,
+    )
+    reviewers = [_principal(world, "Ängsskolan"), _principal(world, "Kvarnbyskolan")]
+    services.team_set(review=review, members=reviewers, lead=reviewers[0])
+    teachers = world.teachers[COMPLETED_SCHOOL][:4]
+    round_ = services.visit_plan(
+        actor=coordinator,
+        review=review,
+        framework_version=version,
+        teachers=teachers,
+        colleague=_principal(world, COMPLETED_SCHOOL),
+        starts_on=visit_day,
+        ends_on=visit_day + dt.timedelta(days=1),
+    )
+    dimensions = list(version.dimensions.order_by("order").prefetch_related("steps"))
+    rng = world.rng
+    for assignment in round_.assignments.select_related("observer", "teacher"):
+        ratings = []
+        for dim in dimensions:
+            steps = sorted(dim.steps.all(), key=lambda s: s.order)
+            ratings.append({"dimension_id": dim.pk, "step_id": rng.choice(steps[1:]).pk})
+        result = observation_services.observation_save(
+            actor=assignment.observer,
+            uuid=uuid.UUID(int=rng.getrandbits(128), version=4),
+            data={
+                "assignment_id": assignment.pk,
+                "observed_on": visit_day.isoformat(),
+                "subject": "",
+                "ratings": ratings,
+            },
+            base_revision=0,
+        )
+        observation_services.observation_submit(
+            actor=assignment.observer, observation=result.observation
+        )
+    observation_services.round_close(actor=coordinator, round_=round_)
+    services.agreement_save(
+        review=review,
+        entries={
+            e.heading_id: dict(
+                zip(
+                    ("agreed_estimate", "evidence", "went_well", "even_better_if"),
+                    AGREED[i % len(AGREED)],
+                    strict=True,
+                )
+            )
+            for i, e in enumerate(headings)
+        },
+        summary=(
+            "En skola med ett nära och datadrivet ledarskap och trygga klassrum. Nästa steg är "
+            "återkopplingen under lektionen och att anpassningarna syns i all undervisning."
+        ),
+        excellence_confirmed=True,
+    )
+    services.review_complete(review=review)
+    for description, responsible, days in ACTIONS:
+        services.action_add(
+            review=review,
+            description=description,
+            heading=None,
+            responsible=responsible,
+            due_on=today + dt.timedelta(days=days),
+        )
+
+    # Ängsskolan: self-evaluation under way, the team proposed by Samsyn, visit next month.
+    school = world.schools[PREPARATION_SCHOOL]
+    start = today + dt.timedelta(days=21)
+    review = services.review_create(
+        actor=coordinator,
+        network=network,
+        school=school,
+        year=year,
+        visit_starts_on=start,
+        visit_ends_on=start + dt.timedelta(days=1),
+    )
+    first = review.evaluations.order_by("heading__order").first()
+    services.self_evaluation_save(
+        review=review,
+        entries={first.heading_id: SELF_EVALUATION[0]},
+        excellence_title="Läsutveckling i årskurs 1–3",
+        excellence_description="",
+        done=False,
+    )
+    proposal, users = services.team_proposal(reviews=[review])
+    members = [users[pk] for pk in proposal.teams.get(review.pk, ())]
+    if members:
+        services.team_set(review=review, members=members, lead=members[0])
+
+
+@cleanup
+def remove_network_reviews(organisation_ids: list[int]) -> None:
+    reviews = PeerReview.objects.filter(
+        Q(school_id__in=organisation_ids) | Q(network_id__in=organisation_ids)
+    )
+    FollowUpAction.objects.filter(review__in=reviews).delete()
+    TeamMember.objects.filter(review__in=reviews).delete()
+    HeadingEvaluation.objects.filter(review__in=reviews).delete()
+    PeerReview.shared_schools.through.objects.filter(peerreview__in=reviews).delete()
+    reviews.delete()
+    FollowUpAction.objects.filter(review__school_id__in=organisation_ids).delete()
+    hubs = Hub.objects.filter(network_id__in=organisation_ids)
+    HubCoordinator.objects.filter(hub__in=hubs).delete()
+    hubs.delete()
+    ReviewHeading.objects.filter(network_id__in=organisation_ids).delete()
+    NetworkSettings.objects.filter(network_id__in=organisation_ids).delete()
+    ConflictOfInterest.objects.filter(school_id__in=organisation_ids).delete()
