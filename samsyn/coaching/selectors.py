@@ -261,7 +261,9 @@ def teaching_profile(*, teacher: User) -> dict:
             row = {"name": names[code], "before_n": len(b), "after_n": len(a), "result": None}
             try:
                 result = independent_change(b, a)
-            except AnalysisError:
+            except (AnalysisError, ZeroDivisionError):
+                # Too few lessons, or no variation at all within either round (then
+                # Cliff's interval is undefined): no interval, so no statement.
                 pass
             else:
                 row["result"] = result

@@ -43,7 +43,15 @@ def rows(case) -> dict:
         "coaching:support_plan": (
             "get",
             lambda: [plan.pk],
-            {ANON: 302, "charlie": 404, "bob": 404, "olle": 403, "alice": 200, "oscar": 200, "pia": 200},
+            {
+                ANON: 302,
+                "charlie": 404,
+                "bob": 404,
+                "olle": 403,
+                "alice": 200,
+                "oscar": 200,
+                "pia": 200,
+            },
         ),
         "coaching:support_plan_check_in": (
             "post",

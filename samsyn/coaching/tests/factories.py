@@ -12,23 +12,34 @@ from samsyn.observations.models import Observation
 from samsyn.observations.tests.factories import default_version, full_ratings, make_round
 
 
-def released(case, *, step_order: int = 2, close: bool = False, lessons: int = 1, **round_args):
-    """`lessons` observations of alice by oscar in a new round of School A, released."""
+def released(
+    case,
+    *,
+    step_order: int = 2,
+    close: bool = False,
+    lessons: int = 1,
+    steps: list[int] | None = None,
+    **round_args,
+):
+    """Observations of alice by oscar in a new round of School A, released: `lessons` rated at
+    `step_order` everywhere, or one lesson per entry of `steps`."""
     round_ = make_round(case, **round_args)
     assignment = round_.assignments.first()
     made = []
-    for _ in range(lessons):
+    for order in steps or [step_order] * lessons:
         result = obs_services.observation_save(
             actor=case.oscar,
             uuid=uuid.uuid4(),
             data={
                 "assignment_id": assignment.pk,
-                "ratings": full_ratings(default_version(), step_order),
+                "ratings": full_ratings(default_version(), order),
                 "observed_on": round_.starts_on.isoformat(),
             },
             base_revision=0,
         )
-        observation = obs_services.observation_submit(actor=case.oscar, observation=result.observation)
+        observation = obs_services.observation_submit(
+            actor=case.oscar, observation=result.observation
+        )
         made.append(obs_services.observation_release(actor=case.oscar, observation=observation))
     if close:
         obs_services.round_close(actor=case.pia, round_=round_)

@@ -1,0 +1,316 @@
+"""Conversations, next steps, reminders, my teaching, support plans and their audit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.urls import reverse
+
+from samsyn.accounts.models import AuditEvent
+from samsyn.coaching import selectors, services
+from samsyn.coaching.models import NextStep, SelfRating
+from samsyn.coaching.tests import factories
+from samsyn.observations.tests.factories import default_version
+from samsyn.test import BaseTestCase
+
+
+class ConversationTests(BaseTestCase):
+    def test_it_is_started_by_the_teacher_or_the_coach_only(self):
+        observations = factories.released(self)
+        with self.assertRaises(ValidationError):
+            services.conversation_start(
+                actor=self.pia,
+                teacher=self.alice,
+                coach=self.oscar,
+                school=self.school,
+                observations=observations,
+            )
+        c = services.conversation_start(
+            actor=self.oscar,
+            teacher=self.alice,
+            coach=self.oscar,
+            school=self.school,
+            observations=observations,
+        )
+        self.assertEqual(list(c.observations.all()), observations)
+
+    def test_the_coach_needs_a_coaching_role_at_the_school(self):
+        with self.assertRaisesMessage(ValidationError, "rollen observatör eller rektor"):
+            services.conversation_start(
+                actor=self.alice,
+                teacher=self.alice,
+                coach=self.bob,
+                school=self.school,
+                observations=factories.released(self),
+            )
+
+    def test_the_teacher_reflects_and_rates_herself(self):
+        c = factories.conversation(self)
+        goals = default_version().dimensions.get(code="goals")
+        step = goals.steps.get(order=3)
+        services.conversation_reflect(
+            conversation=c,
+            actor=self.alice,
+            reflection="Jag provade",
+            self_ratings={goals.pk: step.pk},
+        )
+        self.assertEqual(SelfRating.objects.get(conversation=c).step, step)
+        rows = selectors.conversation_ratings(c)
+        row = next(r for r in rows if r["dimension"] == goals)
+        self.assertEqual((row["self"], row["observed"]), (step, [2]))
+        other = default_version().dimensions.get(code="feedback").steps.first()
+        with self.assertRaises(ValidationError):
+            services.conversation_reflect(
+                conversation=c, actor=self.alice, reflection="x", self_ratings={goals.pk: other.pk}
+            )
+
+    def test_the_record_has_exactly_one_next_step_that_the_teacher_updates(self):
+        c = factories.recorded(self)
+        self.assertEqual(NextStep.objects.filter(conversation=c).count(), 1)
+        # Recording again corrects the same next step.
+        services.conversation_record(
+            conversation=c,
+            actor=self.oscar,
+            held_on=dt.date(2026, 11, 20),
+            went_well="Bra",
+            dimension=default_version().dimensions.get(code="goals"),
+            action="Mål på tavlan",
+            follow_up_on=dt.date(2026, 12, 1),
+        )
+        self.assertEqual(NextStep.objects.filter(conversation=c).count(), 1)
+        self.login(self.alice)
+        response = self.client.post(
+            reverse("coaching:next_step_status", args=[c.next_step.pk]), {"status": "in_progress"}
+        )
+        self.assertEqual(response.status_code, 302)
+        c.next_step.refresh_from_db()
+        self.assertEqual(c.next_step.status, "in_progress")
+
+    def test_a_follow_up_before_the_talk_is_refused_naming_the_field(self):
+        c = factories.conversation(self)
+        self.login(self.oscar)
+        response = self.client.post(
+            reverse("coaching:record", args=[c.pk]),
+            {
+                "held_on": "2026-11-20",
+                "went_well": "Bra",
+                "dimension": default_version().dimensions.get(code="goals").pk,
+                "action": "Mål",
+                "follow_up_on": "2026-11-01",
+            },
+        )
+        self.assertContains(response, "Uppföljningen kan inte ligga före samtalet.")
+        self.assertFalse(NextStep.objects.exists())
+
+    def test_the_principal_sees_dates_but_never_the_content(self):
+        factories.recorded(self)
+        self.login(self.pia)
+        response = self.client.get(reverse("coaching:school_conversations", args=[self.school.pk]))
+        self.assertContains(response, "Alice Teacher")
+        self.assertNotContains(response, "Exit tickets")
+        self.assertNotContains(response, "Tydlig start")
+
+    def test_the_coach_sees_the_measures_or_how_many_more_lessons_are_needed(self):
+        c = factories.conversation(self)
+        self.login(self.oscar)
+        response = self.client.get(reverse("coaching:conversation", args=[c.pk]))
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("measures", response.context)
+        self.login(self.alice)
+        response = self.client.get(reverse("coaching:conversation", args=[c.pk]))
+        self.assertEqual(response.context["measures"], [])
+
+
+class ReminderTests(BaseTestCase):
+    def test_it_reminds_once_per_next_step_in_each_persons_language(self):
+        self.alice.language = "en"
+        self.alice.save(update_fields=["language"])
+        self.oscar.language = "sv"
+        self.oscar.save(update_fields=["language"])
+        factories.recorded(self, follow_up_on=dt.date(2026, 12, 10))
+        self.assertEqual(services.reminders_send(today=dt.date(2026, 12, 1)), 0)  # not yet due
+        self.assertEqual(services.reminders_send(today=dt.date(2026, 12, 8)), 1)
+        self.assertEqual(len(mail.outbox), 2)
+        english = next(m for m in mail.outbox if m.to == [self.alice.email])
+        swedish = next(m for m in mail.outbox if m.to == [self.oscar.email])
+        self.assertIn("Follow-up of your next step", english.subject)
+        self.assertIn("you agreed with your coach", english.body)
+        self.assertIn("/en/", english.body)
+        self.assertIn("Uppföljning", swedish.subject)
+        self.assertIn("Alice Teacher", swedish.body)
+        self.assertIn("Exit tickets varje lektion", swedish.body)
+        call_command("coaching_reminders", stdout=io.StringIO())
+        self.assertEqual(services.reminders_send(today=dt.date(2026, 12, 9)), 0)
+        self.assertEqual(len(mail.outbox), 2)
+
+    def test_done_next_steps_are_not_reminded_and_due_ones_show_at_home(self):
+        c = factories.recorded(self, follow_up_on=dt.date(2026, 12, 10))
+        due = selectors.follow_ups_due(user=self.alice, today=dt.date(2026, 12, 9))
+        self.assertEqual(due, [c.next_step])
+        self.assertEqual(selectors.follow_ups_due(user=self.pia, today=dt.date(2026, 12, 9)), [])
+        services.next_step_set_status(next_step=c.next_step, actor=self.alice, status="done")
+        self.assertEqual(services.reminders_send(today=dt.date(2026, 12, 9)), 0)
+
+    def test_the_home_page_shows_the_follow_up(self):
+        factories.recorded(self, follow_up_on=dt.date.today())
+        self.login(self.alice)
+        response = self.client.get(reverse("home"))
+        self.assertContains(response, "Exit tickets varje lektion")
+
+
+class MyTeachingTests(BaseTestCase):
+    def test_it_shows_profile_change_with_its_interval_and_next_steps(self):
+        factories.released(self, steps=[2, 3], name="Höst")
+        factories.released(
+            self,
+            steps=[3, 4],
+            name="Vår",
+            starts_on=dt.date(2027, 3, 1),
+            ends_on=dt.date(2027, 4, 1),
+        )
+        factories.recorded(self)
+        profile = selectors.teaching_profile(teacher=self.alice)
+        self.assertEqual([r.name for r in profile["rounds"]][-2:], ["Höst", "Vår"])
+        change = profile["changes"][0]
+        self.assertAlmostEqual(change["result"].estimate, 1.0)
+        self.login(self.alice)
+        response = self.client.get(reverse("coaching:my_teaching"))
+        self.assertContains(response, "95 %-intervall")
+        self.assertContains(response, "Exit tickets varje lektion")
+        self.assertContains(response, 'data-vega-spec="profile-spec"')
+        spec = response.context["profile_spec"]
+        self.assertEqual(spec["mark"]["type"], "line")
+
+    def test_an_interval_that_includes_zero_is_said_so(self):
+        factories.released(self, steps=[2, 3], name="Höst")
+        factories.released(
+            self,
+            steps=[2, 4],
+            name="Vår",
+            starts_on=dt.date(2027, 3, 1),
+            ends_on=dt.date(2027, 4, 1),
+        )
+        profile = selectors.teaching_profile(teacher=self.alice)
+        self.assertTrue(profile["changes"])
+        self.assertTrue(all(c["includes_zero"] for c in profile["changes"]))
+        self.login(self.alice)
+        response = self.client.get(reverse("coaching:my_teaching"))
+        self.assertContains(response, "Intervallet innehåller noll: ingen tydlig förändring.")
+
+    def test_no_variation_gives_no_statement_rather_than_a_crash(self):
+        factories.released(self, steps=[2, 2], name="Höst")
+        factories.released(
+            self,
+            steps=[3, 3],
+            name="Vår",
+            starts_on=dt.date(2027, 3, 1),
+            ends_on=dt.date(2027, 4, 1),
+        )
+        profile = selectors.teaching_profile(teacher=self.alice)
+        self.assertTrue(all(c["result"] is None for c in profile["changes"]))
+
+    def test_an_empty_page_for_a_teacher_without_observations(self):
+        self.login(self.bob)
+        response = self.client.get(reverse("coaching:my_teaching"))
+        self.assertContains(response, "Ingen observation av dina lektioner")
+
+    def test_the_export_holds_my_conversations_and_next_steps(self):
+        c = factories.recorded(self)
+        data = selectors.my_teaching_export(teacher=self.alice)
+        json.dumps(data)
+        self.assertEqual(data["conversations_as_teacher"][0]["id"], c.pk)
+        self.assertEqual(
+            data["conversations_as_teacher"][0]["next_step"]["action"], "Exit tickets varje lektion"
+        )
+        self.assertEqual(
+            selectors.my_teaching_export(teacher=self.oscar)["conversations_as_coach"][0]["id"],
+            c.pk,
+        )
+        self.assertEqual(
+            selectors.my_teaching_export(teacher=self.bob)["conversations_as_teacher"], []
+        )
+
+
+class SupportPlanTests(BaseTestCase):
+    def test_eligibility_names_the_dimensions_and_lessons(self):
+        factories.released(self, step_order=1, close=True, lessons=2)
+        eligible = selectors.support_eligible(self.school)
+        self.assertEqual(eligible["satisfactory"], 2)
+        (entry,) = eligible["teachers"]
+        self.assertEqual(entry["teacher"], self.alice)
+        self.assertEqual(len(entry["below"]), 10)
+        self.assertEqual(entry["below"][0]["lessons"], 2)
+
+    def test_satisfactory_teachers_and_peer_rounds_are_not_eligible(self):
+        factories.released(self, step_order=2, close=True)
+        self.assertEqual(selectors.support_eligible(self.school)["teachers"], [])
+
+    def test_a_plan_lasts_ten_weeks_by_default_and_every_read_by_others_is_audited(self):
+        plan = factories.support_plan(self)
+        self.assertEqual(plan.ends_on - plan.starts_on, dt.timedelta(weeks=10, days=-1))
+        with self.assertRaisesMessage(ValidationError, "redan en pågående stödplan"):
+            factories.support_plan(self)
+        url = reverse("coaching:support_plan", args=[plan.pk])
+        for person in (self.pia, self.oscar):
+            before = AuditEvent.objects.filter(actor=person, object_type="support_plan").count()
+            self.login(person)
+            self.assertEqual(self.client.get(url).status_code, 200)
+            event = AuditEvent.objects.filter(actor=person, object_type="support_plan").latest("pk")
+            self.assertEqual(event.subject, self.alice)
+            self.assertEqual(
+                AuditEvent.objects.filter(actor=person, object_type="support_plan").count(),
+                before + 1,
+            )
+        self.login(self.alice)
+        self.assertEqual(self.client.get(url).status_code, 200)
+        self.assertFalse(AuditEvent.objects.filter(actor=self.alice).exists())
+
+    def test_the_principals_list_is_audited(self):
+        factories.released(self, step_order=1, close=True, lessons=2)
+        self.login(self.pia)
+        response = self.client.get(reverse("coaching:support_plans", args=[self.school.pk]))
+        self.assertContains(response, "Alice Teacher")
+        self.assertTrue(
+            AuditEvent.objects.filter(actor=self.pia, object_type="support_eligibility").exists()
+        )
+
+    def test_check_ins_and_closing(self):
+        plan = factories.support_plan(self)
+        services.support_plan_check_in_add(
+            plan=plan, planned_on=dt.date(2026, 12, 1), observation=None
+        )
+        services.support_plan_close(plan=plan, outcome="Alla mål nådda")
+        with self.assertRaises(ValidationError):
+            services.support_plan_check_in_add(
+                plan=plan, planned_on=dt.date(2026, 12, 2), observation=None
+            )
+        self.assertEqual(plan.check_ins.count(), 1)
+
+    def test_starting_a_plan_through_the_page(self):
+        factories.released(self, step_order=1, close=True, lessons=2)
+        self.login(self.pia)
+        url = reverse("coaching:support_plan_create", args=[self.school.pk, self.alice.pk])
+        version = default_version()
+        response = self.client.post(
+            url,
+            {
+                "focus_dimensions": [version.dimensions.get(code="goals").pk],
+                "actions": "Veckovis handledning",
+                "coach": self.oscar.pk,
+                "starts_on": "2026-11-23",
+                "weeks": 10,
+                "check_ins": "2026-12-07, 2027-01-18",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        plan = self.alice.support_plans.get()
+        self.assertEqual(plan.check_ins.count(), 2)
+        response = self.client.post(
+            url, {"actions": "", "starts_on": "2026-11-23", "weeks": 10, "check_ins": "snart"}
+        )
+        self.assertEqual(response.status_code, 200)
