@@ -67,6 +67,9 @@ class RateWindow(models.Model):
             models.UniqueConstraint(fields=["key", "window_start"], name="rate_window_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window_start}: {self.count}"
+
 
 class SsoProvider(models.Model):
     """An owner's OpenID Connect identity provider (e.g. a municipality's)."""

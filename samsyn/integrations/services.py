@@ -107,9 +107,7 @@ def rate_window_hit(*, key: str, window: int, now: float) -> tuple[int, int]:
                 with transaction.atomic():
                     RateWindow.objects.create(key=key, window_start=start, count=1)
             except IntegrityError:  # another server made the row a moment ago
-                RateWindow.objects.filter(key=key, window_start=start).update(
-                    count=F("count") + 1
-                )
+                RateWindow.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
             # Old windows of this key are of no more use.
             RateWindow.objects.filter(key=key, window_start__lt=start).delete()
         count = (

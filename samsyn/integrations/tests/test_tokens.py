@@ -66,9 +66,7 @@ class TokenServiceTests(TokenTestCase):
 
     def test_scope_rules(self):
         self.assertEqual(required_scope("GET", "/api/v1/me"), Scope.READ)
-        self.assertEqual(
-            required_scope("PUT", "/api/v1/observations/x"), Scope.OBSERVATIONS_WRITE
-        )
+        self.assertEqual(required_scope("PUT", "/api/v1/observations/x"), Scope.OBSERVATIONS_WRITE)
         self.assertEqual(required_scope("POST", "/api/v1/coaching/x"), Scope.WRITE)
         self.assertFalse(token_allows(["read"], "PUT", "/api/v1/observations/x"))
         self.assertTrue(token_allows(["observations:write"], "PUT", "/api/v1/observations/x"))
