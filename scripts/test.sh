@@ -15,6 +15,8 @@ status=0
 echo "== ruff =="
 .venv/bin/ruff check . || status=1
 .venv/bin/ruff format --check . || status=1
+echo "== pip-audit (known vulnerabilities in uv.lock) =="
+scripts/audit.sh || status=1
 echo "== Test suite on SQLite =="
 env -u DATABASE_URL $PY -m pytest "$@" || status=1
 
