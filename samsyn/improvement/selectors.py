@@ -14,7 +14,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from samsyn.accounts.access import Perm, ancestor_ids, permissions_at, refuse
-from samsyn.accounts.models import Membership, Organisation, User
+from samsyn.accounts.models import Organisation, User
 from samsyn.frameworks.models import Dimension
 from samsyn.improvement import search
 from samsyn.improvement.models import LibraryEntry, Project, SupervisionGroup
@@ -105,18 +105,16 @@ def groups_for_school(school: Organisation) -> QuerySet[SupervisionGroup]:
     )
 
 
-def groups_for_user(user: User) -> QuerySet[SupervisionGroup]:
-    """Groups the user supervises, and the groups of organisations where they may supervise."""
-    orgs = [
-        m.organisation_id
-        for m in Membership.objects.filter(user=user)
-        if Perm.PROJECTS_SUPERVISE in permissions_at(user, m.organisation)
+def groups_for_user(user: User) -> list[SupervisionGroup]:
+    """Groups the user supervises, and those of organisations where they may supervise (a
+    researcher of a region sees the groups of its owners too)."""
+    groups = SupervisionGroup.objects.select_related("organisation", "supervisor")
+    return [
+        group
+        for group in groups
+        if group.supervisor_id == user.pk
+        or Perm.PROJECTS_SUPERVISE in permissions_at(user, group.organisation)
     ]
-    return (
-        SupervisionGroup.objects.filter(Q(supervisor=user) | Q(organisation_id__in=orgs))
-        .select_related("organisation", "supervisor")
-        .distinct()
-    )
 
 
 def group_access(user: User, pk: int) -> SupervisionGroup:
