@@ -98,19 +98,22 @@ def sso_choose(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
     form = SsoEmailForm(request.POST or None)
+    found = None
     if request.method == "POST" and form.is_valid():
-        provider = selectors.sso_provider_for_email(email=form.cleaned_data["email"])
-        if provider is not None:
-            return _start(request, provider)
-        form.add_error(
-            "email",
-            _(
-                "No single sign-on is set up for this e-mail domain. Log in with your password "
-                "instead."
-            ),
-        )
+        # The match is offered as a link, not a redirect: the page's CSP (form-action 'self')
+        # rightly stops a form submission from being redirected to another site.
+        found = selectors.sso_provider_for_email(email=form.cleaned_data["email"])
+        if found is None:
+            form.add_error(
+                "email",
+                _(
+                    "No single sign-on is set up for this e-mail domain. Log in with your "
+                    "password instead."
+                ),
+            )
     ctx = {
         "form": form,
+        "found": found,
         "providers": selectors.sso_providers_offered(),
         "next": _safe_next(request),
     }

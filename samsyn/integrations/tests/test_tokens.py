@@ -200,3 +200,44 @@ class OpenApiTests(TokenTestCase):
                 names = {name for entry in op.get("security", []) for name in entry}
                 self.assertIn("TokenAuth", names)
                 self.assertIn("SessionAuth", names)
+
+
+class TokenPageTests(TokenTestCase):
+    def test_it_shows_the_secret_once_and_lists_without_it(self):
+        self.login(self.alice)
+        response = self.client.post(
+            reverse("integrations:token_create"),
+            {"name": "Timetable", "scopes": ["read", "observations:write"], "days": "30"},
+        )
+        self.assertEqual(response.status_code, 200)
+        secret = response.context["secret"]
+        self.assertContains(response, secret)
+        self.assertIn("no-store", response["Cache-Control"])
+        listing = self.client.get(reverse("integrations:token_list"))
+        self.assertContains(listing, "Timetable")
+        self.assertContains(listing, secret[:11])
+        self.assertNotContains(listing, secret)
+        token = ApiToken.objects.get(user=self.alice)
+        self.assertEqual(token.scopes, ["observations:write", "read"])
+        self.assertEqual(self.client.get(reverse("api:me"), **self.bearer(secret)).status_code, 200)
+
+    def test_it_names_the_field_in_errors(self):
+        self.login(self.alice)
+        response = self.client.post(
+            reverse("integrations:token_create"), {"name": "", "scopes": [], "days": "400"}
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(set(response.context["form"].errors), {"name", "scopes", "days"})
+        self.assertFalse(ApiToken.objects.exists())
+
+    def test_it_revokes_only_own_tokens(self):
+        token, secret = self.make()
+        self.login(self.bob)
+        url = reverse("integrations:token_revoke", args=[token.pk])
+        self.assertEqual(self.client.post(url).status_code, 404)
+        self.login(self.alice)
+        self.assertRedirects(
+            self.client.post(url), reverse("integrations:token_list"), fetch_redirect_response=False
+        )
+        self.assertEqual(self.client.get(reverse("api:me"), **self.bearer(secret)).status_code, 401)
+        self.assertContains(self.client.get(reverse("integrations:token_list")), "Script")
