@@ -120,6 +120,12 @@ def _r(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
+def _interval(low: float | None, high: float | None) -> str:
+    from django.utils.formats import number_format
+
+    return f"{number_format(_r(low), 2)} – {number_format(_r(high), 2)}"
+
+
 def _step_names(dashboard: Dashboard) -> list[str]:
     k = max((len(d.steps) for d in dashboard.dimensions), default=4)
     return [_("Step %(n)s") % {"n": i} for i in range(1, k + 1)]
@@ -356,7 +362,7 @@ def build_change(dashboard: Dashboard) -> Chart:
             )
         interval = f"{_r(ch.ci_low)} – {_r(ch.ci_high)}" if ch.ci_low is not None else ""
         effect_interval = (
-            f"{_r(ch.effect_low)} – {_r(ch.effect_high)}" if ch.effect_low is not None else ""
+            _interval(ch.effect_low, ch.effect_high) if ch.effect_low is not None else ""
         )
         table.append(
             [

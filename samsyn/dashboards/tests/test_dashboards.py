@@ -276,7 +276,7 @@ class ExportTests(SchoolWorld):
         text = response.content.decode("utf-8-sig")
         self.assertIn(str(CHARTS["distribution"].title), text)
         self.assertIn("n = ", text)
-        self.assertIn("cluster", text)
+        self.assertIn("bootstrap", text)
         self.assertNotIn("ta 3", text)
         event = AuditEvent.objects.get(action="dashboard.export_csv")
         self.assertEqual(event.actor, self.alice)
