@@ -46,7 +46,8 @@ def profile_spec(profile: dict) -> dict:
                 "field": "mean",
                 "type": "quantitative",
                 "title": _("Mean step"),
-                "scale": {"zero": False},
+                "scale": {"domain": [1, profile.get("top_step", 4)], "nice": False},
+                "axis": {"tickMinStep": 1, "format": "d"},
             },
             "color": {
                 "field": "dimension",

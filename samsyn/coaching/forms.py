@@ -27,7 +27,7 @@ class StartForm(forms.Form):
         self.fields["coach"].queryset = coaches
         self.fields["observations"].queryset = observations
         self.fields["observations"].label_from_instance = lambda o: (
-            f"{o.observed_on or ''} · {o.round.name} · {o.observer.full_name}"
+            f"{o.observed_on or o.released_at.date()} · {o.round.name} · {o.observer.full_name}"
         )
 
 

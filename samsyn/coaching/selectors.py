@@ -12,14 +12,14 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from samsyn.accounts.access import Perm, permissions_at, refuse
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.coaching.models import CheckIn, Conversation, NextStep, SelfRating, SupportPlan
-from samsyn.frameworks.models import Dimension, FrameworkVersion
+from samsyn.frameworks.models import Dimension, FrameworkVersion, Step
 from samsyn.observations.models import Observation, Rating, Round
 
 # A teacher is offered a support plan when below the satisfactory step in at least this many
@@ -234,6 +234,12 @@ def teaching_profile(*, teacher: User) -> dict:
     lessons = defaultdict(int)
     for o in observations:
         lessons[o.round_id] += 1
+    top_step = (
+        Step.objects.filter(
+            dimension__version_id__in={o.framework_version_id for o in observations}
+        ).aggregate(top=Max("order"))["top"]
+        or 4
+    )
     table = []
     for code in codes:
         cells = []
@@ -276,8 +282,15 @@ def teaching_profile(*, teacher: User) -> dict:
             "before": before,
             "after": after,
             "lessons": lessons,
+            "top_step": top_step,
         }
-    return {"rounds": rounds, "table": table, "changes": [], "lessons": lessons}
+    return {
+        "rounds": rounds,
+        "table": table,
+        "changes": [],
+        "lessons": lessons,
+        "top_step": top_step,
+    }
 
 
 def current_triad(*, teacher: User):

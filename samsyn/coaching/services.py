@@ -188,9 +188,15 @@ def _send_reminder(step: NextStep, recipient: User) -> None:
             "dimension": step.dimension.name,
             "url": f"{settings.SITE_URL}{path}",
         }
-        subject = _("Follow-up of your next step on %(date)s") % {
-            "date": step.follow_up_on.isoformat()
-        }
+        if context["is_teacher"]:
+            subject = _("Follow-up of your next step on %(date)s") % {
+                "date": step.follow_up_on.isoformat()
+            }
+        else:
+            subject = _("Follow-up with %(teacher)s on %(date)s") % {
+                "teacher": step.conversation.teacher.full_name,
+                "date": step.follow_up_on.isoformat(),
+            }
         body = render_to_string("coaching/emails/reminder.txt", context)
     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient.email])
 
