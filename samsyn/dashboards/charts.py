@@ -360,7 +360,7 @@ def build_change(dashboard: Dashboard) -> Chart:
                     "clear": _("clear change") if ch.clear else _("no clear change"),
                 }
             )
-        interval = f"{_r(ch.ci_low)} – {_r(ch.ci_high)}" if ch.ci_low is not None else ""
+        interval = _interval(ch.ci_low, ch.ci_high) if ch.ci_low is not None else ""
         effect_interval = (
             _interval(ch.effect_low, ch.effect_high) if ch.effect_low is not None else ""
         )
