@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_tasks_db",
+    "samsyn.lib",
     "samsyn.accounts",
     "samsyn.indicators",
     "samsyn.frameworks",

@@ -26,7 +26,7 @@ from samsyn.accounts.models import (
 from samsyn.accounts.services import audit_record
 
 DEMO_DOMAIN = "samsyn.example"
-DEMO_PASSWORD = "samsyn-demo"
+DEMO_PASSWORD = "samsyn-demo"  # noqa: S105 (the published demo login, printed by make run)
 REGION_NAME = "Region Havsbandet"
 NETWORK_NAME = "Nätverket Lärande kust"
 TEACHERS_PER_SCHOOL = 20

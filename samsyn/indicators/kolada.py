@@ -112,10 +112,13 @@ class KoladaClient:
         self._last = self.clock()
 
     def get_json(self, url: str) -> dict:
+        if urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+            raise KoladaError(f"Only http(s) addresses are fetched, not {url!r}.")
         for attempt in range(self.max_retries + 1):
             self._throttle()
             self.requests += 1
-            request = urllib.request.Request(
+            # The scheme is checked above: http(s) only, never file: or custom schemes.
+            request = urllib.request.Request(  # noqa: S310
                 url, headers={"Accept": "application/json", "User-Agent": "Samsyn"}
             )
             try:

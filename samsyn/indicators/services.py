@@ -144,7 +144,8 @@ def _insert_values(rows: Iterable[tuple], chunk: int = 5000) -> None:
     """Insert value rows with executemany: an export holds up to ~150,000 values, and the ORM's
     per-object work made bulk_create ten times slower than the database itself."""
     quote = connection.ops.quote_name
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
+    # Identifiers from the model, quoted by the backend; values are parameters.
+    sql = "INSERT INTO {} ({}) VALUES ({})".format(  # noqa: S608
         quote(StatValue._meta.db_table),
         ", ".join(quote(c) for c in INSERT_COLUMNS),
         ", ".join(["%s"] * len(INSERT_COLUMNS)),

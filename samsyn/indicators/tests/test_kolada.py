@@ -122,6 +122,13 @@ def test_it_gives_up_after_repeated_429_and_on_other_errors():
         kolada.get_json(PAGE1)
 
 
+def test_it_fetches_http_addresses_only():
+    kolada, _clock = client({})
+    for url in ("file:///etc/passwd", "ftp://example.org/x"):
+        with pytest.raises(KoladaError, match="http"):
+            kolada.get_json(url)
+
+
 def test_the_base_url_comes_from_the_settings(settings):
     settings.KOLADA_BASE_URL = "https://mirror.example/kolada/v3"
     assert KoladaClient().base_url == "https://mirror.example/kolada/v3/"
