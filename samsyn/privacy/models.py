@@ -145,7 +145,7 @@ class SubjectRequest(models.Model):
     executed_at = models.DateTimeField(_("carried out"), null=True, blank=True)
     # Erasure: [{"record_type", "erased", "kept", "reason"}]; rectification:
     # [{"field", "old", "new"}].
-    result = models.JSONField(_("result"), default=list)
+    result = models.JSONField(_("result"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("data subject request")

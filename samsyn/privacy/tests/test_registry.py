@@ -15,9 +15,13 @@ def _independent_user_links() -> set[str]:
     found = set()
     for model in apps.get_models():
         for f in model._meta.get_fields():
-            if f.is_relation and not f.auto_created and f.related_model is user:
-                if f.model is model:
-                    found.add(f"{model._meta.label}.{f.name}")
+            if (
+                f.is_relation
+                and not f.auto_created
+                and f.related_model is user
+                and f.model is model
+            ):
+                found.add(f"{model._meta.label}.{f.name}")
     return found
 
 
