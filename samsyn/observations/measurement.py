@@ -224,6 +224,8 @@ def current(round_: Round) -> tuple[RoundMeasurement | None, bool]:
     """The stored fit and whether it is up to date; a stale or missing one is queued."""
     from samsyn.observations.tasks import refresh_round_measurement
 
+    if round_.is_peer:
+        return None, True  # peer observations (triads) are never measured
     stored = RoundMeasurement.objects.filter(round=round_).first()
     fresh = stored is not None and stored.signature == signature(round_)
     if not fresh:

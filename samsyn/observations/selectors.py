@@ -80,7 +80,8 @@ def get_round_for_user(request: HttpRequest, pk: int, *, manage: bool = True) ->
         .filter(pk=pk)
         .first()
     )
-    if round_ is None:
+    if round_ is None or round_.is_peer:
+        # Peer rounds (triads) have no planner's pages: they belong to the triad (samsyn.triads).
         raise Http404
     perms = permissions_at(request.user, round_.organisation)
     if not perms:
@@ -101,16 +102,19 @@ def rounds_for_user(*, user: User) -> dict[str, list]:
             org_ids.update(schools_under(org).values_list("pk", flat=True))
         managed = list(
             Round.objects.filter(Q(organisation_id__in=org_ids) | Q(schools__in=org_ids))
+            .filter(is_peer=False)  # a triad's peer round is never shown to school leadership
             .distinct()
             .select_related("organisation")
             .annotate(n_observations=Count("observations", distinct=True))
             .order_by("-starts_on")
         )
     observing = list(
-        Round.objects.filter(round_observers__observer=user).order_by("-starts_on").distinct()
+        Round.objects.filter(round_observers__observer=user, is_peer=False)
+        .order_by("-starts_on")
+        .distinct()
     )
     teaching = list(
-        RoundTeacher.objects.filter(teacher=user)
+        RoundTeacher.objects.filter(teacher=user, round__is_peer=False)
         .select_related("round")
         .order_by("-round__starts_on")
     )
@@ -146,6 +150,8 @@ def get_assignment_for_observer(request: HttpRequest, pk: int) -> Assignment:
     if assignment is None:
         raise Http404
     if assignment.observer_id != request.user.pk:
+        if assignment.round.is_peer:
+            raise Http404  # a triad's peer visit: nobody else learns that it exists
         # Planners of the round may see that it exists; everyone else gets 404.
         refuse(request.user, assignment.round.organisation)
     return assignment
@@ -158,6 +164,13 @@ def can_view_observation(user: User, observation: Observation) -> bool:
         return True
     if observation.teacher_id == user.pk:
         return observation.status == Observation.Status.RELEASED
+    if observation.round.is_peer:
+        # A triad's peer observation: its members (the round's teachers, see samsyn.triads)
+        # read it once released; never school leadership, owners or anyone else.
+        return (
+            observation.status == Observation.Status.RELEASED
+            and RoundTeacher.objects.filter(round_id=observation.round_id, teacher=user).exists()
+        )
     return Perm.VIEW_OBSERVATIONS in permissions_at(user, observation.school)
 
 
@@ -176,6 +189,8 @@ def get_observation_for_user(request: HttpRequest, uuid) -> Observation:
     user = request.user
     if observation.teacher_id == user.pk:
         raise PermissionDenied  # their own, not released yet
+    if observation.round.is_peer:
+        raise Http404  # peer observations: not even their existence outside the triad
     refuse(user, observation.school)
 
 
@@ -305,7 +320,8 @@ def teacher_measures(*, teacher: User, observations: list[Observation]) -> list[
     from samsyn.observations import measurement  # numerical code: loaded on first use
 
     rows = []
-    for round_ in {o.round_id: o.round for o in observations}.values():
+    # Peer observations (triads) are never measured.
+    for round_ in {o.round_id: o.round for o in observations if not o.round.is_peer}.values():
         stored, _fresh = measurement.current(round_)
         mine = (stored.data.get("teachers") or {}).get(str(teacher.pk)) if stored else None
         if not mine:

@@ -12,7 +12,7 @@ def refresh_round_measurement(round_id: int) -> None:
     from samsyn.observations import measurement
     from samsyn.observations.models import Round, RoundMeasurement
 
-    round_ = Round.objects.filter(pk=round_id).first()
+    round_ = Round.objects.filter(pk=round_id, is_peer=False).first()  # peer rounds: never
     if round_ is None:
         return
     stored = RoundMeasurement.objects.filter(round=round_).first()

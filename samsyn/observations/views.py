@@ -205,11 +205,11 @@ def assignment_double(request: HttpRequest, pk: int) -> HttpResponse:
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
     entry = (
         RoundTeacher.objects.select_related("round__framework_version")
-        .filter(round_id=pk, teacher=request.user)
+        .filter(round_id=pk, teacher=request.user, round__is_peer=False)  # not for triads
         .first()
     )
     if entry is None:
-        refuse(request.user, get_object_or_404(Round, pk=pk).organisation)
+        refuse(request.user, get_object_or_404(Round, pk=pk, is_peer=False).organisation)
     form = ProposalForm(
         request.POST or None,
         round_=entry.round,
@@ -492,7 +492,9 @@ def round_measurement(request: HttpRequest, pk: int) -> HttpResponse:
     from samsyn.observations import measurement  # numerical code: loaded on first use
 
     round_ = get_object_or_404(
-        Round.objects.select_related("organisation", "framework_version"), pk=pk
+        Round.objects.select_related("organisation", "framework_version"),
+        pk=pk,
+        is_peer=False,  # peer observations (triads) are never measured
     )
     perms = require(request.user, round_.organisation, Perm.VIEW_MEASUREMENT)
     stored, fresh = measurement.current(round_)
