@@ -85,14 +85,15 @@ def pkce_challenge(verifier: str) -> str:
 
 
 def _http_json(url: str, *, data: dict | None = None, headers: dict | None = None) -> dict:
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    request = urllib.request.Request(url, data=body, headers={"Accept": "application/json"})
-    for key, value in (headers or {}).items():
-        request.add_header(key, value)
+    # Only http(s): the URLs come from an administrator's settings and the provider's metadata.
     if not url.startswith(("https://", "http://")):
         raise SsoError(ERR_PROVIDER)
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(url, data=body, headers={"Accept": "application/json"})  # noqa: S310
+    for key, value in (headers or {}).items():
+        request.add_header(key, value)
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
             return json.loads(response.read().decode())
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise SsoError(ERR_PROVIDER) from error

@@ -22,7 +22,7 @@ from samsyn.integrations.models import ApiToken, RateWindow, Scope, SsoProvider,
 
 # A token looks like `samsyn_<43 url-safe characters>`: 256 random bits, recognisable by its
 # prefix (secret scanners can look for it), stored only as its SHA-256.
-TOKEN_PREFIX = "samsyn_"
+TOKEN_PREFIX = "samsyn_"  # noqa: S105 (a public prefix, not a secret)
 TOKEN_DEFAULT_DAYS = 90
 TOKEN_MAX_DAYS = 365
 TOKENS_PER_USER = 50
