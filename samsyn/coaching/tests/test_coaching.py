@@ -314,3 +314,30 @@ class SupportPlanTests(BaseTestCase):
             url, {"actions": "", "starts_on": "2026-11-23", "weeks": 10, "check_ins": "snart"}
         )
         self.assertEqual(response.status_code, 200)
+
+
+class TriadTests(BaseTestCase):
+    def test_my_teaching_names_my_triad_partners(self):
+        try:
+            from samsyn.triads.models import Triad, TriadMember, TriadSet
+            from samsyn.triads.selectors import current_triad_for  # noqa: F401
+        except ImportError:
+            self.skipTest("the triads app is not installed yet")
+        from django.utils import timezone
+
+        from samsyn.accounts.models import Membership, Role
+        from samsyn.test import make_user
+
+        partner = make_user("tove", "Tove Partner")
+        Membership.objects.create(user=partner, organisation=self.school, role=Role.TEACHER)
+        triad_set = TriadSet.objects.create(
+            school=self.school, name="HT", status=TriadSet.Status.SAVED, saved_at=timezone.now()
+        )
+        triad = Triad.objects.create(triad_set=triad_set, number=1)
+        for teacher in (self.alice, partner, self.oscar):
+            TriadMember.objects.create(triad=triad, teacher=teacher)
+        self.login(self.alice)
+        response = self.client.get(reverse("coaching:my_teaching"))
+        self.assertEqual(response.context["triad"], triad)
+        self.assertContains(response, "Tove Partner")
+        self.assertContains(response, "Oscar Observer")
