@@ -13,7 +13,7 @@ from django.utils import timezone
 from samsyn.demo.services import DEMO_DOMAIN, DemoWorld, cleanup, step
 from samsyn.improvement import search, services
 from samsyn.improvement.models import LibraryEntry, Project, SupervisionGroup
-from samsyn.indicators.models import Survey
+from samsyn.indicators.models import Indicator, Survey
 from samsyn.observations.models import Round
 
 DEMO_SOURCE = "improvement.demo"
@@ -194,13 +194,15 @@ def _ongoing_project(world: DemoWorld, group: SupervisionGroup, today: date) -> 
             label=survey.title,
             note="Under hälften vet vad de ska lära sig på lektionerna.",
         )
-    services.project_evidence_add(
-        project=project,
-        kind="indicator",
-        indicator_code="grade9-merit",
-        label="Genomsnittligt meritvärde åk 9",
-        note="Oförändrat i fem år.",
-    )
+    merit = Indicator.objects.filter(owner=None, code="grade9-merit").first()
+    if merit is not None:
+        services.project_evidence_add(
+            project=project,
+            kind="indicator",
+            indicator_code=merit.code,
+            label=merit.name_sv,
+            note="Oförändrat i fem år.",
+        )
     services.measure_save(
         project=project,
         name="Lektioner där målen följs upp (observationer, %)",

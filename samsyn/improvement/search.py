@@ -23,9 +23,27 @@ from django.db.models import Case, IntegerField, QuerySet, Value, When
 FTS_TABLE = "improvement_library_fts"
 STEMMERS = {"sv": "swedish", "en": "english"}
 WORD = re.compile(r"\w+", re.UNICODE)
-# The per-row text search configuration, used identically by the index and the query.
-PG_CONFIG = "(CASE WHEN language = 'en' THEN 'english'::regconfig ELSE 'swedish'::regconfig END)"
-PG_DOCUMENT = "(coalesce(title, '') || ' ' || coalesce(search_text, ''))"
+# The per-row text search configuration (by the entry's language) is written identically in
+# the index (migration 0002) and the query, so PostgreSQL uses the index.
+# Constant statements (no user input is ever formatted into them; values go as parameters).
+SQL_DELETE = "DELETE FROM improvement_library_fts WHERE entry_id = %s"
+SQL_INSERT = "INSERT INTO improvement_library_fts (entry_id, lang, content) VALUES (%s, %s, %s)"
+SQL_MATCH = (
+    "SELECT entry_id, bm25(improvement_library_fts) FROM improvement_library_fts "
+    "WHERE improvement_library_fts MATCH %s AND lang = %s"
+)
+SQL_PG_SEARCH = (
+    "SELECT id FROM improvement_libraryentry WHERE "
+    "to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
+    "ELSE 'swedish'::regconfig END), (coalesce(title, '') || ' ' || coalesce(search_text, ''))) "
+    "@@ websearch_to_tsquery((CASE WHEN language = 'en' THEN 'english'::regconfig "
+    "ELSE 'swedish'::regconfig END), %s) "
+    "ORDER BY ts_rank("
+    "to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
+    "ELSE 'swedish'::regconfig END), (coalesce(title, '') || ' ' || coalesce(search_text, ''))), "
+    "websearch_to_tsquery((CASE WHEN language = 'en' THEN 'english'::regconfig "
+    "ELSE 'swedish'::regconfig END), %s)) DESC, id"
+)
 
 
 class VendorRunSQL(RunSQL):
@@ -71,9 +89,9 @@ def index_entry(entry) -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE entry_id = %s", [entry.pk])
+        cursor.execute(SQL_DELETE, [entry.pk])
         cursor.execute(
-            f"INSERT INTO {FTS_TABLE} (entry_id, lang, content) VALUES (%s, %s, %s)",
+            SQL_INSERT,
             [entry.pk, entry.language, " ".join(stem(_document(entry), entry.language))],
         )
 
@@ -82,7 +100,7 @@ def unindex_entry(entry_id: int) -> None:
     if connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {FTS_TABLE} WHERE entry_id = %s", [entry_id])
+        cursor.execute(SQL_DELETE, [entry_id])
 
 
 def _fts_query(stems: list[str]) -> str:
@@ -97,11 +115,7 @@ def _sqlite_ranked_ids(query: str) -> list[int]:
             stems = stem(query, language)
             if not stems:
                 continue
-            cursor.execute(
-                f"SELECT entry_id, bm25({FTS_TABLE}) FROM {FTS_TABLE} "
-                f"WHERE {FTS_TABLE} MATCH %s AND lang = %s",
-                [_fts_query(stems), language],
-            )
+            cursor.execute(SQL_MATCH, [_fts_query(stems), language])
             ranked.extend((score, int(entry_id)) for entry_id, score in cursor.fetchall())
     ranked.sort()  # bm25: lower is better
     return [entry_id for _score, entry_id in ranked]
@@ -109,14 +123,7 @@ def _sqlite_ranked_ids(query: str) -> list[int]:
 
 def _postgres_ranked_ids(query: str) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT id FROM improvement_libraryentry "
-            f"WHERE to_tsvector({PG_CONFIG}, {PG_DOCUMENT}) "
-            f"@@ websearch_to_tsquery({PG_CONFIG}, %s) "
-            f"ORDER BY ts_rank(to_tsvector({PG_CONFIG}, {PG_DOCUMENT}), "
-            f"websearch_to_tsquery({PG_CONFIG}, %s)) DESC, id",
-            [query, query],
-        )
+        cursor.execute(SQL_PG_SEARCH, [query, query])
         return [row[0] for row in cursor.fetchall()]
 
 
