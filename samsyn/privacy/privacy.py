@@ -299,3 +299,108 @@ registry.record_type(
         default_months=24,
     )
 )
+
+
+# --- coaching records and support plans ----------------------------------------------------
+# Registered here while samsyn.coaching has no privacy.py of its own; if it adds one with the
+# same keys, its registrations win (apps are discovered in INSTALLED_APPS order, coaching first).
+def _model(label: str):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+def _yearly_counts(queryset, date_field: str):
+    from django.db.models.functions import ExtractYear
+
+    rows = (
+        queryset.annotate(year=ExtractYear(date_field))
+        .values("school_id", "year")
+        .annotate(n=Count("id"))
+        .order_by("school_id", "year")
+    )
+    return [({"school_id": r["school_id"], "year": r["year"]}, r["n"]) for r in rows]
+
+
+def _coaching_expired(org_ids, cutoff):
+    return (
+        _model("coaching.Conversation")
+        .objects.filter(school_id__in=org_ids)
+        .filter(Q(held_on__lt=cutoff.date()) | Q(held_on__isnull=True, created_at__lt=cutoff))
+    )
+
+
+def _coaching_erase(org_ids, user, kept_until):
+    conversations = _model("coaching.Conversation").objects.filter(school_id__in=org_ids)
+    own = conversations.filter(teacher=user)
+    erased = own.count()
+    own.delete()
+    as_coach = conversations.filter(coach=user).update(coach=None)
+    return EraseResult(erased=erased + as_coach)
+
+
+def _plans_expired(org_ids, cutoff):
+    return _model("coaching.SupportPlan").objects.filter(
+        school_id__in=org_ids, ends_on__lt=cutoff.date()
+    )
+
+
+def _plans_erase(org_ids, user, kept_until):
+    plans = _model("coaching.SupportPlan").objects.filter(school_id__in=org_ids)
+    own = plans.filter(teacher=user)
+    erased = own.count()
+    own.delete()
+    as_coach = plans.filter(coach=user).update(coach=None)
+    return EraseResult(erased=erased + as_coach)
+
+
+if _model("coaching.Conversation") is not None and "coaching" not in registry.RECORD_TYPES:
+    registry.record_type(
+        RecordType(
+            key="coaching",
+            label=_("Coaching records"),
+            description=_(
+                "Coaching conversations with self-ratings and next steps, by the day of the "
+                "conversation."
+            ),
+            expired=_coaching_expired,
+            aggregate=lambda qs: _yearly_counts(qs, "created_at"),
+            erase=_coaching_erase,
+            default_months=36,
+        )
+    )
+if _model("coaching.SupportPlan") is not None and "support_plans" not in registry.RECORD_TYPES:
+    registry.record_type(
+        RecordType(
+            key="support_plans",
+            label=_("Support plans"),
+            description=_("Support plans and their check-ins, by the plan's last day."),
+            expired=_plans_expired,
+            aggregate=lambda qs: _yearly_counts(qs, "ends_on"),
+            erase=_plans_erase,
+            default_months=36,
+        )
+    )
+if _model("coaching.Conversation") is not None:
+    registry.purpose(
+        "coaching",
+        _(
+            "Coaching conversations, self-reflection and support plans between a teacher and a coach."
+        ),
+    )
+
+# Purposes of the later apps, unless they declare their own in their privacy.py.
+for _label, _text in {
+    "triads": _("Triads of teachers who observe and learn from each other (peer observations)."),
+    "workshops": _("Data workshops where a school reflects on its aggregated teaching data."),
+    "networks": _("Peer reviews and exchanges between schools in a network."),
+    "improvement": _("Development projects, supervision and the owner's annual quality cycle."),
+    "dashboards": _("Aggregated views of teaching data for leaders and the owner."),
+    "integrations": _(
+        "Personal API tokens and single sign-on through the owner's identity provider."
+    ),
+}.items():
+    registry.PURPOSES.setdefault(_label, _text)
