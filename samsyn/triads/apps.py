@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class TriadsConfig(AppConfig):
     name = "samsyn.triads"
     verbose_name = _("Triads and peer observations")
+
+    def ready(self) -> None:
+        from samsyn.triads import home  # noqa: F401  (registers the home-page actions)
