@@ -274,3 +274,16 @@ class SsoSettingsTests(SsoTestCase):
         rule = self.provider.rules.last()
         self.client.post(reverse("integrations:sso_rule_remove", args=[self.owner.pk, rule.pk]))
         self.assertEqual(self.provider.rules.count(), 1)
+
+
+class HomeActionTests(SsoTestCase):
+    def test_owner_admins_find_the_settings_and_everyone_their_tokens(self):
+        settings_url = reverse("integrations:sso_settings", args=[self.owner.pk])
+        self.login(self.olle)
+        home = self.client.get(reverse("home"))
+        self.assertContains(home, settings_url)
+        self.assertContains(home, reverse("integrations:token_list"))
+        self.login(self.pia)
+        home = self.client.get(reverse("home"))
+        self.assertNotContains(home, settings_url)
+        self.assertContains(home, reverse("integrations:token_list"))
