@@ -95,6 +95,11 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
         "charts": charts.chart_keys(),
         **_initial_rounds(school),
     }
+    # Started from the dashboard: its round and comparison (`?round=…&compare=…`).
+    for field, param in (("round", "round"), ("compare_round", "compare")):
+        value = request.GET.get(param, "")
+        if value.isdigit() and selectors.school_rounds(school).filter(pk=int(value)).exists():
+            initial[field] = int(value)
     form = WorkshopForm(request.POST or None, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
