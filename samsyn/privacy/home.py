@@ -31,4 +31,11 @@ def _privacy_actions(user, organisations: list) -> list[Action]:
                 reverse("privacy:research_list"),
             )
         )
+    actions.append(
+        Action(
+            _("Your data"),
+            _("Download everything Samsyn holds about you, as a readable PDF or as JSON."),
+            reverse("privacy:my_data"),
+        )
+    )
     return actions

@@ -1,0 +1,64 @@
+"""Data protection in a real browser: a teacher downloads her data, a researcher downloads an
+approved pseudonymised export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from samsyn.accounts.models import User
+from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+
+def log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", DEMO_PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_a_teacher_downloads_her_data(live_server, demo_world, page, screenshot):
+    teacher = User.objects.get(email=f"larare@{DEMO_DOMAIN}")
+    log_in(page, live_server.url, teacher.email)
+    page.click("a[href='/privacy/my-data/']")
+    page.wait_for_selector("h1")
+    with page.expect_download() as info:
+        page.click("a[href='/privacy/my-data/json/']")
+    data = json.loads(Path(info.value.path()).read_text())
+    assert data["person"]["email"] == teacher.email
+    models = {ds["model"] for ds in data["datasets"]}
+    assert {"accounts.User", "observations.Observation"} <= models
+    with page.expect_download() as info:
+        page.click("a[href='/privacy/my-data/pdf/']")
+    assert Path(info.value.path()).read_bytes().startswith(b"%PDF")
+    screenshot("privacy-my-data")
+
+
+def test_a_researcher_downloads_an_approved_export(live_server, demo_world, page, screenshot):
+    from samsyn.privacy.models import ResearchExport
+
+    export = ResearchExport.objects.get(status="approved")
+    log_in(page, live_server.url, f"forskare@{DEMO_DOMAIN}")
+    page.click("a[href='/privacy/research/']")
+    page.wait_for_selector("table")
+    assert "Kollegialt lärande i Sjövik 2026" in page.content()
+    with page.expect_download() as info:
+        page.click(f"a[href='/privacy/research/{export.pk}/csv/']")
+    text = Path(info.value.path()).read_text()
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows and rows[0]["teacher"].startswith("T-")
+    for person in User.objects.filter(email__endswith=DEMO_DOMAIN):
+        assert person.email not in text and person.full_name not in text
+    with page.expect_download() as info:
+        page.click(f"a[href='/privacy/research/{export.pk}/parquet/']")
+    assert Path(info.value.path()).read_bytes()[:4] == b"PAR1"
+    assert export.downloads.count() == 2
+    page.reload()
+    screenshot("privacy-research-exports")
