@@ -285,3 +285,75 @@ class ActionUpdateForm(forms.Form):
 def default_visit_dates(review) -> tuple[dt.date, dt.date]:
     start = review.visit_starts_on or timezone.localdate()
     return start, review.visit_ends_on or start
+
+
+class PracticeForm(forms.Form):
+    school = forms.ModelChoiceField(label=_("School"), queryset=Organisation.objects.none())
+    source = forms.ChoiceField(label=_("Where the practice was found"), choices=())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("What the practice is"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    evidence = forms.CharField(
+        label=_("Evidence that it works"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    contact = forms.CharField(label=_("Contact"), max_length=200, required=False)
+    research = forms.CharField(
+        label=_("Related research"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("References or links, one a line."),
+    )
+    dimension_code = forms.ChoiceField(label=_("Framework dimension"), required=False, choices=())
+    heading = forms.ModelChoiceField(
+        label=_("Review heading"), queryset=ReviewHeading.objects.none(), required=False
+    )
+    teacher = forms.ModelChoiceField(
+        label=_("Teacher (optional)"), queryset=User.objects.none(), required=False
+    )
+    teacher_consents = forms.BooleanField(
+        label=_("The teacher agrees to be listed in the network's directory"), required=False
+    )
+
+    def __init__(self, *args, schools, headings, teachers, dimensions, **kwargs):
+        from samsyn.networks.models import Practice
+
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        self.fields["source"].choices = Practice.Source.choices
+        self.fields["heading"].queryset = headings
+        self.fields["teacher"].queryset = teachers
+        self.fields["dimension_code"].choices = [("", _("None")), *dimensions]
+
+
+class VisitRequestForm(forms.Form):
+    from_school = forms.ModelChoiceField(
+        label=_("Your school"), queryset=Organisation.objects.none()
+    )
+    kind = forms.ChoiceField(label=_("You ask for"), choices=())
+    message = forms.CharField(
+        label=_("Message"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What you would like to learn, and when would suit you."),
+    )
+
+    def __init__(self, *args, schools, **kwargs):
+        from samsyn.networks.models import VisitRequest
+
+        super().__init__(*args, **kwargs)
+        self.fields["from_school"].queryset = schools
+        self.fields["kind"].choices = VisitRequest.Kind.choices
+
+
+class RequestAnswerForm(forms.Form):
+    status = forms.ChoiceField(label=_("Answer"), choices=())
+
+    def __init__(self, *args, **kwargs):
+        from samsyn.networks.models import VisitRequest
+
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            c for c in VisitRequest.Status.choices if c[0] != VisitRequest.Status.REQUESTED
+        ]

@@ -280,3 +280,92 @@ class FollowUpAction(models.Model):
 
     def __str__(self) -> str:
         return self.description[:60]
+
+
+class Practice(models.Model):
+    """An entry in the network's best-practice directory: what a school (or a teacher, who
+    agreed to be listed) does well, with its evidence, a contact and related research."""
+
+    class Source(models.TextChoices):
+        EXCELLENCE = "excellence", _("Area of excellence confirmed in a peer review")
+        REVIEW = "review", _("Finding of a peer review")
+        STRENGTH = "strength", _("Strength in a framework dimension")
+
+    network = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="practices")
+    school = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("school")
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="listed_practices",
+        verbose_name=_("teacher"),
+    )
+    teacher_consent_at = models.DateTimeField(null=True, blank=True)
+    source = models.CharField(_("source"), max_length=16, choices=Source.choices)
+    review = models.ForeignKey(
+        PeerReview, null=True, blank=True, on_delete=models.SET_NULL, related_name="practices"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what the practice is"))
+    evidence = models.TextField(_("evidence"), blank=True)
+    contact = models.CharField(_("contact"), max_length=200, blank=True)
+    research = models.TextField(_("related research"), blank=True)
+    dimension_code = models.SlugField(_("framework dimension"), max_length=60, blank=True)
+    heading = models.ForeignKey(
+        ReviewHeading,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("review heading"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class VisitRequest(models.Model):
+    """A school asks to visit a practice or for a mentoring session; answered by its school."""
+
+    class Kind(models.TextChoices):
+        VISIT = "visit", _("A visit")
+        MENTORING = "mentoring", _("A mentoring session")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        DONE = "done", _("Done")
+
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="requests")
+    from_school = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("from school")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices, default=Kind.VISIT)
+    message = models.TextField(_("message"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.REQUESTED
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.from_school} → {self.practice}"

@@ -404,3 +404,153 @@ def indicator_rows(school: Organisation) -> tuple[str, list[dict]]:
 def round_summary(round_: Round) -> Profile:
     """The visit's joint observations as a profile, under the same suppression rules."""
     return observation_profile(school=round_.schools.first() or round_.organisation, round_=round_)
+
+
+# ----------------------------------------------------------------------------- best practice
+
+
+def practices_for(
+    network: Organisation, *, dimension_code: str = "", heading_id: int | None = None
+):
+    """The network's directory with each practice's contributions (visits and mentoring
+    sessions accepted or done)."""
+    from django.db.models import Count
+
+    from samsyn.networks.models import Practice, VisitRequest
+
+    practices = (
+        Practice.objects.filter(network=network)
+        .select_related("school", "teacher", "heading")
+        .annotate(
+            contributions=Count(
+                "requests",
+                filter=Q(
+                    requests__status__in=[VisitRequest.Status.ACCEPTED, VisitRequest.Status.DONE]
+                ),
+            )
+        )
+        .order_by("title")
+    )
+    if dimension_code:
+        practices = practices.filter(dimension_code=dimension_code)
+    if heading_id:
+        practices = practices.filter(heading_id=heading_id)
+    return practices
+
+
+def dimension_names() -> dict[str, str]:
+    """Dimension code → name (the latest framework version's wording)."""
+    names: dict[str, str] = {}
+    for dim in Dimension.objects.filter(version__status="published").order_by("version_id"):
+        names[dim.code] = dim.name
+    return names
+
+
+def school_dimension_estimates(school_ids: list[int] | None = None) -> dict[int, dict]:
+    """Per school and dimension: the mean of teachers' typical steps with its interval
+    (`analysis.strengths.mean_interval`), from submitted and released non-peer observations
+    of the last two calendar years."""
+    from samsyn.analysis.results import AnalysisError
+    from samsyn.analysis.strengths import mean_interval
+
+    since = dt.date(dt.date.today().year - 1, 1, 1)
+    ratings = Rating.objects.filter(
+        observation__round__is_peer=False,
+        observation__status__in=[Observation.Status.SUBMITTED, Observation.Status.RELEASED],
+        observation__observed_on__gte=since,
+        step__isnull=False,
+    )
+    if school_ids is not None:
+        ratings = ratings.filter(observation__school_id__in=school_ids)
+    per: dict[tuple[int, str, int], list[int]] = defaultdict(list)
+    for school_id, teacher_id, code, order in ratings.values_list(
+        "observation__school_id", "observation__teacher_id", "dimension__code", "step__order"
+    ).order_by():
+        per[(school_id, code, teacher_id)].append(order)
+    grouped: dict[tuple[int, str], list[float]] = defaultdict(list)
+    for (school_id, code, _teacher), orders in per.items():
+        ordered = sorted(orders)
+        grouped[(school_id, code)].append(float(ordered[(len(ordered) - 1) // 2]))
+    result: dict[int, dict] = defaultdict(dict)
+    for (school_id, code), values in grouped.items():
+        try:
+            result[school_id][code] = mean_interval(values)
+        except AnalysisError:
+            continue
+    return result
+
+
+ESTIMATE_RANK = {"leading": 4, "effective": 3, "working_towards": 2, "ineffective": 1}
+
+
+def match_for(*, network: Organisation, school: Organisation) -> dict:
+    """What `school` could learn and from whom: its weakest dimensions (own observations, at
+    least SAMSYN_MIN_GROUP teachers) with schools whose strength there is evidenced (within
+    the network first, then beyond) and listed practices; its weakest review headings (latest
+    completed review) with listed practices under them."""
+    from samsyn.analysis.strengths import strengths_beside, weakest
+    from samsyn.networks.models import HeadingEvaluation
+
+    min_group = settings.SAMSYN_MIN_GROUP
+    estimates = school_dimension_estimates()
+    own = {c: e for c, e in estimates.get(school.pk, {}).items() if e.n >= min_group}
+    names = dimension_names()
+    members = set(member_schools(network).values_list("pk", flat=True))
+    schools = {
+        o.pk: o
+        for o in Organisation.objects.filter(pk__in=list(estimates)).select_related("parent")
+    }
+    dimensions = []
+    for code in weakest(own):
+        others = {sid: d[code] for sid, d in estimates.items() if sid != school.pk and code in d}
+        inside = {k: v for k, v in others.items() if k in members}
+        outside = {k: v for k, v in others.items() if k not in members}
+        dimensions.append(
+            {
+                "code": code,
+                "name": names.get(code, code),
+                "own": own[code],
+                "network": [
+                    (schools[s.unit_id], s)
+                    for s in strengths_beside(own[code], inside, min_group=min_group)
+                ],
+                "beyond": [
+                    (schools[s.unit_id], s)
+                    for s in strengths_beside(own[code], outside, min_group=min_group)
+                ],
+                "practices": list(
+                    practices_for(network, dimension_code=code).exclude(school=school)
+                ),
+            }
+        )
+    latest = (
+        PeerReview.objects.filter(
+            network=network, school=school, status=PeerReview.Status.COMPLETED
+        )
+        .order_by("-year", "-pk")
+        .first()
+    )
+    headings = []
+    if latest is not None:
+        evaluations = sorted(
+            HeadingEvaluation.objects.filter(review=latest).select_related("heading"),
+            key=lambda e: (ESTIMATE_RANK.get(e.agreed_estimate, 0), e.heading.order),
+        )
+        for evaluation in evaluations[:2]:
+            headings.append(
+                {
+                    "evaluation": evaluation,
+                    "practices": list(
+                        practices_for(network, heading_id=evaluation.heading_id).exclude(
+                            school=school
+                        )
+                    ),
+                }
+            )
+    return {
+        "dimensions": dimensions,
+        "observed_dimensions": len(own),
+        "headings": headings,
+        "review": latest,
+        "min_group": min_group,
+    }

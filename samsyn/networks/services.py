@@ -498,3 +498,102 @@ def action_update(*, action: FollowUpAction, status: str, outcome: str) -> Follo
 
 
 ESTIMATE_ORDER = [e.value for e in Estimate]
+
+
+# ----------------------------------------------------------------------------- best practice
+
+ERR_CONSENT = _("The teacher must agree to be listed; tick the box when they have.")
+ERR_TEACHER = _("Choose a teacher of the school.")
+ERR_REVIEW_SOURCE = _("Choose a completed review of the school.")
+ERR_OWN_PRACTICE = _("This practice is at your own school.")
+ERR_FROM_SCHOOL = _("Choose a member school you lead.")
+
+
+@transaction.atomic
+def practice_create(
+    *,
+    actor: User,
+    network: Organisation,
+    school: Organisation,
+    source: str,
+    title: str,
+    description: str,
+    evidence: str = "",
+    contact: str = "",
+    research: str = "",
+    dimension_code: str = "",
+    heading: ReviewHeading | None = None,
+    teacher: User | None = None,
+    teacher_consents: bool = False,
+    review: PeerReview | None = None,
+):
+    from samsyn.accounts.models import Membership, Role
+    from samsyn.networks.models import Practice
+
+    if not selectors.member_schools(network).filter(pk=school.pk).exists():
+        raise ValidationError({"school": ERR_NOT_MEMBER})
+    if teacher is not None:
+        if not Membership.objects.filter(
+            user=teacher, organisation=school, role=Role.TEACHER
+        ).exists():
+            raise ValidationError({"teacher": ERR_TEACHER})
+        if not teacher_consents:
+            raise ValidationError({"teacher_consents": ERR_CONSENT})
+    if review is not None and (
+        review.school_id != school.pk or review.status != PeerReview.Status.COMPLETED
+    ):
+        raise ValidationError({"review": ERR_REVIEW_SOURCE})
+    if heading is not None and heading.network_id != network.pk:
+        raise ValidationError({"heading": ERR_HEADING_NETWORK})
+    practice = Practice(
+        network=network,
+        school=school,
+        teacher=teacher,
+        teacher_consent_at=timezone.now() if teacher is not None else None,
+        source=source,
+        review=review,
+        title=title.strip(),
+        description=description.strip(),
+        evidence=evidence.strip(),
+        contact=contact.strip(),
+        research=research.strip(),
+        dimension_code=dimension_code,
+        heading=heading,
+        created_by=actor,
+    )
+    practice.full_clean()
+    practice.save()
+    return practice
+
+
+@transaction.atomic
+def visit_request_create(
+    *, actor: User, practice, from_school: Organisation, kind: str, message: str
+):
+    from samsyn.networks.models import VisitRequest
+
+    if from_school.pk == practice.school_id:
+        raise ValidationError({"from_school": ERR_OWN_PRACTICE})
+    if not has_perm(actor, from_school, Perm.PEER_REVIEW_SCHOOL) or not (
+        selectors.member_schools(practice.network).filter(pk=from_school.pk).exists()
+    ):
+        raise ValidationError({"from_school": ERR_FROM_SCHOOL})
+    request = VisitRequest(
+        practice=practice,
+        from_school=from_school,
+        requested_by=actor,
+        kind=kind,
+        message=message.strip(),
+    )
+    request.full_clean()
+    request.save()
+    return request
+
+
+@transaction.atomic
+def visit_request_answer(*, request, status: str):
+    request.status = status
+    request.answered_at = timezone.now()
+    request.full_clean()
+    request.save(update_fields=["status", "answered_at"])
+    return request

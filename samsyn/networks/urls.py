@@ -25,4 +25,13 @@ urlpatterns = [
     path("reviews/<int:pk>/share/", views.share, name="share"),
     path("reviews/<int:pk>/actions/", views.action_add, name="action_add"),
     path("reviews/<int:pk>/actions/<int:action_pk>/", views.action_update, name="action_update"),
+    path("<int:pk>/practices/", views.practices, name="practices"),
+    path("<int:pk>/practices/new/", views.practice_create, name="practice_create"),
+    path("<int:pk>/match/<int:school_pk>/", views.match, name="match"),
+    path("practices/<int:pk>/", views.practice_detail, name="practice"),
+    path(
+        "practices/<int:pk>/requests/<int:request_pk>/",
+        views.request_answer,
+        name="request_answer",
+    ),
 ]

@@ -6,7 +6,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -573,3 +573,196 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
                     f"{form.fields[field].label}: {message}" if field in form.fields else message,
                 )
     return redirect("networks:review", review.pk)
+
+
+# ----------------------------------------------------------------------------- best practice
+
+
+def _led_or_all(user: User, network: Organisation):
+    if selectors.is_coordinator(user, network):
+        return selectors.member_schools(network)
+    led = selectors.led_schools(user, network)
+    return Organisation.objects.filter(pk__in=[s.pk for s in led]).order_by("name")
+
+
+@login_required
+def practices(request: HttpRequest, pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk)
+    names = selectors.dimension_names()
+    code = request.GET.get("dimension", "")
+    code = code if code in names else ""
+    entries = list(selectors.practices_for(network, dimension_code=code))
+    return render(
+        request,
+        "networks/practices.html",
+        {
+            "network": network,
+            "practices": entries,
+            "names": names,
+            "dimension": code,
+            "dimensions": sorted(names.items(), key=lambda kv: kv[1]),
+            "led": selectors.led_schools(request.user, network),
+            "can_add": bool(_led_or_all(request.user, network)),
+        },
+    )
+
+
+@login_required
+def practice_create(request: HttpRequest, pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk)
+    schools = _led_or_all(request.user, network)
+    if not schools:
+        raise PermissionDenied
+    names = selectors.dimension_names()
+    review = None
+    initial: dict = {}
+    review_id = request.GET.get("review") or request.POST.get("review")
+    if review_id and str(review_id).isdigit():
+        review = PeerReview.objects.filter(
+            pk=int(review_id), network=network, school__in=schools, status="completed"
+        ).first()
+        if review is not None:
+            initial = {
+                "school": review.school_id,
+                "source": "excellence",
+                "title": review.excellence_title,
+                "description": review.excellence_description,
+                "evidence": _("Confirmed in the peer review %(year)s.") % {"year": review.year}
+                if review.excellence_confirmed
+                else "",
+            }
+    form = forms.PracticeForm(
+        request.POST or None,
+        initial=initial,
+        schools=schools,
+        headings=ReviewHeading.objects.filter(network=network),
+        teachers=User.objects.filter(
+            is_active=True, memberships__organisation__in=schools, memberships__role=Role.TEACHER
+        )
+        .distinct()
+        .order_by("full_name"),
+        dimensions=sorted(names.items(), key=lambda kv: kv[1]),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            practice = services.practice_create(
+                actor=request.user, network=network, review=review, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The practice is listed in the directory."))
+            return redirect("networks:practice", practice.pk)
+    return render(
+        request,
+        "networks/practice_form.html",
+        {"network": network, "form": form, "review": review},
+    )
+
+
+def _practice_for(request: HttpRequest, pk: int):
+    from samsyn.networks.models import Practice
+
+    practice = (
+        Practice.objects.select_related("network", "school", "teacher", "heading")
+        .filter(pk=pk)
+        .first()
+    )
+    if practice is None:
+        raise Http404
+    selectors.get_network_for_user(request, practice.network_id)
+    return practice
+
+
+@login_required
+def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    practice = _practice_for(request, pk)
+    network = practice.network
+    from samsyn.accounts.access import Perm, has_perm
+
+    own_school = has_perm(request.user, practice.school, Perm.PEER_REVIEW_SCHOOL)
+    requesters = [
+        s for s in selectors.led_schools(request.user, network) if s.pk != practice.school_id
+    ]
+    form = forms.VisitRequestForm(
+        request.POST or None,
+        schools=Organisation.objects.filter(pk__in=[s.pk for s in requesters]),
+    )
+    if request.method == "POST":
+        if not requesters:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                services.visit_request_create(
+                    actor=request.user, practice=practice, **form.cleaned_data
+                )
+            except ValidationError as error:
+                _errors(form, error)
+            else:
+                messages.success(request, _("Your request is sent to the school."))
+                return redirect("networks:practice", practice.pk)
+    requests = practice.requests.select_related("from_school", "requested_by")
+    visible = (
+        list(requests)
+        if own_school
+        else [r for r in requests if r.requested_by_id == request.user.pk]
+    )
+    contributions = sum(1 for r in requests if r.status in ("accepted", "done"))
+    return render(
+        request,
+        "networks/practice.html",
+        {
+            "practice": practice,
+            "network": network,
+            "dimension_name": selectors.dimension_names().get(practice.dimension_code, ""),
+            "form": form if requesters else None,
+            "requests": visible,
+            "own_school": own_school,
+            "contributions": contributions,
+            "answer_form": forms.RequestAnswerForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
+    practice = _practice_for(request, pk)
+    from samsyn.accounts.access import Perm, has_perm
+
+    if not has_perm(request.user, practice.school, Perm.PEER_REVIEW_SCHOOL):
+        raise PermissionDenied
+    visit_request = practice.requests.filter(pk=request_pk).first()
+    if visit_request is None:
+        raise Http404
+    form = forms.RequestAnswerForm(request.POST)
+    if form.is_valid():
+        services.visit_request_answer(request=visit_request, status=form.cleaned_data["status"])
+        messages.success(request, _("Your answer is saved."))
+    else:
+        messages.error(request, _("Choose an answer."))
+    return redirect("networks:practice", practice.pk)
+
+
+@login_required
+def match(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
+    network = selectors.get_network_for_user(request, pk)
+    school = selectors.member_schools(network).filter(pk=school_pk).first()
+    if school is None:
+        raise Http404
+    from samsyn.accounts.access import Perm, has_perm
+
+    if not (
+        selectors.is_coordinator(request.user, network)
+        or has_perm(request.user, school, Perm.PEER_REVIEW_SCHOOL)
+    ):
+        raise PermissionDenied
+    return render(
+        request,
+        "networks/match.html",
+        {
+            "network": network,
+            "school": school,
+            **selectors.match_for(network=network, school=school),
+        },
+    )

@@ -35,6 +35,37 @@ def _hub(case) -> Hub:
     return hub
 
 
+def _practice(case):
+    from samsyn.networks.models import Practice
+
+    practice = Practice.objects.filter(network=case.network).first()
+    if practice is None:
+        practice = services.practice_create(
+            actor=case.pia,
+            network=case.network,
+            school=case.school,
+            source=Practice.Source.STRENGTH,
+            title="Läsfixarna",
+            description="Högläsning varje dag",
+        )
+    return practice
+
+
+def _request(case):
+    from samsyn.networks.models import VisitRequest
+
+    practice = _practice(case)
+    found = VisitRequest.objects.filter(practice=practice).first()
+    if found is None:
+        found = VisitRequest.objects.create(
+            practice=practice,
+            from_school=case.school_b,
+            requested_by=case.nina,
+            message="Får vi komma?",
+        )
+    return [practice.pk, found.pk]
+
+
 def rows(case) -> dict:
     network = lambda: [case.network.pk]  # noqa: E731
     review = lambda: [_review(case).pk]  # noqa: E731
@@ -111,4 +142,14 @@ def rows(case) -> dict:
         "networks:share": ("post", review, school_post),
         "networks:action_add": ("post", review, school_post),
         "networks:action_update": ("post", action, school_post),
+        # Best practice: the network's leaders and coordinators.
+        "networks:practices": ("get", network, member),
+        "networks:practice_create": ("get", network, member),
+        "networks:practice": ("get", lambda: [_practice(case).pk], member),
+        "networks:match": ("get", lambda: [case.network.pk, case.school.pk], member),
+        "networks:request_answer": (
+            "post",
+            lambda: _request(case),
+            {ANON: 302, "charlie": 404, "olle": 404, "alice": 403, "nina": 403, "pia": 302},
+        ),
     }

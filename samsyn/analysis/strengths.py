@@ -1,0 +1,61 @@
+"""Where is a strength evidenced? Means of teachers' steps per unit, with intervals, and the
+units whose strength in a dimension is clear beside a unit that wants to learn it.
+
+Pure Python + scipy (no Django). A unit is a school; a value is one teacher's typical step
+in a dimension (the median of their observations), so n counts teachers.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from samsyn.analysis.results import AnalysisError, Estimate
+
+__all__ = ["Strength", "mean_interval", "strengths_beside", "weakest"]
+
+
+def mean_interval(values: list[float], *, confidence: float = 0.95) -> Estimate:
+    """The mean with its Student-t confidence interval: mean ± t(1-α/2, n-1)·s/√n.
+
+    Reference: any introductory text, e.g. Altman, D. G. et al. (2000). *Statistics with
+    Confidence*, 2nd ed., ch. 4. BMJ Books.
+    """
+    n = len(values)
+    if n < 2:
+        raise AnalysisError("A mean with an interval needs at least two teachers.")
+    mean = sum(values) / n
+    sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    se = sd / math.sqrt(n)
+    from scipy.stats import t  # local: keep the import cheap
+
+    half = float(t.ppf(1 - (1 - confidence) / 2, n - 1)) * se
+    return Estimate(mean, se, mean - half, mean + half, n)
+
+
+def weakest(own: dict[str, Estimate], k: int = 3) -> list[str]:
+    """The `k` dimensions with the lowest mean (ties by name)."""
+    return [code for code, _e in sorted(own.items(), key=lambda kv: (kv[1].estimate, kv[0]))][:k]
+
+
+@dataclass(frozen=True)
+class Strength:
+    unit_id: int
+    estimate: Estimate
+    difference: float  # the unit's mean minus the learner's mean
+
+
+def strengths_beside(
+    learner: Estimate, others: dict[int, Estimate], *, min_group: int, limit: int = 3
+) -> list[Strength]:
+    """Units whose mean is clearly above the learner's: at least `min_group` teachers, and the
+    lower bound of their interval above the learner's upper bound (non-overlapping 95 %
+    intervals, a conservative test). Strongest lower bound first, at most `limit`."""
+    found = []
+    for unit_id, estimate in others.items():
+        if estimate.n < min_group or estimate.ci_low is None or learner.ci_high is None:
+            continue
+        if estimate.ci_low > learner.ci_high:
+            found.append(Strength(unit_id, estimate, estimate.estimate - learner.estimate))
+    found.sort(key=lambda s: (-(s.estimate.ci_low or 0.0), s.unit_id))
+    return found[:limit]
