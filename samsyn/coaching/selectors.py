@@ -212,7 +212,8 @@ class ProfileCell:
 
 def teaching_profile(*, teacher: User) -> dict:
     """The teacher's mean step per dimension per round (released, non-peer observations), and
-    the change between the last two rounds per dimension with its 95 % interval
+    the change between the last two rounds (with at least two lessons each, where there are
+    such) per dimension with its 95 % interval
     (`samsyn.analysis.change.independent_change`: Welch interval for the difference of the
     mean step, lessons as the units)."""
     observations = list(coachable_observations(teacher=teacher))
@@ -260,7 +261,10 @@ def teaching_profile(*, teacher: User) -> dict:
         from samsyn.analysis.change import independent_change
         from samsyn.analysis.results import AnalysisError
 
-        before, after = rounds[-2], rounds[-1]
+        # The latest two rounds with at least two lessons each, where there are such: with one
+        # lesson in a round there is no interval to give.
+        enough = [r for r in rounds if lessons[r.pk] >= 2]
+        before, after = enough[-2:] if len(enough) >= 2 else rounds[-2:]
         for code in codes:
             b = steps.get((before.pk, code), [])
             a = steps.get((after.pk, code), [])

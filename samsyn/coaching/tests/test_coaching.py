@@ -202,6 +202,22 @@ class MyTeachingTests(BaseTestCase):
         response = self.client.get(reverse("coaching:my_teaching"))
         self.assertContains(response, "Intervallet innehåller noll: ingen tydlig förändring.")
 
+    def test_a_round_with_one_lesson_is_not_the_one_compared(self):
+        factories.released(self, steps=[2, 3], name="Höst")
+        factories.released(
+            self,
+            steps=[3, 4],
+            name="Vår",
+            starts_on=dt.date(2027, 3, 1),
+            ends_on=dt.date(2027, 4, 1),
+        )
+        factories.released(
+            self, steps=[4], name="Ny", starts_on=dt.date(2027, 9, 1), ends_on=dt.date(2027, 10, 1)
+        )
+        profile = selectors.teaching_profile(teacher=self.alice)
+        self.assertEqual((profile["before"].name, profile["after"].name), ("Höst", "Vår"))
+        self.assertEqual(len(profile["rounds"]), 3)
+
     def test_no_variation_gives_no_statement_rather_than_a_crash(self):
         factories.released(self, steps=[2, 2], name="Höst")
         factories.released(
