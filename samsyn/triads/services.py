@@ -145,6 +145,8 @@ def peer_round_for(triad: Triad, *, actor: User) -> Round:
     if triad.peer_round_id is not None:
         return triad.peer_round
     today = timezone.localdate()
+    saved_at = triad.triad_set.saved_at
+    starts_on = min(today, timezone.localdate(saved_at)) if saved_at else today
     school = triad.triad_set.school
     round_ = Round.objects.create(
         organisation=school,
@@ -152,7 +154,7 @@ def peer_round_for(triad: Triad, *, actor: User) -> Round:
         % {"set": triad.triad_set.name, "number": triad.number},
         kind=Round.Kind.ONGOING,
         framework_version=_framework_for(triad),
-        starts_on=today,
+        starts_on=starts_on,
         ends_on=today + dt.timedelta(days=PEER_ROUND_DAYS),
         target_lessons=1,
         release_mode=Round.Release.BY_OBSERVER,
