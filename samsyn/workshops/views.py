@@ -97,8 +97,12 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
     }
     # Started from the dashboard: its round and comparison (`?round=…&compare=…`).
     for field, param in (("round", "round"), ("compare_round", "compare")):
-        value = request.GET.get(param, "")
-        if value.isdigit() and selectors.school_rounds(school).filter(pk=int(value)).exists():
+        value = request.GET.get(param)
+        if value == "" and field == "compare_round":
+            initial[field] = None  # the dashboard compared with nothing
+        elif (
+            value and value.isdigit() and selectors.school_rounds(school).filter(pk=value).exists()
+        ):
             initial[field] = int(value)
     form = WorkshopForm(request.POST or None, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():

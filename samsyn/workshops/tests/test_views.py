@@ -75,6 +75,16 @@ class PrepareTests(BaseTestCase):
         )
         self.assertFalse(Workshop.objects.exists())
 
+    def test_it_starts_from_the_dashboards_selection(self):
+        baseline, follow_up = make_rounds(self)
+        self.login(self.pia)
+        url = reverse("workshops:workshop_create", args=[self.school.pk])
+        form = self.client.get(url, {"round": baseline.pk, "compare": ""}).context["form"]
+        self.assertEqual(form.initial["round"], baseline.pk)
+        self.assertIsNone(form.initial["compare_round"])
+        form = self.client.get(url, {"round": "999999"}).context["form"]
+        self.assertEqual(form.initial["round"], follow_up.pk)
+
     def test_a_school_without_rounds_says_so(self):
         self.login(self.pia)
         response = self.client.get(reverse("workshops:workshop_create", args=[self.school.pk]))
@@ -244,6 +254,13 @@ class ReadingTests(BaseTestCase):
         self.login(self.alice)
         response = self.client.get(reverse("workshops:action_list", args=[self.school.pk]))
         self.assertEqual(response.status_code, 404)
+
+    def test_the_schools_page_lists_its_open_actions(self):
+        url = reverse("accounts:organisation_detail", args=[self.school.pk])
+        self.login(self.alice)
+        self.assertContains(self.client.get(url), "Gemensamma mål")
+        self.login(self.olle)
+        self.assertNotContains(self.client.get(url), "Gemensamma mål")
 
     def test_the_school_block_shows_open_actions_to_its_people_only(self):
         template = Template("{% load workshops %}{% school_workshop_actions school %}")
