@@ -58,6 +58,13 @@ def rows(case) -> dict:
             lambda: [plan.pk],
             {ANON: 302, "charlie": 404, "bob": 404, "alice": 403, "oscar": 200, "pia": 200},
         ),
+        "api:coaching_next_steps": ("get", list, {ANON: 401, "alice": 200, "pia": 200}),
+        # A POST without a body: 422 for the owner of the next step, 404 for anyone else.
+        "api:coaching_next_step_status": (
+            "post",
+            step,
+            {ANON: 401, "pia": 422, "alice": 422},
+        ),
         "coaching:support_plan_close": (
             "post",
             lambda: [plan.pk],

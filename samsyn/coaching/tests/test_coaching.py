@@ -357,3 +357,21 @@ class TriadTests(BaseTestCase):
         self.assertEqual(response.context["triad"], triad)
         self.assertContains(response, "Tove Partner")
         self.assertContains(response, "Oscar Observer")
+
+
+class ApiTests(BaseTestCase):
+    def test_my_next_steps_and_their_status(self):
+        c = factories.recorded(self)
+        self.login(self.alice)
+        data = self.client.get(reverse("api:coaching_next_steps")).json()
+        self.assertEqual([d["id"] for d in data], [c.next_step.pk])
+        self.assertEqual(data[0]["dimension_code"], "feedback")
+        url = reverse("api:coaching_next_step_status", args=[c.next_step.pk])
+        response = self.client.post(url, {"status": "done"}, content_type="application/json")
+        self.assertEqual(response.json()["status"], "done")
+        response = self.client.post(url, {"status": "maybe"}, content_type="application/json")
+        self.assertEqual(response.status_code, 422)
+        self.login(self.pia)
+        self.assertEqual(self.client.get(reverse("api:coaching_next_steps")).json(), [])
+        response = self.client.post(url, {"status": "done"}, content_type="application/json")
+        self.assertEqual(response.status_code, 404)
