@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from samsyn.analysis.results import AnalysisError, Estimate
 
-__all__ = ["Strength", "mean_interval", "strengths_beside", "weakest"]
+__all__ = ["Strength", "difference_interval", "mean_interval", "strengths_beside", "weakest"]
 
 
 def mean_interval(values: list[float], *, confidence: float = 0.95) -> Estimate:
@@ -42,20 +42,42 @@ def weakest(own: dict[str, Estimate], k: int = 3) -> list[str]:
 class Strength:
     unit_id: int
     estimate: Estimate
-    difference: float  # the unit's mean minus the learner's mean
+    difference: Estimate  # the unit's mean minus the learner's, with its interval
+
+
+def difference_interval(a: Estimate, b: Estimate, *, confidence: float = 0.95) -> Estimate:
+    """Welch's interval for the difference of two means, b − a:
+    se = √(se_a² + se_b²), df by Welch–Satterthwaite, b − a ± t(1−α/2, df)·se.
+
+    Reference: Welch, B. L. (1947). The generalization of "Student's" problem when several
+    different population variances are involved. *Biometrika* 34, 28–35.
+    """
+    if a.se is None or b.se is None:
+        raise AnalysisError("Both means need a standard error.")
+    va, vb = a.se**2, b.se**2
+    se = math.sqrt(va + vb)
+    diff = b.estimate - a.estimate
+    if se == 0:
+        return Estimate(diff, 0.0, diff, diff, a.n + b.n)
+    df = (va + vb) ** 2 / ((va**2 / (a.n - 1) if va else 0.0) + (vb**2 / (b.n - 1) if vb else 0.0))
+    from scipy.stats import t
+
+    half = float(t.ppf(1 - (1 - confidence) / 2, df)) * se
+    return Estimate(diff, se, diff - half, diff + half, a.n + b.n)
 
 
 def strengths_beside(
     learner: Estimate, others: dict[int, Estimate], *, min_group: int, limit: int = 3
 ) -> list[Strength]:
     """Units whose mean is clearly above the learner's: at least `min_group` teachers, and the
-    lower bound of their interval above the learner's upper bound (non-overlapping 95 %
-    intervals, a conservative test). Strongest lower bound first, at most `limit`."""
+    95 % interval of the difference (Welch) entirely above zero. Largest lower bound of the
+    difference first, at most `limit`."""
     found = []
     for unit_id, estimate in others.items():
-        if estimate.n < min_group or estimate.ci_low is None or learner.ci_high is None:
+        if estimate.n < min_group or estimate.se is None or learner.se is None:
             continue
-        if estimate.ci_low > learner.ci_high:
-            found.append(Strength(unit_id, estimate, estimate.estimate - learner.estimate))
-    found.sort(key=lambda s: (-(s.estimate.ci_low or 0.0), s.unit_id))
+        difference = difference_interval(learner, estimate)
+        if difference.ci_low is not None and difference.ci_low > 0:
+            found.append(Strength(unit_id, estimate, difference))
+    found.sort(key=lambda s: (-(s.difference.ci_low or 0.0), s.unit_id))
     return found[:limit]

@@ -218,11 +218,99 @@ def network_reviews(world: DemoWorld) -> None:
         services.team_set(review=review, members=members, lead=members[0])
 
 
+@step
+def best_practice(world: DemoWorld) -> None:
+    """The directory: Fyrtornsskolan's confirmed area of excellence and a review finding, and
+    a teacher's strength in the dimension where Ängsskolan is weakest (from the demo's
+    observations), so Ängsskolan's matching page has something to propose."""
+    from samsyn.analysis.strengths import weakest
+    from samsyn.networks import selectors
+    from samsyn.networks.models import Practice, VisitRequest
+
+    network = world.network
+    review = PeerReview.objects.get(
+        network=network, school=world.schools[COMPLETED_SCHOOL], status="completed"
+    )
+    fyrtorn = _principal(world, COMPLETED_SCHOOL)
+    excellence = services.practice_create(
+        actor=fyrtorn,
+        network=network,
+        school=review.school,
+        source=Practice.Source.EXCELLENCE,
+        review=review,
+        title=review.excellence_title,
+        description=review.excellence_description,
+        evidence="Bekräftat som styrkeområde i den kollegiala granskningen.",
+        contact=f"{fyrtorn.full_name}, {fyrtorn.email}",
+        research="Hattie, J. & Timperley, H. (2007). The power of feedback. "
+        "Review of Educational Research, 77(1), 81–112.",
+        dimension_code="participation",
+    )
+    heading = review.evaluations.order_by("heading__order").first().heading
+    services.practice_create(
+        actor=fyrtorn,
+        network=network,
+        school=review.school,
+        source=Practice.Source.REVIEW,
+        review=review,
+        title="Månadsuppföljning med observationsdata i ledningsgruppen",
+        description="Ledningsgrupp och förstelärare går igenom observationsdata varje månad "
+        "och väljer ett gemensamt fokus för nästa period.",
+        evidence="Iakttaget i den kollegiala granskningen; uppföljningarna dokumenteras.",
+        contact=f"{fyrtorn.full_name}, {fyrtorn.email}",
+        heading=heading,
+    )
+    learner = world.schools[PREPARATION_SCHOOL]
+    estimates = selectors.school_dimension_estimates()
+    own = estimates.get(learner.pk, {})
+    if own:
+        code = weakest(own, k=1)[0]
+        members = [world.schools[name] for name in ("Strandskolan", "Fyrtornsskolan")]
+        best = max(
+            members,
+            key=lambda s: (
+                estimates.get(s.pk, {}).get(code).estimate
+                if estimates.get(s.pk, {}).get(code)
+                else 0
+            ),
+        )
+        teacher = world.teachers[best.name][1]
+        services.practice_create(
+            actor=_principal(world, best.name),
+            network=network,
+            school=best,
+            source=Practice.Source.STRENGTH,
+            teacher=teacher,
+            teacher_consents=True,
+            title="Lektionsstarter med tydliga mål och kontroll av förståelse",
+            description="Varje lektion börjar med målet i elevernas språk och en kort fråga "
+            "som visar om eleverna förstått det; lektionen anpassas efter svaren.",
+            evidence="Rektor och kollegor har sett arbetssättet vid lektionsobservationer under året.",
+            contact=f"{teacher.full_name}, {teacher.email}",
+            dimension_code=code,
+        )
+    request = services.visit_request_create(
+        actor=_principal(world, PREPARATION_SCHOOL),
+        practice=excellence,
+        from_school=learner,
+        kind=VisitRequest.Kind.VISIT,
+        message="Vi vill se hur klasserna utvärderar lektionerna, gärna en förmiddag i vår.",
+    )
+    services.visit_request_answer(request=request, status=VisitRequest.Status.ACCEPTED)
+
+
 @cleanup
 def remove_network_reviews(organisation_ids: list[int]) -> None:
     reviews = PeerReview.objects.filter(
         Q(school_id__in=organisation_ids) | Q(network_id__in=organisation_ids)
     )
+    from samsyn.networks.models import Practice, VisitRequest
+
+    practices = Practice.objects.filter(
+        Q(network_id__in=organisation_ids) | Q(school_id__in=organisation_ids)
+    )
+    VisitRequest.objects.filter(practice__in=practices).delete()
+    practices.delete()
     FollowUpAction.objects.filter(review__in=reviews).delete()
     TeamMember.objects.filter(review__in=reviews).delete()
     HeadingEvaluation.objects.filter(review__in=reviews).delete()

@@ -10,7 +10,12 @@ from django.urls import reverse
 
 from samsyn.accounts.models import Membership, Role
 from samsyn.analysis.results import Estimate
-from samsyn.analysis.strengths import mean_interval, strengths_beside, weakest
+from samsyn.analysis.strengths import (
+    difference_interval,
+    mean_interval,
+    strengths_beside,
+    weakest,
+)
 from samsyn.frameworks import services as framework_services
 from samsyn.networks import services
 from samsyn.networks.models import Practice, VisitRequest
@@ -26,12 +31,21 @@ def test_mean_interval_matches_a_worked_example():
     assert round(e.ci_low, 3) == 1.701 and round(e.ci_high, 3) == 4.299
 
 
+def test_welch_interval_matches_a_worked_example():
+    # Means 2 and 3, se 0.3 and 0.4 (n 10, 12): se = 0.5, df = 0.0625 / (0.000900 + 0.002327)
+    # = 19.37, t(0.975, 19.37) = 2.0903 → 1 ± 1.0452.
+    a, b = Estimate(2.0, 0.3, None, None, 10), Estimate(3.0, 0.4, None, None, 12)
+    d = difference_interval(a, b)
+    assert round(d.se, 6) == 0.5
+    assert round(d.ci_low, 3) == -0.045 and round(d.ci_high, 3) == 2.045
+
+
 def test_strengths_need_enough_teachers_and_a_clear_gap():
     learner = Estimate(2.0, 0.1, 1.8, 2.2, 10)
     others = {
         1: Estimate(3.0, 0.1, 2.8, 3.2, 10),  # clearly above
         2: Estimate(3.5, 0.1, 3.3, 3.7, 4),  # too few teachers
-        3: Estimate(2.4, 0.2, 2.0, 2.8, 10),  # overlaps
+        3: Estimate(2.2, 0.2, 1.8, 2.6, 10),  # the difference's interval includes zero
     }
     assert [s.unit_id for s in strengths_beside(learner, others, min_group=5)] == [1]
     assert weakest({"a": learner, "b": others[1]}, k=1) == ["a"]
