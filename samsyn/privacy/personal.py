@@ -78,7 +78,7 @@ def dataset_for(model, user) -> dict | None:
         rows.append(row)
     return {
         "model": label,
-        "app": model._meta.app_config.verbose_name,
+        "app": str(model._meta.app_config.verbose_name),
         "verbose_name": str(model._meta.verbose_name_plural),
         "fields": [
             {"name": f.attname if f.is_relation else f.name, "label": str(f.verbose_name)}

@@ -82,6 +82,7 @@ def rows(case) -> dict:
             owner,
             {ANON: 302, "charlie": 404, "alice": 403, "olle": 403, "rita": 200},
         ),
+        "api:my_data_export": ("get", list, {ANON: 401, "alice": 200, "charlie": 200}),
         "privacy:research_download": (
             "get",
             lambda: [export(approve=True).pk, "csv"],

@@ -131,3 +131,15 @@ class PersonalExportTests(BaseTestCase):
         assert self.client.get(url, {"person": self.alice.pk, "format": "json"}).status_code == 404
         self.login(self.pia)
         assert self.client.get(url, {"person": self.alice.pk, "format": "json"}).status_code == 403
+
+
+class PersonalExportApiTests(BaseTestCase):
+    def test_the_api_returns_the_same_export(self):
+        self.login(self.alice)
+        response = self.client.get("/api/v1/me/data")
+        assert response.status_code == 200
+        data = response.json()
+        assert data["person"]["id"] == self.alice.pk
+        assert any(ds["model"] == "accounts.User" for ds in data["datasets"])
+        self.client.logout()
+        assert self.client.get("/api/v1/me/data").status_code == 401

@@ -186,3 +186,20 @@ class RetentionTests(BaseTestCase):
         assert response.status_code == 302
         assert Observation.objects.filter(school=self.school).count() == 0
         assert Observation.objects.filter(pk=self.elsewhere.pk).exists()
+
+
+class RegisteredTypesTests(BaseTestCase):
+    def test_every_record_type_answers_its_queries_on_an_empty_owner(self):
+        import datetime as dt
+
+        from samsyn.privacy import registry
+
+        now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+        ids = selectors.owner_org_ids(self.owner)
+        for entry in registry.RECORD_TYPES.values():
+            expired = entry.expired(ids, now)
+            assert expired.count() == 0
+            if entry.aggregate:
+                assert entry.aggregate(expired) == []
+            if entry.erase:
+                assert entry.erase(ids, self.alice, None).erased == 0
