@@ -94,3 +94,40 @@ def test_the_chooser_finds_the_provider_by_e_mail(live_server, ekbacka, idp, pag
     page.wait_for_selector("main h1")
     assert "Ekbacka centralskola" in page.locator("main").inner_text()
     assert User.objects.filter(email="olof@ekbacka.example", is_active=True).exists()
+
+
+def test_a_person_makes_uses_and_revokes_an_api_token(live_server, ekbacka, page, screenshot):
+    import json
+    import urllib.error
+    import urllib.request
+
+    user = User.objects.create_user("lars@ekbacka.example", "lars-password-42", full_name="Lars")
+    Membership.objects.create(user=user, organisation=ekbacka, role=Role.TEACHER)
+    page.goto(f"{live_server.url}/")
+    page.fill("#id_username", "lars@ekbacka.example")
+    page.fill("#id_password", "lars-password-42")
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector("main h1")
+    page.goto(f"{live_server.url}/integrations/tokens/new/")
+    page.fill("#id_name", "Schemasynk")
+    page.click("form.card button[type=submit]")
+    secret = page.wait_for_selector("#token-secret").input_value()
+    assert secret.startswith("samsyn_")
+    screenshot("integrations-token-created")
+
+    def call() -> int:
+        url = f"{live_server.url}/api/v1/me"
+        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {secret}"})  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+                assert json.loads(response.read())["email"] == "lars@ekbacka.example"
+                return response.status
+        except urllib.error.HTTPError as error:
+            return error.code
+
+    assert call() == 200
+    page.goto(f"{live_server.url}/integrations/tokens/")
+    assert secret not in page.content()
+    page.click("table button.button-danger")
+    page.wait_for_selector(".badge")
+    assert call() == 401
