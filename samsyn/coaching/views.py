@@ -173,6 +173,17 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
 @login_required
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = selectors.get_conversation_for_user(request, pk)
+    # The coach reads the teacher's ratings, measures and reflection: audited like any read of
+    # someone else's individual data (the teacher's own reads are not).
+    audit_record(
+        actor=request.user,
+        action="read",
+        object_type="coaching_conversation",
+        subject=conversation.teacher,
+        object_id=conversation.pk,
+        organisation=conversation.school,
+        request=request,
+    )
     return _conversation_page(request, conversation)
 
 

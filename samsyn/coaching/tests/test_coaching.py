@@ -121,9 +121,12 @@ class ConversationTests(BaseTestCase):
         response = self.client.get(reverse("coaching:conversation", args=[c.pk]))
         self.assertEqual(response.status_code, 200)
         self.assertIn("measures", response.context)
+        event = AuditEvent.objects.get(actor=self.oscar, object_type="coaching_conversation")
+        self.assertEqual(event.subject, self.alice)
         self.login(self.alice)
         response = self.client.get(reverse("coaching:conversation", args=[c.pk]))
         self.assertEqual(response.context["measures"], [])
+        self.assertFalse(AuditEvent.objects.filter(actor=self.alice).exists())
 
 
 class ReminderTests(BaseTestCase):
