@@ -1,12 +1,15 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.models import Organisation, Role, User
 from samsyn.improvement import selectors
 from samsyn.improvement.models import (
     Area,
+    CycleStep,
     Evidence,
     GroupSession,
     Measure,
@@ -245,3 +248,117 @@ class LibrarySearchForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dimension"].choices = [("", _("All")), *selectors.dimension_choices()]
+
+
+class CycleForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    template = forms.BooleanField(
+        label=_("Start from the usual year wheel (follow-up, analysis, planning, implementation)"),
+        required=False,
+        initial=True,
+    )
+
+
+class StepForm(forms.ModelForm):
+    responsible = forms.ModelChoiceField(queryset=None, required=False, label=_("Responsible"))
+
+    class Meta:
+        model = CycleStep
+        fields = [
+            "kind",
+            "title",
+            "description",
+            "deadline",
+            "responsible",
+            "every_school",
+            "school",
+        ]
+        widgets = {"deadline": DATE, "description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, cycle, **kwargs):
+        super().__init__(*args, **kwargs)
+        from samsyn.improvement.cycle import schools_of
+
+        schools = schools_of(cycle.owner)
+        self.fields["school"].queryset = Organisation.objects.filter(pk__in=[s.pk for s in schools])
+        # The owner's people and the schools' principals.
+        self.fields["responsible"].queryset = (
+            User.objects.filter(is_active=True)
+            .filter(
+                Q(memberships__organisation=cycle.owner)
+                | Q(
+                    memberships__organisation__in=schools,
+                    memberships__role=Role.PRINCIPAL,
+                )
+            )
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["responsible"].label_from_instance = lambda u: u.full_name or u.email
+        self.cycle = cycle
+
+    def clean(self):
+        data = super().clean()
+        deadline = data.get("deadline")
+        if deadline and deadline.year != self.cycle.year:
+            self.add_error("deadline", _("The deadline must fall within the cycle's year."))
+        if data.get("school") and data.get("every_school"):
+            self.add_error("every_school", _("A step is either one school's or every school's."))
+        return data
+
+
+class StepStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=CycleStep.Status.choices)
+    outcome = forms.CharField(
+        label=_("What was done and concluded"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class StepEvidenceForm(forms.Form):
+    indicator = forms.ChoiceField(label=_("Indicator"), required=False)
+    round = forms.ModelChoiceField(
+        queryset=None, label=_("Observation round"), required=False, empty_label="—"
+    )
+    workshop = forms.ModelChoiceField(
+        queryset=None, label=_("Data workshop"), required=False, empty_label="—"
+    )
+    project = forms.ModelChoiceField(
+        queryset=None, label=_("Development project"), required=False, empty_label="—"
+    )
+
+    def __init__(self, *args, owner, **kwargs):
+        super().__init__(*args, **kwargs)
+        from samsyn.improvement.cycle import evidence_choices
+
+        choices = evidence_choices(owner)
+        self.indicator_names = dict(choices["indicators"])
+        self.fields["indicator"].choices = [("", "—"), *choices["indicators"]]
+        self.fields["round"].queryset = choices["rounds"]
+        self.fields["workshop"].queryset = choices["workshops"]
+        self.fields["project"].queryset = choices["projects"]
+
+    def clean(self):
+        data = super().clean()
+        chosen = [n for n in ("indicator", "round", "workshop", "project") if data.get(n)]
+        if len(chosen) != 1:
+            raise forms.ValidationError(
+                _("Choose one indicator, observation round, data workshop or project.")
+            )
+        name = chosen[0]
+        if name == "indicator":
+            data["link"] = {
+                "kind": "indicator",
+                "indicator_code": data["indicator"],
+                "label": self.indicator_names[data["indicator"]],
+            }
+        else:
+            obj = data[name]
+            data["link"] = {
+                "kind": name,
+                name: obj,
+                "label": str(getattr(obj, "name", None) or obj.title),
+            }
+        return data

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from samsyn.accounts.access import Perm, permissions_at
 from samsyn.accounts.home import Action, register
+from samsyn.improvement.cycle import due_steps
 from samsyn.improvement.models import Project
 
 
@@ -22,7 +25,15 @@ def _improvement_actions(user, organisations: list) -> list[Action]:
                 Action(
                     _("Development projects in %(org)s") % {"org": org.name},
                     _("Lead a staff group from the school's results to a published final report."),
-                    reverse("improvement:project_list", args=[org.pk]),
+                    reverse("improvement:school_projects", args=[org.pk]),
+                )
+            )
+        if Perm.QUALITY_CYCLE_VIEW in perms and org.kind in ("school", "owner"):
+            actions.append(
+                Action(
+                    _("Quality work in %(org)s") % {"org": org.name},
+                    _("The annual cycle: follow-up, analysis, planning and implementation."),
+                    reverse("improvement:cycles", args=[org.pk]),
                 )
             )
         supervises = supervises or Perm.PROJECTS_SUPERVISE in perms
@@ -40,6 +51,21 @@ def _improvement_actions(user, organisations: list) -> list[Action]:
                 project.title,
                 _("The development project you take part in."),
                 reverse("improvement:project", args=[project.pk]),
+            )
+        )
+    for step, school in due_steps(user)[:5]:
+        where = school.name if school else step.cycle.owner.name
+        if step.deadline < timezone.localdate():
+            description = _("Past its deadline %(date)s (%(where)s).")
+        else:
+            description = _("Due %(date)s (%(where)s).")
+        actions.append(
+            Action(
+                step.title,
+                description % {"date": date_format(step.deadline), "where": where},
+                reverse("improvement:cycle_school", args=[step.cycle_id, school.pk])
+                if school
+                else reverse("improvement:cycle", args=[step.cycle_id]),
             )
         )
     if user.is_authenticated:

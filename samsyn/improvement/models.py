@@ -368,6 +368,8 @@ class LibraryEntry(models.Model):
     )
     organisation_name = models.CharField(_("from"), max_length=300, blank=True)
     evidence = models.JSONField(_("evidence"), default=list, blank=True)
+    # Optional structure for display: [{"heading": ..., "text": ...}]; `body` holds the same text.
+    sections = models.JSONField(_("sections"), default=list, blank=True)
     url = models.CharField(max_length=300, blank=True)
     related = models.ManyToManyField("self", blank=True, verbose_name=_("related entries"))
     search_text = models.TextField(blank=True)
@@ -386,3 +388,129 @@ class LibraryEntry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class QualityCycle(models.Model):
+    """An owner's annual cycle of systematic quality work (SKA): a year wheel of steps."""
+
+    owner = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="quality_cycles",
+        verbose_name=_("school owner"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    title = models.CharField(_("title"), max_length=200)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("quality cycle")
+        verbose_name_plural = _("quality cycles")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "year"], name="quality_cycle_owner_year")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CycleStep(models.Model):
+    class Kind(models.TextChoices):
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        ANALYSIS = "analysis", _("Analysis")
+        PLANNING = "planning", _("Planning")
+        IMPLEMENTATION = "implementation", _("Implementation")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        STARTED = "started", _("Started")
+        DONE = "done", _("Done")
+
+    cycle = models.ForeignKey(QualityCycle, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    school = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("school"),
+        help_text=_("Empty: the step is done by the owner, or by every school."),
+    )
+    every_school = models.BooleanField(_("every school does this step"), default=False)
+    responsible = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="quality_steps",
+        verbose_name=_("responsible"),
+    )
+    deadline = models.DateField(_("deadline"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PLANNED
+    )
+    outcome = models.TextField(_("what was done and concluded"), blank=True)
+    done_on = models.DateField(_("done"), null=True, blank=True)
+    reminded_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("step of the quality cycle")
+        verbose_name_plural = _("steps of the quality cycle")
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class StepSchoolStatus(models.Model):
+    """How far one school has come with a step that every school does."""
+
+    step = models.ForeignKey(CycleStep, on_delete=models.CASCADE, related_name="school_statuses")
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(
+        _("status"), max_length=16, choices=CycleStep.Status.choices, default="planned"
+    )
+    outcome = models.TextField(_("what was done and concluded"), blank=True)
+    done_on = models.DateField(_("done"), null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["step", "school"], name="step_school_status_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.step} · {self.school}"
+
+
+class StepEvidence(models.Model):
+    """Evidence a step used or produced: an indicator, a round, a workshop or a project."""
+
+    class Kind(models.TextChoices):
+        INDICATOR = "indicator", _("Indicator")
+        ROUND = "round", _("Observation round")
+        WORKSHOP = "workshop", _("Data workshop")
+        PROJECT = "project", _("Development project")
+
+    step = models.ForeignKey(CycleStep, on_delete=models.CASCADE, related_name="evidence")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    indicator_code = models.CharField(max_length=40, blank=True)
+    round = models.ForeignKey(
+        "observations.Round", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    workshop = models.ForeignKey(
+        "workshops.Workshop", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    label = models.CharField(_("label"), max_length=300)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.label

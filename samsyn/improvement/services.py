@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samsyn.accounts.models import Organisation, User
 from samsyn.improvement import search
@@ -222,7 +223,10 @@ def report_draft_texts(project: Project) -> dict[str, str]:
         part
         for part in [
             project.methods,
-            _("Staff group: %(n)s people.") % {"n": staff} if staff else "",
+            ngettext("Staff group: %(n)s person.", "Staff group: %(n)s people.", staff)
+            % {"n": staff}
+            if staff
+            else "",
         ]
         if part
     )
@@ -303,13 +307,21 @@ def report_review(*, report: Report, reviewer: User, approve: bool, comment: str
     return report
 
 
-def report_body(report: Report) -> str:
+def report_sections(report: Report) -> list[dict]:
+    """The written sections with their headings in the report's language."""
     with translation.override(report.language):
-        return "\n\n".join(
-            f"{Report._meta.get_field(name).verbose_name.capitalize()}\n{getattr(report, name)}"
+        return [
+            {
+                "heading": str(Report._meta.get_field(name).verbose_name).capitalize(),
+                "text": getattr(report, name).strip(),
+            }
             for name in Report.SECTIONS
             if getattr(report, name).strip()
-        )
+        ]
+
+
+def report_body(report: Report) -> str:
+    return "\n\n".join(f"{s['heading']}\n{s['text']}" for s in report_sections(report))
 
 
 def report_evidence(report: Report) -> list[dict]:
@@ -346,6 +358,7 @@ def report_publish(*, report: Report, actor: User, consent: bool) -> LibraryEntr
         title=project.title,
         summary=report.summary or report.background[:400],
         body=report_body(report),
+        sections=report_sections(report),
         language=report.language,
         school_form=project.school_form,
         area=project.area,
@@ -378,12 +391,15 @@ def library_entry_publish(
     url: str = "",
     published_by: User | None = None,
     related: Iterable[LibraryEntry] = (),
+    sections: list[dict] | None = None,
 ) -> LibraryEntry:
     """Publish (or republish) a piece of proven experience to the library.
 
     Other apps feed the library with this: `source` names the origin ("networks.excellence"),
     `source_id` its row, so publishing again updates the same entry. `evidence` is a list of
-    {"label": ..., "detail": ...} shown with the entry. Published means shared with every
+    {"label": ..., "detail": ...} shown with the entry; `sections`, optional, a list of
+    {"heading": ..., "text": ...} shown instead of `body` (which is still what is searched,
+    with the summary and evidence). Published means shared with every
     signed-in person, so pass nothing that identifies a teacher.
     """
     if language not in search.STEMMERS:
@@ -401,6 +417,7 @@ def library_entry_publish(
     entry.organisation = organisation
     entry.organisation_name = _organisation_name(organisation)
     entry.evidence = evidence or []
+    entry.sections = sections or []
     entry.url = url
     entry.published_by = published_by
     entry.search_text = "\n".join(

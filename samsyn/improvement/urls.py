@@ -5,7 +5,8 @@ from samsyn.improvement import views
 app_name = "improvement"
 
 urlpatterns = [
-    path("org/<int:pk>/projects/", views.project_list, name="project_list"),
+    path("", views.project_list, name="project_list"),
+    path("org/<int:pk>/projects/", views.school_projects, name="school_projects"),
     path("org/<int:pk>/projects/new/", views.project_create, name="project_create"),
     path("org/<int:pk>/supervision/new/", views.group_create, name="group_create"),
     path("projects/<int:pk>/", views.project_detail, name="project"),
@@ -30,6 +31,17 @@ urlpatterns = [
     path("projects/<int:pk>/report.pdf", views.report_pdf, name="report_pdf"),
     path("supervision/", views.group_list, name="groups"),
     path("supervision/<int:pk>/", views.group_detail, name="group"),
+    path("org/<int:pk>/quality/", views.cycle_list, name="cycles"),
+    path("quality/<int:pk>/", views.cycle_detail, name="cycle"),
+    path("quality/<int:pk>/school/<int:school_pk>/", views.cycle_school, name="cycle_school"),
+    path("quality/<int:pk>/steps/new/", views.step_edit, name="step_create"),
+    path("quality/<int:pk>/steps/<int:step_pk>/", views.step_edit, name="step_edit"),
+    path("quality/<int:pk>/steps/<int:step_pk>/remove/", views.step_remove, name="step_remove"),
+    path("quality/<int:pk>/steps/<int:step_pk>/status/", views.step_status, name="step_status"),
+    path(
+        "quality/<int:pk>/steps/<int:step_pk>/evidence/", views.step_evidence, name="step_evidence"
+    ),
+    path("quality/<int:pk>/report.pdf", views.cycle_report, name="cycle_report"),
     path("library/", views.library, name="library"),
     path("library/<int:pk>/", views.library_entry, name="library_entry"),
 ]

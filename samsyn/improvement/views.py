@@ -8,15 +8,25 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samsyn.accounts.access import Perm, get_organisation_for_user
+from samsyn.accounts.access import (
+    Perm,
+    get_organisation_for_user,
+    organisations_with_perm,
+    permissions_at,
+    refuse,
+    require,
+)
 from samsyn.accounts.models import Organisation
-from samsyn.improvement import selectors, services
+from samsyn.improvement import cycle, selectors, services
 from samsyn.improvement.forms import (
     CommentForm,
+    CycleForm,
     EvidenceForm,
     GroupChoiceForm,
     GroupForm,
@@ -29,8 +39,11 @@ from samsyn.improvement.forms import (
     ReportForm,
     ReviewForm,
     SessionForm,
+    StepEvidenceForm,
+    StepForm,
+    StepStatusForm,
 )
-from samsyn.improvement.models import LibraryEntry, Measure, Report
+from samsyn.improvement.models import CycleStep, LibraryEntry, Measure, QualityCycle, Report
 
 
 def _school(request: HttpRequest, pk: int) -> Organisation:
@@ -49,10 +62,34 @@ def _error_messages(request: HttpRequest, error: ValidationError) -> None:
 
 
 @login_required
-def project_list(request: HttpRequest, pk: int) -> HttpResponse:
+def project_list(request: HttpRequest) -> HttpResponse:
+    """One's development work: own and supervised projects, and where to start or follow more."""
+    user = request.user
+    schools = [
+        org
+        for org in organisations_with_perm(user, Perm.PROJECTS_MANAGE)
+        if org.kind == Organisation.Kind.SCHOOL
+    ]
+    quality = [
+        org
+        for org in organisations_with_perm(user, Perm.QUALITY_CYCLE_VIEW)
+        if org.kind in (Organisation.Kind.SCHOOL, Organisation.Kind.OWNER)
+    ]
+    ctx = {
+        "projects": selectors.projects_for_user(user),
+        "schools": schools,
+        "quality": quality,
+        "groups": selectors.groups_for_user(user),
+        "can_supervise": bool(organisations_with_perm(user, Perm.PROJECTS_SUPERVISE)),
+    }
+    return render(request, "improvement/project_list.html", ctx)
+
+
+@login_required
+def school_projects(request: HttpRequest, pk: int) -> HttpResponse:
     school = _school(request, pk)
     ctx = {"org": school, "projects": selectors.projects_at(school)}
-    return render(request, "improvement/project_list.html", ctx)
+    return render(request, "improvement/school_projects.html", ctx)
 
 
 @login_required
@@ -349,8 +386,6 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def group_list(request: HttpRequest) -> HttpResponse:
-    from samsyn.accounts.access import organisations_with_perm
-
     ctx = {
         "groups": selectors.groups_for_user(request.user),
         "organisations": organisations_with_perm(request.user, Perm.PROJECTS_SUPERVISE),
@@ -423,3 +458,174 @@ def library_entry(request: HttpRequest, pk: int) -> HttpResponse:
         "dimension": dict(selectors.dimension_choices()).get(entry.dimension_code, ""),
     }
     return render(request, "improvement/library_entry.html", ctx)
+
+
+# ---------------------------------------------------------------- annual quality cycle
+
+
+def _cycle(request: HttpRequest, pk: int, perm: Perm) -> QualityCycle:
+    cycle = QualityCycle.objects.filter(pk=pk).select_related("owner").first()
+    if cycle is None:
+        raise Http404
+    require(request.user, cycle.owner, perm)
+    return cycle
+
+
+@login_required
+def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
+    org = get_organisation_for_user(request, pk, Perm.QUALITY_CYCLE_VIEW)
+    if org.kind == Organisation.Kind.OWNER:
+        owner = org
+    elif org.kind == Organisation.Kind.SCHOOL and org.parent_id:
+        owner = org.parent
+    else:
+        raise Http404
+    can_manage = Perm.QUALITY_CYCLE_MANAGE in permissions_at(request.user, owner)
+    form = CycleForm(
+        request.POST or None,
+        initial={
+            "year": timezone.localdate().year,
+            "title": _("Systematic quality work %(year)s") % {"year": timezone.localdate().year},
+        },
+    )
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                created = cycle.cycle_create(
+                    owner=owner,
+                    year=form.cleaned_data["year"],
+                    title=form.cleaned_data["title"],
+                    actor=request.user,
+                    template=form.cleaned_data["template"],
+                )
+            except ValidationError as error:
+                form.add_error("year", error.messages[0])
+            else:
+                messages.success(request, _("The quality cycle is created."))
+                return redirect("improvement:cycle", created.pk)
+    ctx = {
+        "org": org,
+        "owner": owner,
+        "cycles": QualityCycle.objects.filter(owner=owner),
+        "can_manage": can_manage,
+        "form": form,
+        "school": org if org.kind == Organisation.Kind.SCHOOL else None,
+    }
+    return render(request, "improvement/cycle_list.html", ctx)
+
+
+@login_required
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    quality = _cycle(request, pk, Perm.QUALITY_CYCLE_VIEW)
+    ctx = {
+        "cycle": quality,
+        "months": cycle.months(quality),
+        "schools": cycle.status_by_school(quality),
+        "can_manage": Perm.QUALITY_CYCLE_MANAGE in permissions_at(request.user, quality.owner),
+        "today": timezone.localdate(),
+    }
+    return render(request, "improvement/cycle_detail.html", ctx)
+
+
+@login_required
+def cycle_school(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
+    quality = QualityCycle.objects.filter(pk=pk).select_related("owner").first()
+    if quality is None:
+        raise Http404
+    school = get_organisation_for_user(request, school_pk, Perm.QUALITY_CYCLE_VIEW)
+    if school.parent_id != quality.owner_id:
+        raise Http404
+    perms = permissions_at(request.user, school)
+    ctx = {
+        "cycle": quality,
+        "school": school,
+        "steps": cycle.steps_for_school(quality, school),
+        "can_update": Perm.QUALITY_CYCLE_MANAGE in perms or Perm.PROJECTS_MANAGE in perms,
+        "status_form": StepStatusForm(),
+        "today": timezone.localdate(),
+    }
+    return render(request, "improvement/cycle_school.html", ctx)
+
+
+@login_required
+def step_edit(request: HttpRequest, pk: int, step_pk: int | None = None) -> HttpResponse:
+    quality = _cycle(request, pk, Perm.QUALITY_CYCLE_MANAGE)
+    step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality) if step_pk else None
+    form = StepForm(request.POST or None, instance=step, cycle=quality)
+    if request.method == "POST" and form.is_valid():
+        cycle.step_save(cycle=quality, step=step, **form.cleaned_data)
+        messages.success(request, _("The step is saved."))
+        return redirect("improvement:cycle", quality.pk)
+    ctx = {"cycle": quality, "form": form, "step": step}
+    return render(request, "improvement/step_form.html", ctx)
+
+
+@login_required
+@require_POST
+def step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+    quality = _cycle(request, pk, Perm.QUALITY_CYCLE_MANAGE)
+    cycle.step_remove(step=get_object_or_404(CycleStep, pk=step_pk, cycle=quality))
+    messages.success(request, _("The step is removed."))
+    return redirect("improvement:cycle", quality.pk)
+
+
+@login_required
+@require_POST
+def step_status(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+    """The owner marks a step; a school's principal marks their school's part of it."""
+    quality = QualityCycle.objects.filter(pk=pk).select_related("owner").first()
+    if quality is None:
+        raise Http404
+    step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality)
+    school = None
+    if request.POST.get("school"):
+        school = get_organisation_for_user(request, int(request.POST["school"]), Perm.VIEW)
+        perms = permissions_at(request.user, school)
+        if not (Perm.QUALITY_CYCLE_MANAGE in perms or Perm.PROJECTS_MANAGE in perms):
+            refuse(request.user, quality.owner)
+        back = reverse("improvement:cycle_school", args=[quality.pk, school.pk])
+    else:
+        perms = permissions_at(request.user, quality.owner)
+        if Perm.QUALITY_CYCLE_MANAGE not in perms and step.responsible_id != request.user.pk:
+            refuse(request.user, quality.owner, perms)
+        back = reverse("improvement:cycle", args=[quality.pk])
+    form = StepStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            cycle.step_status_set(step=step, school=school, **form.cleaned_data)
+            messages.success(request, _("The status is saved."))
+        except ValidationError as error:
+            _error_messages(request, error)
+    else:
+        messages.error(request, _("Choose a status."))
+    return redirect(back)
+
+
+@login_required
+def step_evidence(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+    quality = _cycle(request, pk, Perm.QUALITY_CYCLE_MANAGE)
+    step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality)
+    form = StepEvidenceForm(request.POST or None, owner=quality.owner)
+    if request.method == "POST" and form.is_valid():
+        cycle.step_evidence_add(step=step, **form.cleaned_data["link"])
+        messages.success(request, _("The evidence is linked to the step."))
+        return redirect("improvement:cycle", quality.pk)
+    return render(
+        request, "improvement/step_evidence.html", {"cycle": quality, "step": step, "form": form}
+    )
+
+
+@login_required
+def cycle_report(request: HttpRequest, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    quality = _cycle(request, pk, Perm.QUALITY_CYCLE_VIEW)
+    html = render_to_string(
+        "improvement/cycle_report.html", cycle.annual_report(quality), request=request
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="quality-report-{quality.year}.pdf"'
+    return response

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 
-from samsyn.improvement import services
+from samsyn.improvement import cycle, services
 from samsyn.improvement.models import LibraryEntry
 
 ANON = "anon"
@@ -27,7 +29,22 @@ def rows(case) -> dict:
         title="Exit tickets",
         body="Eleverna skriver.",
     )
+    quality = cycle.cycle_create(owner=case.owner, year=2026, title="SKA 2026", actor=case.olle)
+    step = quality.steps.first()
+
+    def spare_step():
+        return [
+            quality.pk,
+            cycle.step_save(
+                cycle=quality, title="x", kind="analysis", deadline=date(2026, 5, 1)
+            ).pk,
+        ]
+
     school = lambda: [case.school.pk]  # noqa: E731
+    in_cycle = lambda: [quality.pk]  # noqa: E731
+    in_step = lambda: [quality.pk, step.pk]  # noqa: E731
+    owner_view = {ANON: 302, "charlie": 404, "alice": 403, "pia": 403, "olle": 200}
+    owner_post = {ANON: 302, "charlie": 404, "alice": 403, "pia": 403, "olle": 302}
     in_project = lambda: [project.pk]  # noqa: E731
 
     principal = {ANON: 302, "charlie": 404, "bob": 404, "alice": 403, "olle": 403, "pia": 200}
@@ -38,7 +55,8 @@ def rows(case) -> dict:
     everyone = {ANON: 302, "alice": 200, "charlie": 200, "rita": 200}
     supervisor = {ANON: 302, "charlie": 404, "pia": 403, "olle": 403, "rita": 200}
     return {
-        "improvement:project_list": ("get", school, principal),
+        "improvement:project_list": ("get", list, everyone),
+        "improvement:school_projects": ("get", school, principal),
         "improvement:project_create": ("get", school, principal),
         "improvement:project": ("get", in_project, viewer),
         "improvement:project_edit": ("get", in_project, {**principal, "rita": 403}),
@@ -65,6 +83,19 @@ def rows(case) -> dict:
         "improvement:group": ("get", lambda: [group.pk], supervisor),
         "improvement:library": ("get", list, everyone),
         "improvement:library_entry": ("get", lambda: [entry.pk], everyone),
+        "improvement:cycles": ("get", lambda: [case.owner.pk], owner_view),
+        "improvement:cycle": ("get", in_cycle, owner_view),
+        "improvement:cycle_school": (
+            "get",
+            lambda: [quality.pk, case.school.pk],
+            {ANON: 302, "charlie": 404, "alice": 403, "rita": 403, "pia": 200, "olle": 200},
+        ),
+        "improvement:step_create": ("get", in_cycle, owner_view),
+        "improvement:step_edit": ("get", in_step, owner_view),
+        "improvement:step_evidence": ("get", in_step, owner_view),
+        "improvement:step_remove": ("post", spare_step, owner_post),
+        "improvement:step_status": ("post", in_step, owner_post),
+        "improvement:cycle_report": ("get", in_cycle, owner_view),
         "api:improvement_library": (
             "get",
             list,
