@@ -145,33 +145,20 @@ class RetentionTests(BaseTestCase):
         assert selectors.months_before(moment, 12) == dt.datetime(2025, 3, 31, 8, 0, tzinfo=UTC)
 
     def test_the_page_saves_periods_and_shows_the_preview(self):
+        from samsyn.privacy import registry
+
         self.login(self.olle)
         url = reverse("privacy:retention", args=[self.owner.pk])
-        response = self.client.post(
-            url,
-            {
-                "observations__months": "24",
-                "observations__action": "aggregate",
-                "surveys__months": "",
-                "surveys__action": "delete",
-                "audit_log__months": "0",
-                "audit_log__action": "delete",
-            },
-        )
+        data = {}
+        for key in registry.RECORD_TYPES:
+            data[f"{key}__months"] = ""
+            data[f"{key}__action"] = "delete"
+        data.update({"observations__months": "24", "observations__action": "aggregate"})
+        response = self.client.post(url, {**data, "audit_log__months": "0"})
         assert response.status_code == 200  # 0 months is refused, nothing saved
         assert not RetentionSetting.objects.exists()
         self.assertContains(response, "audit_log__months")
-        response = self.client.post(
-            url,
-            {
-                "observations__months": "24",
-                "observations__action": "aggregate",
-                "surveys__months": "",
-                "surveys__action": "delete",
-                "audit_log__months": "36",
-                "audit_log__action": "delete",
-            },
-        )
+        response = self.client.post(url, {**data, "audit_log__months": "36"})
         assert response.status_code == 302
         assert set(RetentionSetting.objects.values_list("record_type", "months")) == {
             ("observations", 24),
