@@ -10,5 +10,6 @@ register = template.Library()
 
 
 @register.inclusion_tag("integrations/sso_login_options.html")
-def sso_login_options() -> dict:
-    return {"providers": sso_providers_offered()}
+def sso_login_options(next_url: str = "") -> dict:
+    """`next_url` (the login page's `next`) is checked again when the login starts."""
+    return {"providers": sso_providers_offered(), "next": next_url}

@@ -223,6 +223,17 @@ class SsoLoginTests(SsoTestCase):
             response, reverse("integrations:sso_choose"), fetch_redirect_response=False
         )
 
+    def test_the_login_page_passes_next_on(self):
+        page = self.client.get(reverse("accounts:login") + "?next=/accounts/profile/")
+        self.assertContains(
+            page,
+            reverse("integrations:sso_login", args=[self.provider.pk]) + "?next=/accounts/profile/",
+        )
+
+    def test_an_unsafe_next_is_dropped(self):
+        response = self.log_in(next="https://evil.example/")
+        self.assertEqual(response["Location"], "/")
+
     def test_next_is_kept_when_safe(self):
         response = self.log_in(next="/accounts/profile/")
         self.assertEqual(response["Location"], "/accounts/profile/")
