@@ -23,7 +23,9 @@ with θ_t ~ N(0, 1) (teacher skill), g_t ~ N(0.4, 0.3) (growth; about 8 % of the
 none or a decline), s_o ~ N(0, 0.3) (observer severity: a higher s_o gives lower steps),
 ε ~ N(0, 0.5) per lesson (shared by two observers of the same lesson) and δ_d the fixed
 `DIFFICULTY` below. About 3 % of the dimensions are "not observed" (no step). The ongoing round
-uses θ_t + g_t too.
+uses θ_t + g_t too. At Strandskolan (`FOCUS_SCHOOL`) the growth is dimension-specific:
+g_t × w_d with w_d from `FOCUS_GROWTH` (3 in the school's focus dimensions goals,
+visible-learning and feedback; 0 in the others), in the follow-up and the ongoing round.
 
 The true values are written, when the demo's transaction commits, to
 `settings.DATA_DIR / "demo-truth.json"`:
@@ -98,6 +100,11 @@ NO_GROWTH_SHARE = 0.08
 NOT_OBSERVED_SHARE = 0.03
 DOUBLE_SHARE = 0.10
 NOTE_SHARE = 0.2
+# Strandskolan worked on assessment for learning between the baseline and the follow-up: its
+# teachers' growth shows in these dimensions (g_t × weight) and not in the others (weight 0),
+# so the follow-up shows clear improvement in some dimensions and none in the rest.
+FOCUS_SCHOOL = "Strandskolan"
+FOCUS_GROWTH = {"goals": 3.0, "visible-learning": 3.0, "feedback": 3.0}
 
 BASELINE = (dt.date(2025, 9, 15), dt.date(2025, 10, 31))
 FOLLOW_UP = (dt.date(2026, 3, 2), dt.date(2026, 4, 24))
@@ -338,8 +345,16 @@ class Scale:
         return cls(dimensions, steps, criteria)
 
 
-def _ratings(model: Model, scale: Scale, eta: float, *, dims: list[Dimension] | None = None):
-    """Rating dicts (the API's shape) for one observer's view of one lesson."""
+def _ratings(
+    model: Model,
+    scale: Scale,
+    eta: float,
+    *,
+    dims: list[Dimension] | None = None,
+    shift: dict[str, float] | None = None,
+):
+    """Rating dicts (the API's shape) for one observer's view of one lesson; `shift` adds a
+    per-dimension term to η (by dimension code)."""
     rng = model.rng
     rows = []
     for d in dims or scale.dimensions:
@@ -354,7 +369,7 @@ def _ratings(model: Model, scale: Scale, eta: float, *, dims: list[Dimension] | 
                 }
             )
             continue
-        order = model.step(eta, DIFFICULTY.get(d.code, 0.0))
+        order = model.step(eta + (shift or {}).get(d.code, 0.0), DIFFICULTY.get(d.code, 0.0))
         step_id = scale.steps[d.pk][order]
         own = scale.criteria[step_id]
         seen = ([c for c in own if rng.random() < 0.85] or [rng.choice(own)]) if own else []
@@ -475,6 +490,7 @@ def observation_rounds(world: DemoWorld) -> None:
         "thresholds": list(THRESHOLDS),
         "lesson_sd": LESSON_SD,
         "dimensions": {d.code: DIFFICULTY.get(d.code, 0.0) for d in demo.scale.dimensions},
+        "focus": {"school": FOCUS_SCHOOL, "growth_weights": FOCUS_GROWTH},
         "teachers": {
             str(pk): {
                 "email": demo.model.emails[pk],
@@ -491,6 +507,16 @@ def observation_rounds(world: DemoWorld) -> None:
     }
     # Written once the demo is committed, so the file describes what is in the database.
     transaction.on_commit(lambda: _write_truth(truth))
+
+
+def _growth(demo: Demo, teacher_id: int, school_id: int) -> tuple[float, dict[str, float]]:
+    """A teacher's growth after the baseline: uniform (added to η), or at the focus school
+    per dimension (the shift passed to `_ratings`)."""
+    focus = demo.world.schools.get(FOCUS_SCHOOL)
+    growth = demo.model.growth[teacher_id]
+    if focus is not None and school_id == focus.pk:
+        return 0.0, {code: growth * w for code, w in FOCUS_GROWTH.items()}
+    return growth, {}
 
 
 def _members(orgs: list[Organisation], roles: list[str]) -> list[User]:
@@ -586,7 +612,8 @@ def _closed_round(
     for lesson in lessons:
         teacher = lesson["teacher"]
         context = lesson["context"]
-        skill = model.theta[teacher.pk] + (model.growth[teacher.pk] if follow_up else 0.0)
+        uniform, shift = _growth(demo, teacher.pk, lesson["school_id"]) if follow_up else (0, {})
+        skill = model.theta[teacher.pk] + uniform
         for observer_id in lesson["observers"]:
             assignment = Assignment(
                 round=round_,
@@ -600,7 +627,7 @@ def _closed_round(
             )
             assignments.append(assignment)
             eta = skill - model.severity[observer_id] + lesson["noise"]
-            ratings = _ratings(model, demo.scale, eta)
+            ratings = _ratings(model, demo.scale, eta, shift=shift)
             submitted_at = lesson["at"] + dt.timedelta(hours=rng.randint(1, 50))
             acknowledged = teacher.email == f"larare@{DEMO_DOMAIN}" or rng.random() < 0.8
             comment = ""
@@ -746,7 +773,8 @@ def _ongoing_round(demo: Demo) -> Round:
     now = timezone.now()
     past = [d for d in _school_days(ONGOING[0], ONGOING[1]) if d < today] or [ONGOING[0]]
     future = [d for d in _school_days(ONGOING[0], ONGOING[1]) if d > today] or [ONGOING[1]]
-    skill = {pk: model.theta[pk] + model.growth[pk] for pk in model.theta}
+    growth = {pk: _growth(demo, pk, school.pk) for pk in model.theta}
+    skill = {pk: model.theta[pk] + growth[pk][0] for pk in model.theta}
     released_to_key_teacher = False
     n_done = 0
     for observer in observers:
@@ -797,7 +825,7 @@ def _ongoing_round(demo: Demo) -> Round:
             assert planned is not None
             context["observed_on"] = planned.date()
             eta = skill[visit.teacher_id] - model.severity[observer.pk] + rng.gauss(0, LESSON_SD)
-            ratings = _ratings(model, demo.scale, eta)
+            ratings = _ratings(model, demo.scale, eta, shift=growth[visit.teacher_id][1])
             if kind == "today":
                 state = "draft"
             elif visit.teacher_id == key_teacher.pk and not released_to_key_teacher:
