@@ -925,6 +925,13 @@ def _method_notes(scope: str, min_group: int, leadership: bool) -> list[str]:
             "schools": "" if scope == "school" else _(", whole schools resampled"),
         },
     ]
+    notes.append(
+        _(
+            "With more than %(n)s teachers observed in both rounds, the effect size is shown "
+            "without its interval (the change's interval is always shown)."
+        )
+        % {"n": FULL_BOOTSTRAP_MAX}
+    )
     if not leadership:
         notes.append(
             _(
