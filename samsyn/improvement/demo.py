@@ -11,8 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from samsyn.demo.services import DEMO_DOMAIN, DemoWorld, cleanup, step
-from samsyn.improvement import search, services
-from samsyn.improvement.models import LibraryEntry, Project, SupervisionGroup
+from samsyn.improvement import cycle, search, services
+from samsyn.improvement.models import (
+    CycleStep,
+    LibraryEntry,
+    Project,
+    QualityCycle,
+    SupervisionGroup,
+)
 from samsyn.indicators.models import Indicator, Survey
 from samsyn.observations.models import Round
 
@@ -122,6 +128,7 @@ def _improvement(world: DemoWorld) -> None:
         )
     _finished_project(world, group, today)
     _ongoing_project(world, group, today)
+    _quality_cycle(world, today)
     for i, practice in enumerate(PRACTICES, start=1):
         services.library_entry_publish(
             kind=LibraryEntry.Kind.PRACTICE,
@@ -340,6 +347,75 @@ def _finished_project(world: DemoWorld, group: SupervisionGroup, today: date) ->
     services.report_publish(report=report, actor=principal, consent=True)
 
 
+def _quality_cycle(world: DemoWorld, today: date) -> None:
+    """Sjöviks kommun's year wheel, half done: the steps up to midsummer are done (one school
+    is behind with its planning), the development work is under way."""
+    owner = world.owners["Sjöviks kommun"]
+    admin = world.users[f"huvudman@{DEMO_DOMAIN}"]
+    quality = cycle.cycle_create(
+        owner=owner,
+        year=today.year,
+        title=f"Systematiskt kvalitetsarbete {today.year}",
+        actor=admin,
+    )
+    schools = cycle.schools_of(owner)
+    midsummer = date(today.year, 6, 30)
+    steps = list(quality.steps.order_by("deadline"))
+    outcomes = {
+        CycleStep.Kind.FOLLOW_UP: "Resultaten från förra året är genomgångna i arbetslagen.",
+        CycleStep.Kind.ANALYSIS: "Målen följs sällan upp under lektionerna; tryggheten är hög.",
+        CycleStep.Kind.PLANNING: "Utvecklingsområde: lärandemål och uppföljning av dem.",
+    }
+    for item in steps:
+        if item.deadline > midsummer:
+            if item.kind == CycleStep.Kind.IMPLEMENTATION:
+                for school in schools:
+                    cycle.step_status_set(step=item, school=school, status="started")
+            continue
+        if item.every_school:
+            for school in schools:
+                behind = item.kind == CycleStep.Kind.PLANNING and school.name == "Fyrtornsskolan"
+                cycle.step_status_set(
+                    step=item,
+                    school=school,
+                    status="started" if behind else "done",
+                    outcome="" if behind else outcomes.get(item.kind, ""),
+                    on=item.deadline - timedelta(days=3),
+                )
+        else:
+            cycle.step_status_set(
+                step=item,
+                status="done",
+                outcome="Skolornas analyser visar samma mönster: målen presenteras men följs "
+                "sällan upp. Det blir huvudmannens prioritering.",
+                on=item.deadline - timedelta(days=2),
+            )
+    merit = Indicator.objects.filter(owner=None, code="grade9-merit").first()
+    if merit is not None:
+        cycle.step_evidence_add(
+            step=steps[0], kind="indicator", indicator_code=merit.code, label=merit.name_sv
+        )
+    round_ = Round.objects.filter(schools__in=schools, is_peer=False).order_by("starts_on").first()
+    if round_ is not None:
+        cycle.step_evidence_add(step=steps[1], kind="round", round=round_, label=round_.name)
+    workshop = _first_workshop(schools)
+    if workshop is not None:
+        cycle.step_evidence_add(
+            step=steps[1], kind="workshop", workshop=workshop, label=workshop.title
+        )
+    for project in Project.objects.filter(school__in=schools):
+        implementation = next(s for s in steps if s.kind == CycleStep.Kind.IMPLEMENTATION)
+        cycle.step_evidence_add(
+            step=implementation, kind="project", project=project, label=project.title
+        )
+
+
+def _first_workshop(schools):
+    from samsyn.workshops.models import Workshop
+
+    return Workshop.objects.filter(school__in=schools).order_by("starts_at").first()
+
+
 @cleanup
 def _remove(organisation_ids: list[int]) -> None:
     for entry in LibraryEntry.objects.filter(
@@ -347,5 +423,6 @@ def _remove(organisation_ids: list[int]) -> None:
     ):
         search.unindex_entry(entry.pk)
         entry.delete()
+    QualityCycle.objects.filter(owner_id__in=organisation_ids).delete()
     Project.objects.filter(school_id__in=organisation_ids).delete()
     SupervisionGroup.objects.filter(organisation_id__in=organisation_ids).delete()
