@@ -357,3 +357,97 @@ class RequestAnswerForm(forms.Form):
         self.fields["status"].choices = [
             c for c in VisitRequest.Status.choices if c[0] != VisitRequest.Status.REQUESTED
         ]
+
+
+class ExchangeCreateForm(forms.Form):
+    organiser = forms.ModelChoiceField(label=_("Organiser"), queryset=Organisation.objects.none())
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_on = forms.DateField(
+        label=_("First day of the period"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Last day of the period"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    owners = forms.ModelMultipleChoiceField(
+        label=_("Participating school owners"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    development_area = forms.CharField(
+        label=_("Development area"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    soft_values = forms.CharField(
+        label=_("Soft values"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        help_text=_("Students' and teachers' experience to follow, e.g. safety, study peace."),
+    )
+
+    def __init__(self, *args, organisers, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organiser"].queryset = organisers
+        self.fields["owners"].queryset = owners
+
+
+class ExchangeEditForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    starts_on = forms.DateField(
+        label=_("First day of the period"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Last day of the period"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    development_area = forms.CharField(
+        label=_("Development area"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    soft_values = forms.CharField(
+        label=_("Soft values"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    material = forms.CharField(
+        label=_("Shared competence material"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    questions = forms.CharField(
+        label=_("Questions for the visits"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+    )
+    analysis = forms.CharField(
+        label=_("Analysis afterwards"), widget=forms.Textarea(attrs={"rows": 6}), required=False
+    )
+
+
+class ExchangeMemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    owner = forms.ModelChoiceField(label=_("School owner"), queryset=Organisation.objects.none())
+    task = forms.CharField(label=_("Task in the working group"), max_length=200, required=False)
+
+    def __init__(self, *args, people, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = people
+        self.fields["owner"].queryset = owners
+
+
+class ExchangeVisitForm(forms.Form):
+    host = forms.ModelChoiceField(label=_("Host"), queryset=Organisation.objects.none())
+    visitors = forms.ModelMultipleChoiceField(
+        label=_("Visiting school owners"),
+        queryset=Organisation.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_on = forms.DateField(
+        label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    programme = forms.CharField(
+        label=_("Programme"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+    observations = forms.CharField(
+        label=_("Observations and notes"), widget=forms.Textarea(attrs={"rows": 5}), required=False
+    )
+
+    def __init__(self, *args, owners, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["host"].queryset = owners
+        self.fields["visitors"].queryset = owners

@@ -369,3 +369,79 @@ class VisitRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.from_school} → {self.practice}"
+
+
+class Exchange(models.Model):
+    """A critical-friend exchange between school owners (municipalities) for one period: a
+    development area and soft values chosen together, a working group, preparation, visits
+    with observations and notes, and the analysis afterwards."""
+
+    organiser = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("organiser")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_on = models.DateField(_("first day of the period"))
+    ends_on = models.DateField(_("last day of the period"))
+    owners = models.ManyToManyField(
+        Organisation, related_name="exchanges", verbose_name=_("participating school owners")
+    )
+    development_area = models.TextField(_("development area"))
+    soft_values = models.TextField(
+        _("soft values"),
+        blank=True,
+        help_text=_("Students' and teachers' experience to follow, e.g. safety, study peace."),
+    )
+    material = models.TextField(_("shared competence material"), blank=True)
+    questions = models.TextField(_("questions for the visits"), blank=True)
+    analysis = models.TextField(_("analysis afterwards"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("exchange")
+        verbose_name_plural = _("exchanges")
+        ordering = ["-starts_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ExchangeMember(models.Model):
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="exchange_seats"
+    )
+    owner = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("school owner")
+    )
+    task = models.CharField(_("task in the working group"), max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["exchange", "user"], name="exchange_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.exchange}"
+
+
+class ExchangeVisit(models.Model):
+    exchange = models.ForeignKey(Exchange, on_delete=models.CASCADE, related_name="visits")
+    host = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("host")
+    )
+    visitors = models.ManyToManyField(
+        Organisation, related_name="+", verbose_name=_("visiting school owners")
+    )
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    programme = models.TextField(_("programme"), blank=True)
+    observations = models.TextField(_("observations and notes"), blank=True)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.host} {self.starts_on}"

@@ -554,3 +554,66 @@ def match_for(*, network: Organisation, school: Organisation) -> dict:
         "review": latest,
         "min_group": min_group,
     }
+
+
+# ----------------------------------------------------------------------------- exchanges
+
+
+def exchange_organisers(user: User) -> list[Organisation]:
+    """Organisations where the user may organise a critical-friend exchange."""
+    from samsyn.accounts.access import organisations_with_perm
+
+    return [
+        o
+        for o in organisations_with_perm(user, Perm.EXCHANGES_MANAGE)
+        if o.kind in (Organisation.Kind.OWNER, Organisation.Kind.NETWORK, Organisation.Kind.REGION)
+    ]
+
+
+def exchange_owner_choices(organiser: Organisation) -> QuerySet[Organisation]:
+    """School owners that may take part: those of the organiser's region."""
+    region_id = organiser.pk if organiser.kind == Organisation.Kind.REGION else organiser.parent_id
+    return Organisation.objects.filter(kind=Organisation.Kind.OWNER, parent_id=region_id).order_by(
+        "name"
+    )
+
+
+def can_manage_exchange(user: User, exchange) -> bool:
+    if has_perm(user, exchange.organiser, Perm.EXCHANGES_MANAGE):
+        return True
+    return any(has_perm(user, owner, Perm.EXCHANGES_MANAGE) for owner in exchange.owners.all())
+
+
+def get_exchange_for_user(request: HttpRequest, pk: int, *, manage: bool = False):
+    """The exchange for its managers (organiser's and participating owners' administrators
+    and coordinators) and, to read, its working group; 403 for other members of those
+    organisations, 404 for everyone else."""
+    from samsyn.networks.models import Exchange
+
+    exchange = Exchange.objects.select_related("organiser").filter(pk=pk).first()
+    if exchange is None:
+        raise Http404
+    user = request.user
+    if can_manage_exchange(user, exchange):
+        return exchange
+    member = exchange.members.filter(user=user).exists() if user.is_authenticated else False
+    if member and not manage:
+        return exchange
+    if member:
+        raise PermissionDenied
+    for org in [exchange.organiser, *exchange.owners.all()]:
+        if permissions_at(user, org):
+            raise PermissionDenied
+    raise Http404
+
+
+def exchanges_for_user(user: User) -> list:
+    from samsyn.networks.models import Exchange
+
+    if not user.is_authenticated:
+        return []
+    found = []
+    for exchange in Exchange.objects.select_related("organiser").prefetch_related("owners"):
+        if exchange.members.filter(user=user).exists() or can_manage_exchange(user, exchange):
+            found.append(exchange)
+    return found

@@ -597,3 +597,106 @@ def visit_request_answer(*, request, status: str):
     request.full_clean()
     request.save(update_fields=["status", "answered_at"])
     return request
+
+
+# ----------------------------------------------------------------------------- exchanges
+
+ERR_TWO_OWNERS = _("Choose at least two school owners.")
+ERR_OWNER_CHOICE = _("Choose school owners of the organiser's region.")
+ERR_HOST = _("Choose a participating school owner as host.")
+ERR_VISITORS = _("Choose participating school owners other than the host as visitors.")
+ERR_MEMBER = _("This person has no role in the chosen school owner or its schools.")
+
+
+@transaction.atomic
+def exchange_create(
+    *,
+    actor: User,
+    organiser: Organisation,
+    title: str,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    owners: list[Organisation],
+    development_area: str,
+    soft_values: str = "",
+):
+    from samsyn.networks.models import Exchange
+
+    allowed = set(selectors.exchange_owner_choices(organiser).values_list("pk", flat=True))
+    if len(owners) < 2:
+        raise ValidationError({"owners": ERR_TWO_OWNERS})
+    if any(o.pk not in allowed for o in owners):
+        raise ValidationError({"owners": ERR_OWNER_CHOICE})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": ERR_DATES})
+    exchange = Exchange(
+        organiser=organiser,
+        title=title.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        development_area=development_area.strip(),
+        soft_values=soft_values.strip(),
+        created_by=actor,
+    )
+    exchange.full_clean()
+    exchange.save()
+    exchange.owners.set(owners)
+    return exchange
+
+
+@transaction.atomic
+def exchange_update(*, exchange, **fields):
+    for name, value in fields.items():
+        setattr(exchange, name, value.strip() if isinstance(value, str) else value)
+    if exchange.ends_on < exchange.starts_on:
+        raise ValidationError({"ends_on": ERR_DATES})
+    exchange.full_clean()
+    exchange.save()
+    return exchange
+
+
+@transaction.atomic
+def exchange_member_add(*, exchange, user: User, owner: Organisation, task: str):
+    from samsyn.accounts.models import Membership
+    from samsyn.networks.models import ExchangeMember
+
+    if not exchange.owners.filter(pk=owner.pk).exists():
+        raise ValidationError({"owner": ERR_OWNER_CHOICE})
+    below = [owner.pk, *Organisation.objects.filter(parent=owner).values_list("pk", flat=True)]
+    if not Membership.objects.filter(user=user, organisation_id__in=below).exists():
+        raise ValidationError({"user": ERR_MEMBER})
+    member, _created = ExchangeMember.objects.update_or_create(
+        exchange=exchange, user=user, defaults={"owner": owner, "task": task.strip()}
+    )
+    return member
+
+
+@transaction.atomic
+def exchange_visit_save(
+    *,
+    exchange,
+    host: Organisation,
+    visitors: list[Organisation],
+    starts_on: dt.date,
+    ends_on: dt.date,
+    programme: str = "",
+    observations: str = "",
+    visit=None,
+):
+    from samsyn.networks.models import ExchangeVisit
+
+    owners = set(exchange.owners.values_list("pk", flat=True))
+    if host.pk not in owners:
+        raise ValidationError({"host": ERR_HOST})
+    if not visitors or any(v.pk not in owners or v.pk == host.pk for v in visitors):
+        raise ValidationError({"visitors": ERR_VISITORS})
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": ERR_DATES})
+    visit = visit or ExchangeVisit(exchange=exchange)
+    visit.host = host
+    visit.starts_on, visit.ends_on = starts_on, ends_on
+    visit.programme, visit.observations = programme.strip(), observations.strip()
+    visit.full_clean()
+    visit.save()
+    visit.visitors.set(visitors)
+    return visit

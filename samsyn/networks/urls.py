@@ -6,6 +6,18 @@ app_name = "networks"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("exchanges/", views.exchanges, name="exchanges"),
+    path("exchanges/new/", views.exchange_create, name="exchange_create"),
+    path("exchanges/<int:pk>/", views.exchange_detail, name="exchange"),
+    path("exchanges/<int:pk>/edit/", views.exchange_edit, name="exchange_edit"),
+    path("exchanges/<int:pk>/members/", views.exchange_member_add, name="exchange_member_add"),
+    path("exchanges/<int:pk>/visits/new/", views.exchange_visit, name="exchange_visit_add"),
+    path(
+        "exchanges/<int:pk>/visits/<int:visit_pk>/",
+        views.exchange_visit,
+        name="exchange_visit_edit",
+    ),
+    path("exchanges/<int:pk>/documentation.pdf", views.exchange_pdf, name="exchange_pdf"),
     path("<int:pk>/", views.network_detail, name="network"),
     path("<int:pk>/settings/", views.network_settings, name="settings"),
     path("<int:pk>/hubs/new/", views.hub_create, name="hub_create"),

@@ -7,6 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -766,3 +767,169 @@ def match(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
             **selectors.match_for(network=network, school=school),
         },
     )
+
+
+# ----------------------------------------------------------------------------- exchanges
+
+
+@login_required
+def exchanges(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "networks/exchanges.html",
+        {
+            "exchanges": selectors.exchanges_for_user(request.user),
+            "can_create": bool(selectors.exchange_organisers(request.user)),
+        },
+    )
+
+
+@login_required
+def exchange_create(request: HttpRequest) -> HttpResponse:
+    organisers = selectors.exchange_organisers(request.user)
+    if not organisers:
+        raise PermissionDenied
+    organiser_qs = Organisation.objects.filter(pk__in=[o.pk for o in organisers])
+    owner_ids: set[int] = set()
+    for organiser in organisers:
+        owner_ids.update(selectors.exchange_owner_choices(organiser).values_list("pk", flat=True))
+    form = forms.ExchangeCreateForm(
+        request.POST or None,
+        initial={"organiser": organisers[0].pk},
+        organisers=organiser_qs,
+        owners=Organisation.objects.filter(pk__in=owner_ids).order_by("name"),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            exchange = services.exchange_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The exchange is created. Add the working group next."))
+            return redirect("networks:exchange", exchange.pk)
+    return render(request, "networks/exchange_create.html", {"form": form})
+
+
+def _exchange_context(exchange) -> dict:
+    return {
+        "exchange": exchange,
+        "owners": list(exchange.owners.all()),
+        "members": list(exchange.members.select_related("user", "owner")),
+        "visits": list(exchange.visits.select_related("host").prefetch_related("visitors")),
+    }
+
+
+def _member_form(exchange, data=None):
+    owners = exchange.owners.all()
+    schools = Organisation.objects.filter(parent__in=owners)
+    people = (
+        User.objects.filter(is_active=True)
+        .filter(Q(memberships__organisation__in=owners) | Q(memberships__organisation__in=schools))
+        .distinct()
+        .order_by("full_name")
+    )
+    return forms.ExchangeMemberForm(data, people=people, owners=owners)
+
+
+@login_required
+def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = selectors.get_exchange_for_user(request, pk)
+    ctx = _exchange_context(exchange)
+    ctx["can_manage"] = selectors.can_manage_exchange(request.user, exchange)
+    if ctx["can_manage"]:
+        ctx["member_form"] = _member_form(exchange)
+        ctx["visit_form"] = forms.ExchangeVisitForm(owners=exchange.owners.all())
+    return render(request, "networks/exchange.html", ctx)
+
+
+@login_required
+def exchange_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = selectors.get_exchange_for_user(request, pk, manage=True)
+    fields = forms.ExchangeEditForm.base_fields
+    form = forms.ExchangeEditForm(
+        request.POST or None, initial={name: getattr(exchange, name) for name in fields}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_update(exchange=exchange, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The exchange is saved."))
+            return redirect("networks:exchange", exchange.pk)
+    return render(request, "networks/exchange_edit.html", {"exchange": exchange, "form": form})
+
+
+def _post_errors(request: HttpRequest, form, error: ValidationError | None = None) -> None:
+    if error is not None:
+        _errors(form, error)
+    for field, errors in form.errors.items():
+        label = form.fields[field].label if field in form.fields else ""
+        for message in errors:
+            messages.error(request, f"{label}: {message}" if label else message)
+
+
+@login_required
+@require_POST
+def exchange_member_add(request: HttpRequest, pk: int) -> HttpResponse:
+    exchange = selectors.get_exchange_for_user(request, pk, manage=True)
+    form = _member_form(exchange, request.POST)
+    if form.is_valid():
+        try:
+            services.exchange_member_add(exchange=exchange, **form.cleaned_data)
+        except ValidationError as error:
+            _post_errors(request, form, error)
+        else:
+            messages.success(request, _("The working group is updated."))
+    else:
+        _post_errors(request, form)
+    return redirect("networks:exchange", exchange.pk)
+
+
+@login_required
+def exchange_visit(request: HttpRequest, pk: int, visit_pk: int | None = None) -> HttpResponse:
+    exchange = selectors.get_exchange_for_user(request, pk, manage=True)
+    visit = None
+    initial = {}
+    if visit_pk is not None:
+        visit = exchange.visits.filter(pk=visit_pk).first()
+        if visit is None:
+            raise Http404
+        initial = {
+            "host": visit.host_id,
+            "visitors": list(visit.visitors.values_list("pk", flat=True)),
+            "starts_on": visit.starts_on,
+            "ends_on": visit.ends_on,
+            "programme": visit.programme,
+            "observations": visit.observations,
+        }
+    form = forms.ExchangeVisitForm(
+        request.POST or None, initial=initial, owners=exchange.owners.all()
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.exchange_visit_save(exchange=exchange, visit=visit, **form.cleaned_data)
+        except ValidationError as error:
+            _errors(form, error)
+        else:
+            messages.success(request, _("The visit is saved."))
+            return redirect("networks:exchange", exchange.pk)
+    return render(
+        request,
+        "networks/exchange_visit.html",
+        {"exchange": exchange, "form": form, "visit": visit},
+    )
+
+
+@login_required
+def exchange_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    exchange = selectors.get_exchange_for_user(request, pk)
+    html = render_to_string(
+        "networks/exchange_print.html", _exchange_context(exchange), request=request
+    )
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="exchange-{exchange.pk}.pdf"'
+    return response

@@ -19,7 +19,7 @@ PASSWORD = "networks-test-password"
 
 
 def person(email: str, name: str, org: Organisation, role: str) -> User:
-    user = User.objects.create_user(email, PASSWORD, full_name=name)
+    user = User.objects.create_user(email, PASSWORD, full_name=name, language="en")
     Membership.objects.create(user=user, organisation=org, role=role)
     return user
 

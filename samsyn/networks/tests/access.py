@@ -7,6 +7,8 @@ staff (alice, oscar) and the owner's administrator (olle) get 403, everyone else
 
 from __future__ import annotations
 
+import datetime as dt
+
 from samsyn.networks import services
 from samsyn.networks.models import FollowUpAction, Hub, PeerReview
 
@@ -66,6 +68,42 @@ def _request(case):
     return [practice.pk, found.pk]
 
 
+def _exchange(case):
+    from samsyn.accounts.models import Organisation
+    from samsyn.networks.models import Exchange
+
+    exchange = Exchange.objects.first()
+    if exchange is None:
+        neighbour = Organisation.objects.create(
+            kind=Organisation.Kind.OWNER, name="Grannkommun", parent=case.region
+        )
+        exchange = services.exchange_create(
+            actor=case.olle,
+            organiser=case.owner,
+            title="Utbyte",
+            starts_on=dt.date(2026, 1, 1),
+            ends_on=dt.date(2026, 6, 30),
+            owners=[case.owner, neighbour],
+            development_area="Återkoppling",
+        )
+    return exchange
+
+
+def _visit(case):
+    exchange = _exchange(case)
+    visit = exchange.visits.first()
+    if visit is None:
+        owners = list(exchange.owners.order_by("pk"))
+        visit = services.exchange_visit_save(
+            exchange=exchange,
+            host=owners[0],
+            visitors=owners[1:],
+            starts_on=exchange.starts_on,
+            ends_on=exchange.starts_on,
+        )
+    return [exchange.pk, visit.pk]
+
+
 def rows(case) -> dict:
     network = lambda: [case.network.pk]  # noqa: E731
     review = lambda: [_review(case).pk]  # noqa: E731
@@ -107,6 +145,16 @@ def rows(case) -> dict:
     }
     school_only = {ANON: 302, "charlie": 404, "bob": 404, "alice": 403, "nina": 403, "pia": 200}
     school_post = {ANON: 302, "charlie": 404, "bob": 404, "alice": 403, "nina": 403, "pia": 302}
+    exchange_manager = {
+        ANON: 302,
+        "charlie": 404,
+        "nina": 404,
+        "alice": 403,
+        "pia": 403,
+        "rita": 403,
+        "olle": 200,
+        "adam": 200,
+    }
     coordinator_only = {
         ANON: 302,
         "charlie": 404,
@@ -142,6 +190,24 @@ def rows(case) -> dict:
         "networks:share": ("post", review, school_post),
         "networks:action_add": ("post", review, school_post),
         "networks:action_update": ("post", action, school_post),
+        # Exchanges: owner administrators and coordinators organise; the organiser's other
+        # members get 403; the working group reads (see test_exchanges).
+        "networks:exchanges": ("get", list, {ANON: 302, "alice": 200, "olle": 200}),
+        "networks:exchange_create": (
+            "get",
+            list,
+            {ANON: 302, "alice": 403, "pia": 403, "olle": 200, "nina": 200, "adam": 403},
+        ),
+        "networks:exchange": ("get", lambda: [_exchange(case).pk], exchange_manager),
+        "networks:exchange_edit": ("get", lambda: [_exchange(case).pk], exchange_manager),
+        "networks:exchange_member_add": (
+            "post",
+            lambda: [_exchange(case).pk],
+            {ANON: 302, "charlie": 404, "nina": 404, "alice": 403, "pia": 403, "olle": 302},
+        ),
+        "networks:exchange_visit_add": ("get", lambda: [_exchange(case).pk], exchange_manager),
+        "networks:exchange_visit_edit": ("get", lambda: _visit(case), exchange_manager),
+        "networks:exchange_pdf": ("get", lambda: [_exchange(case).pk], exchange_manager),
         # Best practice: the network's leaders and coordinators.
         "networks:practices": ("get", network, member),
         "networks:practice_create": ("get", network, member),
