@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samsyn.coaching.models import NextStep
 from samsyn.frameworks.models import Dimension
@@ -165,5 +166,7 @@ class CheckInForm(forms.Form):
 
 class CloseForm(forms.Form):
     outcome = forms.CharField(
-        label=_("Outcome"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+        label=pgettext_lazy("support plan", "Outcome"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
     )

@@ -29,11 +29,19 @@ def _coaching_actions(user, organisations: list) -> list[Action]:
         actions.append(
             Action(title, step.action, reverse("coaching:conversation", args=[conversation.pk]))
         )
-    if selectors.teacher_schools(user) or selectors.coach_schools(user):
+    if selectors.teacher_schools(user):
         actions.append(
             Action(
                 _("My teaching"),
                 _("Your profile over time, your coaching conversations and your next steps."),
+                reverse("coaching:my_teaching"),
+            )
+        )
+    elif selectors.coach_schools(user):
+        actions.append(
+            Action(
+                _("Coaching conversations"),
+                _("Start a conversation with a teacher, prepare it and record the next step."),
                 reverse("coaching:my_teaching"),
             )
         )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from samsyn.accounts.models import Organisation
 from samsyn.frameworks.models import Dimension, FrameworkVersion, Step
@@ -141,7 +142,7 @@ class SupportPlan(models.Model):
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
-        CLOSED = "closed", _("Closed")
+        CLOSED = "closed", pgettext_lazy("support plan", "Closed")
 
     school = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="+", verbose_name=_("school")
@@ -173,7 +174,9 @@ class SupportPlan(models.Model):
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE
     )
-    outcome = models.TextField(_("outcome"), blank=True, max_length=5000)
+    outcome = models.TextField(
+        pgettext_lazy("support plan", "outcome"), blank=True, max_length=5000
+    )
     started_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
