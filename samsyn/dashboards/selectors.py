@@ -21,7 +21,7 @@ from datetime import date
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -414,13 +414,14 @@ def _load_cells(
             "observation__subject",
             "dimension_id",
         )
-        .annotate(n=Count("id"), total=Sum("step__order"), **step_counts)
+        .annotate(n=Count("id"), **step_counts)
         .order_by()
     )
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return _Cells(empty, empty, empty, empty, empty, empty, empty, np.zeros((0, k)), [])
     cols = list(zip(*rows, strict=True))
+    steps = np.asarray(cols[6:], dtype=np.int64).T.reshape(len(rows), k)
     subjects = sorted(set(cols[3]))
     subject_index = {s: i for i, s in enumerate(subjects)}
     return _Cells(
@@ -430,8 +431,9 @@ def _load_cells(
         subject=np.asarray([subject_index[s] for s in cols[3]], dtype=np.int64),
         dim=np.asarray([dim_index.get(d, -1) for d in cols[4]], dtype=np.int64),
         n=np.asarray(cols[5], dtype=np.int64),
-        total=np.asarray(cols[6], dtype=np.float64),
-        steps=np.asarray(cols[7:], dtype=np.int64).T.reshape(len(rows), k),
+        # Σ step order = Σ_k k · (ratings at step k): no join to the step table needed.
+        total=steps @ np.arange(1, k + 1, dtype=np.float64),
+        steps=steps,
         subjects=subjects,
     )
 
