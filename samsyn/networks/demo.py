@@ -299,13 +299,92 @@ def best_practice(world: DemoWorld) -> None:
     services.visit_request_answer(request=request, status=VisitRequest.Status.ACCEPTED)
 
 
+@step
+def critical_friends(world: DemoWorld) -> None:
+    """One exchange between Sjöviks and Ekbacka kommun: preparation done, Sjövik visited with
+    notes, Ekbacka's visit ahead, a first analysis."""
+    sjovik, ekbacka = world.owners["Sjöviks kommun"], world.owners["Ekbacka kommun"]
+    organiser = world.users[f"huvudman@{DEMO_DOMAIN}"]
+    today = timezone.localdate()
+    exchange = services.exchange_create(
+        actor=organiser,
+        organiser=sjovik,
+        title="Kritiska vänner: återkoppling i klassrummet",
+        starts_on=today - dt.timedelta(days=60),
+        ends_on=today + dt.timedelta(days=120),
+        owners=[sjovik, ekbacka],
+        development_area="Återkoppling under lektionen som eleverna hinner använda, "
+        "särskilt i årskurs 4–6.",
+        soft_values="Elevernas upplevelse av studiero och av att få hjälp när de behöver det.",
+    )
+    services.exchange_update(
+        exchange=exchange,
+        material="Gemensam läsning: en forskningsöversikt om återkoppling och kommunernas "
+        "observationsprofiler för dimensionen återkoppling.",
+        questions="Hur vet läraren under lektionen vad eleverna har förstått?\n"
+        "Vad gör eleverna med återkopplingen?\n"
+        "Hur följer rektor upp arbetet med återkoppling?",
+        analysis="Första analysen efter besöket i Sjövik: målen är tydliga, men återkopplingen "
+        "kommer oftast i slutet av lektionen. Nästa besök fokuserar på hur Ekbacka använder "
+        "exit tickets.",
+    )
+    for email, owner, task in [
+        (f"huvudman@{DEMO_DOMAIN}", sjovik, "Sammankallande"),
+        (f"huvudman.ekbacka@{DEMO_DOMAIN}", ekbacka, "Planering av besöken"),
+        (f"rektor@{DEMO_DOMAIN}", sjovik, "Dokumentation"),
+        (f"rektor.kvarnbyskolan@{DEMO_DOMAIN}", ekbacka, "Observationer"),
+    ]:
+        services.exchange_member_add(
+            exchange=exchange, user=world.users[email], owner=owner, task=task
+        )
+    first = today - dt.timedelta(days=20)
+    services.exchange_visit_save(
+        exchange=exchange,
+        host=sjovik,
+        visitors=[ekbacka],
+        starts_on=first,
+        ends_on=first + dt.timedelta(days=1),
+        programme="Dag 1: Strandskolan och Fyrtornsskolan, lektionsbesök och samtal med "
+        "elevråd. Dag 2: samtal med rektorer och förvaltning.",
+        observations="Tydliga lektionsmål i nästan alla klassrum. Återkopplingen gavs oftast "
+        "muntligt till hela klassen; eleverna beskrev studieron som god.",
+    )
+    second = today + dt.timedelta(days=30)
+    services.exchange_visit_save(
+        exchange=exchange,
+        host=ekbacka,
+        visitors=[sjovik],
+        starts_on=second,
+        ends_on=second + dt.timedelta(days=1),
+        programme="Ekbacka centralskola och Ängsskolan: exit tickets och elevernas egen "
+        "uppföljning.",
+    )
+
+
 @cleanup
 def remove_network_reviews(organisation_ids: list[int]) -> None:
     reviews = PeerReview.objects.filter(
         Q(school_id__in=organisation_ids) | Q(network_id__in=organisation_ids)
     )
-    from samsyn.networks.models import Practice, VisitRequest
+    from samsyn.networks.models import (
+        Exchange,
+        ExchangeMember,
+        ExchangeVisit,
+        Practice,
+        VisitRequest,
+    )
 
+    exchanges = Exchange.objects.filter(
+        Q(organiser_id__in=organisation_ids) | Q(owners__in=organisation_ids)
+    ).distinct()
+    exchange_ids = list(exchanges.values_list("pk", flat=True))
+    ExchangeVisit.visitors.through.objects.filter(
+        exchangevisit__exchange_id__in=exchange_ids
+    ).delete()
+    ExchangeVisit.objects.filter(exchange_id__in=exchange_ids).delete()
+    ExchangeMember.objects.filter(exchange_id__in=exchange_ids).delete()
+    Exchange.owners.through.objects.filter(exchange_id__in=exchange_ids).delete()
+    Exchange.objects.filter(pk__in=exchange_ids).delete()
     practices = Practice.objects.filter(
         Q(network_id__in=organisation_ids) | Q(school_id__in=organisation_ids)
     )
