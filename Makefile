@@ -45,10 +45,11 @@ format:
 
 # Every catalogue (the project's locale/ and each app's samsyn/<app>/locale/), or with
 # APP=<name> only that app's, so that people working on different apps do not collide.
+# (-P: the app folder must not shadow the standard library, e.g. an app's selectors.py.)
 makemessages:
 ifdef APP
 	cd samsyn/$(APP) && DJANGO_SETTINGS_MODULE=samsyn.settings PYTHONPATH=$(CURDIR) \
-		$(CURDIR)/$(PY) -m django makemessages -l sv --no-obsolete
+		$(CURDIR)/$(PY) -P -m django makemessages -l sv --no-obsolete
 else
 	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles --no-obsolete
 endif
