@@ -328,7 +328,8 @@
       li.classList.toggle("current", i === current);
       var button = li.firstChild;
       button.setAttribute("aria-current", i === current ? "step" : "false");
-      button.setAttribute("aria-label", d.name + (done ? " (" + labels.answered + ")" : ""));
+      // The accessible name starts with the visible number (WCAG 2.5.3, label in name).
+      button.setAttribute("aria-label", (i + 1) + ". " + d.name + (done ? " (" + labels.answered + ")" : ""));
     });
   }
 
