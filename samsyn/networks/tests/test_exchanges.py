@@ -127,3 +127,9 @@ class ExchangeTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("owners", response.context["form"].errors)
+
+    def test_the_home_page_offers_exchanges_to_organisers(self):
+        self.client.force_login(self.olle)
+        self.assertContains(self.client.get(reverse("home")), reverse("networks:exchanges"))
+        self.client.force_login(self.alice)
+        self.assertNotContains(self.client.get(reverse("home")), reverse("networks:exchanges"))
