@@ -50,7 +50,10 @@ def rows(case) -> dict:
     }
     manager = {ANON: 302, "charlie": 404, "bob": 404, "olle": 403, "alice": 403, "pia": 200}
     manager_post = {ANON: 302, "charlie": 404, "bob": 404, "olle": 403, "alice": 403, "pia": 302}
+    api = {ANON: 401, "charlie": 404, "bob": 404, "olle": 403, "alice": 200, "pia": 200}
     return {
+        "api:workshops_of_school": ("get", school, api),
+        "api:workshop_actions_of_school": ("get", school, api),
         "workshops:workshop_list": ("get", school, viewer),
         "workshops:action_list": ("get", school, viewer),
         "workshops:workshop_detail": ("get", in_workshop, viewer),

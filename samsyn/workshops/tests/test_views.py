@@ -287,3 +287,25 @@ class HomeTests(BaseTestCase):
         self.assertTrue(any(workshop.title in t for t in self.titles(self.pia)))
         self.assertTrue(any("Auskultera" in t for t in self.titles(self.alice)))
         self.assertFalse(any("Auskultera" in t for t in self.titles(self.oscar)))
+
+
+class ApiTests(BaseTestCase):
+    def test_it_lists_the_schools_workshops_and_open_actions(self):
+        workshop = make_workshop(self, team=[self.alice])
+        services.action_create(
+            workshop=workshop, what="Alla", owner=None, due_on=dt.date(2027, 1, 1)
+        )
+        done = services.action_create(
+            workshop=workshop, what="Klar", owner=self.alice, due_on=dt.date(2027, 1, 2)
+        )
+        services.action_set_status(action=done, status="done")
+        self.login(self.alice)
+        body = self.client.get(f"/api/v1/workshops/schools/{self.school.pk}/workshops").json()
+        self.assertEqual(
+            [(w["title"], w["team_size"], w["upcoming"]) for w in body],
+            [("Vår undervisning", 1, True)],
+        )
+        url = f"/api/v1/workshops/schools/{self.school.pk}/actions"
+        self.assertEqual([a["what"] for a in self.client.get(url).json()], ["Alla", "Klar"])
+        body = self.client.get(url, {"open": "true"}).json()
+        self.assertEqual([(a["what"], a["owner"]) for a in body], [("Alla", None)])
