@@ -1,0 +1,40 @@
+"""The demo's improvement part: two projects, a populated library, a year wheel half done, and
+a clean removal (the FTS index included)."""
+
+from __future__ import annotations
+
+import pytest
+
+from samsyn.demo.services import demo_delete, demo_load
+from samsyn.improvement import cycle, search, selectors
+from samsyn.improvement.models import LibraryEntry, Project, QualityCycle, Report
+
+
+@pytest.mark.django_db
+def test_the_demo_has_projects_a_library_and_a_year_wheel():
+    demo_load()
+    ongoing = Project.objects.get(school__name="Strandskolan")
+    finished = Project.objects.get(school__name="Björkhagens skola")
+    assert ongoing.phase == Project.Phase.IMPLEMENTATION
+    assert ongoing.sessions.count() == 3 and ongoing.group is not None
+    assert finished.phase == Project.Phase.FINISHED
+    assert finished.report.status == Report.Status.PUBLISHED
+    assert not ongoing.evidence.filter(round__is_peer=True).exists()
+
+    languages = set(LibraryEntry.objects.values_list("language", flat=True))
+    assert LibraryEntry.objects.count() >= 5 and languages == {"sv", "en"}
+    # The published report is found by another word form ("texterna" → "texter").
+    assert finished.title in [e.title for e in selectors.library_entries(query="texterna")]
+    assert [e.language for e in selectors.library_entries(query="students reading")] == ["en"]
+
+    quality = QualityCycle.objects.get(owner__name="Sjöviks kommun")
+    rows = cycle.status_by_school(quality)
+    assert len(rows) == 3
+    done = sum(r.done for r in rows)
+    total = sum(len(r.steps) for r in rows)
+    assert 0 < done < total  # half through the year
+    assert quality.steps.filter(evidence__kind="project").exists()
+
+    demo_delete()
+    assert not LibraryEntry.objects.exists() and not Project.objects.exists()
+    assert search.ranked_ids("texterna") == []
