@@ -577,8 +577,16 @@ def independent_change(before: Any, after: Any, *, confidence: float = 0.95) -> 
     centre = delta - delta**3
     spread = z * s * math.sqrt((1 - delta**2) ** 2 + z**2 * s2)
     denom = 1 - delta**2 + z**2 * s2
-    c_low = max(-1.0, (centre - spread) / denom)
-    c_high = min(1.0, (centre + spread) / denom)
+    if abs(delta) < 1 and denom > 0:
+        c_low = max(-1.0, (centre - spread) / denom)
+        c_high = min(1.0, (centre + spread) / denom)
+    else:
+        # Complete separation (δ = ±1, no spread in the dominance scores): Cliff's interval
+        # degenerates. Read δ = 2p − 1, p the share of pairs where `after` is higher, and use
+        # the Wilson interval for p = 1 (or 0) at the harmonic mean of the group sizes.
+        n_h = max(1, round(2 * na * nb / (na + nb)))
+        p_low, p_high = wilson_interval(n_h if delta > 0 else 0, n_h, confidence=confidence)
+        c_low, c_high = 2 * p_low - 1, 2 * p_high - 1
 
     diff = float(xa.mean() - xb.mean())
     va, vb = xa.var(ddof=1) / na, xb.var(ddof=1) / nb

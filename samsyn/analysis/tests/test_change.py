@@ -269,3 +269,18 @@ def test_cluster_bootstrap_mean_matches_the_analytic_cluster_se():
 def test_edge_cases_raise_clear_errors(call, message):
     with pytest.raises(AnalysisError, match=message):
         call()
+
+
+def test_independent_change_with_complete_separation_and_no_spread():
+    # [2, 2] before, [3, 3] after: every pair improves, no variance in either round. Cliff's
+    # interval degenerates there; we give the Wilson interval for δ = 2p − 1 instead.
+    result = independent_change([2, 2], [3, 3])
+    assert result.estimate == 1.0
+    assert result.cliffs_delta.estimate == 1.0
+    low, high = result.cliffs_delta.ci_low, result.cliffs_delta.ci_high
+    assert high == pytest.approx(1.0)
+    assert -1.0 < low < 1.0
+    # More lessons make the lower bound firmer.
+    assert independent_change([2] * 8, [3] * 8).cliffs_delta.ci_low > low
+    down = independent_change([3, 3], [2, 2]).cliffs_delta
+    assert (down.ci_low, down.ci_high) == pytest.approx((-high, -low))
