@@ -5,6 +5,7 @@ for a teacher who has left."""
 from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
+from django.utils import translation
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, DemoWorld, cleanup, step
@@ -30,6 +31,12 @@ PERIODS = {
 
 @step
 def privacy(world: DemoWorld) -> None:
+    # The demo's people read Swedish; what is stored as text (results) is in Swedish too.
+    with translation.override("sv"):
+        _privacy(world)
+
+
+def _privacy(world: DemoWorld) -> None:
     owner = world.owners[OWNER]
     admin = world.users[f"huvudman@{DEMO_DOMAIN}"]
     researcher = world.users[f"forskare@{DEMO_DOMAIN}"]

@@ -128,12 +128,32 @@ def retention_runs(owner: Organisation, limit: int = 10) -> list[dict]:
     """Recent runs with the lines that concern this owner."""
     runs = []
     for run in RetentionRun.objects.all()[:100]:
-        lines = [line for line in run.summary if line.get("owner") == owner.pk]
+        lines = [
+            {**line, "label": _type_label(line.get("record_type", ""))}
+            for line in run.summary
+            if line.get("owner") == owner.pk
+        ]
         if lines:
             runs.append({"run": run, "lines": lines})
         if len(runs) >= limit:
             break
     return runs
+
+
+def _type_label(key: str) -> str:
+    entry = registry.RECORD_TYPES.get(key)
+    return str(entry.label) if entry else key
+
+
+def result_lines(request: SubjectRequest) -> list[dict]:
+    """An executed erasure's lines with record-type labels in the reader's language."""
+    from samsyn.privacy.services import erasure_scopes
+
+    labels = dict(erasure_scopes())
+    return [
+        {**line, "label": labels.get(line.get("record_type"), line.get("label", ""))}
+        for line in request.result
+    ]
 
 
 def requests_for(owner: Organisation) -> QuerySet[SubjectRequest]:
