@@ -32,17 +32,24 @@ SQL_MATCH = (
     "SELECT entry_id, bm25(improvement_library_fts) FROM improvement_library_fts "
     "WHERE improvement_library_fts MATCH %s AND lang = %s"
 )
+# The query is constant within each language branch, so the GIN index serves both branches.
 SQL_PG_SEARCH = (
-    "SELECT id FROM improvement_libraryentry WHERE "
-    "to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
-    "ELSE 'swedish'::regconfig END), (coalesce(title, '') || ' ' || coalesce(search_text, ''))) "
-    "@@ websearch_to_tsquery((CASE WHEN language = 'en' THEN 'english'::regconfig "
-    "ELSE 'swedish'::regconfig END), %s) "
-    "ORDER BY ts_rank("
-    "to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
-    "ELSE 'swedish'::regconfig END), (coalesce(title, '') || ' ' || coalesce(search_text, ''))), "
-    "websearch_to_tsquery((CASE WHEN language = 'en' THEN 'english'::regconfig "
-    "ELSE 'swedish'::regconfig END), %s)) DESC, id"
+    "SELECT id FROM ("
+    "SELECT id, language, to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
+    "ELSE 'swedish'::regconfig END), "
+    "(coalesce(title, '') || ' ' || coalesce(search_text, ''))) AS document "
+    "FROM improvement_libraryentry WHERE "
+    "(language <> 'en' AND to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
+    "ELSE 'swedish'::regconfig END), "
+    "(coalesce(title, '') || ' ' || coalesce(search_text, ''))) "
+    "@@ websearch_to_tsquery('swedish', %(q)s)) "
+    "OR (language = 'en' AND to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
+    "ELSE 'swedish'::regconfig END), "
+    "(coalesce(title, '') || ' ' || coalesce(search_text, ''))) "
+    "@@ websearch_to_tsquery('english', %(q)s))"
+    ") AS found ORDER BY ts_rank(document, CASE WHEN language = 'en' "
+    "THEN websearch_to_tsquery('english', %(q)s) "
+    "ELSE websearch_to_tsquery('swedish', %(q)s) END) DESC, id"
 )
 
 
@@ -123,7 +130,7 @@ def _sqlite_ranked_ids(query: str) -> list[int]:
 
 def _postgres_ranked_ids(query: str) -> list[int]:
     with connection.cursor() as cursor:
-        cursor.execute(SQL_PG_SEARCH, [query, query])
+        cursor.execute(SQL_PG_SEARCH, {"q": query})
         return [row[0] for row in cursor.fetchall()]
 
 

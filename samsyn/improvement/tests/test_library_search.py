@@ -92,3 +92,14 @@ class LibrarySearchTests(BaseTestCase):
 def test_stemming_reduces_word_forms():
     assert search.stem("Återkopplingen eleverna", "sv") == search.stem("återkoppling elev", "sv")
     assert search.stem("teachers modelled", "en") == search.stem("teacher model", "en")
+
+
+class PostgresIndexTests(BaseTestCase):
+    def test_postgres_search_can_use_the_gin_index(self):
+        if connection.vendor != "postgresql":
+            self.skipTest("PostgreSQL only")
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("EXPLAIN " + search.SQL_PG_SEARCH, {"q": "elever"})
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        self.assertIn("improvement_library_fts", plan)
