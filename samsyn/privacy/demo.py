@@ -105,6 +105,12 @@ def _privacy(world: DemoWorld) -> None:
 
 @cleanup
 def remove_privacy(organisation_ids: list[int]) -> None:
+    # Erased demo people no longer carry the demo's e-mail domain: remove them here.
+    User.objects.filter(
+        privacy_requests__owner_id__in=organisation_ids,
+        privacy_requests__kind=SubjectRequest.Kind.ERASURE,
+        email__endswith="@invalid.samsyn",
+    ).delete()
     ResearchExport.objects.filter(owner_id__in=organisation_ids).delete()
     SubjectRequest.objects.filter(owner_id__in=organisation_ids).delete()
     RetentionSetting.objects.filter(owner_id__in=organisation_ids).delete()
