@@ -9,6 +9,8 @@ see nothing of this (403); everyone else gets 404.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -126,7 +128,8 @@ def followup_actions(workshop: Workshop) -> list[Action]:
 
 
 def upcoming_workshops_for(user: User) -> list[Workshop]:
-    """Workshops not yet over at the schools the user prepares workshops for, soonest first."""
+    """Workshops not yet over at the schools the user prepares workshops for, soonest first
+    (a workshop lasts at most 8 hours, so earlier starts are over)."""
     schools = [
         org
         for org in organisations_with_perm(user, Perm.WORKSHOPS_MANAGE)
@@ -136,9 +139,7 @@ def upcoming_workshops_for(user: User) -> list[Workshop]:
         return []
     now = timezone.now()
     candidates = (
-        Workshop.objects.filter(
-            school__in=schools, starts_at__gte=now - timezone.timedelta(hours=12)
-        )
+        Workshop.objects.filter(school__in=schools, starts_at__gte=now - dt.timedelta(hours=8))
         .select_related("school")
         .order_by("starts_at", "id")
     )

@@ -33,9 +33,9 @@ def non_white_share(pdf_path) -> float:
 
     document = pdfium.PdfDocument(str(pdf_path))
     bitmap = document[0].render(scale=1.5)
-    image = bitmap.to_pil().convert("L")
+    image = bitmap.to_pil()
     image.save(ARTIFACTS / "workshops-05-pdf-page1.png")
-    pixels = np.asarray(image)
+    pixels = np.asarray(image.convert("L"))
     document.close()
     return float((pixels < 240).mean())
 
