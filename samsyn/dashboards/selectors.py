@@ -373,6 +373,7 @@ def _observations(school_ids: list[int], round_ids: list[int], filters: dict[str
             g
             for g in Observation.objects.filter(school_id__in=school_ids, round_id__in=round_ids)
             .values_list("grade", flat=True)
+            .order_by()
             .distinct()
             if grade_span(g) == span
         ]
@@ -535,6 +536,7 @@ def _build(
         )
         .exclude(subject="")
         .values_list("subject", flat=True)
+        .order_by()
         .distinct()
     )
     spans_present = {
@@ -543,6 +545,7 @@ def _build(
             school_id__in=school_ids, round__in=all_rounds, status__in=COUNTED
         )
         .values_list("grade", flat=True)
+        .order_by()
         .distinct()
     }
     spans = [(k, grade_span_label(k)) for k, _label in GRADE_SPANS if k in spans_present]
