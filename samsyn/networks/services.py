@@ -563,7 +563,40 @@ def practice_create(
     )
     practice.full_clean()
     practice.save()
+    if source == Practice.Source.EXCELLENCE and teacher is None:
+        _publish_excellence(practice, actor)
     return practice
+
+
+def _publish_excellence(practice, actor: User) -> None:
+    """An area of excellence confirmed in a peer review is proven experience: it goes to the
+    library of proven experience too (samsyn.improvement), where every signed-in person can
+    find it. It is about a school, never a named teacher."""
+    from samsyn.improvement import services as library
+
+    evidence = []
+    if practice.evidence:
+        evidence.append({"label": str(_("Evidence")), "detail": practice.evidence})
+    if practice.review_id:
+        evidence.append(
+            {
+                "label": str(_("Peer review")),
+                "detail": f"{practice.school.name}, {practice.review.year}",
+            }
+        )
+    library.library_entry_publish(
+        kind="excellence",
+        source="networks.practice",
+        source_id=practice.pk,
+        title=practice.title,
+        body=practice.description,
+        summary=practice.description[:300],
+        language=actor.language if actor.language in ("sv", "en") else "sv",
+        dimension_code=practice.dimension_code,
+        organisation=practice.school,
+        evidence=evidence,
+        published_by=actor,
+    )
 
 
 @transaction.atomic

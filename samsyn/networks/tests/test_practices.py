@@ -76,6 +76,36 @@ class PracticeTests(NetworkWorld):
         )
         self.assertIsNotNone(practice.teacher_consent_at)
 
+    def test_an_area_of_excellence_is_published_to_the_library(self):
+        from samsyn.improvement import search
+        from samsyn.improvement.models import LibraryEntry
+
+        practice = services.practice_create(
+            actor=self.pia,
+            network=self.network,
+            school=self.school,
+            source=Practice.Source.EXCELLENCE,
+            title="Formativ återkoppling i hela skolan",
+            description="Lärarna ger återkoppling under lektionen.",
+            evidence="Bekräftat vid den kollegiala granskningen.",
+        )
+        entry = LibraryEntry.objects.get(source="networks.practice", source_id=practice.pk)
+        self.assertEqual(entry.kind, "excellence")
+        self.assertEqual(entry.organisation_id, self.school.pk)
+        self.assertIn(entry.pk, search.ranked_ids("återkopplingen"))
+        # A teacher's own strength stays in the network's directory, not the public library.
+        strength = services.practice_create(
+            actor=self.pia,
+            network=self.network,
+            school=self.school,
+            source=Practice.Source.STRENGTH,
+            title="Exit tickets",
+            description="x",
+            teacher=self.alice,
+            teacher_consents=True,
+        )
+        self.assertFalse(LibraryEntry.objects.filter(source_id=strength.pk).exists())
+
     def test_a_request_answered_counts_as_a_contribution(self):
         practice = services.practice_create(
             actor=self.pia,
