@@ -135,3 +135,45 @@ class CycleTests(BaseTestCase):
         response = self.client.get(reverse("improvement:cycle_report", args=[self.cycle.pk]))
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertTrue(response.content.startswith(b"%PDF"))
+
+    def test_the_annual_report_includes_the_regional_exchanges_the_owner_took_part_in(self):
+        import pypdfium2
+
+        from samsyn.accounts.models import Organisation
+        from samsyn.networks.models import Exchange, ExchangeVisit
+
+        neighbour = Organisation.objects.create(
+            kind=Organisation.Kind.OWNER, name="Grannkommunen", parent=self.region
+        )
+        exchange = Exchange.objects.create(
+            organiser=self.owner,
+            title="Kritiska vänner 2026",
+            starts_on=date(2026, 2, 1),
+            ends_on=date(2026, 5, 31),
+            development_area="Ledning av undervisningen",
+            analysis="Besöken visade hur rektorerna följer undervisningen.",
+        )
+        exchange.owners.set([self.owner, neighbour])
+        visit = ExchangeVisit.objects.create(
+            exchange=exchange,
+            host=neighbour,
+            starts_on=date(2026, 3, 10),
+            ends_on=date(2026, 3, 11),
+        )
+        visit.visitors.set([self.owner])
+        elsewhere = Exchange.objects.create(
+            organiser=neighbour,
+            title="Utan oss",
+            starts_on=date(2026, 2, 1),
+            ends_on=date(2026, 5, 31),
+            development_area="x",
+        )
+        elsewhere.owners.set([neighbour, self.other_owner])
+        self.assertEqual(cycle.annual_report(self.cycle)["exchanges"], [exchange])
+        self.login(self.olle)
+        response = self.client.get(reverse("improvement:cycle_report", args=[self.cycle.pk]))
+        pdf = pypdfium2.PdfDocument(response.content)
+        text = "".join(page.get_textpage().get_text_range() for page in pdf)
+        self.assertIn("Kritiska vänner 2026", text)
+        self.assertIn("Grannkommunen", text)
+        self.assertNotIn("Utan oss", text)
