@@ -1,4 +1,4 @@
-"""The Vega-Lite spec of a teacher's profile, drawn by static/js/coaching.js.
+"""The Vega-Lite spec of a teacher's profile, drawn by static/js/charts.js.
 
 The page hands the spec over with `json_script` and has a table with the same numbers beside it.
 """

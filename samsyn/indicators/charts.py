@@ -1,4 +1,4 @@
-"""Vega-Lite specs for the indicator pages, built here and drawn by static/js/indicators.js.
+"""Vega-Lite specs for the indicator pages, built here and drawn by static/js/charts.js.
 
 The page hands each spec to the browser with `json_script`; every chart has a table beside it
 with the same numbers. Specs avoid anything that needs Vega's expression compiler at run time

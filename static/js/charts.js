@@ -1,5 +1,6 @@
-/* Draws the my teaching page's chart: each element with data-vega-spec names a json_script
- * element holding a Vega-Lite spec built in Python (samsyn/coaching/charts.py).
+/* Draws a page's charts: each element with data-vega-spec names a json_script element
+ * holding a Vega-Lite spec built in Python (e.g. samsyn/indicators/charts.py,
+ * samsyn/coaching/charts.py). The dashboards have their own, with a table toggle.
  * Our Content Security Policy forbids eval, so Vega runs its expression interpreter
  * (ast: true + vega.expressionInterpreter), and vega-embed adds no inline styles or menus. */
 (function () {
