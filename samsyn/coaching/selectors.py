@@ -271,11 +271,11 @@ def teaching_profile(*, teacher: User) -> dict:
             row = {"name": names[code], "before_n": len(b), "after_n": len(a), "result": None}
             try:
                 result = independent_change(b, a)
-            except (AnalysisError, ZeroDivisionError):
-                # Too few lessons, or no variation at all within either round (then
-                # Cliff's interval is undefined): no interval, so no statement.
-                pass
-            else:
+            except AnalysisError:
+                result = None  # too few lessons: no interval, so no statement
+            # No variation at all within either round gives a zero-width interval from two or
+            # three lessons: that would claim a certainty we do not have, so no statement.
+            if result is not None and result.se > 0:
                 row["result"] = result
                 row["includes_zero"] = result.ci_low <= 0 <= result.ci_high
             changes.append(row)
