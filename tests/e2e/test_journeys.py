@@ -20,9 +20,12 @@ import csv
 import datetime as dt
 import io
 import json
+import threading
 from pathlib import Path
 
 import pytest
+from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.test.utils import modify_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -34,24 +37,78 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 CHART_TIMEOUT = 30000
 
 
+class _OneRequestAtATime(StaticFilesHandler):
+    """The live server's application, serving one request at a time.
+
+    On SQLite the server's threads share the test's in-memory connection, which must not be
+    used by two threads at once; the capture page's service worker fetches several pages
+    together, which made the journey flaky ("bad parameter or other API misuse").
+    """
+
+    lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            return super().__call__(environ, start_response)
+
+
+class JourneyServer:
+    def __init__(self) -> None:
+        from django.db import connections
+        from django.test.testcases import LiveServerThread
+
+        self.shared = {
+            conn.alias: conn
+            for conn in connections.all()
+            if conn.vendor == "sqlite" and conn.is_in_memory_db()
+        }
+        self.thread = LiveServerThread(
+            "localhost", _OneRequestAtATime, connections_override=self.shared
+        )
+        self.thread.daemon = True
+        self.settings = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.thread.host}:{self.thread.port}"
+
+    def start(self) -> None:
+        self.settings.enable()
+        for conn in self.shared.values():
+            conn.inc_thread_sharing()
+        self.thread.start()
+        self.thread.is_ready.wait()
+        if self.thread.error:
+            raise self.thread.error
+
+    def stop(self) -> None:
+        self.thread.terminate()
+        # Let the request threads of closed keep-alive connections end before the connection
+        # stops being shared (they close the connections when they end).
+        for thread in threading.enumerate():
+            if "process_request_thread" in thread.name:
+                thread.join(timeout=5)
+        for conn in self.shared.values():
+            conn.dec_thread_sharing()
+        self.settings.disable()
+
+
 @pytest.fixture(scope="module")
 def journey_server(django_db_setup, django_db_blocker, browser):
     """The demo world loaded once, and a live server of our own on it, for this module."""
     from django.core.management import call_command
     from django.db import connection
-    from pytest_django.live_server_helper import LiveServer
 
     from samsyn.demo.services import demo_load
 
     with django_db_blocker.unblock():
         before = connection.creation.serialize_db_to_string()
         demo_load()
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()
+        server = JourneyServer()
+        server.start()
         try:
             yield server
         finally:
-            server._live_server_modified_settings.disable()
             server.stop()
             call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
@@ -201,6 +258,7 @@ def test_observer_journey(journey_server, browser, screenshot):
     context, page = new_page(browser)
 
     log_in(page, base, "observator")
+    assert "Strandskolan" in page.locator("main").inner_text()
     assert_accessible(page, "observer home")
     follow(page, "/observations/today/")
     today_list = page.locator("main section.visits").first
@@ -255,6 +313,7 @@ def test_principal_journey(journey_server, browser, screenshot, tmp_path):
     context, page = new_page(browser)
 
     log_in(page, base, "rektor")
+    assert school.name in page.locator("main").inner_text()
     assert_accessible(page, "principal home")
 
     # A new round: every teacher of the school, observed by Oskar.
@@ -344,6 +403,7 @@ def test_owner_admin_journey(journey_server, browser, screenshot, tmp_path):
     context, page = new_page(browser)
 
     log_in(page, base, "huvudman")
+    assert owner.name in page.locator("main").inner_text()
     assert_accessible(page, "owner home")
 
     # The municipality's dashboard: small groups are hidden, and say so.
@@ -383,6 +443,7 @@ def test_owner_admin_journey(journey_server, browser, screenshot, tmp_path):
     # Framework import: a faulty file is refused with the reason, on the page.
     page.goto(f"{base}/")
     follow(page, "/frameworks/")
+    assert page.locator("main h1").inner_text() == t("sv", "Observation frameworks")
     assert_accessible(page, "frameworks")
     follow(page, "/frameworks/import/")
     assert page.locator("#id_file").count() == 1
@@ -420,8 +481,11 @@ def test_network_coordinator_journey(journey_server, browser, screenshot):
     context, page = new_page(browser)
 
     log_in(page, base, "natverk")
+    assert network.name in page.locator("main").inner_text()
     assert_accessible(page, "network coordinator home")
     follow(page, "/networks/")
+    assert page.locator("main h1").inner_text() == t("sv", "Networks and peer review")
+    assert network.name in page.locator("main").inner_text()
     assert_accessible(page, "networks")
     follow(page, f"/networks/{network.pk}/")
     assert network.name in page.locator("main h1").inner_text()
@@ -473,6 +537,7 @@ def test_researcher_journey(journey_server, browser, screenshot):
     context, page = new_page(browser)
 
     log_in(page, base, "forskare")
+    assert "Region Havsbandet" in page.locator("main").inner_text()
     assert_accessible(page, "researcher home")
     follow(page, "/privacy/research/")
     assert page.locator("main h1").inner_text() == t("sv", "Research exports")
