@@ -184,3 +184,17 @@ def test_swedish_catalogue_is_complete_and_current(tmp_path):
         known = {(e.msgctxt, e.msgid) for e in committed.get(where, [])}
         missing = sorted(e.msgid for e in fresh if (e.msgctxt, e.msgid) not in known)
         assert not missing, f"Strings missing from {where} (make makemessages): {missing[:20]}"
+
+
+@pytest.mark.parametrize("path", catalogues(REPO), ids=lambda p: str(p.relative_to(REPO)))
+def test_each_catalogue_compiles_with_matching_placeholders(path):
+    """msgfmt refuses a translation that drops or renames a %(name)s placeholder; so does
+    `compilemessages` at start-up, so such an entry would break `make run`."""
+    if shutil.which("msgfmt") is None:
+        pytest.fail("gettext is not installed (make test installs it)")
+    result = subprocess.run(
+        ["msgfmt", "--check-format", "-o", "/dev/null", str(path)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
