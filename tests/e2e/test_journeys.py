@@ -1,6 +1,6 @@
 """Every role's journey in Chromium on the demo world, with axe-core on every page visited.
 
-The demo is loaded ONCE for the whole module (loading it takes a minute on a busy machine): a
+The demo is loaded ONCE for the whole module (20 to 30 s here, more on a busy machine): a
 module-scoped fixture loads it, starts a live server of its own on it, and at the end empties the
 database and puts back what was there before (as Django's serialized rollback does). The tests
 are plain `django_db` tests, not pytest-django's `live_server` ones (which flush the database
@@ -103,13 +103,16 @@ def journey_server(django_db_setup, django_db_blocker, browser):
 
     with django_db_blocker.unblock():
         before = connection.creation.serialize_db_to_string()
-        demo_load()
-        server = JourneyServer()
-        server.start()
+        server = None
         try:
+            demo_load()
+            starting = JourneyServer()
+            starting.start()
+            server = starting
             yield server
         finally:
-            server.stop()
+            if server is not None:
+                server.stop()
             call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
             connection.creation.deserialize_db_from_string(before)
             # Close it here: otherwise it is still open when pytest-django drops the test
