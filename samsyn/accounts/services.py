@@ -57,7 +57,13 @@ def audit_record(
     detail: str = "",
     request: HttpRequest | None = None,
 ) -> AuditEvent | None:
-    """Record that `actor` touched `subject`'s individual data. Own data is not audited."""
+    """Record that `actor` touched `subject`'s individual data. Own data is not audited.
+
+    `action` is one of `AuditEvent.Action` (what kind of access); say what was touched in
+    `object_type` and how in `detail`. An unknown action is refused here, on every database
+    (SQLite would otherwise store an over-long one that PostgreSQL refuses)."""
+    if action not in AuditEvent.Action.values:
+        raise ValueError(f"Unknown audit action {action!r}; use AuditEvent.Action.")
     if subject is not None and subject.pk == actor.pk:
         return None
     return AuditEvent.objects.create(

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from samsyn.accounts.models import Organisation
+from samsyn.accounts.models import AuditEvent, Organisation
 from samsyn.accounts.services import audit_record
 from samsyn.dashboards import exports
 from samsyn.dashboards.charts import charts_for
@@ -63,8 +63,9 @@ def _form(request: HttpRequest, dashboard: Dashboard) -> SelectionForm:
     )
 
 
-def _audit_teachers(request: HttpRequest, dashboard: Dashboard, action: str) -> None:
-    """The per-teacher table is individual data: one audit row per teacher shown."""
+def _audit_teachers(request: HttpRequest, dashboard: Dashboard, action: str, how: str) -> None:
+    """The per-teacher table is individual data: one audit row per teacher shown (`action`
+    read or export, `how` the page or the export format)."""
     if not dashboard.teacher_rows:
         return
     from samsyn.accounts.models import User
@@ -78,7 +79,7 @@ def _audit_teachers(request: HttpRequest, dashboard: Dashboard, action: str) -> 
             subject=people.get(row.teacher_id),
             object_id=dashboard.round.pk if dashboard.round else "",
             organisation=dashboard.organisation,
-            detail=f"round={dashboard.round.pk if dashboard.round else ''}",
+            detail=f"{how} round={dashboard.round.pk if dashboard.round else ''}",
             request=request,
         )
 
@@ -87,7 +88,7 @@ def _page(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
     dashboard = _load(request, pk, scope)
     show_teachers = bool(dashboard.teacher_rows) and request.GET.get("teachers") == "1"
     if show_teachers:
-        _audit_teachers(request, dashboard, "dashboard.view_teachers")
+        _audit_teachers(request, dashboard, AuditEvent.Action.READ, "page")
     query = request.GET.copy()
     query.pop("teachers", None)
     return render(
@@ -113,19 +114,19 @@ def _export(request: HttpRequest, pk: int, fmt: str, scope: str) -> HttpResponse
     charts = charts_for(dashboard)
     audit_record(
         actor=request.user,
-        action=f"dashboard.export_{fmt}",
+        action=AuditEvent.Action.EXPORT,
         object_type="dashboard",
         object_id=dashboard.organisation.pk,
         organisation=dashboard.organisation,
         detail=(
-            f"scope={dashboard.scope} round={dashboard.round.pk if dashboard.round else ''} "
+            f"format={fmt} scope={dashboard.scope} round={dashboard.round.pk if dashboard.round else ''} "
             f"compare={dashboard.compare_round.pk if dashboard.compare_round else ''} "
             f"filters={dashboard.filters} teachers={int(teachers)}"
         ),
         request=request,
     )
     if teachers:
-        _audit_teachers(request, dashboard, f"dashboard.export_teachers_{fmt}")
+        _audit_teachers(request, dashboard, AuditEvent.Action.EXPORT, f"format={fmt}")
     if fmt == "csv":
         return exports.csv_response(dashboard, charts, teachers)
     if fmt == "xlsx":
