@@ -81,8 +81,16 @@ class ReportVisibilityTests(NetworkWorld):
         Membership.objects.create(user=other, organisation=self.school_d, role=Role.PRINCIPAL)
         self.assertEqual(self.status(other, "networks:report", review), 404)
         self.assertEqual(self.status(self.charlie, "networks:report", review), 404)
-        # The network coordinator coordinates, but the report is not shared with the network.
+        # The network coordinator coordinates, but the report is not shared with the network:
+        # the review page says so instead of offering a link that would be refused.
         self.assertEqual(self.status(self.nina, "networks:report", review), 403)
+        self.client.force_login(self.nina)
+        page = self.client.get(reverse("networks:review", args=[review.pk]))
+        self.assertNotContains(page, reverse("networks:report", args=[review.pk]))
+        self.assertContains(page, "Rapporten är skolans")
+        self.client.force_login(self.petra)  # the school itself gets the link
+        page = self.client.get(reverse("networks:review", args=[review.pk]))
+        self.assertContains(page, reverse("networks:report", args=[review.pk]))
 
     def test_it_hides_an_unshared_report_from_every_other_school(self):
         review = self.completed_review(ShareScope.NONE)
