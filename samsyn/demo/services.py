@@ -222,7 +222,19 @@ def demo_load(*, reset: bool = False) -> bool:
     autodiscover_modules("demo")
     for func in _in_app_order(STEPS):
         func(world)
+        refresh_planner_statistics()
     return True
+
+
+def refresh_planner_statistics() -> None:
+    """PostgreSQL plans from table statistics, which bulk inserts inside this one transaction
+    leave empty: later steps' aggregate queries (dashboards over the demo's ratings) then got
+    nested-loop plans that ran for minutes. ANALYZE sees this transaction's rows."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 @step

@@ -60,7 +60,14 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
-from samsyn.demo.services import DEMO_DOMAIN, MUNICIPALITIES, DemoWorld, cleanup, step
+from samsyn.demo.services import (
+    DEMO_DOMAIN,
+    MUNICIPALITIES,
+    DemoWorld,
+    cleanup,
+    refresh_planner_statistics,
+    step,
+)
 from samsyn.frameworks.models import Dimension, FrameworkVersion
 from samsyn.observations import services
 from samsyn.observations.models import (
@@ -678,6 +685,7 @@ def _closed_round(
                 ObservationEvent(observation=o, actor_id=o.teacher_id, action="acknowledge")
             )
     ObservationEvent.objects.bulk_create(events, batch_size=500)
+    refresh_planner_statistics()  # PostgreSQL: the updates below join what was just inserted
     # Times set automatically on insert (created, updated, the events') are backdated in SQL.
     Observation.objects.filter(round=round_).update(
         created_at=Subquery(
