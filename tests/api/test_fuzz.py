@@ -72,6 +72,14 @@ def _headers(world, role: str) -> dict[str, str]:
     suppress_health_check=list(HealthCheck),
 )
 def test_api_never_errs_and_keeps_to_its_schema(case, role_headers):
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        # schemathesis calls the WSGI app outside Django's test client; on PostgreSQL the
+        # app then finds the test transaction's connection closed (every call a 500 that is
+        # the harness's, not the API's). The API's code paths do not depend on the database
+        # vendor; the fuzzing runs in the SQLite half of `make test`.
+        pytest.skip("API fuzzing runs on SQLite (in-process WSGI + PostgreSQL test transaction)")
     for headers in role_headers.values():  # the same generated request, as every role
         case.call_and_validate(
             headers=headers,
