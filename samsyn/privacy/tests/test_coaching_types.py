@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 import time_machine
 from django.apps import apps
 
 from samsyn.observations.tests.factories import default_version
-from samsyn.privacy import registry, services
+from samsyn.privacy import services
 from samsyn.test import BaseTestCase
-
-pytestmark = pytest.mark.skipif(
-    "support_plans" not in registry.RECORD_TYPES, reason="samsyn.coaching has no support plans"
-)
 
 
 class CoachingRecordTypeTests(BaseTestCase):
