@@ -575,6 +575,42 @@ def run_clients(
     return rec, time.monotonic() - start, sum(t.is_alive() for t in threads)
 
 
+def start_server(
+    work: Path, env: dict[str, str], port: int, workers: int, threads: int, log_name: str
+):
+    """gunicorn (gthread, the app preloaded) on a loopback port, in its own process group;
+    returns the process and its open log file."""
+    config = work / "gunicorn.conf.py"
+    config.write_text(GUNICORN_CONFIG)
+    log = (work / log_name).open("w")
+    proc = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "samsyn.wsgi:application",
+            "-c",
+            str(config),
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-k",
+            "gthread",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--keep-alive",
+            "75",
+            "--timeout",
+            "120",
+        ],
+        env=env,
+        cwd=REPO,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+    return proc, log
+
+
 def stop_server(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -604,35 +640,7 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
         report_page(setup["page"], results)
 
     port = free_port()
-    config = work / "gunicorn.conf.py"
-    config.write_text(GUNICORN_CONFIG)
-    log = (work / "gunicorn.log").open("w")
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    proc = subprocess.Popen(
-        [
-            str(gunicorn),
-            "samsyn.wsgi:application",
-            "-c",
-            str(config),
-            "-w",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "-k",
-            "gthread",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--keep-alive",
-            "75",
-            "--timeout",
-            "120",
-        ],
-        env=env,
-        cwd=REPO,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    proc, log = start_server(work, env, port, args.workers, args.threads, "gunicorn.log")
     children_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         wait_healthy(port, proc)

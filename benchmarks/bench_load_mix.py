@@ -263,38 +263,6 @@ class RetryingObserver(capture.Observer):
         return status, payload
 
 
-def start_server(work: Path, env: dict, port: int, workers: int, threads: int, log_name: str):
-    config = work / "gunicorn.conf.py"
-    config.write_text(capture.GUNICORN_CONFIG)
-    log = (work / log_name).open("w")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "samsyn.wsgi:application",
-            "-c",
-            str(config),
-            "-w",
-            str(workers),
-            "--threads",
-            str(threads),
-            "-k",
-            "gthread",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--keep-alive",
-            "75",
-            "--timeout",
-            "120",
-        ],
-        env=env,
-        cwd=REPO,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    return proc, log
-
-
 def run_phase(env: dict, *args: str) -> None:
     subprocess.run([sys.executable, __file__, *args], env=env, cwd=REPO, check=True)
 
@@ -309,7 +277,7 @@ def load_run(label: str, env: dict, work: Path, args, results: list) -> None:
         f"{len(setup['readers'])} readers"
     )
     port = capture.free_port()
-    proc, log = start_server(work, env, port, args.workers, args.threads, "gunicorn-1.log")
+    proc, log = capture.start_server(work, env, port, args.workers, args.threads, "gunicorn-1.log")
     capture.wait_healthy(port, proc)
     down = Downtime()
     rec = TaggedRecorder(down)
@@ -335,7 +303,9 @@ def load_run(label: str, env: dict, work: Path, args, results: list) -> None:
             killed_at = time.monotonic()
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
-            proc, log = start_server(work, env, port, args.workers, args.threads, "gunicorn-2.log")
+            proc, log = capture.start_server(
+                work, env, port, args.workers, args.threads, "gunicorn-2.log"
+            )
             procs.append(proc)
             logs.append(log)
             capture.wait_healthy(port, proc)
