@@ -3,9 +3,10 @@
     .venv/bin/python benchmarks/bench_dashboards.py [--skip-national] [--postgres-url URL]
                                                     [--no-postgres] [--naive-sample N]
 
-Builds, with bulk inserts into a throw-away database, a municipality with 100,000
-observations (1,000,000 ratings: 40 schools × 50 teachers, baseline and follow-up) and times
-the owner dashboard: `area_dashboard` + every chart (the selector and Vega-Lite specs), and the
+Builds, with raw bulk inserts into a throw-away database, a municipality with 100,000
+observations (1,000,000 ratings: 40 schools × 50 teachers, baseline and follow-up), computes
+the rating summaries once (as after an import; the build and summary times are printed) and
+times the owner dashboard: `area_dashboard` + every chart (the selector and Vega-Lite specs), and the
 whole page through Django's test client. Target < 300 ms. Then a national-scale region with
 1,000,000 observations (10,000,000 ratings; `--skip-national` skips it, and says so), target
 < 2 s. Runs on SQLite (a temporary file) and on PostgreSQL when `--postgres-url` is given or
@@ -14,7 +15,9 @@ whole page through Django's test client. Target < 300 ms. Then a national-scale 
 The baseline is a naive ORM loop computing the same numbers (step counts per round ×
 dimension, each teacher's mean per dimension) object by object. It runs on a sample of the
 observations and its time is extrapolated linearly to all of them; the script says so.
-Times are the best of three after a warm-up call. Exits non-zero when a target is missed.
+Times are the best of three after a first call (also printed). The cost the summaries add to
+a submission (recomputing one teacher's rows) is printed too. Exits non-zero when a target is
+missed.
 """
 
 from __future__ import annotations
@@ -59,7 +62,8 @@ def build(scale: str) -> dict:
 
     from samsyn.accounts.models import Membership, Organisation, Role, User
     from samsyn.frameworks.models import Dimension, FrameworkVersion, Step
-    from samsyn.observations.models import Observation, Rating, Round
+    from samsyn.observations import summaries
+    from samsyn.observations.models import Observation, Round
 
     call_command("migrate", verbosity=0)
     owners_n, schools_n, teachers_n, lessons = SCALES[scale]
@@ -116,17 +120,11 @@ def build(scale: str) -> dict:
         next_obs = (
             Observation.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         ) + 1
-        obs_batch, rating_batch = [], []
         n_obs = 0
-
-        def flush() -> None:
-            Observation.objects.bulk_create(obs_batch, batch_size=5000)
-            Rating.objects.bulk_create(rating_batch, batch_size=10000)
-            obs_batch.clear()
-            rating_batch.clear()
-
+        writer = _Writer(connection)
         for s in schools:
             observers = [by_email[f"t{s.pk}-{teachers_n + k}@bench.example"] for k in range(5)]
+            obs_rows, rating_rows = [], []
             for k in range(teachers_n):
                 teacher = by_email[f"t{s.pk}-{k}@bench.example"]
                 subject = SUBJECTS[k % len(SUBJECTS)]
@@ -136,7 +134,7 @@ def build(scale: str) -> dict:
                     for _ in range(lessons):
                         pk = next_obs
                         next_obs += 1
-                        obs_batch.append(
+                        obs_rows.append(
                             Observation(
                                 pk=pk,
                                 uuid=uuid.uuid4(),
@@ -146,9 +144,12 @@ def build(scale: str) -> dict:
                                 teacher_id=teacher,
                                 school=s,
                                 status="submitted",
+                                revision=2,
                                 subject=subject,
                                 grade=rng.choice(GRADES),
                                 observed_on=r.starts_on,
+                                created_at=now,
+                                updated_at=now,
                                 submitted_at=now,
                             )
                         )
@@ -156,22 +157,16 @@ def build(scale: str) -> dict:
                         for d in dims:
                             latent = 2.4 + level + (gain if d.order % 2 else 0) + rng.gauss(0, 0.8)
                             order = min(4, max(1, round(latent)))
-                            rating_batch.append(
-                                Rating(
-                                    observation_id=pk,
-                                    dimension_id=d.pk,
-                                    step_id=steps[(d.pk, order)],
-                                )
-                            )
-                if len(rating_batch) >= 200_000:
-                    flush()
-        flush()
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+                            rating_rows.append((pk, d.pk, steps[(d.pk, order)], ""))
+            writer.observations(obs_rows)
+            writer.ratings(rating_rows)
+        build_s = time.perf_counter() - start
+        # Bulk inserts send no signals: the summaries are computed once, as after an import.
+        start = time.perf_counter()
+        summary_rows = summaries.rebuild()
+        summary_s = time.perf_counter() - start
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     return {
         "admin": admin.pk,
         "researcher": researcher.pk,
@@ -179,12 +174,62 @@ def build(scale: str) -> dict:
         "region": region.pk,
         "observations": n_obs,
         "owner_observations": n_obs // owners_n,
-        "build_s": time.perf_counter() - start,
+        "build_s": build_s,
+        "summary_s": summary_s,
+        "summary_rows": summary_rows,
     }
 
 
-def best_of(func, repeats: int = 3) -> float:
+class _Writer:
+    """Raw bulk inserts (COPY on PostgreSQL, executemany on SQLite): the ORM's bulk_create
+    took most of an hour for the national scale's ten million ratings."""
+
+    def __init__(self, connection) -> None:
+        from samsyn.observations.models import Observation, Rating
+
+        self.connection = connection
+        self.obs_fields = Observation._meta.concrete_fields
+        self.obs_table = Observation._meta.db_table
+        self.rating_table = Rating._meta.db_table
+
+    def _insert(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        quote = self.connection.ops.quote_name
+        cols = ", ".join(quote(c) for c in columns)
+        with self.connection.cursor() as cursor:
+            if self.connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {quote(table)} ({cols}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {quote(table)} ({cols}) VALUES ({marks})", rows)
+
+    def observations(self, objects: list) -> None:
+        columns = [f.column for f in self.obs_fields]
+        rows = [
+            tuple(
+                f.get_db_prep_save(getattr(o, f.attname), connection=self.connection)
+                for f in self.obs_fields
+            )
+            for o in objects
+        ]
+        self._insert(self.obs_table, columns, rows)
+
+    def ratings(self, rows: list[tuple]) -> None:
+        self._insert(self.rating_table, ["observation_id", "dimension_id", "step_id", "note"], rows)
+
+
+def first_and_best(func, repeats: int = 3) -> tuple[float, float]:
+    """(the first call's time, the best of `repeats` calls after it)."""
+    t = time.perf_counter()
     func()
+    first = time.perf_counter() - t
+    return first, best_of(func, repeats, warm=False)
+
+
+def best_of(func, repeats: int = 3, warm: bool = True) -> float:
+    if warm:
+        func()
     times = []
     for _ in range(repeats):
         t = time.perf_counter()
@@ -250,7 +295,7 @@ def phase_run(scale: str, sample: int) -> None:
         charts_for(d)
         return d
 
-    sel_t = best_of(selector)
+    first_t, sel_t = first_and_best(selector)
     client = Client()
     client.force_login(user)
     url = reverse("dashboards:area", args=[org_pk])
@@ -261,6 +306,17 @@ def phase_run(scale: str, sample: int) -> None:
         page_t, page_error = None, f"{type(exc).__name__}: {exc}"[:200]
     d = selector()
     rounds = [r.pk for r in Round.objects.filter(name__startswith="Bench")]
+    # What a submission adds: recomputing that teacher's summary for the round.
+    from samsyn.observations import summaries
+    from samsyn.observations.models import Observation
+
+    pair = Observation.objects.filter(round_id=rounds[-1]).values_list("round_id", "teacher_id")[0]
+
+    def keep_current():
+        summaries.mark([pair])
+        summaries.flush()
+
+    submit_t = best_of(keep_current)
     naive_t, sampled = naive(org_pk, rounds, sample)
     total = info["owner_observations"] if scale == "municipality" else info["observations"]
     print(
@@ -268,6 +324,8 @@ def phase_run(scale: str, sample: int) -> None:
             {
                 **info,
                 "selector_s": sel_t,
+                "first_s": first_t,
+                "submit_s": submit_t,
                 "page_s": page_t,
                 "page_error": page_error,
                 "naive_sample_s": naive_t,
@@ -310,12 +368,15 @@ def report(backend: str, scale: str, r: dict, target: float) -> bool:
     print(
         f"{backend:10} {scale:12} {r['dashboard_observations']:>9,} observations "
         f"({r['dashboard_observations'] * 10:,} ratings, {r['teachers']:,} teachers in the round): "
-        f"selector+charts {r['selector_s'] * 1000:7.1f} ms, whole page "
+        f"selector+charts {r['selector_s'] * 1000:7.1f} ms (first call "
+        f"{r['first_s'] * 1000:.0f} ms), whole page "
         f"{_ms(r['page_s'], r.get('page_error'))} "
         f"(target < {target * 1000:.0f} ms: {'PASS' if ok else 'FAIL'}); "
         f"naive ORM loop: {r['naive_sample_s']:.2f} s for a sample of {r['naive_sampled']:,} "
         f"observations, extrapolated to all {r['naive_extrapolated_s']:.1f} s → ratio {ratio:,.0f}x "
-        f"(data built in {r['build_s']:.0f} s)"
+        f"(data built in {r['build_s']:.0f} s; summaries: {r['summary_rows']:,} rows built in "
+        f"{r['summary_s']:.0f} s, keeping one teacher's current after a submission "
+        f"{r['submit_s'] * 1000:.1f} ms)"
     )
     return ok
 

@@ -1,9 +1,10 @@
 """Dashboards: what a school, an owner or a network sees of its observation rounds.
 
 Everything a page, a chart, a workshop or an export needs is computed here, once, into a
-`Dashboard` dataclass. The aggregation runs in ONE grouped query (round × school × teacher ×
-subject × dimension, with the count of ratings at each step and their sum) and the rest is
-vectorised numpy on that small result: never row by row over ratings.
+`Dashboard` dataclass. The figures come from the rating summaries (`samsyn.observations.
+summaries`: step counts per round × school × teacher × subject × grade span, kept current as
+observations are submitted, reopened or deleted), read in ONE query; the rest is vectorised
+numpy on that small result: never row by row over ratings.
 
 Rules (see docs/dashboards.md):
 - Peer rounds (`Round.is_peer`) and draft observations are always left out.
@@ -15,13 +16,11 @@ Rules (see docs/dashboards.md):
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 
 import numpy as np
 from django.conf import settings
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
@@ -35,8 +34,10 @@ from samsyn.analysis.change import (
 from samsyn.analysis.results import AnalysisError
 from samsyn.analysis.suppression import suppress
 from samsyn.frameworks.models import Dimension, Step
-from samsyn.observations.models import Observation, Rating, Round
+from samsyn.observations import summaries
+from samsyn.observations.models import Observation, RatingSummary, Round
 from samsyn.observations.selectors import schools_under
+from samsyn.observations.summaries import GRADE_SPANS, SummaryRows
 
 # Observations that count: submitted or released (never drafts).
 COUNTED = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
@@ -46,34 +47,6 @@ N_BOOT = 1000
 FULL_BOOTSTRAP_MAX = 300
 
 # --------------------------------------------------------------------------- grade spans
-
-GRADE_SPANS: tuple[tuple[str, str], ...] = (
-    ("f3", "F–3"),
-    ("46", "4–6"),
-    ("79", "7–9"),
-    ("upper", "upper"),
-    ("other", "other"),
-)
-
-
-def grade_span(grade: str) -> str:
-    """The span of a free-text grade ("F", "7", "åk 8", "7B"): f3, 46, 79, upper or other."""
-    text = (grade or "").strip().lower()
-    if not text:
-        return "other"
-    if text.startswith(("f", "fk", "förskoleklass")) and not re.search(r"\d", text):
-        return "f3"
-    match = re.search(r"\d+", text)
-    if not match:
-        return "other"
-    number = int(match.group())
-    if number <= 3:
-        return "f3"
-    if number <= 6:
-        return "46"
-    if number <= 9:
-        return "79"
-    return "upper"
 
 
 def grade_span_label(key: str) -> str:
@@ -357,94 +330,78 @@ class _Cells:
         )
 
 
-def _observations(school_ids: list[int], round_ids: list[int], filters: dict[str, str]):
-    qs = Observation.objects.filter(
-        school_id__in=school_ids,
-        round_id__in=round_ids,
-        status__in=COUNTED,
-        round__is_peer=False,
-    )
+def _filtered(rows: SummaryRows, filters: dict[str, str]) -> SummaryRows:
+    """The summary rows a subject / grade-span filter keeps."""
+    mask = np.ones(len(rows), dtype=bool)
     subject = filters.get("subject")
     if subject:
-        qs = qs.filter(subject=subject)
+        index = rows.subjects.index(subject) if subject in rows.subjects else -1
+        mask &= rows.subject == index
     span = filters.get("grade_span")
     if span:
-        grades = [
-            g
-            for g in Observation.objects.filter(school_id__in=school_ids, round_id__in=round_ids)
-            .values_list("grade", flat=True)
-            .order_by()
-            .distinct()
-            if grade_span(g) == span
-        ]
-        qs = qs.filter(grade__in=grades)
-    return qs
+        mask &= rows.span == summaries.SPAN_INDEX.get(span, -1)
+    return rows.where(mask)
 
 
-def _load_cells(
-    school_ids: list[int],
-    round_ids: list[int],
-    filters: dict[str, str],
-    dimensions: list[DimensionInfo],
-) -> _Cells:
-    """ONE grouped query over the ratings; everything else is numpy on its result."""
-    codes = {d.code: i for i, d in enumerate(dimensions)}
-    dim_index: dict[int, int] = {
-        pk: codes.get(code, -1)
-        for pk, code in Dimension.objects.filter(version__rounds__in=round_ids).values_list(
-            "pk", "code"
-        )
-    }
-    step_order = dict(
-        Step.objects.filter(dimension__version__rounds__in=round_ids).values_list("pk", "order")
-    )
-    k = max([len(d.steps) for d in dimensions] + list(step_order.values()) + [1])
-    by_order: dict[int, list[int]] = {}
-    for pk, order in step_order.items():
-        by_order.setdefault(order, []).append(pk)
-    obs = _observations(school_ids, round_ids, filters)
-    step_counts = {
-        f"s{o}": Count("id", filter=Q(step_id__in=by_order.get(o, [-1]))) for o in range(1, k + 1)
-    }
-    rows = list(
-        Rating.objects.filter(observation__in=obs.values("pk"), step__isnull=False)
-        .values_list(
-            "observation__round_id",
-            "observation__school_id",
-            "observation__teacher_id",
-            "observation__subject",
-            "dimension_id",
-        )
-        .annotate(n=Count("id"), **step_counts)
-        .order_by()
-    )
-    if not rows:
+def _cells(rows: SummaryRows) -> _Cells:
+    """Summary rows → one row per round × school × teacher × subject × rated dimension (grade
+    spans added together), with its rating count, sum of step orders and count at each step."""
+    k = summaries.STEP_SLOTS
+    if not len(rows):
         empty = np.zeros(0, dtype=np.int64)
         return _Cells(empty, empty, empty, empty, empty, empty, empty, np.zeros((0, k)), [])
-    cols = list(zip(*rows, strict=True))
-    steps = np.asarray(cols[6:], dtype=np.int64).T.reshape(len(rows), k)
-    subjects = sorted(set(cols[3]))
-    subject_index = {s: i for i, s in enumerate(subjects)}
+    key = _combined(rows.round, rows.school, rows.teacher, rows.subject)
+    order = np.argsort(key, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(key[order]) != 0])
+    grouped = np.add.reduceat(rows.counts[order], starts, axis=0)  # groups × dims × steps
+    first = order[starts]  # a row of each group, for its round, school, teacher, subject
+    n = grouped.sum(axis=2)
+    g, d = np.nonzero(n)
+    steps = grouped[g, d]
     return _Cells(
-        round=np.asarray(cols[0], dtype=np.int64),
-        school=np.asarray(cols[1], dtype=np.int64),
-        teacher=np.asarray(cols[2], dtype=np.int64),
-        subject=np.asarray([subject_index[s] for s in cols[3]], dtype=np.int64),
-        dim=np.asarray([dim_index.get(d, -1) for d in cols[4]], dtype=np.int64),
-        n=np.asarray(cols[5], dtype=np.int64),
-        # Σ step order = Σ_k k · (ratings at step k): no join to the step table needed.
+        round=rows.round[first][g],
+        school=rows.school[first][g],
+        teacher=rows.teacher[first][g],
+        subject=rows.subject[first][g],
+        dim=d.astype(np.int64),
+        n=n[g, d],
+        # Σ step order = Σ_k k · (ratings at step k)
         total=steps @ np.arange(1, k + 1, dtype=np.float64),
         steps=steps,
-        subjects=subjects,
+        subjects=rows.subjects,
     )
+
+
+def _load(school_ids: list[int], round_ids: list[int], dimensions: list[DimensionInfo]):
+    return summaries.load(
+        school_ids=school_ids, round_ids=round_ids, codes=[d.code for d in dimensions]
+    )
+
+
+def _combined(*columns: np.ndarray) -> np.ndarray:
+    """One int64 key per row for the combination of these integer columns, ordered like the
+    columns (sorting it is much faster than `np.unique(..., axis=0)` on the stacked rows)."""
+    key = np.zeros(columns[0].size, dtype=np.int64)
+    for column in columns:
+        values, codes = np.unique(column, return_inverse=True)
+        key = key * max(values.size, 1) + codes.reshape(-1)
+    return key
+
+
+def _positions(values: np.ndarray, ordered_keys: list[int]) -> np.ndarray:
+    """The position of each value in `ordered_keys` (every value must be one of them)."""
+    keys = np.asarray(ordered_keys, dtype=np.int64)
+    sorter = np.argsort(keys)
+    return sorter[np.searchsorted(keys, values, sorter=sorter)]
 
 
 def _distinct_count(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
     """For each key in 0..size-1, how many distinct `values` it has (vectorised)."""
     if keys.size == 0:
         return np.zeros(size, dtype=np.int64)
-    pairs = np.unique(np.column_stack([keys, values]), axis=0)
-    return np.bincount(pairs[:, 0], minlength=size)
+    base = int(values.max()) + 1  # values are non-negative ids
+    pairs = np.unique(keys.astype(np.int64) * base + values)
+    return np.bincount(pairs // base, minlength=size)
 
 
 def _teacher_means(cells: _Cells, round_pk: int, n_dims: int):
@@ -468,9 +425,7 @@ def _teacher_means(cells: _Cells, round_pk: int, n_dims: int):
 
 def _rounds_for(school_ids: list[int]) -> list[Round]:
     """Non-peer rounds with counted observations in these schools, oldest first."""
-    with_data = Observation.objects.filter(school_id__in=school_ids, status__in=COUNTED).values(
-        "round_id"
-    )
+    with_data = RatingSummary.objects.filter(school_id__in=school_ids).values("round_id")
     return list(Round.objects.filter(is_peer=False, pk__in=with_data).order_by("starts_on", "pk"))
 
 
@@ -525,30 +480,11 @@ def _build(
 ) -> Dashboard:
     min_group = int(settings.SAMSYN_MIN_GROUP)
     filters = _clean_filters(filters)
+    summaries.flush()  # observations changed since the last read (usually nothing to do)
     all_rounds = _rounds_for(school_ids)
     chosen, compare = _pick_rounds(all_rounds, round, compare_round)
     round_infos = [_round_info(r) for r in all_rounds]
     info = {r.pk: _round_info(r) for r in all_rounds}
-    subjects_all = sorted(
-        s
-        for s in Observation.objects.filter(
-            school_id__in=school_ids, round__in=all_rounds, status__in=COUNTED
-        )
-        .exclude(subject="")
-        .values_list("subject", flat=True)
-        .order_by()
-        .distinct()
-    )
-    spans_present = {
-        grade_span(g)
-        for g in Observation.objects.filter(
-            school_id__in=school_ids, round__in=all_rounds, status__in=COUNTED
-        )
-        .values_list("grade", flat=True)
-        .order_by()
-        .distinct()
-    }
-    spans = [(k, grade_span_label(k)) for k, _label in GRADE_SPANS if k in spans_present]
     cls = SchoolDashboard if scope == "school" else AreaDashboard
     notes = _method_notes(scope, min_group, leadership)
     if chosen is None:
@@ -559,8 +495,8 @@ def _build(
             round=None,
             compare_round=None,
             filters=filters,
-            subjects=subjects_all,
-            grade_spans=spans,
+            subjects=[],
+            grade_spans=[],
             dimensions=[],
             distributions={},
             coverage=[],
@@ -578,7 +514,14 @@ def _build(
         if scope != "school"
         else [r.pk for r in (chosen, compare) if r is not None]
     )
-    cells = _load_cells(school_ids, round_ids, filters, dimensions)
+    loaded = _load(school_ids, [r.pk for r in all_rounds], dimensions)
+    subjects_all = sorted(
+        loaded.subjects[i] for i in np.unique(loaded.subject) if loaded.subjects[i]
+    )
+    spans_present = {GRADE_SPANS[i][0] for i in np.unique(loaded.span)}
+    spans = [(k, grade_span_label(k)) for k, _label in GRADE_SPANS if k in spans_present]
+    rows = _filtered(loaded.where(np.isin(loaded.round, round_ids)), filters)
+    cells = _cells(rows)
     shown = [r for r in (compare, chosen) if r is not None]
 
     # Small cells (everyone but school leadership): teacher counts per school × round, with
@@ -586,13 +529,12 @@ def _build(
     hidden_school_round: dict[tuple[int, int], Hidden] = {}
     dashboard_hidden: dict[int, Hidden] = {}
     ordered_schools = sorted(school_ids, key=lambda pk: school_names.get(pk, "").lower())
-    school_pos = {pk: i for i, pk in enumerate(ordered_schools)}
     teacher_table = np.zeros((len(ordered_schools), len(round_ids)), dtype=np.int64)
     if cells.teacher.size:
-        pairs = np.unique(np.column_stack([cells.school, cells.round, cells.teacher]), axis=0)
-        rpos = {pk: j for j, pk in enumerate(round_ids)}
-        for s, r in zip(pairs[:, 0], pairs[:, 1], strict=True):
-            teacher_table[school_pos[int(s)], rpos[int(r)]] += 1
+        si = _positions(cells.school, ordered_schools)
+        ri = _positions(cells.round, round_ids)
+        pairs = np.unique(_combined(si, ri, cells.teacher), return_index=True)[1]
+        np.add.at(teacher_table, (si[pairs], ri[pairs]), 1)
     if not leadership:
         for j, rpk in enumerate(round_ids):
             total = int(teacher_table[:, j].sum())
@@ -608,7 +550,7 @@ def _build(
         if filters:
             # A filtered group is also hidden when the rest of the unit is small: otherwise
             # "everyone minus this group" gives the rest away.
-            unfiltered = _load_cells(school_ids, [r.pk for r in shown], {}, dimensions)
+            unfiltered = _cells(loaded.where(np.isin(loaded.round, [r.pk for r in shown])))
             for r in shown:
                 total = np.unique(unfiltered.teacher[unfiltered.round == r.pk]).size
                 part = np.unique(cells.teacher[cells.round == r.pk]).size
@@ -617,16 +559,7 @@ def _build(
 
     distributions: dict[int, list[Distribution]] = {}
     coverage: list[Coverage] = []
-    obs = _observations(school_ids, [r.pk for r in shown], filters)
-    cov = {
-        row["round_id"]: row
-        for row in obs.values("round_id").annotate(
-            lessons=Count("id"),
-            teachers=Count("teacher_id", distinct=True),
-            observers=Count("observer_id", distinct=True),
-            schools=Count("school_id", distinct=True),
-        )
-    }
+    cov = {r.pk: _coverage(rows.where(rows.round == r.pk)) for r in shown}
     k = cells.steps.shape[1]
     for r in shown:
         mask = (cells.round == r.pk) & (cells.dim >= 0)
@@ -730,6 +663,16 @@ def _build(
         )
         dashboard.groups = _groups(cells, chosen.pk, ordered_schools, school_names, min_group)
     return dashboard
+
+
+def _coverage(rows: SummaryRows) -> dict[str, int]:
+    """Lessons, teachers, observers and schools behind one round's figures."""
+    return {
+        "lessons": int(rows.lessons.sum()),
+        "teachers": int(np.unique(rows.teacher).size),
+        "observers": int(np.unique(rows.observer_ids).size),
+        "schools": int(np.unique(rows.school).size),
+    }
 
 
 def _changes(cells, chosen, compare, dimensions, info, scope, min_group, leadership):
@@ -840,12 +783,11 @@ def _school_trends(
     c = cells.where(cells.dim >= 0)
     out = []
     rpos = {pk: j for j, pk in enumerate(round_ids)}
-    spos = {pk: i for i, pk in enumerate(schools)}
     sums = np.zeros((len(schools), len(round_ids)))
     counts = np.zeros((len(schools), len(round_ids)))
     if c.n.size:
-        si = np.asarray([spos[int(s)] for s in c.school])
-        ri = np.asarray([rpos[int(r)] for r in c.round])
+        si = _positions(c.school, schools)
+        ri = _positions(c.round, round_ids)
         np.add.at(sums, (si, ri), c.total)
         np.add.at(counts, (si, ri), c.n)
     for i, spk in enumerate(schools):
@@ -876,12 +818,11 @@ def _groups(cells, round_pk, schools, names, min_group) -> list[GroupCell]:
     if not c.n.size:
         return []
     subjects = sorted(set(int(x) for x in c.subject))
-    spos = {pk: i for i, pk in enumerate(schools)}
-    gpos = {g: j for j, g in enumerate(subjects)}
-    si = np.asarray([spos[int(s)] for s in c.school])
-    gi = np.asarray([gpos[int(g)] for g in c.subject])
+    si = _positions(c.school, schools)
+    gi = _positions(c.subject, subjects)
     table = np.zeros((len(schools), len(subjects)), dtype=np.int64)
-    trip = np.unique(np.column_stack([si, gi, c.teacher]), axis=0)
+    first = np.unique(_combined(si, gi, c.teacher), return_index=True)[1]
+    trip = np.column_stack([si[first], gi[first]])
     np.add.at(table, (trip[:, 0], trip[:, 1]), 1)
     sums = np.zeros(table.shape)
     counts = np.zeros(table.shape)
@@ -994,25 +935,22 @@ def school_dashboard(
 
 def _teacher_rows(dashboard: Dashboard, school: Organisation) -> list[TeacherRow]:
     dims = dashboard.dimensions
-    cells = _load_cells([school.pk], [dashboard.round.pk], dashboard.filters, dims)
-    teachers, means, _schools = _teacher_means(cells, dashboard.round.pk, len(dims))
-    lessons = dict(
-        _observations([school.pk], [dashboard.round.pk], dashboard.filters)
-        .values_list("teacher_id")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
+    rows = _filtered(_load([school.pk], [dashboard.round.pk], dims), dashboard.filters)
+    teachers, means, _schools = _teacher_means(_cells(rows), dashboard.round.pk, len(dims))
+    lessons: dict[int, int] = {}
+    for teacher, n in zip(rows.teacher.tolist(), rows.lessons.tolist(), strict=True):
+        lessons[teacher] = lessons.get(teacher, 0) + n
     names = dict(User.objects.filter(pk__in=teachers.tolist()).values_list("pk", "full_name"))
-    rows = [
+    out = [
         TeacherRow(
             teacher_id=int(t),
             name=names.get(int(t), ""),
-            lessons=int(lessons.get(int(t), 0)),
+            lessons=lessons.get(int(t), 0),
             means=tuple(None if np.isnan(v) else float(v) for v in means[i]),
         )
         for i, t in enumerate(teachers)
     ]
-    return sorted(rows, key=lambda r: r.name.lower())
+    return sorted(out, key=lambda r: r.name.lower())
 
 
 def area_schools(organisation: Organisation) -> list[Organisation]:

@@ -7,4 +7,6 @@ class ObservationsConfig(AppConfig):
     verbose_name = _("Observations")
 
     def ready(self) -> None:
-        from samsyn.observations import home  # noqa: F401
+        from samsyn.observations import home, summaries  # noqa: F401
+
+        summaries.connect()

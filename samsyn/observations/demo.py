@@ -69,7 +69,7 @@ from samsyn.demo.services import (
     step,
 )
 from samsyn.frameworks.models import Dimension, FrameworkVersion
-from samsyn.observations import services
+from samsyn.observations import services, summaries
 from samsyn.observations.models import (
     Assignment,
     Conflict,
@@ -702,6 +702,7 @@ def _closed_round(
             at=Subquery(Observation.objects.filter(pk=OuterRef("observation_id")).values(source))
         )
     Round.objects.filter(pk=round_.pk).update(status=Round.Status.CLOSED, closed_at=closed_at)
+    summaries.rebuild(round_ids=[round_.pk])  # bulk inserts send no signals
     demo.rounds[round_.pk] = {
         "name": name,
         "kind": kind,

@@ -205,6 +205,14 @@ class Observation(models.Model):
     def __str__(self) -> str:
         return str(self.uuid)
 
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        # The status as loaded: a save that takes a counted observation back to draft must
+        # update the dashboards' summaries (`samsyn.observations.summaries`).
+        instance.loaded_status = instance.__dict__.get("status")
+        return instance
+
 
 class Rating(models.Model):
     """The answer for one dimension: a step, or "not observed" (step empty), never a zero."""
@@ -333,3 +341,56 @@ class RoundMeasurement(models.Model):
 
     def __str__(self) -> str:
         return f"scale of {self.round}"
+
+
+class RatingSummary(models.Model):
+    """Derived, never edited by hand: the counted ratings of one teacher in one round, per
+    school × subject × grade span, as step counts per dimension. Dashboards read these rows
+    instead of every rating (`samsyn.observations.summaries`, docs/dashboards.md).
+
+    `counts` is a little-endian int32 array of shape (dimensions of the round's framework
+    version in their order, `summaries.STEP_SLOTS`): how many ratings at step order 1..7.
+    `observers` holds the distinct observer ids (int64) for the coverage figures."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    subject = models.CharField(max_length=100, blank=True)
+    grade_span = models.CharField(max_length=8)
+    lessons = models.PositiveIntegerField()
+    counts = models.BinaryField()
+    observers = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "teacher", "school", "subject", "grade_span"],
+                name="rating_summary_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["school", "round"])]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.round_id}/{self.teacher_id}/{self.school_id}/{self.subject}/{self.grade_span}"
+        )
+
+
+class RatingSummaryPending(models.Model):
+    """A (round, teacher) whose summary must be recomputed: written in the same transaction
+    as the change, consumed by `summaries.flush()` before any dashboard read."""
+
+    round_pk = models.BigIntegerField()
+    teacher_pk = models.BigIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round_pk", "teacher_pk"], name="summary_pending_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_pk}/{self.teacher_pk}"

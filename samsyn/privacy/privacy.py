@@ -20,6 +20,15 @@ registry.redact(
 )
 registry.redact("accounts.Invitation", ["token_hash"], _("a hash of the invitation link"))
 
+registry.exclude(
+    "observations.RatingSummary",
+    "teacher",
+    _(
+        "step counts derived from the person's observations, which are exported themselves; "
+        "recomputed (or removed) whenever those observations change"
+    ),
+)
+
 # --- mentions by text, not by key ---------------------------------------------------------
 registry.mention(
     "accounts.AuditEvent",
@@ -127,6 +136,16 @@ def _observations_aggregate(queryset):
     ]
 
 
+def _observations_delete(queryset):
+    """Delete, and recompute the dashboards' summaries at once (no trace of the rows left)."""
+    from samsyn.observations import summaries
+
+    count = queryset.count()
+    queryset.delete()
+    summaries.flush()
+    return count
+
+
 def _observations_erase(org_ids, user, kept_until):
     from samsyn.observations.models import (
         Assignment,
@@ -136,8 +155,7 @@ def _observations_erase(org_ids, user, kept_until):
     )
 
     own = Observation.objects.filter(school_id__in=org_ids, teacher=user)
-    erased = own.count()
-    own.delete()
+    erased = _observations_delete(own)
     erased += (
         Assignment.objects.filter(school_id__in=org_ids, teacher=user)
         .delete()[1]
@@ -172,6 +190,7 @@ registry.record_type(
         expired=_observations_expired,
         aggregate=_observations_aggregate,
         erase=_observations_erase,
+        delete=_observations_delete,
         default_months=60,
     )
 )

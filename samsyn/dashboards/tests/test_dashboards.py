@@ -17,11 +17,11 @@ from samsyn.dashboards.charts import CHARTS, Chart, charts_for
 from samsyn.dashboards.selectors import (
     Hidden,
     area_dashboard,
-    grade_span,
     school_dashboard,
 )
 from samsyn.dashboards.tests.world import make_round, make_teachers, observe
 from samsyn.observations.models import Observation, Rating, Round
+from samsyn.observations.summaries import grade_span
 from samsyn.test import BaseTestCase
 
 BASE = dt.date(2025, 9, 1)

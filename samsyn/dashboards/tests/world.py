@@ -7,6 +7,7 @@ import random
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.models import Dimension, FrameworkVersion, Step
+from samsyn.observations import summaries
 from samsyn.observations.models import Observation, Rating, Round
 
 
@@ -88,4 +89,6 @@ def observe(
                 )
             )
     Rating.objects.bulk_create(ratings)
+    # Bulk inserts send no signals: mark the summaries to recompute, as imports do.
+    summaries.mark({(round_.pk, t.pk) for t in teachers})
     return observations
