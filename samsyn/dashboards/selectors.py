@@ -477,6 +477,7 @@ def _build(
     compare_round,
     filters,
     leadership: bool,
+    teacher_ids: list[int] | None = None,
 ) -> Dashboard:
     min_group = int(settings.SAMSYN_MIN_GROUP)
     filters = _clean_filters(filters)
@@ -487,6 +488,10 @@ def _build(
     info = {r.pk: _round_info(r) for r in all_rounds}
     cls = SchoolDashboard if scope == "school" else AreaDashboard
     notes = _method_notes(scope, min_group, leadership)
+    if teacher_ids is not None:
+        notes.append(
+            _("Only the team's teachers are included (%(n)s teachers).") % {"n": len(teacher_ids)}
+        )
     if chosen is None:
         return cls(
             scope=scope,
@@ -521,6 +526,8 @@ def _build(
     spans_present = {GRADE_SPANS[i][0] for i in np.unique(loaded.span)}
     spans = [(k, grade_span_label(k)) for k, _label in GRADE_SPANS if k in spans_present]
     rows = _filtered(loaded.where(np.isin(loaded.round, round_ids)), filters)
+    if teacher_ids is not None:
+        rows = rows.where(np.isin(rows.teacher, teacher_ids))
     cells = _cells(rows)
     shown = [r for r in (compare, chosen) if r is not None]
 
@@ -547,9 +554,9 @@ def _build(
                     h = _hidden_from(table.reasons[i][j], min_group)
                     if h is not None:
                         hidden_school_round[(spk, rpk)] = h
-        if filters:
-            # A filtered group is also hidden when the rest of the unit is small: otherwise
-            # "everyone minus this group" gives the rest away.
+        if filters or teacher_ids is not None:
+            # A filtered group (or a team) is also hidden when the rest of the unit is small:
+            # otherwise "everyone minus this group" gives the rest away.
             unfiltered = _cells(loaded.where(np.isin(loaded.round, [r.pk for r in shown])))
             for r in shown:
                 total = np.unique(unfiltered.teacher[unfiltered.round == r.pk]).size
@@ -907,17 +914,21 @@ def school_dashboard(
     round: Round | int | None = None,
     compare_round: Round | int | None = None,
     filters: dict | None = None,
+    teachers: list[int] | None = None,
+    staff_view: bool = False,
 ) -> SchoolDashboard:
     """The school's dashboard as `user` may see it: 404 outsider, 403 without the right.
 
     School leadership (a principal, or the platform administrator) also gets the per-teacher
-    table; the caller records the audit row when it is displayed or exported."""
+    table; the caller records the audit row when it is displayed or exported. `staff_view`
+    gives leadership what the school's teachers see (small cells hidden, no per-teacher
+    table), for showing to a group; `teachers` limits the figures to a team."""
     if school.kind != Organisation.Kind.SCHOOL:
         from django.http import Http404
 
         raise Http404
     perms = require(user, school, Perm.DASHBOARD_VIEW)
-    leadership = Perm.VIEW_OBSERVATIONS in perms
+    leadership = Perm.VIEW_OBSERVATIONS in perms and not staff_view
     dashboard = _build(
         scope="school",
         organisation=school,
@@ -927,6 +938,7 @@ def school_dashboard(
         compare_round=compare_round,
         filters=filters,
         leadership=leadership,
+        teacher_ids=sorted(teachers) if teachers is not None else None,
     )
     if leadership and dashboard.round is not None:
         dashboard.teacher_rows = _teacher_rows(dashboard, school)

@@ -20,6 +20,7 @@ the observation's own save is the only event to follow.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -39,6 +40,8 @@ from samsyn.observations.models import (
     RatingSummaryPending,
     Round,
 )
+
+logger = logging.getLogger(__name__)
 
 STEP_SLOTS = MAX_STEPS
 COUNTED = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
@@ -308,7 +311,25 @@ SPAN_INDEX = {key: i for i, (key, _label) in enumerate(GRADE_SPANS)}
 
 
 def load(*, school_ids: list[int], round_ids: list[int], codes: list[str]) -> SummaryRows:
-    """The summaries of these schools and rounds (call `flush()` first)."""
+    """The summaries of these schools and rounds (call `flush()` first). A round whose rows do
+    not fit its framework version (written before the version changed) is rebuilt first."""
+    try:
+        return _load(school_ids, round_ids, codes)
+    except _Mismatch as mismatch:
+        logger.warning(
+            "Rating summaries of round %s did not fit its framework version; rebuilt.",
+            mismatch.round_pk,
+        )
+        rebuild(round_ids=[mismatch.round_pk])
+        return load(school_ids=school_ids, round_ids=round_ids, codes=codes)
+
+
+class _Mismatch(Exception):
+    def __init__(self, round_pk: int) -> None:
+        self.round_pk = round_pk
+
+
+def _load(school_ids: list[int], round_ids: list[int], codes: list[str]) -> SummaryRows:
     rows = list(
         RatingSummary.objects.filter(school_id__in=school_ids, round_id__in=round_ids)
         .order_by()
@@ -348,10 +369,7 @@ def load(*, school_ids: list[int], round_ids: list[int], codes: list[str]) -> Su
         target = layouts[versions[int(round_pk)]]
         raw = np.frombuffer(b"".join(bytes(blobs[i]) for i in picked), dtype="<i4")
         if raw.size != picked.size * len(target) * STEP_SLOTS:
-            raise RuntimeError(
-                f"rating summaries of round {round_pk} do not match its framework version: "
-                "run `manage.py rebuild_summaries`"
-            )
+            raise _Mismatch(int(round_pk))
         block = raw.reshape(picked.size, len(target), STEP_SLOTS)
         keep = [i for i, pos in enumerate(target) if pos >= 0]
         if keep:

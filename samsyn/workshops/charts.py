@@ -49,13 +49,18 @@ class Slide:
 
 
 def workshop_dashboard(*, user: User, workshop: Workshop):
+    """What the slides show: the staff view (small cells hidden, never a per-teacher figure,
+    even when the principal presents), limited to the team when the workshop has one."""
     from samsyn.dashboards.selectors import school_dashboard
 
+    team = list(workshop.team.values_list("pk", flat=True))
     return school_dashboard(
         user=user,
         school=workshop.school,
         round=workshop.round,
         compare_round=workshop.compare_round,
+        teachers=team or None,
+        staff_view=True,
     )
 
 

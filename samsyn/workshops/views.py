@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -188,6 +189,7 @@ def workshop_detail(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResp
         "workshop": workshop,
         "items": _items_with_titles(workshop),
         "team": list(workshop.team.order_by("full_name")),
+        "min_group": settings.SAMSYN_MIN_GROUP,
         "actions": list(workshop.actions.select_related("owner")),
         "followup": selectors.followup_actions(workshop),
         "can_manage": can_manage,
