@@ -303,8 +303,8 @@ def _hidden_from(reason: str | None, min_group: int) -> Hidden | None:
 
 @dataclass
 class _Cells:
-    """The grouped query's result as numpy columns: one row per round × school × teacher ×
-    subject × dimension, with the rating count and sum and the count at each step order."""
+    """One row per round × school × teacher × subject × rated dimension, with the number of
+    ratings and the sum of their step orders (from the summary rows, grade spans added)."""
 
     round: np.ndarray
     school: np.ndarray
@@ -313,7 +313,6 @@ class _Cells:
     dim: np.ndarray  # index into the dashboard's dimension list (−1: not in this version)
     n: np.ndarray
     total: np.ndarray
-    steps: np.ndarray  # rows × K
     subjects: list[str]
 
     def where(self, mask: np.ndarray) -> _Cells:
@@ -325,7 +324,6 @@ class _Cells:
             self.dim[mask],
             self.n[mask],
             self.total[mask],
-            self.steps[mask],
             self.subjects,
         )
 
@@ -345,19 +343,23 @@ def _filtered(rows: SummaryRows, filters: dict[str, str]) -> SummaryRows:
 
 def _cells(rows: SummaryRows) -> _Cells:
     """Summary rows → one row per round × school × teacher × subject × rated dimension (grade
-    spans added together), with its rating count, sum of step orders and count at each step."""
+    spans added together), with its rating count and sum of step orders."""
     k = summaries.STEP_SLOTS
     if not len(rows):
         empty = np.zeros(0, dtype=np.int64)
-        return _Cells(empty, empty, empty, empty, empty, empty, empty, np.zeros((0, k)), [])
+        return _Cells(empty, empty, empty, empty, empty, empty, empty, [])
+    dims = rows.counts.shape[1]
+    # Per row and dimension: ratings, and Σ step order = Σ_k k · (ratings at step k).
+    per_row = np.concatenate(
+        [rows.counts.sum(axis=2), rows.counts @ np.arange(1, k + 1, dtype=np.int64)], axis=1
+    )
     key = _combined(rows.round, rows.school, rows.teacher, rows.subject)
     order = np.argsort(key, kind="stable")
     starts = np.flatnonzero(np.r_[True, np.diff(key[order]) != 0])
-    grouped = np.add.reduceat(rows.counts[order], starts, axis=0)  # groups × dims × steps
+    grouped = np.add.reduceat(per_row[order], starts, axis=0)  # groups × (n, total per dim)
     first = order[starts]  # a row of each group, for its round, school, teacher, subject
-    n = grouped.sum(axis=2)
+    n, total = grouped[:, :dims], grouped[:, dims:]
     g, d = np.nonzero(n)
-    steps = grouped[g, d]
     return _Cells(
         round=rows.round[first][g],
         school=rows.school[first][g],
@@ -365,9 +367,7 @@ def _cells(rows: SummaryRows) -> _Cells:
         subject=rows.subject[first][g],
         dim=d.astype(np.int64),
         n=n[g, d],
-        # Σ step order = Σ_k k · (ratings at step k)
-        total=steps @ np.arange(1, k + 1, dtype=np.float64),
-        steps=steps,
+        total=total[g, d].astype(np.float64),
         subjects=rows.subjects,
     )
 
@@ -395,13 +395,10 @@ def _positions(values: np.ndarray, ordered_keys: list[int]) -> np.ndarray:
     return sorter[np.searchsorted(keys, values, sorter=sorter)]
 
 
-def _distinct_count(keys: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
-    """For each key in 0..size-1, how many distinct `values` it has (vectorised)."""
-    if keys.size == 0:
-        return np.zeros(size, dtype=np.int64)
-    base = int(values.max()) + 1  # values are non-negative ids
-    pairs = np.unique(keys.astype(np.int64) * base + values)
-    return np.bincount(pairs // base, minlength=size)
+def _sum2(rows: np.ndarray, cols: np.ndarray, weights: np.ndarray, shape) -> np.ndarray:
+    """A rows × cols table of summed weights (np.bincount: much faster than np.add.at)."""
+    flat = np.bincount(rows * shape[1] + cols, weights=weights, minlength=shape[0] * shape[1])
+    return flat.reshape(shape)
 
 
 def _teacher_means(cells: _Cells, round_pk: int, n_dims: int):
@@ -409,10 +406,9 @@ def _teacher_means(cells: _Cells, round_pk: int, n_dims: int):
     and each teacher's school."""
     c = cells.where((cells.round == round_pk) & (cells.dim >= 0))
     teachers, t_idx = np.unique(c.teacher, return_inverse=True)
-    sums = np.zeros((teachers.size, n_dims))
-    counts = np.zeros((teachers.size, n_dims))
-    np.add.at(sums, (t_idx, c.dim), c.total)
-    np.add.at(counts, (t_idx, c.dim), c.n)
+    t_idx = t_idx.reshape(-1)
+    sums = _sum2(t_idx, c.dim, c.total, (teachers.size, n_dims))
+    counts = _sum2(t_idx, c.dim, c.n, (teachers.size, n_dims))
     schools = np.zeros(teachers.size, dtype=np.int64)
     schools[t_idx] = c.school
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -567,22 +563,19 @@ def _build(
     distributions: dict[int, list[Distribution]] = {}
     coverage: list[Coverage] = []
     cov = {r.pk: _coverage(rows.where(rows.round == r.pk)) for r in shown}
-    k = cells.steps.shape[1]
+    means = {r.pk: _teacher_means(cells, r.pk, n_dims) for r in shown}
     for r in shown:
-        mask = (cells.round == r.pk) & (cells.dim >= 0)
-        c = cells.where(mask)
-        counts = np.zeros((n_dims, k), dtype=np.int64)
-        np.add.at(counts, c.dim, c.steps)
+        counts = rows.counts[rows.round == r.pk].sum(axis=0, dtype=np.int64)  # dims × steps
         n = counts.sum(axis=1)
-        totals = np.bincount(c.dim, weights=c.total, minlength=n_dims)
-        teachers = _distinct_count(c.dim, c.teacher, n_dims)
+        totals = counts @ np.arange(1, counts.shape[1] + 1, dtype=np.float64)
+        teachers = (~np.isnan(means[r.pk][1])).sum(axis=0)  # teachers rated per dimension
         hidden = dashboard_hidden.get(r.pk)
-        rows = []
+        dist_rows = []
         for i, d in enumerate(dimensions):
             cell_hidden = hidden
             if cell_hidden is None and not leadership and 0 < teachers[i] < min_group:
                 cell_hidden = _too_few(min_group)
-            rows.append(
+            dist_rows.append(
                 Distribution(
                     round=info[r.pk],
                     dimension=d,
@@ -593,7 +586,7 @@ def _build(
                     hidden=cell_hidden,
                 )
             )
-        distributions[r.pk] = rows
+        distributions[r.pk] = dist_rows
         row = cov.get(r.pk, {})
         coverage.append(
             Coverage(
@@ -606,7 +599,7 @@ def _build(
             )
         )
 
-    changes = _changes(cells, chosen, compare, dimensions, info, scope, min_group, leadership)
+    changes = _changes(means, chosen, compare, dimensions, scope, min_group, leadership)
     if any(dashboard_hidden.get(r.pk) for r in shown):
         reason = next(dashboard_hidden[r.pk] for r in shown if r.pk in dashboard_hidden)
         changes = [
@@ -682,12 +675,12 @@ def _coverage(rows: SummaryRows) -> dict[str, int]:
     }
 
 
-def _changes(cells, chosen, compare, dimensions, info, scope, min_group, leadership):
+def _changes(means, chosen, compare, dimensions, scope, min_group, leadership):
+    """Change per dimension on the teachers' means (`means`: round pk → _teacher_means)."""
     if compare is None:
         return []
-    n_dims = len(dimensions)
-    t_after, m_after, s_after = _teacher_means(cells, chosen.pk, n_dims)
-    t_before, m_before, _s_before = _teacher_means(cells, compare.pk, n_dims)
+    t_after, m_after, s_after = means[chosen.pk]
+    t_before, m_before, _s_before = means[compare.pk]
     _common, ia, ib = np.intersect1d(t_after, t_before, return_indices=True)
     out = []
     for i, d in enumerate(dimensions):
@@ -795,8 +788,8 @@ def _school_trends(
     if c.n.size:
         si = _positions(c.school, schools)
         ri = _positions(c.round, round_ids)
-        np.add.at(sums, (si, ri), c.total)
-        np.add.at(counts, (si, ri), c.n)
+        sums = _sum2(si, ri, c.total, sums.shape)
+        counts = _sum2(si, ri, c.n, counts.shape)
     for i, spk in enumerate(schools):
         points = []
         for r in rounds:
@@ -833,8 +826,8 @@ def _groups(cells, round_pk, schools, names, min_group) -> list[GroupCell]:
     np.add.at(table, (trip[:, 0], trip[:, 1]), 1)
     sums = np.zeros(table.shape)
     counts = np.zeros(table.shape)
-    np.add.at(sums, (si, gi), c.total)
-    np.add.at(counts, (si, gi), c.n)
+    sums = _sum2(si, gi, c.total, sums.shape)
+    counts = _sum2(si, gi, c.n, counts.shape)
     result = suppress(table, min_group=min_group)
     out = []
     for i, spk in enumerate(schools):

@@ -345,7 +345,7 @@ def _load(school_ids: list[int], round_ids: list[int], codes: list[str]) -> Summ
         )
     )
     n = len(rows)
-    counts = np.zeros((n, len(codes), STEP_SLOTS), dtype=np.int64)
+    counts = np.zeros((n, len(codes), STEP_SLOTS), dtype=np.int32)
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return SummaryRows(empty, empty, empty, empty, empty, empty, counts, empty, empty, [])
