@@ -449,8 +449,6 @@ def main() -> int:
             for scale, target in scales:
                 if backend == "sqlite":
                     (tmp / "bench.sqlite3").unlink(missing_ok=True)
-                elif scale == "national" or scale == "municipality":
-                    pass
                 result = run_child(scale, env, args.naive_sample)
                 if result is None:
                     print(f"{backend} {scale}: failed")

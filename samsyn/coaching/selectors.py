@@ -414,7 +414,7 @@ def support_eligible(school: Organisation) -> dict:
         Rating.objects.filter(
             observation__round=round_,
             observation__school=school,
-            observation__status__in=[Observation.Status.SUBMITTED, Observation.Status.RELEASED],
+            observation__status__in=Observation.COUNTED,
             step__isnull=False,
         )
         .values_list("observation__teacher_id", "dimension_id", "step__order")
@@ -503,7 +503,7 @@ def check_in_observations(plan: SupportPlan) -> QuerySet[Observation]:
             teacher=plan.teacher,
             school=plan.school,
             round__is_peer=False,
-            status__in=[Observation.Status.SUBMITTED, Observation.Status.RELEASED],
+            status__in=Observation.COUNTED,
             observed_on__gte=plan.starts_on,
         )
         .select_related("observer", "round")

@@ -35,12 +35,10 @@ from samsyn.analysis.results import AnalysisError
 from samsyn.analysis.suppression import suppress
 from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations import summaries
-from samsyn.observations.models import Observation, RatingSummary, Round
+from samsyn.observations.models import RatingSummary, Round
 from samsyn.observations.selectors import schools_under
 from samsyn.observations.summaries import GRADE_SPANS, SummaryRows
 
-# Observations that count: submitted or released (never drafts).
-COUNTED = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
 N_BOOT = 1000
 # Above this many paired teachers the effect size's own bootstrap interval is not computed
 # (it costs O(teachers × resamples) per dimension); the change's interval always is.
@@ -649,6 +647,10 @@ def _build(
         method_notes=notes,
         hidden=dashboard_hidden.get(chosen.pk),
     )
+    if leadership and scope == "school":
+        dashboard.teacher_rows = _teacher_rows(
+            means[chosen.pk], rows.where(rows.round == chosen.pk)
+        )
     if scope != "school":
         dashboard.school_trends = _school_trends(
             cells,
@@ -913,7 +915,7 @@ def school_dashboard(
     """The school's dashboard as `user` may see it: 404 outsider, 403 without the right.
 
     School leadership (a principal, or the platform administrator) also gets the per-teacher
-    table; the caller records the audit row when it is displayed or exported. `staff_view`
+    table (`teacher_rows`); the caller records the audit row when it is displayed or exported. `staff_view`
     gives leadership what the school's teachers see (small cells hidden, no per-teacher
     table), for showing to a group; `teachers` limits the figures to a team."""
     if school.kind != Organisation.Kind.SCHOOL:
@@ -922,7 +924,7 @@ def school_dashboard(
         raise Http404
     perms = require(user, school, Perm.DASHBOARD_VIEW)
     leadership = Perm.VIEW_OBSERVATIONS in perms and not staff_view
-    dashboard = _build(
+    return _build(  # type: ignore[return-value]
         scope="school",
         organisation=school,
         school_ids=[school.pk],
@@ -933,15 +935,12 @@ def school_dashboard(
         leadership=leadership,
         teacher_ids=sorted(teachers) if teachers is not None else None,
     )
-    if leadership and dashboard.round is not None:
-        dashboard.teacher_rows = _teacher_rows(dashboard, school)
-    return dashboard  # type: ignore[return-value]
 
 
-def _teacher_rows(dashboard: Dashboard, school: Organisation) -> list[TeacherRow]:
-    dims = dashboard.dimensions
-    rows = _filtered(_load([school.pk], [dashboard.round.pk], dims), dashboard.filters)
-    teachers, means, _schools = _teacher_means(_cells(rows), dashboard.round.pk, len(dims))
+def _teacher_rows(teacher_means, rows: SummaryRows) -> list[TeacherRow]:
+    """Each teacher's means per dimension (school leadership only), from the round's
+    `_teacher_means` and its summary rows (for the lessons)."""
+    teachers, means, _schools = teacher_means
     lessons: dict[int, int] = {}
     for teacher, n in zip(rows.teacher.tolist(), rows.lessons.tolist(), strict=True):
         lessons[teacher] = lessons.get(teacher, 0) + n

@@ -332,7 +332,7 @@ def observation_profile(
     observations = Observation.objects.filter(
         school=school,
         round__is_peer=False,
-        status__in=[Observation.Status.SUBMITTED, Observation.Status.RELEASED],
+        status__in=Observation.COUNTED,
     )
     if since is not None:
         observations = observations.filter(observed_on__gte=since)
@@ -456,7 +456,7 @@ def school_dimension_estimates(school_ids: list[int] | None = None) -> dict[int,
     since = dt.date(dt.date.today().year - 1, 1, 1)
     ratings = Rating.objects.filter(
         observation__round__is_peer=False,
-        observation__status__in=[Observation.Status.SUBMITTED, Observation.Status.RELEASED],
+        observation__status__in=Observation.COUNTED,
         observation__observed_on__gte=since,
         step__isnull=False,
     )

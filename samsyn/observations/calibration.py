@@ -91,7 +91,7 @@ def agreement_figures(a: list[int], b: list[int], steps: int) -> dict[str, Figur
 
 def round_pairs(round_: Round) -> tuple[list[int], list[int], int]:
     """Paired step orders from the round's double observations, and how many lessons."""
-    done = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
+    done = Observation.COUNTED
     lessons: dict[tuple, list[int]] = defaultdict(list)
     for obs in round_.observations.filter(status__in=done).values(
         "pk", "teacher_id", "observed_on", "subject", "observer_id"

@@ -24,7 +24,7 @@ from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations.models import Observation, Rating, Round, RoundMeasurement
 
 MAX_SE = 0.5  # logits; a 95 % interval of about ±1 logit, roughly one step of the scale
-DONE = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
+DONE = Observation.COUNTED
 FIT_LOW, FIT_HIGH = 0.7, 1.3  # mean-square range read as productive for measurement
 
 

@@ -160,6 +160,9 @@ class Observation(models.Model):
         SUBMITTED = "submitted", _("Submitted")
         RELEASED = "released", _("Released to the teacher")
 
+    # The observations that count in measurement, dashboards and coaching (never drafts).
+    COUNTED = (Status.SUBMITTED, Status.RELEASED)
+
     uuid = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.PROTECT, related_name="observations")
     assignment = models.ForeignKey(

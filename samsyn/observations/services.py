@@ -601,7 +601,7 @@ def conflict_resolve(*, conflict: Conflict) -> None:
 
 def coverage_rows(round_: Round) -> dict[str, list[dict[str, Any]]]:
     """Observed / planned / missing per school, observer and teacher (computed in 3 queries)."""
-    done_statuses = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
+    done_statuses = Observation.COUNTED
     observations = list(
         round_.observations.values("teacher_id", "observer_id", "school_id", "status")
     )

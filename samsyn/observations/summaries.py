@@ -44,7 +44,7 @@ from samsyn.observations.models import (
 logger = logging.getLogger(__name__)
 
 STEP_SLOTS = MAX_STEPS
-COUNTED = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
+COUNTED = Observation.COUNTED
 _CHUNK = 400  # teachers per recomputation query
 
 # --------------------------------------------------------------------------- grade spans
@@ -142,10 +142,22 @@ def _flush() -> int:
     by_round: dict[int, set[int]] = defaultdict(set)
     for _pk, round_pk, teacher_pk in pending:
         by_round[round_pk].add(teacher_pk)
+    versions = dict(Round.objects.filter(pk__in=by_round).values_list("pk", "framework_version_id"))
     for round_pk, teachers in by_round.items():
         ordered = sorted(teachers)
+        RatingSummary.objects.filter(round_id=round_pk, teacher_id__in=ordered).delete()
+        if round_pk not in versions:
+            continue  # the round was deleted after its observations
+        layout = _layout(versions[round_pk])
         for start in range(0, len(ordered), _CHUNK):
-            _recompute(round_pk, ordered[start : start + _CHUNK])
+            chunk = ordered[start : start + _CHUNK]
+            _write(
+                Observation.objects.filter(
+                    round_id=round_pk, teacher_id__in=chunk, status__in=COUNTED
+                ),
+                round_pk,
+                layout,
+            )
     RatingSummaryPending.objects.filter(pk__in=[row[0] for row in pending]).delete()
     return len(pending)
 
@@ -156,7 +168,8 @@ def rebuild(*, round_ids: Iterable[int] | None = None) -> int:
     number of summary rows written."""
     rounds = Round.objects.all() if round_ids is None else Round.objects.filter(pk__in=round_ids)
     written = 0
-    for round_pk in rounds.order_by("pk").values_list("pk", flat=True):
+    for round_pk, version_id in rounds.order_by("pk").values_list("pk", "framework_version_id"):
+        layout = _layout(version_id)
         RatingSummary.objects.filter(round_id=round_pk).delete()
         RatingSummaryPending.objects.filter(round_pk=round_pk).delete()
         schools = (
@@ -171,20 +184,9 @@ def rebuild(*, round_ids: Iterable[int] | None = None) -> int:
                     round_id=round_pk, school_id=school_pk, status__in=COUNTED
                 ),
                 round_pk,
+                layout,
             )
     return written
-
-
-def _recompute(round_pk: int, teacher_pks: list[int]) -> None:
-    RatingSummary.objects.filter(round_id=round_pk, teacher_id__in=teacher_pks).delete()
-    if not Round.objects.filter(pk=round_pk).exists():
-        return  # the round was deleted after its observations
-    _write(
-        Observation.objects.filter(
-            round_id=round_pk, teacher_id__in=teacher_pks, status__in=COUNTED
-        ),
-        round_pk,
-    )
 
 
 def _layout(version_id: int) -> tuple[int, dict[int, tuple[int, int]]]:
@@ -206,10 +208,14 @@ def _layout(version_id: int) -> tuple[int, dict[int, tuple[int, int]]]:
     return len(positions), steps
 
 
-def _write(observations: QuerySet[Observation], round_pk: int) -> int:
-    """Summaries of these observations (all of one round), written with one bulk insert."""
-    version_id = Round.objects.values_list("framework_version_id", flat=True).get(pk=round_pk)
-    n_dims, steps = _layout(version_id)
+def _write(
+    observations: QuerySet[Observation],
+    round_pk: int,
+    layout: tuple[int, dict[int, tuple[int, int]]],
+) -> int:
+    """Summaries of these observations (all of one round, whose version has `layout`),
+    written with one bulk insert."""
+    n_dims, steps = layout
     grades = observations.values_list("grade", flat=True).order_by().distinct()
     span = grade_span_expression(grades, "grade")
     keys = ("school_id", "teacher_id", "subject", "span")
@@ -391,22 +397,3 @@ def _load(school_ids: list[int], round_ids: list[int], codes: list[str]) -> Summ
         observer_rows=np.repeat(np.arange(n, dtype=np.int64), [len(b) // 8 for b in cols[7]]),
         subjects=subjects,
     )
-
-
-def counted_pairs(queryset: QuerySet[Observation]) -> list[tuple[int, int]]:
-    """(round, teacher) pairs of these observations (for marking before a bulk change)."""
-    return list(queryset.values_list("round_id", "teacher_id").order_by().distinct())
-
-
-__all__ = [
-    "GRADE_SPANS",
-    "STEP_SLOTS",
-    "SummaryRows",
-    "counted_pairs",
-    "flush",
-    "grade_span",
-    "grade_span_expression",
-    "load",
-    "mark",
-    "rebuild",
-]

@@ -82,7 +82,7 @@ def build_rows(export: ResearchExport) -> tuple[list[str], list[dict], ExportSta
             round__in=export.rounds.all(),
             round__is_peer=False,
             school__in=export.schools.all(),
-            status__in=[Observation.Status.SUBMITTED, Observation.Status.RELEASED],
+            status__in=Observation.COUNTED,
         )
         .select_related("round")
         .order_by("pk")

@@ -21,7 +21,7 @@ from samsyn.frameworks.models import Dimension
 from samsyn.observations.models import Assignment, Observation, Rating, Round
 from samsyn.triads.models import TeacherDetails, Triad, TriadMember, TriadSet
 
-DONE = (Observation.Status.SUBMITTED, Observation.Status.RELEASED)
+DONE = Observation.COUNTED
 
 
 def schools_for_manager(user: User) -> list[Organisation]:
