@@ -9,6 +9,7 @@ not done; the annual quality report is assembled from what was done.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -33,6 +34,7 @@ from samsyn.improvement.models import (
 )
 from samsyn.indicators.selectors import indicators_for
 from samsyn.observations.models import Round
+from samsyn.observations.selectors import schools_under
 
 REMIND_DAYS = 14
 Kind = CycleStep.Kind
@@ -81,9 +83,8 @@ def default_steps(year: int) -> list[dict]:
 
 
 def schools_of(owner: Organisation) -> list[Organisation]:
-    return list(
-        Organisation.objects.filter(parent=owner, kind=Organisation.Kind.SCHOOL).order_by("name")
-    )
+    """The owner's schools, by name."""
+    return list(schools_under(owner))
 
 
 # ---------------------------------------------------------------- writes
@@ -137,9 +138,14 @@ def step_status_set(
     if status not in CycleStep.Status.values:
         raise ValidationError({"status": _("Choose a status.")})
     done_on = (on or timezone.localdate()) if status == CycleStep.Status.DONE else None
-    if school is not None and step.every_school:
+    if school is not None:
+        # A school marks its part of an every-school step, or its own step; never the
+        # owner's steps nor another owner's.
         if school.parent_id != step.cycle.owner_id:
             raise ValidationError(_("Choose one of the owner's schools."))
+        if not step.every_school and step.school_id != school.pk:
+            raise ValidationError(_("This step is not the school's to mark."))
+    if school is not None and step.every_school:
         StepSchoolStatus.objects.update_or_create(
             step=step,
             school=school,
@@ -172,16 +178,15 @@ class SchoolRow:
     steps: list[tuple[CycleStep, str, str]]  # (step, status, outcome)
 
 
-def steps_for_school(cycle: QualityCycle, school: Organisation) -> list[tuple[CycleStep, str, str]]:
-    """The steps that concern a school, each with the school's status and outcome."""
-    steps = cycle.steps.filter(Q(every_school=True) | Q(school=school)).select_related(
-        "responsible"
-    )
-    own = {s.step_id: s for s in StepSchoolStatus.objects.filter(step__cycle=cycle, school=school)}
+def _school_steps(
+    steps: list[CycleStep], statuses: dict[int, StepSchoolStatus], school: Organisation
+) -> list[tuple[CycleStep, str, str]]:
+    """The steps that concern `school`, with its status and outcome (`statuses`: the school's
+    StepSchoolStatus rows by step id)."""
     rows = []
     for step in steps:
         if step.every_school:
-            mine = own.get(step.pk)
+            mine = statuses.get(step.pk)
             rows.append(
                 (
                     step,
@@ -189,16 +194,30 @@ def steps_for_school(cycle: QualityCycle, school: Organisation) -> list[tuple[Cy
                     mine.outcome if mine else "",
                 )
             )
-        else:
+        elif step.school_id == school.pk:
             rows.append((step, step.status, step.outcome))
     return rows
 
 
+def steps_for_school(cycle: QualityCycle, school: Organisation) -> list[tuple[CycleStep, str, str]]:
+    """The steps that concern a school, each with the school's status and outcome."""
+    steps = cycle.steps.filter(Q(every_school=True) | Q(school=school)).select_related(
+        "responsible"
+    )
+    own = {s.step_id: s for s in StepSchoolStatus.objects.filter(step__cycle=cycle, school=school)}
+    return _school_steps(list(steps), own, school)
+
+
 def status_by_school(cycle: QualityCycle, today: date | None = None) -> list[SchoolRow]:
+    """Each of the owner's schools with its steps' progress (three queries in all)."""
     today = today or timezone.localdate()
+    all_steps = list(cycle.steps.select_related("responsible"))
+    statuses: dict[int, dict[int, StepSchoolStatus]] = defaultdict(dict)
+    for status in StepSchoolStatus.objects.filter(step__cycle=cycle):
+        statuses[status.school_id][status.step_id] = status
     rows = []
     for school in schools_of(cycle.owner):
-        steps = steps_for_school(cycle, school)
+        steps = _school_steps(all_steps, statuses[school.pk], school)
         done = sum(1 for _s, status, _o in steps if status == CycleStep.Status.DONE)
         overdue = sum(
             1 for s, status, _o in steps if status != CycleStep.Status.DONE and s.deadline < today
@@ -247,7 +266,7 @@ def due_steps(user: User, today: date | None = None) -> list[tuple[CycleStep, Or
     for step in (
         CycleStep.objects.filter(responsible=user, deadline__lte=horizon, every_school=False)
         .exclude(status=CycleStep.Status.DONE)
-        .select_related("cycle")
+        .select_related("cycle__owner", "school")
     ):
         found.append((step, step.school))
     schools = [
@@ -257,20 +276,24 @@ def due_steps(user: User, today: date | None = None) -> list[tuple[CycleStep, Or
         )
         if m.organisation.kind == Organisation.Kind.SCHOOL and m.organisation.parent_id
     ]
-    for school in schools:
+    if schools:
         done = set(
             StepSchoolStatus.objects.filter(
-                school=school, status=CycleStep.Status.DONE
-            ).values_list("step_id", flat=True)
+                school__in=schools, status=CycleStep.Status.DONE
+            ).values_list("step_id", "school_id")
         )
-        for step in CycleStep.objects.filter(
-            cycle__owner_id=school.parent_id,
-            cycle__year=today.year,
-            every_school=True,
-            deadline__lte=horizon,
-        ).select_related("cycle"):
-            if step.pk not in done:
-                found.append((step, school))
+        steps = list(
+            CycleStep.objects.filter(
+                cycle__owner_id__in={s.parent_id for s in schools},
+                cycle__year=today.year,
+                every_school=True,
+                deadline__lte=horizon,
+            ).select_related("cycle__owner")
+        )
+        for school in schools:
+            for step in steps:
+                if step.cycle.owner_id == school.parent_id and (step.pk, school.pk) not in done:
+                    found.append((step, school))
     return sorted(found, key=lambda pair: pair[0].deadline)
 
 

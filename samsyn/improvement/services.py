@@ -320,8 +320,9 @@ def report_sections(report: Report) -> list[dict]:
         ]
 
 
-def report_body(report: Report) -> str:
-    return "\n\n".join(f"{s['heading']}\n{s['text']}" for s in report_sections(report))
+def report_body(sections: list[dict]) -> str:
+    """The report's plain text (for search) from its `report_sections`."""
+    return "\n\n".join(f"{s['heading']}\n{s['text']}" for s in sections)
 
 
 def report_evidence(report: Report) -> list[dict]:
@@ -351,14 +352,15 @@ def report_publish(*, report: Report, actor: User, consent: bool) -> LibraryEntr
         project_phase_set(
             project=project, phase=Project.Phase.FINISHED, on=timezone.localdate(), actor=actor
         )
+    sections = report_sections(report)
     return library_entry_publish(
         kind=LibraryEntry.Kind.REPORT,
         source=REPORT_SOURCE,
         source_id=report.pk,
         title=project.title,
         summary=report.summary or report.background[:400],
-        body=report_body(report),
-        sections=report_sections(report),
+        body=report_body(sections),
+        sections=sections,
         language=report.language,
         school_form=project.school_form,
         area=project.area,

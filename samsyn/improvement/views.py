@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -79,7 +80,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "projects": selectors.projects_for_user(user),
         "schools": schools,
         "quality": quality,
-        "groups": selectors.groups_for_user(user),
+        # Only whether to link the groups page: the groups themselves are listed there.
+        "supervises_groups": user.supervision_groups.exists(),
         "can_supervise": bool(organisations_with_perm(user, Perm.PROJECTS_SUPERVISE)),
     }
     return render(request, "improvement/project_list.html", ctx)
@@ -508,7 +510,7 @@ def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "org": org,
         "owner": owner,
-        "cycles": QualityCycle.objects.filter(owner=owner),
+        "cycles": QualityCycle.objects.filter(owner=owner).annotate(step_count=Count("steps")),
         "can_manage": can_manage,
         "form": form,
         "school": org if org.kind == Organisation.Kind.SCHOOL else None,
@@ -582,6 +584,8 @@ def step_status(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     school = None
     if request.POST.get("school"):
         school = get_organisation_for_user(request, int(request.POST["school"]), Perm.VIEW)
+        if school.parent_id != quality.owner_id:
+            raise Http404
         perms = permissions_at(request.user, school)
         if not (Perm.QUALITY_CYCLE_MANAGE in perms or Perm.PROJECTS_MANAGE in perms):
             refuse(request.user, quality.owner)

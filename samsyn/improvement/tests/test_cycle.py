@@ -82,6 +82,21 @@ class CycleTests(BaseTestCase):
         )
         self.assertContains(page, "Klart")
 
+    def test_no_school_marks_the_owners_own_steps_or_another_owners(self):
+        step = self.own[0]
+        url = reverse("improvement:step_status", args=[self.cycle.pk, step.pk])
+        # A principal elsewhere, naming their own school: not this owner's school.
+        self.login(self.charlie)
+        response = self.client.post(url, {"school": self.other_school.pk, "status": "done"})
+        self.assertEqual(response.status_code, 404)
+        # This owner's principal, naming their school for the owner's own step.
+        self.login(self.pia)
+        self.client.post(url, {"school": self.school.pk, "status": "done"})
+        step.refresh_from_db()
+        self.assertEqual(step.status, CycleStep.Status.PLANNED)
+        with self.assertRaises(ValidationError):
+            cycle.step_status_set(step=step, school=self.school, status="done")
+
     def test_steps_link_evidence_but_never_peer_rounds(self):
         round_ = make_round(self)
         step = self.own[0]
