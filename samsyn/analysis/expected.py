@@ -41,7 +41,7 @@ from typing import Any
 
 import numpy as np
 
-from samsyn.analysis.results import AnalysisError, Estimate
+from samsyn.analysis.results import AnalysisError, Estimate, t_quantile
 
 __all__ = [
     "ExpectedModel",
@@ -139,14 +139,7 @@ def ols(x: Any, y: Any, *, names: Sequence[str] | None = None) -> OLSFit:
     )
 
 
-def _t(confidence: float, df: int) -> float:
-    if not 0 < confidence < 1:
-        raise AnalysisError(f"Confidence must lie strictly between 0 and 1, got {confidence}.")
-    # scipy.special's Student-t quantile: the same value as scipy.stats.t.ppf, without loading
-    # scipy.stats (seconds on first use) and ~60× faster per call.
-    from scipy.special import stdtrit
-
-    return float(stdtrit(df, 0.5 + confidence / 2))
+_t = t_quantile
 
 
 def predict(fit: OLSFit, x0: Sequence[float], *, confidence: float = 0.95) -> Prediction:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from samsyn.analysis.results import AnalysisError, Estimate
+from samsyn.analysis.results import AnalysisError, Estimate, t_quantile
 
 __all__ = ["Strength", "difference_interval", "mean_interval", "strengths_beside", "weakest"]
 
@@ -27,9 +27,7 @@ def mean_interval(values: list[float], *, confidence: float = 0.95) -> Estimate:
     mean = sum(values) / n
     sd = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
     se = sd / math.sqrt(n)
-    from scipy.stats import t  # local: keep the import cheap
-
-    half = float(t.ppf(1 - (1 - confidence) / 2, n - 1)) * se
+    half = t_quantile(confidence, n - 1) * se
     return Estimate(mean, se, mean - half, mean + half, n)
 
 
@@ -60,9 +58,7 @@ def difference_interval(a: Estimate, b: Estimate, *, confidence: float = 0.95) -
     if se == 0:
         return Estimate(diff, 0.0, diff, diff, a.n + b.n)
     df = (va + vb) ** 2 / ((va**2 / (a.n - 1) if va else 0.0) + (vb**2 / (b.n - 1) if vb else 0.0))
-    from scipy.stats import t
-
-    half = float(t.ppf(1 - (1 - confidence) / 2, df)) * se
+    half = t_quantile(confidence, df) * se
     return Estimate(diff, se, diff - half, diff + half, a.n + b.n)
 
 

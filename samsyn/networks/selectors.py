@@ -439,17 +439,22 @@ def practices_for(
 
 
 def dimension_names() -> dict[str, str]:
-    """Dimension code → name (the latest framework version's wording)."""
-    names: dict[str, str] = {}
-    for dim in Dimension.objects.filter(version__status="published").order_by("version_id"):
-        names[dim.code] = dim.name
-    return names
+    """Dimension code → name (the newest published version's wording)."""
+    from samsyn.improvement.selectors import dimension_choices
+
+    return dict(dimension_choices())
 
 
-def school_dimension_estimates(school_ids: list[int] | None = None) -> dict[int, dict]:
+def school_dimension_estimates(
+    school_ids: list[int] | None = None,
+    *,
+    codes: list[str] | None = None,
+    min_teachers: int = 2,
+) -> dict[int, dict]:
     """Per school and dimension: the mean of teachers' typical steps with its interval
     (`analysis.strengths.mean_interval`), from submitted and released non-peer observations
-    of the last two calendar years."""
+    of the last two calendar years. `codes` limits the dimensions; groups of fewer than
+    `min_teachers` teachers are left out."""
     from samsyn.analysis.results import AnalysisError
     from samsyn.analysis.strengths import mean_interval
 
@@ -462,6 +467,8 @@ def school_dimension_estimates(school_ids: list[int] | None = None) -> dict[int,
     )
     if school_ids is not None:
         ratings = ratings.filter(observation__school_id__in=school_ids)
+    if codes is not None:
+        ratings = ratings.filter(dimension__code__in=codes)
     per: dict[tuple[int, str, int], list[int]] = defaultdict(list)
     for school_id, teacher_id, code, order in ratings.values_list(
         "observation__school_id", "observation__teacher_id", "dimension__code", "step__order"
@@ -473,6 +480,8 @@ def school_dimension_estimates(school_ids: list[int] | None = None) -> dict[int,
         grouped[(school_id, code)].append(float(ordered[(len(ordered) - 1) // 2]))
     result: dict[int, dict] = defaultdict(dict)
     for (school_id, code), values in grouped.items():
+        if len(values) < min_teachers:
+            continue
         try:
             result[school_id][code] = mean_interval(values)
         except AnalysisError:
@@ -492,32 +501,36 @@ def match_for(*, network: Organisation, school: Organisation) -> dict:
     from samsyn.networks.models import HeadingEvaluation
 
     min_group = settings.SAMSYN_MIN_GROUP
-    estimates = school_dimension_estimates()
-    own = {c: e for c, e in estimates.get(school.pk, {}).items() if e.n >= min_group}
+    own = school_dimension_estimates([school.pk], min_teachers=min_group).get(school.pk, {})
+    codes = weakest(own)
+    # Other schools only in the school's weakest dimensions, and only groups large enough to
+    # be named as a strength (strengths_beside needs min_group teachers).
+    estimates = school_dimension_estimates(codes=codes, min_teachers=min_group) if codes else {}
     names = dimension_names()
     members = set(member_schools(network).values_list("pk", flat=True))
-    schools = {
-        o.pk: o
-        for o in Organisation.objects.filter(pk__in=list(estimates)).select_related("parent")
-    }
-    dimensions = []
-    for code in weakest(own):
+    found = []
+    for code in codes:
         others = {sid: d[code] for sid, d in estimates.items() if sid != school.pk and code in d}
         inside = {k: v for k, v in others.items() if k in members}
         outside = {k: v for k, v in others.items() if k not in members}
+        found.append(
+            (
+                code,
+                strengths_beside(own[code], inside, min_group=min_group),
+                strengths_beside(own[code], outside, min_group=min_group),
+            )
+        )
+    ids = {s.unit_id for _code, inside, outside in found for s in (*inside, *outside)}
+    schools = {o.pk: o for o in Organisation.objects.filter(pk__in=ids).select_related("parent")}
+    dimensions = []
+    for code, inside, outside in found:
         dimensions.append(
             {
                 "code": code,
                 "name": names.get(code, code),
                 "own": own[code],
-                "network": [
-                    (schools[s.unit_id], s)
-                    for s in strengths_beside(own[code], inside, min_group=min_group)
-                ],
-                "beyond": [
-                    (schools[s.unit_id], s)
-                    for s in strengths_beside(own[code], outside, min_group=min_group)
-                ],
+                "network": [(schools[s.unit_id], s) for s in inside],
+                "beyond": [(schools[s.unit_id], s) for s in outside],
                 "practices": list(
                     practices_for(network, dimension_code=code).exclude(school=school)
                 ),
@@ -608,12 +621,13 @@ def get_exchange_for_user(request: HttpRequest, pk: int, *, manage: bool = False
 
 
 def exchanges_for_user(user: User) -> list:
-    from samsyn.networks.models import Exchange
+    from samsyn.networks.models import Exchange, ExchangeMember
 
     if not user.is_authenticated:
         return []
-    found = []
-    for exchange in Exchange.objects.select_related("organiser").prefetch_related("owners"):
-        if exchange.members.filter(user=user).exists() or can_manage_exchange(user, exchange):
-            found.append(exchange)
-    return found
+    seats = set(ExchangeMember.objects.filter(user=user).values_list("exchange_id", flat=True))
+    return [
+        exchange
+        for exchange in Exchange.objects.select_related("organiser").prefetch_related("owners")
+        if exchange.pk in seats or can_manage_exchange(user, exchange)
+    ]
