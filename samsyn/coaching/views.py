@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm, get_organisation_for_user
-from samsyn.accounts.models import User
+from samsyn.accounts.models import AuditEvent, User
 from samsyn.accounts.services import audit_record
 from samsyn.coaching import charts, selectors, services
 from samsyn.coaching.forms import (
@@ -121,6 +121,18 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
     from samsyn.observations.selectors import teacher_measures
 
     user = request.user
+    # The coach reads the teacher's ratings, measures and reflection: audited like any read of
+    # someone else's individual data, also when a form is shown again after an error (the
+    # teacher's own reads are not: audit_record skips them).
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.READ,
+        object_type="coaching_conversation",
+        subject=conversation.teacher,
+        object_id=conversation.pk,
+        organisation=conversation.school,
+        request=request,
+    )
     is_teacher = user.pk == conversation.teacher_id
     is_coach = user.pk == conversation.coach_id
     version_id = conversation.framework_version_id
@@ -173,17 +185,6 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
 @login_required
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     conversation = selectors.get_conversation_for_user(request, pk)
-    # The coach reads the teacher's ratings, measures and reflection: audited like any read of
-    # someone else's individual data (the teacher's own reads are not).
-    audit_record(
-        actor=request.user,
-        action="read",
-        object_type="coaching_conversation",
-        subject=conversation.teacher,
-        object_id=conversation.pk,
-        organisation=conversation.school,
-        request=request,
-    )
     return _conversation_page(request, conversation)
 
 

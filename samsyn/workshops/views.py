@@ -97,14 +97,16 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
         **_initial_rounds(school),
     }
     # Started from the dashboard: its round and comparison (`?round=…&compare=…`).
+    offered = None
     for field, param in (("round", "round"), ("compare_round", "compare")):
         value = request.GET.get(param)
         if value == "" and field == "compare_round":
             initial[field] = None  # the dashboard compared with nothing
-        elif (
-            value and value.isdigit() and selectors.school_rounds(school).filter(pk=value).exists()
-        ):
-            initial[field] = int(value)
+        elif value and value.isdecimal() and value.isascii():
+            if offered is None:
+                offered = {r.pk for r in selectors.school_rounds(school)}
+            if int(value) in offered:
+                initial[field] = int(value)
     form = WorkshopForm(request.POST or None, school=school, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

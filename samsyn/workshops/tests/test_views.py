@@ -85,6 +85,14 @@ class PrepareTests(BaseTestCase):
         form = self.client.get(url, {"round": "999999"}).context["form"]
         self.assertEqual(form.initial["round"], follow_up.pk)
 
+    def test_a_round_that_is_not_a_number_is_ignored(self):
+        _baseline, follow_up = make_rounds(self)
+        self.login(self.pia)
+        url = reverse("workshops:workshop_create", args=[self.school.pk])
+        response = self.client.get(url, {"round": "²", "compare": "٣"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.context["form"].initial["round"], follow_up.pk)
+
     def test_a_school_without_rounds_says_so(self):
         self.login(self.pia)
         response = self.client.get(reverse("workshops:workshop_create", args=[self.school.pk]))
