@@ -54,9 +54,11 @@ def role_headers(db) -> dict[str, dict[str, str]]:
 
 def _headers(world, role: str) -> dict[str, str]:
     client = Client(enforce_csrf_checks=True)
+    # The CSRF cookie first: a logged-in user is redirected away from the login page before
+    # it sets one (and writes without a token were all refused, never reaching the API).
+    client.get("/accounts/login/")
     if role != "anon":
         client.force_login(getattr(world, role))
-    client.get("/accounts/login/")  # sets the CSRF cookie
     cookies = "; ".join(f"{k}={v.value}" for k, v in client.cookies.items())
     headers = {"Cookie": cookies}
     if "csrftoken" in client.cookies:
