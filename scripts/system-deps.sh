@@ -4,7 +4,7 @@
 set -euo pipefail
 
 run_pkgs=(gettext libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core)
-test_pkgs=("${run_pkgs[@]}" chromium postgresql r-base-core r-cran-psych r-cran-erm)
+test_pkgs=("${run_pkgs[@]}" chromium postgresql r-base-core r-cran-psych r-cran-erm r-cran-jsonlite r-cran-lme4 r-cran-clubsandwich)
 case "${1:-run}" in
   run) pkgs=("${run_pkgs[@]}") ;;
   test) pkgs=("${test_pkgs[@]}") ;;
