@@ -285,7 +285,7 @@ def _moments(theta: np.ndarray, beta_pad: np.ndarray, weights: np.ndarray):
     """Σ_i w_i·E_i, Σ w_i·V_i, Σ w_i·μ3_i at each θ (weights: (G, J) counts of ratings)."""
     p = category_probabilities(theta, beta_pad)
     k = np.arange(beta_pad.shape[1], dtype=float)
-    e = p @ k
+    e = (p * k).sum(axis=2)  # not `p @ k`: BLAS threads cost more than they save here
     d = k[None, None, :] - e[:, :, None]
     pd2 = p * d * d
     v = pd2.sum(axis=2)
@@ -456,7 +456,10 @@ class _CML:
         grad = self.cat - tot
         flat_e = econd.reshape(-1, npar)
         flat_n = n.reshape(-1)
-        info -= (flat_e * flat_n[:, None]).T @ flat_e
+        rows = flat_n > 0
+        a = flat_e[rows]
+        # Σ n e eᵀ without BLAS: on a matrix this small its threads only cost time
+        info -= np.einsum("ra,rb->ab", a * flat_n[rows, None], a)
         # E[T_a] on the diagonal blocks (same item: indicators of distinct categories exclusive)
         info[np.diag_indices(npar)] += tot
         return ll, grad, info  # info = -Hessian = Σ n·Cov(T | r)
@@ -832,7 +835,7 @@ def _item_fit(cc, rated, fit_mask, glookup, th_m, beta_pad, G):
     ok = np.isfinite(th_m)
     p = category_probabilities(np.where(ok, th_m, 0.0), beta_pad)  # (G, J, K+1)
     k = np.arange(beta_pad.shape[1], dtype=float)
-    E = p @ k
+    E = (p * k).sum(axis=2)
     d = k[None, None, :] - E[:, :, None]
     V = (p * d * d).sum(2)
     C = (p * d**4).sum(2)
