@@ -130,7 +130,7 @@ def test_no_spread_gives_a_point_interval():
 # in 8, 12 or 30 schools of 4-20 teachers, with a change shared within each school; the
 # truth is the population change. A school's own page: 12 teachers of one school; its truth
 # is that school's own expected change. "False clear" is a clear change where none is true.
-REPS = 1000
+REPS = 2000
 
 
 def _run(n_schools: int, mu: float, *, sizes=(4, 20), shared=True, seed=0):
