@@ -161,3 +161,19 @@ def test_coverage_on_a_school_page_with_12_teachers():
     cover, _ = _run(1, 0.3, sizes=(12, 12))
     _, false_clear = _run(1, 0.0, sizes=(12, 12), shared=False)
     assert cover >= 0.93 and false_clear <= 0.07, (cover, false_clear)
+
+
+@pytest.mark.r
+def test_schools_seen_in_one_round_only_equal_clubsandwich(rscript):
+    """A school observed in only one round: I − H_gg is singular (clubSandwich's rule)."""
+    rng = np.random.default_rng(3)
+    cb = np.r_[np.zeros(4), rng.integers(1, 5, 20)]
+    ca = np.r_[np.full(3, 5), rng.integers(1, 5, 18)]
+    b, a = rng.normal(2, 0.5, cb.size), rng.normal(2.3, 0.5, ca.size)
+    ours = clustered_difference(b, a, clusters_before=cb, clusters_after=ca)
+    code = """library(clubSandwich)
+    ct <- coef_test(lm(y ~ grp, data = d), vcov = "CR2", cluster = d$cl, test = "Satterthwaite")
+    result <- list(ct$beta[2], ct$SE[2], ct$df_Satt[2], ct$p_Satt[2])"""
+    frame = {"y": np.r_[b, a], "grp": np.r_[np.zeros(b.size), np.ones(a.size)], "cl": np.r_[cb, ca]}
+    r = run_r(rscript, code, d=frame)
+    assert (ours.estimate, ours.se, ours.df, ours.p_value) == pytest.approx(r, rel=1e-8)
