@@ -388,6 +388,7 @@ class _CML:
         return rows, shifts
 
     def evaluate(self, beta_flat, hessian=True):
+        """(log-likelihood, gradient, information or None) at ``beta_flat``."""
         P, R, J = self.patterns.shape[0], self.R, self.J
         eps, shifts = self._eps_rows(beta_flat)
         # forward sweep: prefix[i] = ε_0 ⊛ … ⊛ ε_{i-1}; γ = prefix[J]
@@ -407,24 +408,34 @@ class _CML:
         )
         safe = np.where(used, gamma, 1.0)
         w = np.where(used, n / safe, 0.0)  # n_pr / gamma_r
-        npar = len(self.idx)
         if not hessian:
-            # backward sweep: back[j][r] = Σ_t w_t (ε_{j+1} ⊛ … ⊛ ε_{J-1})_{t-r}
-            back = w
-            tot = np.zeros(npar)
-            for i in range(J - 1, -1, -1):
-                for k in range(1, eps[i].shape[1]):
-                    s = (back[:, k:] * prefix[i][:, : R + 1 - k]).sum(1)
-                    tot[self.offsets[i] + k - 1] = (eps[i][:, k] * s).sum()
-                back = self._correlate(back, eps[i])
-            return ll, self.cat - tot, None
-        inv_g = np.where(used, 1.0 / safe, 0.0)
+            return ll, self._gradient(prefix, w, eps), None
+        grad, info = self._information(prefix, w, eps, np.where(used, 1.0 / safe, 0.0))
+        return ll, grad, info  # info = -Hessian = Σ n·Cov(T | r)
+
+    def _gradient(self, prefix, w, eps):
+        """Observed − expected category counts from the forward and backward sweeps:
+        back[r] = Σ_t w_t (ε_{i+1} ⊛ … ⊛ ε_{J-1})_{t-r}, E[T_ik] = ε_ik Σ_r back[r+k] prefix[i][r].
+        """
+        R = self.R
+        back = w
+        tot = np.zeros(len(self.idx))
+        for i in range(self.J - 1, -1, -1):
+            for k in range(1, eps[i].shape[1]):
+                s = (back[:, k:] * prefix[i][:, : R + 1 - k]).sum(1)
+                tot[self.offsets[i] + k - 1] = (eps[i][:, k] * s).sum()
+            back = self._correlate(back, eps[i])
+        return self.cat - tot
+
+    def _information(self, prefix, w, eps, inv_g):
+        """Gradient and information (−Hessian) with the second-order symmetric functions."""
+        P, R, J, K = self.patterns.shape[0], self.R, self.J, self.K
+        n, npar = self.n, len(self.idx)
         backs = [None] * J
         back = w
         for j in range(J - 1, -1, -1):
             backs[j] = back
             back = self._correlate(back, eps[j])
-        K = self.K
         E = np.zeros((J, P, K + 1))  # category weights padded with zeros past K_i
         for i in range(J):
             E[i, :, : eps[i].shape[1]] = eps[i]
@@ -453,7 +464,6 @@ class _CML:
         info = H[ii[:, None], ii[None, :], kidx[:, None], kidx[None, :]]
         info += info.T
         tot = np.einsum("pr,pra->a", n, econd)
-        grad = self.cat - tot
         flat_e = econd.reshape(-1, npar)
         flat_n = n.reshape(-1)
         rows = flat_n > 0
@@ -462,7 +472,7 @@ class _CML:
         info -= np.einsum("ra,rb->ab", a * flat_n[rows, None], a)
         # E[T_a] on the diagonal blocks (same item: indicators of distinct categories exclusive)
         info[np.diag_indices(npar)] += tot
-        return ll, grad, info  # info = -Hessian = Σ n·Cov(T | r)
+        return self.cat - tot, info
 
     @staticmethod
     def _correlate(back: np.ndarray, e: np.ndarray) -> np.ndarray:
