@@ -285,7 +285,7 @@ def _moments(theta: np.ndarray, beta_pad: np.ndarray, weights: np.ndarray):
     """Σ_i w_i·E_i, Σ w_i·V_i, Σ w_i·μ3_i at each θ (weights: (G, J) counts of ratings)."""
     p = category_probabilities(theta, beta_pad)
     k = np.arange(beta_pad.shape[1], dtype=float)
-    e = p @ k
+    e = (p * k).sum(axis=2)  # not `p @ k`: BLAS threads cost more than they save here
     d = k[None, None, :] - e[:, :, None]
     pd2 = p * d * d
     v = pd2.sum(axis=2)
@@ -338,25 +338,25 @@ def _solve_theta(
 # elementary symmetric functions
 
 
-def _conv(gamma: np.ndarray, eps_rows: np.ndarray) -> np.ndarray:
-    """Convolve each row of gamma (P, R+1) with that row's category weights (P, K+1)."""
-    out = gamma * eps_rows[:, :1]
-    for k in range(1, eps_rows.shape[1]):
-        out[:, k:] += gamma[:, :-k] * eps_rows[:, k : k + 1]
+def _conv_into(gamma: np.ndarray, e: np.ndarray) -> np.ndarray:
+    """gamma (…, P, R+1) convolved with one item's category weights e (P, K+1), cut at R."""
+    out = gamma * e[:, :1]
+    for k in range(1, e.shape[1]):
+        out[..., k:] += gamma[..., :-k] * e[:, k : k + 1]
     return out
 
 
-def _esf(eps_rows: list[np.ndarray], skip: tuple[int, ...], P: int, R: int) -> np.ndarray:
-    gamma = np.zeros((P, R + 1))
-    gamma[:, 0] = 1.0
-    for j, e in enumerate(eps_rows):
-        if j not in skip:
-            gamma = _conv(gamma, e)
-    return gamma
-
-
 class _CML:
-    """Conditional likelihood on the (pattern x raw score) table."""
+    """Conditional likelihood on the (pattern x raw score) table.
+
+    Per pattern, γ = ε_1 ⊛ … ⊛ ε_J (ε_i: item i's category weights, the identity when the
+    item is not rated) are the elementary symmetric functions. The log-likelihood needs γ,
+    the gradient the first-order functions γ^(i), the Hessian the second-order Σ_r
+    w_r γ^(i,j)_{r-k-m} with w_r = n_r/γ_r. All of them come from one forward sweep (prefix
+    products) and one backward sweep (w correlated with the items after j), with every item
+    pair handled by a vectorised step: J·K array operations per evaluation instead of one
+    per pair and category.
+    """
 
     def __init__(self, n_steps, patterns, counts_pr, cat_counts):
         self.n_steps = n_steps  # K_i per used item
@@ -367,6 +367,8 @@ class _CML:
         self.R = counts_pr.shape[1] - 1
         self.cat = cat_counts  # flattened observed counts of categories 1..K_i
         self.idx = [(i, k) for i in range(self.J) for k in range(1, n_steps[i] + 1)]
+        offsets = np.concatenate([[0], np.cumsum(n_steps)[:-1]]).astype(np.int64)
+        self.offsets = offsets
 
     def _eps_rows(self, beta_flat):
         """Per pattern row, item category weights (identity if item not rated); scaled ≤ 1."""
@@ -386,9 +388,15 @@ class _CML:
         return rows, shifts
 
     def evaluate(self, beta_flat, hessian=True):
+        """(log-likelihood, gradient, information or None) at ``beta_flat``."""
         P, R, J = self.patterns.shape[0], self.R, self.J
         eps, shifts = self._eps_rows(beta_flat)
-        gamma = _esf(eps, (), P, R)
+        # forward sweep: prefix[i] = ε_0 ⊛ … ⊛ ε_{i-1}; γ = prefix[J]
+        prefix = np.zeros((J + 1, P, R + 1))
+        prefix[0, :, 0] = 1.0
+        for i in range(J):
+            prefix[i + 1] = _conv_into(prefix[i], eps[i])
+        gamma = prefix[J]
         n = self.n
         with np.errstate(divide="ignore"):
             lg = np.log(gamma)
@@ -398,47 +406,81 @@ class _CML:
         ll = float(self.cat @ beta_flat) - float(
             (n[used] * lg[used]).sum() + (n.sum(1) * (self.patterns @ shifts)).sum()
         )
-        w = np.where(used, n / np.where(used, gamma, 1.0), 0.0)  # n_pr / gamma_r
-        inv_g = np.where(used, 1.0 / np.where(used, gamma, 1.0), 0.0)
-        loo = [_esf(eps, (i,), P, R) for i in range(J)]
-        # conditional expectations e[p, r, a] of each category indicator a = (i, k)
-        npar = len(self.idx)
-        econd = np.zeros((P, R + 1, npar))
-        for a, (i, k) in enumerate(self.idx):
-            shifted = np.zeros((P, R + 1))
-            shifted[:, k:] = loo[i][:, : R + 1 - k]
-            econd[:, :, a] = eps[i][:, k : k + 1] * shifted * inv_g
-        grad = self.cat - np.einsum("pr,pra->a", n, econd)
+        safe = np.where(used, gamma, 1.0)
+        w = np.where(used, n / safe, 0.0)  # n_pr / gamma_r
         if not hessian:
-            return ll, grad, None
+            return ll, self._gradient(prefix, w, eps), None
+        grad, info = self._information(prefix, w, eps, np.where(used, 1.0 / safe, 0.0))
+        return ll, grad, info  # info = -Hessian = Σ n·Cov(T | r)
+
+    def _gradient(self, prefix, w, eps):
+        """Observed − expected category counts from the forward and backward sweeps:
+        back[r] = Σ_t w_t (ε_{i+1} ⊛ … ⊛ ε_{J-1})_{t-r}, E[T_ik] = ε_ik Σ_r back[r+k] prefix[i][r].
+        """
+        R = self.R
+        back = w
+        tot = np.zeros(len(self.idx))
+        for i in range(self.J - 1, -1, -1):
+            for k in range(1, eps[i].shape[1]):
+                s = (back[:, k:] * prefix[i][:, : R + 1 - k]).sum(1)
+                tot[self.offsets[i] + k - 1] = (eps[i][:, k] * s).sum()
+            back = self._correlate(back, eps[i])
+        return self.cat - tot
+
+    def _information(self, prefix, w, eps, inv_g):
+        """Gradient and information (−Hessian) with the second-order symmetric functions."""
+        P, R, J, K = self.patterns.shape[0], self.R, self.J, self.K
+        n, npar = self.n, len(self.idx)
+        backs = [None] * J
+        back = w
+        for j in range(J - 1, -1, -1):
+            backs[j] = back
+            back = self._correlate(back, eps[j])
+        E = np.zeros((J, P, K + 1))  # category weights padded with zeros past K_i
+        for i in range(J):
+            E[i, :, : eps[i].shape[1]] = eps[i]
+        kk = np.arange(K + 1)
+        ksum = kk[:, None] + kk[None, :]
+        # sweep over j: F[i] = prefix[i] ⊛ ε_{i+1} ⊛ … ⊛ ε_{j-1} for i < j, and
+        # H[i, j, k, m] = Σ_p ε_ik ε_jm Σ_r back_j[p, r+k+m] F[i][p, r]
+        F = prefix[:J].copy()
+        H = np.zeros((J, J, K + 1, K + 1))
+        for j in range(1, J):
+            Fi = F[:j]
+            C = np.zeros((j, P, 2 * K + 1))
+            for s in range(2, min(2 * K, R) + 1):
+                C[:, :, s] = np.einsum("ipr,pr->ip", Fi[:, :, : R + 1 - s], backs[j][:, s:])
+            H[:j, j] = np.einsum("ipkm,ipk,pm->ikm", C[:, :, ksum], E[:j], E[j])
+            F[:j] = _conv_into(Fi, eps[j])
+        loo = F  # F[i] = γ^(i) after the sweep
+        # conditional expectations e[p, r, i, k] of each category indicator (i, k)
+        e4 = np.zeros((P, R + 1, J, K + 1))
+        for k in range(1, K + 1):
+            e4[:, k:, :, k] = (E[:, :, k, None] * loo[:, :, : R + 1 - k]).transpose(1, 2, 0)
+        e4 *= inv_g[:, :, None, None]
+        ii = np.array([i for i, _k in self.idx])
+        kidx = np.array([k for _i, k in self.idx])
+        econd = e4[:, :, ii, kidx]  # (P, R+1, npar)
+        info = H[ii[:, None], ii[None, :], kidx[:, None], kidx[None, :]]
+        info += info.T
+        tot = np.einsum("pr,pra->a", n, econd)
         flat_e = econd.reshape(-1, npar)
         flat_n = n.reshape(-1)
-        info = -(flat_e * flat_n[:, None]).T @ flat_e
+        rows = flat_n > 0
+        a = flat_e[rows]
+        # Σ n e eᵀ without BLAS: on a matrix this small its threads only cost time
+        info -= np.einsum("ra,rb->ab", a * flat_n[rows, None], a)
         # E[T_a] on the diagonal blocks (same item: indicators of distinct categories exclusive)
-        tot = np.einsum("pr,pra->a", n, econd)
         info[np.diag_indices(npar)] += tot
-        first = {}
-        for a, (i, _k) in enumerate(self.idx):
-            first.setdefault(i, []).append(a)
-        for i in range(J):
-            for j in range(i + 1, J):
-                g2 = _esf(eps, (i, j), P, R)
-                for a in first[i]:
-                    k = self.idx[a][1]
-                    for b in first[j]:
-                        m = self.idx[b][1]
-                        s = k + m
-                        if s > R:
-                            continue
-                        val = (
-                            w[:, s:]
-                            * g2[:, : R + 1 - s]
-                            * eps[i][:, k : k + 1]
-                            * eps[j][:, m : m + 1]
-                        ).sum()
-                        info[a, b] += val
-                        info[b, a] += val
-        return ll, grad, info  # info = -Hessian = Σ n·Cov(T | r)
+        return self.cat - tot, info
+
+    @staticmethod
+    def _correlate(back: np.ndarray, e: np.ndarray) -> np.ndarray:
+        """out[r] = Σ_k e_k back[r+k]: w pulled back through one more item."""
+        out = back * e[:, :1]
+        for k in range(1, e.shape[1]):
+            out[:, :-k] += back[:, k:] * e[:, k : k + 1]
+        return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -803,7 +845,7 @@ def _item_fit(cc, rated, fit_mask, glookup, th_m, beta_pad, G):
     ok = np.isfinite(th_m)
     p = category_probabilities(np.where(ok, th_m, 0.0), beta_pad)  # (G, J, K+1)
     k = np.arange(beta_pad.shape[1], dtype=float)
-    E = p @ k
+    E = (p * k).sum(axis=2)
     d = k[None, None, :] - E[:, :, None]
     V = (p * d * d).sum(2)
     C = (p * d**4).sum(2)

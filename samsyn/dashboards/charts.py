@@ -424,14 +424,12 @@ def build_change(dashboard: Dashboard) -> Chart:
     if paired:
         notes.append(
             _(
-                "Effect size: rank-biserial correlation (−1 to 1) of the paired changes; "
-                "interval and change interval from a cluster bootstrap over teachers."
+                "Effect size: rank-biserial correlation (−1 to 1) of the paired changes, "
+                "with a bootstrap interval; the change's interval is cluster-robust (CR2)."
             )
         )
     if any(c.method == "independent" for c in dashboard.changes):
-        notes.append(
-            _("Effect size for different teachers: Cliff's delta (−1 to 1), Welch interval.")
-        )
+        notes.append(_("Effect size for different teachers: Cliff's delta (−1 to 1)."))
     notes.append(_("n = up to %(n)s teachers per dimension.") % {"n": n})
     return Chart(
         key="change",

@@ -26,11 +26,8 @@ from django.utils.translation import pgettext
 
 from samsyn.accounts.access import Perm, require
 from samsyn.accounts.models import NetworkMembership, Organisation, User
-from samsyn.analysis.change import (
-    independent_change,
-    paired_change,
-    resample_cluster_totals,
-)
+from samsyn.analysis.change import independent_change, paired_change
+from samsyn.analysis.clustered import clustered_difference, clustered_mean
 from samsyn.analysis.results import AnalysisError
 from samsyn.analysis.suppression import suppress
 from samsyn.frameworks.models import Dimension, Step
@@ -131,8 +128,11 @@ class Coverage:
 @dataclass(frozen=True)
 class DimensionChange:
     """Change of one dimension between the comparison round and the round (after − before),
-    on the teachers' mean step. `method` is "paired" (the same teachers, Wilcoxon + rank-
-    biserial, cluster bootstrap) or "independent" (Mann-Whitney + Cliff's delta)."""
+    on the teachers' mean step. `method` is "paired" (the same teachers; effect size the
+    rank-biserial correlation) or "independent" (different teachers; Cliff's delta). The
+    interval and `p_value` come from cluster-robust CR2 errors with Satterthwaite degrees of
+    freedom (`samsyn.analysis.clustered`), with whole schools as the units on an owner's or
+    a network's page and teachers on a school's page, so they hold with few schools."""
 
     dimension: DimensionInfo
     before: float | None
@@ -682,12 +682,19 @@ def _changes(means, chosen, compare, dimensions, scope, min_group, leadership):
     if compare is None:
         return []
     t_after, m_after, s_after = means[chosen.pk]
-    t_before, m_before, _s_before = means[compare.pk]
+    t_before, m_before, s_before = means[compare.pk]
     _common, ia, ib = np.intersect1d(t_after, t_before, return_indices=True)
+    # The independent units: schools on an owner's or a network's page, teachers on a
+    # school's (a teacher seen in both rounds is one unit in an independent comparison).
+    by_school = scope != "school" and np.unique(np.r_[s_after, s_before]).size >= 2
+    unit_after = s_after if by_school else t_after
+    unit_before = s_before if by_school else t_before
     out = []
     for i, d in enumerate(dimensions):
-        after_all = m_after[:, i][~np.isnan(m_after[:, i])]
-        before_all = m_before[:, i][~np.isnan(m_before[:, i])]
+        has_after = ~np.isnan(m_after[:, i])
+        has_before = ~np.isnan(m_before[:, i])
+        after_all = m_after[:, i][has_after]
+        before_all = m_before[:, i][has_before]
         before_p = m_before[ib, i]
         after_p = m_after[ia, i]
         ok = ~(np.isnan(before_p) | np.isnan(after_p))
@@ -703,42 +710,44 @@ def _changes(means, chosen, compare, dimensions, scope, min_group, leadership):
                 clusters = s_after[ia][ok] if scope != "school" else None
                 if clusters is not None and np.unique(clusters).size < 2:
                     clusters = None
-                if n_pairs <= FULL_BOOTSTRAP_MAX:
-                    res = paired_change(
-                        before_p[ok], after_p[ok], clusters=clusters, n_boot=N_BOOT, seed=seed
-                    )
-                    low, high = res.ci_low, res.ci_high
-                else:
-                    # Many teachers: the test and effect size without their bootstrap, and the
-                    # change's interval from one vectorised cluster bootstrap (same method).
-                    res = paired_change(before_p[ok], after_p[ok], n_boot=0)
-                    ids = clusters if clusters is not None else np.arange(n_pairs)
-                    low, high = _cluster_interval(after_p[ok] - before_p[ok], ids, seed)
+                # The effect size (rank-biserial) with its bootstrap interval up to
+                # FULL_BOOTSTRAP_MAX teachers; the change's interval is cluster-robust.
+                boot = N_BOOT if n_pairs <= FULL_BOOTSTRAP_MAX else 0
+                res = paired_change(
+                    before_p[ok], after_p[ok], clusters=clusters, n_boot=boot, seed=seed
+                )
+                robust = clustered_mean(after_p[ok] - before_p[ok], clusters)
                 rb = res.rank_biserial
                 change = DimensionChange(
                     **base,
-                    change=res.estimate,
-                    ci_low=low,
-                    ci_high=high,
+                    change=robust.estimate,
+                    ci_low=robust.ci_low,
+                    ci_high=robust.ci_high,
                     effect=rb.estimate if rb else None,
                     effect_low=rb.ci_low if rb else None,
                     effect_high=rb.ci_high if rb else None,
-                    p_value=res.p_value,
+                    p_value=robust.p_value,
                     n_teachers=n_pairs,
                     method="paired",
                 )
             else:
                 res = independent_change(before_all, after_all)
+                robust = clustered_difference(
+                    before_all,
+                    after_all,
+                    clusters_before=unit_before[has_before],
+                    clusters_after=unit_after[has_after],
+                )
                 cd = res.cliffs_delta
                 change = DimensionChange(
                     **base,
-                    change=res.estimate,
-                    ci_low=res.ci_low,
-                    ci_high=res.ci_high,
+                    change=robust.estimate,
+                    ci_low=robust.ci_low,
+                    ci_high=robust.ci_high,
                     effect=cd.estimate if cd else None,
                     effect_low=cd.ci_low if cd else None,
                     effect_high=cd.ci_high if cd else None,
-                    p_value=res.p_value,
+                    p_value=robust.p_value,
                     n_teachers=int(before_all.size + after_all.size),
                     method="independent",
                 )
@@ -762,20 +771,6 @@ def _changes(means, chosen, compare, dimensions, scope, min_group, leadership):
             change = DimensionChange(**{**change.__dict__, "hidden": _too_few(min_group)})
         out.append(change)
     return out
-
-
-def _cluster_interval(d: np.ndarray, clusters: np.ndarray, seed: int) -> tuple[float, float]:
-    """95 % percentile interval of the mean change, resampling whole clusters
-    (`samsyn.analysis.change.resample_cluster_totals`, Davison & Hinkley 1997 §3.8)."""
-    _, ids = np.unique(clusters, return_inverse=True)
-    g = int(ids.max()) + 1
-    totals = np.column_stack(
-        [np.bincount(ids, weights=d, minlength=g), np.bincount(ids, minlength=g)]
-    )
-    boot = resample_cluster_totals(totals, n_boot=N_BOOT, seed=seed)
-    means = boot[:, 0] / boot[:, 1]
-    low, high = np.quantile(means, [0.025, 0.975])
-    return float(low), float(high)
 
 
 def _school_trends(
@@ -862,16 +857,13 @@ def _method_notes(scope: str, min_group: int, leadership: bool) -> list[str]:
         ),
         _(
             "Change is computed on each teacher's mean step per dimension, because lessons "
-            "of the same teacher are not independent. Where the same teachers were observed "
-            "in both rounds: mean paired change with a 95 %% cluster-bootstrap interval "
-            "(%(boot)s resamples of teachers%(schools)s), Wilcoxon signed-rank test and the "
-            "rank-biserial correlation as effect size (−1 to 1). Otherwise: difference of "
-            "means with Welch's interval, Mann-Whitney test and Cliff's delta."
+            "of the same teacher are not independent. Its 95 %% interval and “clear change” "
+            "use cluster-robust standard errors (CR2) with Satterthwaite degrees of freedom, "
+            "with %(units)s as the independent units, so they hold with few %(units)s. "
+            "Effect size: where the same teachers were observed in both rounds, the "
+            "rank-biserial correlation (−1 to 1, bootstrap interval); otherwise Cliff's delta."
         )
-        % {
-            "boot": N_BOOT,
-            "schools": "" if scope == "school" else _(", whole schools resampled"),
-        },
+        % {"units": _("teachers") if scope == "school" else _("schools")},
     ]
     notes.append(
         _(
