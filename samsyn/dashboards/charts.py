@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from samsyn.dashboards.selectors import Dashboard, Hidden
 
@@ -37,6 +37,16 @@ VL_VERSION = "6.4"
 STEP_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b", "#041a3a", "#000000"]
 OWN = "#1f5f8b"
 SVG_WIDTH = 640
+# d3-format locales for the server-rendered SVG: the same as static/vendor/d3-format-locale-sv-SE.js.
+FORMAT_LOCALES = {
+    "sv": {
+        "decimal": ",",
+        "thousands": "\u00a0",
+        "grouping": [3],
+        "currency": ["", " kr"],
+        "minus": "\u2212",
+    },
+}
 
 Cell = str | int | float | Hidden | None
 
@@ -74,6 +84,10 @@ class Chart:
 
         spec = copy.deepcopy(self.spec)
         _fix_width(spec, width)
+        # Axis labels in the reader's language (decimal commas in Swedish), as on the page.
+        locale = FORMAT_LOCALES.get((get_language() or "")[:2])
+        if locale:
+            return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION, format_locale=locale)
         return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
 
 
@@ -485,15 +499,25 @@ def build_profile(dashboard: Dashboard) -> Chart:
     dims = [v["dimension"] for v in values]
     spec = _base(title, max(len(dims), 1) * 28)
     spec["data"] = {"values": values}
-    spec["mark"] = {"type": "bar"}
+    # Bars start at step 1, the bottom of the framework's scale (not at 0, which would draw
+    # them left of the axis over the dimension labels), and are clipped to the plot.
+    spec["mark"] = {"type": "bar", "clip": True}
     spec["encoding"] = {
-        "y": {"field": "dimension", "type": "nominal", "title": None, "sort": dims},
+        "y": {
+            "field": "dimension",
+            "type": "nominal",
+            "title": None,
+            "sort": dims,
+            "axis": {"labelLimit": 220, "labelPadding": 6},
+        },
         "x": {
             "field": "mean",
             "type": "quantitative",
-            "title": _("Mean step"),
-            "scale": {"domain": [1, k]},
+            "title": _("Mean step (the framework's scale, 1 to %(k)s)") % {"k": k},
+            "scale": {"domain": [1, k], "nice": False, "zero": False},
+            "axis": {"values": list(range(1, k + 1)), "format": "d"},
         },
+        "x2": {"datum": 1},
         "color": {
             "field": "tag",
             "type": "nominal",
