@@ -21,6 +21,7 @@ interpreter, as on the indicator pages).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -738,6 +739,25 @@ CHARTS: dict[str, ChartDef] = {
         ChartDef("groups", gettext_lazy("Subject groups"), build_groups, scopes=AREA),
     ]
 }
+
+
+def _drawable(build: Callable[[Dashboard], Chart]) -> Callable[[Dashboard], Chart]:
+    """A chart whose every figure is hidden has nothing to draw: an empty drawing would be a
+    chart without labels. It is shown as its notes and table instead."""
+
+    def guarded(dashboard: Dashboard) -> Chart:
+        chart = build(dashboard)
+        data = chart.spec.get("data")
+        if chart.empty or not isinstance(data, dict) or data.get("values") != []:
+            return chart
+        reason = _("Every figure of this chart is hidden (too few teachers): see its table.")
+        return dataclasses.replace(chart, empty=True, notes=[reason, *chart.notes])
+
+    guarded.__wrapped__ = build  # type: ignore[attr-defined]
+    return guarded
+
+
+CHARTS = {key: dataclasses.replace(d, build=_drawable(d.build)) for key, d in CHARTS.items()}
 
 
 def charts_for(dashboard: Dashboard, keys: list[str] | None = None) -> list[Chart]:

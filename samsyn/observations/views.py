@@ -389,6 +389,8 @@ def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
+    from samsyn.observations.readable import teacher_reading
+
     observations = list(selectors.observations_released_to(teacher=request.user))
     return render(
         request,
@@ -396,6 +398,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "observations": observations,
             "measures": selectors.teacher_measures(teacher=request.user, observations=observations),
+            "reading": teacher_reading(observations=observations),
         },
     )
 
