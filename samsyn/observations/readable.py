@@ -208,7 +208,9 @@ def certainty(*, lessons: int, observers: int, planning: dict | None) -> Certain
     reliability = value if _usable(value) else None
     figures = basis
     if reliability is not None:
-        figures += "; " + _("estimated reliability %(value)s (%(target)s counts as reliable)") % {
+        figures += "; " + _(
+            "estimated reliability %(value)s, where %(target)s counts as reliable"
+        ) % {
             "value": number_format(reliability, 2),
             "target": number_format(planning.get("target", RELIABLE), 2),
         }
