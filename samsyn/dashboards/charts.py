@@ -45,7 +45,6 @@ FORMAT_LOCALES = {
         "thousands": "\u00a0",
         "grouping": [3],
         "currency": ["", " kr"],
-        "minus": "\u2212",
     },
 }
 

@@ -4,7 +4,7 @@
  * is passed to vl-convert for the server-rendered SVG (samsyn/dashboards/charts.py). */
 window.SAMSYN_CHART_LOCALES = {
   sv: {
-    format: { decimal: ",", thousands: "\u00a0", grouping: [3], currency: ["", " kr"], minus: "\u2212" },
+    format: { decimal: ",", thousands: "\u00a0", grouping: [3], currency: ["", " kr"] },
     time: {
       dateTime: "%A den %d %B %Y %X",
       date: "%Y-%m-%d",
