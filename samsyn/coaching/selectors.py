@@ -260,6 +260,7 @@ def teaching_profile(*, teacher: User) -> dict:
     if len(rounds) >= 2:
         from samsyn.analysis.change import independent_change
         from samsyn.analysis.results import AnalysisError
+        from samsyn.observations.readable import change_interval
 
         # The latest two rounds with at least two lessons each, where there are such: with one
         # lesson in a round there is no interval to give.
@@ -268,21 +269,35 @@ def teaching_profile(*, teacher: User) -> dict:
         for code in codes:
             b = steps.get((before.pk, code), [])
             a = steps.get((after.pk, code), [])
-            row = {"name": names[code], "before_n": len(b), "after_n": len(a), "result": None}
+            row = {
+                "name": names[code],
+                "before_n": len(b),
+                "after_n": len(a),
+                "result": None,
+                # Why there is no interval: too few lessons, or the same step in every lesson.
+                "reason": "few" if min(len(b), len(a)) < 2 else "",
+            }
             try:
                 result = independent_change(b, a)
             except AnalysisError:
-                result = None  # too few lessons: no interval, so no statement
+                result = None  # too few lessons, or no variation: no interval, so no statement
             # No variation at all within either round gives a zero-width interval from two or
             # three lessons: that would claim a certainty we do not have, so no statement.
             if result is not None and result.se > 0:
                 row["result"] = result
                 row["includes_zero"] = result.ci_low <= 0 <= result.ci_high
+                # A difference of mean steps cannot leave ±(top − 1): the interval is cut there
+                # and the page says so.
+                row["interval"] = change_interval(result.ci_low, result.ci_high, top_step=top_step)
+            elif not row["reason"]:
+                row["reason"] = "same"
+                row["difference"] = (sum(a) / len(a)) - (sum(b) / len(b))
             changes.append(row)
         return {
             "rounds": rounds,
             "table": table,
             "changes": changes,
+            "clipped": any(c.get("interval") and c["interval"].clipped for c in changes),
             "before": before,
             "after": after,
             "lessons": lessons,

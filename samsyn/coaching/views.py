@@ -39,6 +39,7 @@ def _errors_to_form(form, error: ValidationError) -> None:
 
 @login_required
 def my_teaching(request: HttpRequest) -> HttpResponse:
+    from samsyn.observations.readable import teacher_reading
     from samsyn.observations.selectors import observations_released_to, teacher_measures
 
     user = request.user
@@ -56,6 +57,7 @@ def my_teaching(request: HttpRequest) -> HttpResponse:
         "profile": profile,
         "profile_spec": charts.profile_spec(profile) if profile["rounds"] else None,
         "measures": teacher_measures(teacher=user, observations=own),
+        "reading": teacher_reading(observations=own),
         "conversations": conversations,
         "self_vs_observed": self_vs_observed,
         "next_steps": selectors.next_steps_for(teacher=user),
@@ -118,6 +120,7 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
 
 
 def _conversation_page(request, conversation, **forms) -> HttpResponse:
+    from samsyn.observations.readable import teacher_reading
     from samsyn.observations.selectors import teacher_measures
 
     user = request.user
@@ -177,6 +180,7 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
         "measures": teacher_measures(teacher=conversation.teacher, observations=observations)
         if is_coach
         else [],
+        "reading": teacher_reading(observations=observations),
         **forms,
     }
     return render(request, "coaching/conversation.html", ctx)

@@ -21,13 +21,14 @@ interpreter, as on the indicator pages).
 from __future__ import annotations
 
 import copy
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from samsyn.dashboards.selectors import Dashboard, Hidden
 
@@ -37,6 +38,15 @@ VL_VERSION = "6.4"
 STEP_COLOURS = ["#c6dbef", "#6baed6", "#2171b5", "#08306b", "#041a3a", "#000000"]
 OWN = "#1f5f8b"
 SVG_WIDTH = 640
+# d3-format locales for the server-rendered SVG: the same as static/vendor/d3-format-locale-sv-SE.js.
+FORMAT_LOCALES = {
+    "sv": {
+        "decimal": ",",
+        "thousands": "\u00a0",
+        "grouping": [3],
+        "currency": ["", " kr"],
+    },
+}
 
 Cell = str | int | float | Hidden | None
 
@@ -74,6 +84,10 @@ class Chart:
 
         spec = copy.deepcopy(self.spec)
         _fix_width(spec, width)
+        # Axis labels in the reader's language (decimal commas in Swedish), as on the page.
+        locale = FORMAT_LOCALES.get((get_language() or "")[:2])
+        if locale:
+            return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION, format_locale=locale)
         return vl_convert.vegalite_to_svg(spec, vl_version=VL_VERSION)
 
 
@@ -483,15 +497,25 @@ def build_profile(dashboard: Dashboard) -> Chart:
     dims = [v["dimension"] for v in values]
     spec = _base(title, max(len(dims), 1) * 28)
     spec["data"] = {"values": values}
-    spec["mark"] = {"type": "bar"}
+    # Bars start at step 1, the bottom of the framework's scale (not at 0, which would draw
+    # them left of the axis over the dimension labels), and are clipped to the plot.
+    spec["mark"] = {"type": "bar", "clip": True}
     spec["encoding"] = {
-        "y": {"field": "dimension", "type": "nominal", "title": None, "sort": dims},
+        "y": {
+            "field": "dimension",
+            "type": "nominal",
+            "title": None,
+            "sort": dims,
+            "axis": {"labelLimit": 220, "labelPadding": 6},
+        },
         "x": {
             "field": "mean",
             "type": "quantitative",
-            "title": _("Mean step"),
-            "scale": {"domain": [1, k]},
+            "title": _("Mean step (the framework's scale, 1 to %(k)s)") % {"k": k},
+            "scale": {"domain": [1, k], "nice": False, "zero": False},
+            "axis": {"values": list(range(1, k + 1)), "format": "d"},
         },
+        "x2": {"datum": 1},
         "color": {
             "field": "tag",
             "type": "nominal",
@@ -712,6 +736,25 @@ CHARTS: dict[str, ChartDef] = {
         ChartDef("groups", gettext_lazy("Subject groups"), build_groups, scopes=AREA),
     ]
 }
+
+
+def _drawable(build: Callable[[Dashboard], Chart]) -> Callable[[Dashboard], Chart]:
+    """A chart whose every figure is hidden has nothing to draw: an empty drawing would be a
+    chart without labels. It is shown as its notes and table instead."""
+
+    def guarded(dashboard: Dashboard) -> Chart:
+        chart = build(dashboard)
+        data = chart.spec.get("data")
+        if chart.empty or not isinstance(data, dict) or data.get("values") != []:
+            return chart
+        reason = _("Every figure of this chart is hidden (too few teachers): see its table.")
+        return dataclasses.replace(chart, empty=True, notes=[reason, *chart.notes])
+
+    guarded.__wrapped__ = build  # type: ignore[attr-defined]
+    return guarded
+
+
+CHARTS = {key: dataclasses.replace(d, build=_drawable(d.build)) for key, d in CHARTS.items()}
 
 
 def charts_for(dashboard: Dashboard, keys: list[str] | None = None) -> list[Chart]:

@@ -33,6 +33,7 @@ from samsyn.analysis.suppression import suppress
 from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations import summaries
 from samsyn.observations.models import RatingSummary, Round
+from samsyn.observations.readable import explain_error
 from samsyn.observations.selectors import schools_under
 from samsyn.observations.summaries import GRADE_SPANS, SummaryRows
 
@@ -765,7 +766,8 @@ def _changes(means, chosen, compare, dimensions, scope, min_group, leadership):
                 p_value=None,
                 n_teachers=n_pairs,
                 method="paired" if n_pairs else "none",
-                hidden=None if zero else Hidden(reason=str(exc), kind="insufficient"),
+                # The statistics' English message never reaches the page: a translated sentence.
+                hidden=None if zero else Hidden(reason=explain_error(exc), kind="insufficient"),
             )
         if not leadership and change.hidden is None and 0 < change.n_teachers < min_group:
             change = DimensionChange(**{**change.__dict__, "hidden": _too_few(min_group)})

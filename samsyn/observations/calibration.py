@@ -34,6 +34,7 @@ from samsyn.observations.models import (
     Rating,
     Round,
 )
+from samsyn.observations.readable import explain_error
 
 ERR_INCOMPLETE = gettext_lazy('Answer every dimension: a step, or "not observed".')
 
@@ -53,7 +54,7 @@ def _figure(func, *args, **kwargs) -> Figure:
     try:
         result = func(*args, **kwargs)
     except AnalysisError as error:
-        return Figure(None, reason=str(error))
+        return Figure(None, reason=explain_error(error))  # never the English message
     clean = lambda x: None if x is None or (isinstance(x, float) and math.isnan(x)) else x  # noqa: E731
     return Figure(clean(result.estimate), clean(result.ci_low), clean(result.ci_high), result.n)
 

@@ -21,11 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from samsyn.analysis import gtheory, rasch
 from samsyn.analysis.results import AnalysisError
 from samsyn.frameworks.models import Dimension, Step
+from samsyn.observations import readable
 from samsyn.observations.models import Observation, Rating, Round, RoundMeasurement
 
 MAX_SE = 0.5  # logits; a 95 % interval of about ±1 logit, roughly one step of the scale
 DONE = Observation.COUNTED
 FIT_LOW, FIT_HIGH = 0.7, 1.3  # mean-square range read as productive for measurement
+FORMAT = "2"  # 2: notes stored as codes (samsyn.observations.readable.structured_notes)
 
 
 def signature(round_: Round) -> str:
@@ -33,7 +35,8 @@ def signature(round_: Round) -> str:
     agg = round_.observations.filter(status__in=DONE).aggregate(
         n=Count("pk"), last=Max("updated_at")
     )
-    return f"{agg['n']}:{agg['last'].isoformat() if agg['last'] else ''}"
+    # FORMAT changes when the stored data change shape, so older results are recomputed.
+    return f"{FORMAT}:{agg['n']}:{agg['last'].isoformat() if agg['last'] else ''}"
 
 
 def _finite(x) -> float | None:
@@ -123,7 +126,8 @@ def compute(round_: Round) -> dict:
         "dimensions": dims_out,
         "teachers": teachers,
         "reliability": _finite(result.separation_reliability),
-        "notes": list(result.notes),
+        # The fit's notes as codes, put in the reader's language on the page.
+        "notes": readable.structured_notes(result, [d.pk for d in dimensions], n_categories),
         "planning": planning(round_, X, lessons),
     }
 

@@ -317,7 +317,7 @@ def teacher_measures(*, teacher: User, observations: list[Observation]) -> list[
     """Per round with one of `observations` (released to `teacher`): the teacher's measure with
     its interval, or how many more lessons are needed first, and the steps just above it. The caller checks that the
     reader may see this teacher's data (the teacher, or their coach)."""
-    from samsyn.observations import measurement  # numerical code: loaded on first use
+    from samsyn.observations import measurement, readable  # numerical: loaded on first use
 
     rows = []
     # Peer observations (triads) are never measured.
@@ -333,14 +333,24 @@ def teacher_measures(*, teacher: User, observations: list[Observation]) -> list[
             step = next((x for x in dimension.steps.all() if x.order == s["step_order"]), None)
             steps.append({"dimension": dimension, "step": step, "probability": s["probability"]})
         meaningful = mine["se"] is not None and mine["se"] <= stored.data["max_se"]
+        position = (
+            readable.position_on_steps(stored.data, mine["measure"], mine["se"])
+            if meaningful
+            else None
+        )
         rows.append(
             {
                 "round": round_,
                 "measure": mine["measure"],
                 "low": mine["measure"] - 1.96 * mine["se"] if meaningful else None,
                 "high": mine["measure"] + 1.96 * mine["se"] if meaningful else None,
-                "meaningful": meaningful,
+                # The position in the framework's language: the mean expected step over the
+                # dimensions, on the 1…top scale (logits are for the researcher's page).
+                "position": position,
+                "top_step": max((len(d.steps.all()) for d in names.values()), default=4),
+                "meaningful": meaningful and position is not None,
                 "lessons": mine["lessons"],
+                # 0 when the fit could not say how many more: the page then says so in words.
                 "needed": mine["needed"],
                 "next_steps": steps,
             }

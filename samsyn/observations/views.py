@@ -389,6 +389,8 @@ def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
+    from samsyn.observations.readable import teacher_reading
+
     observations = list(selectors.observations_released_to(teacher=request.user))
     return render(
         request,
@@ -396,6 +398,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         {
             "observations": observations,
             "measures": selectors.teacher_measures(teacher=request.user, observations=observations),
+            "reading": teacher_reading(observations=observations),
         },
     )
 
@@ -489,7 +492,7 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_measurement(request: HttpRequest, pk: int) -> HttpResponse:
-    from samsyn.observations import measurement  # numerical code: loaded on first use
+    from samsyn.observations import measurement, readable  # numerical: loaded on first use
 
     round_ = get_object_or_404(
         Round.objects.select_related("organisation", "framework_version"),
@@ -513,5 +516,11 @@ def round_measurement(request: HttpRequest, pk: int) -> HttpResponse:
         "min_group": settings.SAMSYN_MIN_GROUP,
         "fit_range": (measurement.FIT_LOW, measurement.FIT_HIGH),
         "components": measurement.planning_components(data.get("planning")),
+        # The fit's messages and notes in the reader's language, never the English of
+        # samsyn.analysis; a negative reliability or an empty planning table is "not estimable".
+        "error": readable.explain_error(data["error"]) if data.get("error") else "",
+        "notes": readable.explain_notes(data.get("notes", []), {d.pk: d.name for d in dimensions}),
+        "reliability": readable.reliability_shown(data.get("reliability")),
+        "planning_estimable": readable.planning_estimable(data.get("planning")),
     }
     return render(request, "observations/round_measurement.html", ctx)

@@ -6,6 +6,14 @@
 (function () {
   "use strict";
 
+  /* Axis labels in the page's language (Swedish decimal commas); the numbers in the spec
+   * itself are never localised. */
+  function locale(kind) {
+    var all = window.SAMSYN_CHART_LOCALES || {};
+    var lang = (document.documentElement.getAttribute("lang") || "").slice(0, 2);
+    return all[lang] ? all[lang][kind] : undefined;
+  }
+
   function draw(element) {
     var source = document.getElementById(element.getAttribute("data-vega-spec"));
     if (!source || typeof vegaEmbed === "undefined") {
@@ -19,6 +27,8 @@
       expr: vega.expressionInterpreter,
       defaultStyle: false,
       tooltip: false,
+      formatLocale: locale("format"),
+      timeFormatLocale: locale("time"),
     })
       .then(function () {
         element.setAttribute("data-rendered", "true");

@@ -16,6 +16,14 @@
   var fullscreenButton = document.getElementById("deck-fullscreen");
   var current = 0;
 
+  /* Axis labels in the page's language (Swedish decimal commas); the numbers in the spec
+   * itself are never localised. */
+  function locale(kind) {
+    var all = window.SAMSYN_CHART_LOCALES || {};
+    var lang = (document.documentElement.getAttribute("lang") || "").slice(0, 2);
+    return all[lang] ? all[lang][kind] : undefined;
+  }
+
   function drawCharts(slide) {
     slide.querySelectorAll("[data-vega-spec]").forEach(function (element) {
       if (element.hasAttribute("data-rendered") || typeof vegaEmbed === "undefined") {
@@ -33,6 +41,8 @@
         expr: vega.expressionInterpreter,
         defaultStyle: false,
         tooltip: false,
+        formatLocale: locale("format"),
+        timeFormatLocale: locale("time"),
       })
         .then(function () {
           element.setAttribute("data-rendered", "true");

@@ -203,7 +203,63 @@ class MyTeachingTests(BaseTestCase):
         self.assertTrue(all(c["includes_zero"] for c in profile["changes"]))
         self.login(self.alice)
         response = self.client.get(reverse("coaching:my_teaching"))
-        self.assertContains(response, "Intervallet innehåller noll: ingen tydlig förändring.")
+        self.assertContains(
+            response,
+            "Intervallet innehåller noll: de här lektionerna kan inte skilja en förändring "
+            "från slumpen.",
+        )
+
+    def test_an_interval_never_leaves_the_scale_and_the_page_says_so(self):
+        factories.released(self, steps=[2, 3], name="Höst")
+        factories.released(
+            self,
+            steps=[2, 4],
+            name="Vår",
+            starts_on=dt.date(2027, 3, 1),
+            ends_on=dt.date(2027, 4, 1),
+        )
+        profile = selectors.teaching_profile(teacher=self.alice)
+        for change in profile["changes"]:
+            # Welch's interval from 2 + 2 lessons is far wider than the 1–4 scale allows.
+            self.assertLess(change["result"].ci_low, -3)
+            self.assertEqual((change["interval"].low, change["interval"].high), (-3, 3))
+            self.assertTrue(change["interval"].clipped)
+        self.login(self.alice)
+        response = self.client.get(reverse("coaching:my_teaching"))
+        self.assertContains(response, "-3,00 till 3,00")
+        self.assertContains(response, "Intervallet är avskuret där skalan tar slut")
+        self.assertNotContains(response, "-7,")
+
+    def test_the_same_step_in_every_lesson_is_not_called_too_few_lessons(self):
+        factories.released(self, steps=[2, 2], name="Höst")
+        factories.released(
+            self,
+            steps=[3, 3],
+            name="Vår",
+            starts_on=dt.date(2027, 3, 1),
+            ends_on=dt.date(2027, 4, 1),
+        )
+        self.login(self.alice)
+        response = self.client.get(reverse("coaching:my_teaching"))
+        self.assertContains(response, "<td>2 → 2</td>", html=False)
+        self.assertContains(response, "Samma steg i varje lektion i båda rundorna")
+        self.assertNotContains(response, "För få lektioner i någon av rundorna")
+
+    def test_each_dimension_in_the_frameworks_language(self):
+        factories.released(self, steps=[2, 3], name="Höst")
+        self.login(self.alice)
+        response = self.client.get(reverse("coaching:my_teaching"))
+        reading = response.context["reading"]
+        first = reading["dimensions"][0]
+        # Two lessons at steps 2 and 3: both reached step 2, one of two reached 3.
+        self.assertEqual((first["reached"].order, first["reached_by"]), (2, 2))
+        self.assertEqual(first["next"].order, 3)
+        self.assertContains(response, "Steget de flesta lektionerna nådde")
+        self.assertContains(response, "(2 av 2 lektioner)")
+        # Both lessons by one observer: what is missing is said, never a position from nothing.
+        self.assertEqual(reading["certainty"].level, "indicative")
+        self.assertIn("annan observatör", reading["certainty"].missing + reading["certainty"].words)
+        self.assertNotContains(response, "ungefär 0")
 
     def test_a_round_with_one_lesson_is_not_the_one_compared(self):
         factories.released(self, steps=[2, 3], name="Höst")
