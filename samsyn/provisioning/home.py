@@ -1,0 +1,28 @@
+"""Home-page action for owner administrators: onboarding schools and staff."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samsyn.accounts.access import Perm, permissions_at
+from samsyn.accounts.home import Action, register
+from samsyn.accounts.models import Organisation
+
+
+@register
+def _provisioning_actions(user, organisations: list) -> list[Action]:
+    actions = []
+    for entry in organisations:
+        org = entry.organisation
+        if org.kind != Organisation.Kind.OWNER:
+            continue
+        if Perm.ORGANISATIONS_MANAGE in permissions_at(user, org):
+            actions.append(
+                Action(
+                    _("Import schools and staff to %(org)s") % {"org": org.name},
+                    _("From your staff system (SS 12000) or a CSV file; see the changes first."),
+                    reverse("provisioning:import", args=[org.pk]),
+                )
+            )
+    return actions
