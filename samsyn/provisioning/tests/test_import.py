@@ -244,3 +244,23 @@ class CommandTests(BaseTestCase):
         self.assertFalse(User.objects.filter(email__endswith="cmd.example").exists())
         call_command("ss12000_import", str(self.owner.pk), handle.name, "--save", stdout=out)
         self.assertEqual(User.objects.filter(email__endswith="cmd.example").count(), 8)
+
+
+class PrefillTests(BaseTestCase):
+    def test_an_imported_teachers_visits_are_pre_filled_with_subject_and_grade(self):
+        from samsyn.observations.tests.factories import make_round
+
+        export = generate.export(schools=1, staff=4, domain="prefill.example")
+        services.import_save(owner=self.owner, snapshot=snapshot_of(export), actor=None)
+        school = Organisation.objects.get(unit_code="90000001")
+        teacher = User.objects.filter(
+            memberships__organisation=school, memberships__role=Role.TEACHER
+        ).first()
+        detail = TeacherDetails.objects.get(teacher=teacher, school=school)
+        round_ = make_round(
+            self, organisation=school, schools=[school], teachers=[teacher], observers=[self.oscar]
+        )
+        visit = round_.assignments.first()
+        self.assertEqual(visit.subject, detail.subject_area.split(",")[0])
+        self.assertEqual(visit.grade, detail.grade_span)
+        self.assertTrue(visit.subject)
