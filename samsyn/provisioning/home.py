@@ -25,4 +25,11 @@ def _provisioning_actions(user, organisations: list) -> list[Action]:
                     reverse("provisioning:import", args=[org.pk]),
                 )
             )
+            actions.append(
+                Action(
+                    _("Schools of %(org)s") % {"org": org.name},
+                    _("Add a school or correct its name, school unit code and municipality."),
+                    reverse("provisioning:schools", args=[org.pk]),
+                )
+            )
     return actions

@@ -19,10 +19,53 @@ def rows(case) -> dict:
         )
         return [case.owner.pk, made.pk]
 
-    return {
+    return setup_rows(case) | {
         "provisioning:import": ("get", owner, OWNER_GET),
         "provisioning:csv_template": ("get", owner, OWNER_GET),
         "provisioning:run": ("get", run, OWNER_GET),
         "provisioning:run_progress": ("get", run, OWNER_GET),
         "provisioning:run_save": ("post", run, OWNER_POST),
+    }
+
+
+def setup_rows(case) -> dict:
+    import datetime as dt
+
+    from samsyn.accounts.models import NetworkMembership, Organisation
+    from samsyn.networks.models import ConflictOfInterest
+    from samsyn.observations.tests.factories import make_round
+
+    owner = lambda: [case.owner.pk]  # noqa: E731
+    network = lambda: [case.network.pk]  # noqa: E731
+    round_ = make_round(case, starts_on=dt.date(2026, 11, 1))
+
+    def member():
+        school = Organisation.objects.create(
+            kind=Organisation.Kind.SCHOOL,
+            name=f"Ny {Organisation.objects.count()}",
+            parent=case.owner,
+        )
+        return [
+            case.network.pk,
+            NetworkMembership.objects.create(network=case.network, school=school).pk,
+        ]
+
+    def conflict():
+        made, _created = ConflictOfInterest.objects.get_or_create(user=case.bob, school=case.school)
+        return [case.network.pk, made.pk]
+
+    coordinator = {ANON: 302, "charlie": 404, "alice": 403, "olle": 404, "nina": 200, "adam": 200}
+    coordinator_post = {ANON: 302, "charlie": 404, "alice": 403, "nina": 302}
+    return {
+        "provisioning:schools": ("get", owner, OWNER_GET),
+        "provisioning:school_edit": ("get", lambda: [case.owner.pk, case.school.pk], OWNER_GET),
+        "provisioning:round_edit": (
+            "get",
+            lambda: [round_.pk],
+            {ANON: 302, "charlie": 404, "alice": 403, "oscar": 403, "pia": 200, "olle": 200},
+        ),
+        "provisioning:network_members": ("get", network, coordinator),
+        "provisioning:network_member_remove": ("post", member, coordinator_post),
+        "provisioning:conflicts": ("get", network, coordinator),
+        "provisioning:conflict_remove": ("post", conflict, coordinator_post),
     }
