@@ -27,3 +27,11 @@ urlpatterns += [
         name="conflict_remove",
     ),
 ]
+urlpatterns += [
+    path("owner/<int:pk>/paperwork/", views_setup.paperwork_view, name="paperwork"),
+    path(
+        "owner/<int:pk>/paperwork/<str:document>.odt",
+        views_setup.paperwork_download,
+        name="paperwork_download",
+    ),
+]

@@ -16,7 +16,8 @@ from samsyn.accounts.models import NetworkMembership, Organisation, Role, User
 from samsyn.networks.models import ConflictOfInterest
 from samsyn.networks.selectors import get_network_for_user
 from samsyn.observations.selectors import get_round_for_user, people_with_role
-from samsyn.provisioning import editing
+from samsyn.privacy.selectors import get_owner_for_user
+from samsyn.provisioning import editing, odt, paperwork
 from samsyn.provisioning.forms import ConflictForm, PickForm, RoundEditForm, SchoolForm
 from samsyn.provisioning.views import owner_for
 
@@ -185,3 +186,26 @@ def conflict_remove(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResp
     editing.conflict_remove(conflict=conflict)
     messages.success(request, _("The conflict of interest was removed."))
     return redirect("provisioning:conflicts", network.pk)
+
+
+PAPERWORK = {
+    "dpia": ("konsekvensbedomning-utkast", paperwork.dpia),
+    "staff-information": ("information-till-personal-och-fack-utkast", paperwork.staff_information),
+}
+
+
+@login_required
+def paperwork_view(request: HttpRequest, pk: int) -> HttpResponse:
+    owner = get_owner_for_user(request.user, pk)
+    return render(request, "provisioning/paperwork.html", {"owner": owner})
+
+
+@login_required
+def paperwork_download(request: HttpRequest, pk: int, document: str) -> HttpResponse:
+    owner = get_owner_for_user(request.user, pk)
+    if document not in PAPERWORK:
+        raise Http404
+    filename, build = PAPERWORK[document]
+    response = HttpResponse(build(owner), content_type=odt.MIMETYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.odt"'
+    return response

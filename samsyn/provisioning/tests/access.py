@@ -67,5 +67,7 @@ def setup_rows(case) -> dict:
         "provisioning:network_members": ("get", network, coordinator),
         "provisioning:network_member_remove": ("post", member, coordinator_post),
         "provisioning:conflicts": ("get", network, coordinator),
+        "provisioning:paperwork": ("get", owner, OWNER_GET),
+        "provisioning:paperwork_download": ("get", lambda: [case.owner.pk, "dpia"], OWNER_GET),
         "provisioning:conflict_remove": ("post", conflict, coordinator_post),
     }
