@@ -49,10 +49,11 @@ def _check_school(
         errors["unit_code"] = ERR_UNIT_CODE_TAKEN
     if municipality_code and not re.fullmatch(r"\d{4}", municipality_code):
         errors["municipality_code"] = ERR_MUNICIPALITY
-    same_name = Organisation.objects.filter(
-        parent=owner, kind=Organisation.Kind.SCHOOL, name__iexact=name
-    ).exclude(pk=getattr(school, "pk", None))
-    if same_name.exists():
+    # Compared in Python: SQLite's case-insensitive matching knows ASCII only (Å, Ä, Ö).
+    names = Organisation.objects.filter(parent=owner, kind=Organisation.Kind.SCHOOL).exclude(
+        pk=getattr(school, "pk", None)
+    )
+    if any(n.casefold() == name.casefold() for n in names.values_list("name", flat=True)):
         errors["name"] = ERR_NAME_TAKEN
     if errors:
         raise ValidationError(errors)

@@ -31,6 +31,15 @@ class SchoolTests(BaseTestCase):
         self.assertContains(same_name, "har redan en skola med det namnet")
         self.assertEqual(Organisation.objects.filter(name__iexact="nyskolan").count(), 1)
 
+    def test_a_name_differing_only_in_the_case_of_a_swedish_letter_is_the_same(self):
+        self.login(self.olle)
+        self.client.post(self.url(), {"name": "Ängsskolan"})
+        response = self.client.post(self.url(), {"name": "ängsskolan"})
+        self.assertContains(response, "har redan en skola med det namnet")
+        self.assertEqual(
+            Organisation.objects.filter(parent=self.owner, name__endswith="ngsskolan").count(), 1
+        )
+
     def test_a_bad_unit_code_is_refused(self):
         self.login(self.olle)
         response = self.client.post(self.url(), {"name": "X", "unit_code": "12ab"})
