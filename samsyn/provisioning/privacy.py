@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.access import Perm
 from samsyn.privacy import registry
+from samsyn.privacy.records import PERM_LABELS
 
 registry.redact(
     "provisioning.ImportRun",
@@ -19,3 +21,6 @@ registry.purpose(
         "between an account and its id in that system."
     ),
 )
+
+# The record of processing lists what each role may do; name this app's permission there.
+PERM_LABELS[Perm.ORGANISATIONS_MANAGE] = _("manage schools and import staff")

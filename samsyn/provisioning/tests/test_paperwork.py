@@ -36,6 +36,8 @@ class PaperworkTests(BaseTestCase):
         self.assertIn("Lärare", text)  # roles from the record of processing
         self.assertIn("Rektor", text)
         self.assertIn("[…]", text)
+        self.assertIn("hantera skolor och importera personal", text)
+        self.assertNotIn("organisations.manage", text)
 
     def test_the_staff_information_is_swedish_even_from_the_english_site(self):
         self.olle.language = "en"
