@@ -23,6 +23,7 @@ from samsyn.networks.models import ConflictOfInterest
 from samsyn.observations import services as observation_services
 from samsyn.provisioning import generate
 from samsyn.provisioning.models import ImportRun
+from tests.e2e.a11y import assert_accessible
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "onboarding-password-42"
@@ -73,6 +74,7 @@ def test_an_owner_imports_staff_from_ss12000_and_adds_a_school(
     assert page.locator('[data-key="people_new"]').inner_text() == "12"
     assert ImportRun.objects.get().status == ImportRun.Status.PREVIEW
     screenshot("onboarding-dry-run")
+    assert_accessible(page, "import dry run")
     page.click("text=Spara ändringarna")
     page.wait_for_selector("#run-status")
     assert ImportRun.objects.get().status == ImportRun.Status.DONE
@@ -91,6 +93,7 @@ def test_an_owner_imports_staff_from_ss12000_and_adds_a_school(
     page.wait_for_selector(".errorlist")
     assert Organisation.objects.filter(parent=owner, name__endswith="ngsskolan").count() == 1
     screenshot("onboarding-schools")
+    assert_accessible(page, "schools")
 
     page.goto(f"{live_server.url}/privacy/owner/{owner.pk}/records/")
     page.click("text=Dokument inför införandet")
@@ -121,6 +124,7 @@ def test_a_principal_changes_a_rounds_observers_and_dates(live_server, world, pa
     page.goto(f"{live_server.url}/observations/rounds/{round_.pk}/")
     page.click("text=Ändra observatörer och datum")
     page.wait_for_selector("#round-form")
+    assert_accessible(page, "round edit")
     page.fill("#id_ends_on", "2026-11-30")
     page.check(f"input[name=observers][value='{world['rektor'].pk}']")
     page.click("#round-form button[type=submit]")
@@ -151,6 +155,7 @@ def test_a_coordinator_adds_a_member_school_and_records_a_conflict(
     page.click("#conflict-form button[type=submit]")
     page.wait_for_selector("#conflicts")
     screenshot("onboarding-conflicts")
+    assert_accessible(page, "conflicts")
     assert ConflictOfInterest.objects.filter(
         user=world["larare"], school=world["other"], reason="Tidigare anställd"
     ).exists()
