@@ -99,6 +99,7 @@ def _run_context(owner: Organisation, run: ImportRun) -> dict:
         "owner": owner,
         "run": run,
         "summary": [(key, summary.get(key, 0)) for key in SUMMARY_ORDER if key in summary],
+        "totals": summary,
         "problems": [describe(p) for p in run.problems[:500]],
         "more_problems": max(0, len(run.problems) - 500),
         "progress": progress_text(run),

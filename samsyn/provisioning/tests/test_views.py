@@ -87,6 +87,7 @@ class ImportPageTests(BaseTestCase):
         self.assertFalse(User.objects.filter(email__endswith="views.example").exists())
         page = self.client.get(response.url)
         self.assertContains(page, 'data-key="schools_new">2<')
+        self.assertContains(page, "Nya skolor: 2 · nya personer: 9 · avslutade tjänstgöringar: 0")
         with self.captureOnCommitCallbacks(execute=True):
             self.client.post(reverse("provisioning:run_save", args=[self.owner.pk, run.pk]))
         run.refresh_from_db()
