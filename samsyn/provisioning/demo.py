@@ -58,7 +58,7 @@ def provisioning_demo(world: DemoWorld) -> None:
         owner=owner,
         actor=admin,
         source=ImportRun.Source.FILE,
-        label="norrvik-ss12000.json",
+        file_name="norrvik-ss12000.json",
         export=export,
     )
     ImportRun.objects.filter(pk=run.pk).update(status=ImportRun.Status.SAVING)
@@ -83,7 +83,7 @@ def provisioning_demo(world: DemoWorld) -> None:
         owner=owner,
         actor=admin,
         source=ImportRun.Source.FILE,
-        label="norrvik-ss12000-ht.json",
+        file_name="norrvik-ss12000-ht.json",
         export=later,
     )
     logger.info("Demo: %s onboarded from SS 12000 (%s).", NORRVIK, admin.email)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from samsyn.accounts.access import Perm, permissions_at
 from samsyn.accounts.home import Action, register
-from samsyn.accounts.models import Organisation
+from samsyn.accounts.models import Organisation, Role
 
 
 @register
@@ -33,3 +33,25 @@ def _provisioning_actions(user, organisations: list) -> list[Action]:
                 )
             )
     return actions
+
+
+@register
+def _conflict_actions(user, organisations: list) -> list[Action]:
+    """Reviewers (principals, observers) of member schools declare their own conflicts."""
+    school_ids = [
+        entry.organisation.pk
+        for entry in organisations
+        if entry.organisation.kind == Organisation.Kind.SCHOOL
+        and {Role.PRINCIPAL, Role.OBSERVER} & set(entry.roles)
+    ]
+    if not school_ids:
+        return []
+    networks = Organisation.objects.filter(network_members__school_id__in=school_ids).distinct()
+    return [
+        Action(
+            _("My conflicts of interest in %(org)s") % {"org": network.name},
+            _("Schools you must not review in peer reviews."),
+            reverse("provisioning:my_conflicts", args=[network.pk]),
+        )
+        for network in networks.order_by("name")
+    ]

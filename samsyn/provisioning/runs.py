@@ -39,7 +39,7 @@ def run_from_export(
     owner: Organisation,
     actor: User | None,
     source: str,
-    label: str,
+    file_name: str,
     export: dict,
     extra_problems: list[dict] | None = None,
 ) -> ImportRun:
@@ -51,7 +51,7 @@ def run_from_export(
         owner=owner,
         started_by=actor,
         source=source,
-        source_label=label[:300],
+        source_label=file_name[:300],
         payload=snapshot.as_json(),
         problems=snapshot.problems,
     )
@@ -71,7 +71,7 @@ def run_from_bytes(
             owner=owner,
             actor=actor,
             source=ImportRun.Source.CSV,
-            label=name,
+            file_name=name,
             export=export,
             extra_problems=problems,
         )
@@ -80,7 +80,7 @@ def run_from_bytes(
     except ValueError:
         export = None
     return run_from_export(
-        owner=owner, actor=actor, source=ImportRun.Source.FILE, label=name, export=export
+        owner=owner, actor=actor, source=ImportRun.Source.FILE, file_name=name, export=export
     )
 
 

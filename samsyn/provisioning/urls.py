@@ -35,3 +35,11 @@ urlpatterns += [
         name="paperwork_download",
     ),
 ]
+urlpatterns += [
+    path("networks/<int:pk>/my-conflicts/", views_setup.my_conflicts, name="my_conflicts"),
+    path(
+        "networks/<int:pk>/my-conflicts/<int:conflict_pk>/remove/",
+        views_setup.my_conflict_remove,
+        name="my_conflict_remove",
+    ),
+]

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samsyn.accounts.access import Perm, get_organisation_for_user
 from samsyn.accounts.models import NetworkMembership, Organisation, Role, User
 from samsyn.networks.models import ConflictOfInterest
 from samsyn.networks.selectors import get_network_for_user
@@ -209,3 +210,36 @@ def paperwork_download(request: HttpRequest, pk: int, document: str) -> HttpResp
     response = HttpResponse(build(owner), content_type=odt.MIMETYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}.odt"'
     return response
+
+
+@login_required
+def my_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer declares their own conflicts of interest with the network's member schools
+    (anyone with a role in the network or a member school; outsiders 404)."""
+    network = get_organisation_for_user(request, pk, Perm.VIEW)
+    if network.kind != Organisation.Kind.NETWORK:
+        raise Http404
+    schools = list(Organisation.objects.filter(network_links__network=network).order_by("name"))
+    form = PickForm(request.POST or None, objects=schools, label=_("School"))
+    reason = (request.POST.get("reason") or "").strip()[:200]
+    if request.method == "POST" and form.is_valid():
+        editing.conflict_add(user=request.user, school=form.cleaned_data["choice"], reason=reason)
+        messages.success(request, _("The conflict of interest is recorded."))
+        return redirect("provisioning:my_conflicts", network.pk)
+    listed = ConflictOfInterest.objects.filter(user=request.user, school__in=schools)
+    ctx = {"network": network, "form": form, "conflicts": listed.select_related("school")}
+    return render(request, "provisioning/my_conflicts.html", ctx)
+
+
+@require_POST
+@login_required
+def my_conflict_remove(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResponse:
+    network = get_organisation_for_user(request, pk, Perm.VIEW)
+    conflict = ConflictOfInterest.objects.filter(
+        pk=conflict_pk, user=request.user, school__network_links__network=network
+    ).first()
+    if conflict is None:
+        raise Http404
+    editing.conflict_remove(conflict=conflict)
+    messages.success(request, _("The conflict of interest was removed."))
+    return redirect("provisioning:my_conflicts", network.pk)

@@ -67,6 +67,20 @@ def setup_rows(case) -> dict:
         "provisioning:network_members": ("get", network, coordinator),
         "provisioning:network_member_remove": ("post", member, coordinator_post),
         "provisioning:conflicts": ("get", network, coordinator),
+        # Anyone with a role in the network or a member school declares their own.
+        "provisioning:my_conflicts": (
+            "get",
+            network,
+            {ANON: 302, "charlie": 404, "alice": 200, "nina": 200, "bob": 404},
+        ),
+        "provisioning:my_conflict_remove": (
+            "post",
+            lambda: [
+                case.network.pk,
+                ConflictOfInterest.objects.get_or_create(user=case.alice, school=case.school)[0].pk,
+            ],
+            {ANON: 302, "charlie": 404, "bob": 404, "nina": 404, "alice": 302},
+        ),
         "provisioning:paperwork": ("get", owner, OWNER_GET),
         "provisioning:paperwork_download": ("get", lambda: [case.owner.pk, "dpia"], OWNER_GET),
         "provisioning:conflict_remove": ("post", conflict, coordinator_post),

@@ -162,3 +162,33 @@ class NetworkTests(BaseTestCase):
         remove = reverse("provisioning:conflict_remove", args=[self.network.pk, outside.pk])
         self.assertEqual(self.client.post(remove).status_code, 404)
         self.assertTrue(ConflictOfInterest.objects.filter(pk=outside.pk).exists())
+
+
+class MyConflictTests(BaseTestCase):
+    def test_a_principal_of_a_member_school_finds_the_page_from_home(self):
+        self.login(self.pia)
+        url = reverse("provisioning:my_conflicts", args=[self.network.pk])
+        self.assertContains(self.client.get("/"), url)
+        self.login(self.alice)
+        self.assertNotContains(self.client.get("/"), url)
+
+    def test_a_teacher_declares_and_removes_their_own_conflict(self):
+        self.login(self.alice)
+        url = reverse("provisioning:my_conflicts", args=[self.network.pk])
+        self.client.post(url, {"choice": self.school.pk, "reason": "Min bror"})
+        conflict = ConflictOfInterest.objects.get(user=self.alice, school=self.school)
+        self.assertEqual(conflict.reason, "Min bror")
+        remove = reverse("provisioning:my_conflict_remove", args=[self.network.pk, conflict.pk])
+        self.client.post(remove)
+        self.assertFalse(ConflictOfInterest.objects.exists())
+
+    def test_someone_elses_conflict_cannot_be_removed_and_outsiders_get_404(self):
+        theirs = ConflictOfInterest.objects.create(user=self.pia, school=self.school)
+        self.login(self.alice)
+        remove = reverse("provisioning:my_conflict_remove", args=[self.network.pk, theirs.pk])
+        self.assertEqual(self.client.post(remove).status_code, 404)
+        self.assertTrue(ConflictOfInterest.objects.filter(pk=theirs.pk).exists())
+        self.login(self.charlie)
+        url = reverse("provisioning:my_conflicts", args=[self.network.pk])
+        self.assertEqual(self.client.post(url, {"choice": self.school.pk}).status_code, 404)
+        self.assertEqual(ConflictOfInterest.objects.count(), 1)
