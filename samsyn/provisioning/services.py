@@ -231,9 +231,12 @@ def _plan_duties(plan: Plan, snapshot: Snapshot) -> None:
         if link is None:
             plan.duties_new.append({**duty, "active": active})
             continue
+        old_triple = (link["person__user_id"], link["school_id"], link["role"])
         if link["is_active"] and not active:
             plan.duties_ended.append(link["pk"])
-            ending.add((link["person__user_id"], link["school_id"], link["role"]))
+            ending.add(old_triple)
+        elif link["is_active"] and old_triple[1:] != triple[1:]:
+            ending.add(old_triple)  # moved to another school or role: the old role ends
         current = (link["school_id"], link["role"], link["duty_role"], link["start_date"])
         current += (link["end_date"], link["is_active"])
         wanted = (school_key(duty["school"]), duty["role"], duty["duty_role"])

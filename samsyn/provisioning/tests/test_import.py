@@ -95,6 +95,20 @@ class ImportTests(BaseTestCase):
         row = ImportedDuty.objects.get(source_id=removed["id"])
         self.assertFalse(Membership.objects.filter(user=row.person.user, role=row.role).exists())
 
+    def test_a_duty_moved_to_another_school_moves_the_role(self):
+        self.save()
+        duty = self.export["duties"][9]
+        old = ImportedDuty.objects.get(source_id=duty["id"])
+        duty["dutyAt"] = {"id": self.export["organisations"][3]["id"]}
+        summary = self.plan().summary()
+        self.assertEqual((summary["duties_updated"], summary["roles_ended"]), (1, 1))
+        self.save()
+        row = ImportedDuty.objects.get(pk=old.pk)
+        user = row.person.user
+        self.assertNotEqual(row.school_id, old.school_id)
+        self.assertFalse(Membership.objects.filter(user=user, organisation=old.school).exists())
+        self.assertTrue(Membership.objects.filter(user=user, organisation=row.school).exists())
+
     def test_a_future_duty_gives_its_role_when_it_starts(self):
         start = timezone.localdate() + timedelta(days=10)
         self.export["duties"][8]["startDate"] = start.isoformat()
