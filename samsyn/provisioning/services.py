@@ -388,7 +388,13 @@ def _save_persons(plan: Plan) -> dict[str, int]:
         batch_size=CHUNK,
     )
     plan.person_pk.update({link.source_id: link.pk for link in links})
-    changed = []
+    # Names follow the staff system, also for an account that existed before (so that the
+    # next import of the same data finds nothing to change).
+    changed = [
+        User(pk=p["user"], email=p["email"], full_name=p["name"])
+        for p in plan.persons_new
+        if p.get("user")
+    ]
     for user_pk, person in plan.persons_updated:
         changed.append(User(pk=user_pk, email=person["email"], full_name=person["name"]))
     User.objects.bulk_update(changed, ["email", "full_name"], batch_size=CHUNK)

@@ -180,7 +180,8 @@ class ImportTests(BaseTestCase):
         self.assertEqual(summary["people_linked"], 1)
         self.assertTrue(ImportedPerson.objects.filter(user=self.alice).exists())
         self.alice.refresh_from_db()
-        self.assertEqual(self.alice.full_name, "Alice Teacher")  # an existing name is kept
+        self.assertEqual(self.alice.full_name, f"{person['givenName']} {person['familyName']}")
+        self.assertFalse(self.plan().has_changes)  # and the next import finds nothing to do
 
     def test_subjects_fill_only_empty_details(self):
         self.save()
