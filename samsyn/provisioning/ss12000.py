@@ -95,6 +95,7 @@ def normalise(data: dict, *, today: date | None = None) -> Snapshot:
         _problem(snapshot, "file", "", "not_an_export")
         return snapshot
     _organisations(snapshot, records(data, "organisations"))
+    _inherit_municipality(snapshot)
     school_ids = {s["id"] for s in snapshot.schools}
     duty_people = _duties(snapshot, records(data, "duties"), school_ids)
     _persons(snapshot, records(data, "persons"), duty_people)
@@ -147,6 +148,13 @@ def _organisations(snapshot: Snapshot, items: list[dict]) -> None:
                     "end": end.isoformat() if end else None,
                 }
             )
+
+
+def _inherit_municipality(snapshot: Snapshot) -> None:
+    """A school unit without a municipality code takes the Huvudman's."""
+    code = (snapshot.owner or {}).get("municipality_code") or ""
+    for school in snapshot.schools:
+        school["municipality_code"] = school["municipality_code"] or code
 
 
 def _duties(snapshot: Snapshot, items: list[dict], school_ids: set[str]) -> set[str]:

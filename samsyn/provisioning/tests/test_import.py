@@ -226,6 +226,11 @@ class ParsingTests(BaseTestCase):
         )
         self.assertEqual(ss12000.person_email({"eduPersonPrincipalNames": ["abc123"]}), "")
 
+    def test_a_school_without_a_municipality_code_takes_the_huvudmans(self):
+        export = generate.export(schools=1, staff=2, municipality_code="1384")
+        export["organisations"][1].pop("municipalityCode")
+        self.assertEqual(ss12000.normalise(export).schools[0]["municipality_code"], "1384")
+
     def test_api_pages_and_plain_lists_are_both_read(self):
         export = {"organisations": {"data": [{"id": "h", "organisationType": "Huvudman"}]}}
         self.assertEqual(ss12000.normalise(export).owner["id"], "h")
