@@ -99,6 +99,14 @@ class ImportPageTests(BaseTestCase):
             self.client.post(reverse("provisioning:run_save", args=[self.owner.pk, run.pk]))
         self.assertEqual(User.objects.filter(email__endswith="views.example").count(), 9)
 
+    def test_the_page_speaks_english_under_en(self):
+        self.olle.language = "en"
+        self.olle.save()
+        self.login(self.olle)
+        page = self.client.get(f"/en{self.url}")
+        self.assertContains(page, "Import schools and staff to Testkommun")
+        self.assertContains(page, "never civic numbers")
+
     def test_bad_records_are_listed_on_the_page(self):
         self.export["duties"][3]["dutyRole"] = "Kock?"
         self.login(self.olle)
