@@ -196,3 +196,31 @@ class ImportPageTests(BaseTestCase):
             self.client.post(reverse("provisioning:run_save", args=[self.owner.pk, first.pk]))
         self.assertFalse(Membership.objects.filter(organisation__unit_code="90000001").exists())
         self.assertFalse(Organisation.objects.filter(unit_code="90000001").exists())
+
+
+class CommandApiTests(BaseTestCase):
+    def test_the_command_reads_the_api_with_the_token_from_the_environment(self):
+        import os
+        from io import StringIO
+
+        from django.core.management import call_command
+
+        export = generate.export(schools=1, staff=5, domain="cmdapi.example")
+        out = StringIO()
+        os.environ["SS12000_TEST_TOKEN"] = TOKEN
+        try:
+            with Ss12000Server(export) as server:
+                call_command(
+                    "ss12000_import",
+                    str(self.owner.pk),
+                    "--api",
+                    server.url,
+                    "--token-env",
+                    "SS12000_TEST_TOKEN",
+                    "--save",
+                    stdout=out,
+                )
+        finally:
+            del os.environ["SS12000_TEST_TOKEN"]
+        self.assertIn("people new: 5", out.getvalue())
+        self.assertEqual(User.objects.filter(email__endswith="cmdapi.example").count(), 5)
