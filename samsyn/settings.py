@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "samsyn.improvement",
     "samsyn.privacy",
     "samsyn.integrations",
+    "samsyn.provisioning",
     "samsyn.demo",
 ]
 

@@ -56,6 +56,8 @@ class Perm(StrEnum):
     RESEARCH_EXPORT_REQUEST = "research_export.request"
     # Single sign-on configuration per owner.
     SSO_MANAGE = "sso.manage"
+    # Onboarding: schools, staff and duties (SS 12000 import), the owner's schools.
+    ORGANISATIONS_MANAGE = "organisations.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -138,6 +140,7 @@ for _role, _extra in {
     },
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
+ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.ORGANISATIONS_MANAGE}
 ALL_PERMS = frozenset(Perm)
 
 # Which roles can be held in which kind of organisation.
