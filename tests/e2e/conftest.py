@@ -24,7 +24,7 @@ import shutil
 import socket
 import sqlite3
 import threading
-from contextlib import nullcontext, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 import pytest
@@ -110,7 +110,7 @@ class _Application:
 
     def __init__(self, app, one_at_a_time: bool) -> None:
         self.app = app
-        self.lock = threading.Lock() if one_at_a_time else nullcontext()
+        self.lock = threading.RLock() if one_at_a_time else nullcontext()
 
     def __call__(self, environ, start_response):
         with self.lock:
@@ -125,7 +125,7 @@ class _Application:
 class Server:
     """A live server on loopback for the browser (see the module's docstring)."""
 
-    def __init__(self, host: str = "localhost") -> None:
+    def __init__(self, host: str = "localhost", *, one_at_a_time: bool = False) -> None:
         from django.db import connections
         from django.test.utils import modify_settings
 
@@ -134,6 +134,7 @@ class Server:
             for conn in connections.all()
             if conn.vendor == "sqlite" and conn.is_in_memory_db()
         }
+        self.one_at_a_time = one_at_a_time or bool(self.shared)
         self.application: _Application | None = None
         self.thread = _server_classes()(host, self._wrap, connections_override=self.shared)
         self.thread.daemon = True
@@ -141,7 +142,7 @@ class Server:
         self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": host})
 
     def _wrap(self, app) -> _Application:
-        self.application = _Application(app, one_at_a_time=bool(self.shared))
+        self.application = _Application(app, one_at_a_time=self.one_at_a_time)
         return self.application
 
     @property
@@ -163,13 +164,16 @@ class Server:
         for conn in self.shared.values():
             conn.dec_thread_sharing()
 
-    def reload(self) -> None:
-        """Build Django's application anew, e.g. after a deploy of static files (WhiteNoise
-        reads STATIC_ROOT when it starts)."""
+    @contextmanager
+    def redeploy(self):
+        """Between requests (a server made `one_at_a_time`): change settings inside the block;
+        Django's application is then built anew (WhiteNoise reads STATIC_ROOT as it starts)."""
         from django.core.handlers.wsgi import WSGIHandler
         from django.test.testcases import _MediaFilesHandler
 
+        assert self.one_at_a_time, "Server(one_at_a_time=True) for redeploy()"
         with self.application.lock:
+            yield
             self.application.app = _MediaFilesHandler(WSGIHandler())
 
 

@@ -70,8 +70,9 @@ def test_a_deploy_renames_the_cache_and_drops_the_old_one(browser, transactional
     shutil.copytree(
         Path(settings.BASE_DIR) / "static", source, ignore=shutil.ignore_patterns("vega*")
     )
-    first = deploy(source, tmp_path / "deploy-1")
-    server = Server().start()
+    deployed = [deploy(source, tmp_path / "deploy-1")]
+    # One request at a time, so that no request is in flight while the settings change.
+    server = Server(one_at_a_time=True).start()
     context = browser.new_context()
     try:
         with server._live_server_modified_settings:
@@ -87,26 +88,26 @@ def test_a_deploy_renames_the_cache_and_drops_the_old_one(browser, transactional
             assert list(cached) == [old_cache]
             assert set(before["core"]) <= set(cached[old_cache])
 
-            # Deploy 2: one CSS rule more. The server restarts on the new files.
+            # Deploy 2: one CSS rule more; the server restarts on the new files.
             css = source / "css" / "samsyn.css"
             css.write_text(css.read_text() + "\n.deployed { outline: 1px solid; }\n")
-            first.disable()
-            second = deploy(source, tmp_path / "deploy-2")
-            try:
-                server.reload()
-                after = worker_config(server.url, page)
-                new_cache = f"samsyn-capture-{after['version']}"
-                assert new_cache != old_cache
-                assert after["core"][0] != old_css
-                page.evaluate(UPDATE)
-                cached = wait_for_caches(page, [new_cache])
-                assert list(cached) == [new_cache], cached  # the old cache is gone
-                assert after["core"][0] in cached[new_cache]
-                assert old_css not in cached[new_cache]
-                page.reload()
-                assert after["core"][0] in page.content()
-            finally:
-                second.disable()
+            with server.redeploy():
+                deployed.pop().disable()
+                deployed.append(deploy(source, tmp_path / "deploy-2"))
+            after = worker_config(server.url, page)
+            new_cache = f"samsyn-capture-{after['version']}"
+            assert new_cache != old_cache
+            assert after["core"][0] != old_css
+            page.evaluate(UPDATE)
+            cached = wait_for_caches(page, [new_cache])
+            assert list(cached) == [new_cache], cached  # the old cache is gone
+            assert after["core"][0] in cached[new_cache]
+            assert old_css not in cached[new_cache]
+            page.reload()
+            assert after["core"][0] in page.content()
     finally:
+        # The server stops before the settings go back (no request may see them change).
         context.close()
         server.stop()
+        for override in deployed:
+            override.disable()
