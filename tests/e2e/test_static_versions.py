@@ -3,7 +3,8 @@
 The capture page's service worker caches static files "cache first". Here a browser installs it
 from one collectstatic (deploy 1), then the server gets a second collectstatic in which one CSS
 file changed (deploy 2): the browser's update check finds a new worker, whose cache is named
-after the new static version, and activation deletes the old cache with the old files.
+after the new static version, and activation deletes the old cache with the old files (the
+observer's day page it kept comes along, fetched anew).
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import override_settings
 
+from samsyn.test import PASSWORD, make_user
 from tests.e2e.conftest import Server
 
 pytestmark = [pytest.mark.e2e]
 
-REGISTER = """async () => {
-  await navigator.serviceWorker.register('/capture-sw.js', {scope: '/'});
-  await navigator.serviceWorker.ready;
-}"""
+TODAY = "/observations/today/"
 CACHES = """async () => {
   const result = {};
   for (const key of await caches.keys()) {
@@ -55,18 +54,29 @@ def worker_config(base: str, page) -> dict:
     return json.loads(re.match(r"self\.SAMSYN_STATIC = (\{.*\});", text).group(1))
 
 
-def wait_for_caches(page, keys: list[str], timeout: float = 30) -> dict:
+def wait_for_caches(page, keys: list[str], path: str, timeout: float = 30) -> dict:
+    """The caches and their paths, once `keys` are the caches and each holds `path`."""
     deadline = time.monotonic() + timeout
     while True:
         found = page.evaluate(CACHES)
-        if sorted(found) == sorted(keys) or time.monotonic() > deadline:
+        ready = sorted(found) == sorted(keys) and all(path in found[k] for k in keys)
+        if ready or time.monotonic() > deadline:
             return found
         page.wait_for_timeout(200)
 
 
+def log_in(page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.fill("#id_username", email)
+    page.fill("#id_password", PASSWORD)
+    page.click("form.card button[type=submit]")
+    page.wait_for_selector("main h1")
+
+
 def test_a_deploy_renames_the_cache_and_drops_the_old_one(browser, transactional_db, tmp_path):
+    make_user("obs", "Olga Observer")
     source = tmp_path / "static"
-    # (Without the charts, which the login page does not use and which take long to compress.)
+    # (Without the charts, which these pages do not use and which take long to compress.)
     shutil.copytree(
         Path(settings.BASE_DIR) / "static", source, ignore=shutil.ignore_patterns("vega*")
     )
@@ -77,16 +87,17 @@ def test_a_deploy_renames_the_cache_and_drops_the_old_one(browser, transactional
     try:
         with server._live_server_modified_settings:
             page = context.new_page()
-            page.goto(f"{server.url}/accounts/login/")
+            log_in(page, server.url, "obs@example.org")
             before = worker_config(server.url, page)
             old_css = before["core"][0]
             assert re.fullmatch(r"/static/css/samsyn\.[0-9a-f]{12}\.css", old_css)
             assert old_css in page.content()  # the page links the versioned name
-            page.evaluate(REGISTER)
+            # The observer's day registers the worker, which keeps the page for offline use.
+            page.goto(f"{server.url}/observations/today/")
             old_cache = f"samsyn-capture-{before['version']}"
-            cached = wait_for_caches(page, [old_cache])
+            cached = wait_for_caches(page, [old_cache], TODAY)
             assert list(cached) == [old_cache]
-            assert set(before["core"]) <= set(cached[old_cache])
+            assert set(before["core"]) | {TODAY} <= set(cached[old_cache])
 
             # Deploy 2: one CSS rule more; the server restarts on the new files.
             css = source / "css" / "samsyn.css"
@@ -99,10 +110,11 @@ def test_a_deploy_renames_the_cache_and_drops_the_old_one(browser, transactional
             assert new_cache != old_cache
             assert after["core"][0] != old_css
             page.evaluate(UPDATE)
-            cached = wait_for_caches(page, [new_cache])
+            cached = wait_for_caches(page, [new_cache], TODAY)
             assert list(cached) == [new_cache], cached  # the old cache is gone
             assert after["core"][0] in cached[new_cache]
             assert old_css not in cached[new_cache]
+            assert TODAY in cached[new_cache]  # the kept page came along, fetched anew
             page.reload()
             assert after["core"][0] in page.content()
     finally:
