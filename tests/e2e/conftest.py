@@ -125,7 +125,9 @@ class _Application:
 class Server:
     """A live server on loopback for the browser (see the module's docstring)."""
 
-    def __init__(self, host: str = "localhost", *, one_at_a_time: bool = False) -> None:
+    def __init__(
+        self, host: str = "localhost", port: int = 0, *, one_at_a_time: bool = False
+    ) -> None:
         from django.db import connections
         from django.test.utils import modify_settings
 
@@ -136,7 +138,9 @@ class Server:
         }
         self.one_at_a_time = one_at_a_time or bool(self.shared)
         self.application: _Application | None = None
-        self.thread = _server_classes()(host, self._wrap, connections_override=self.shared)
+        self.thread = _server_classes()(
+            host, self._wrap, connections_override=self.shared, port=port
+        )
         self.thread.daemon = True
         # pytest-django's _live_server_helper enables this around each `live_server` test.
         self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": host})
@@ -181,11 +185,13 @@ class Server:
 def live_server(request):
     """Replaces pytest-django's: one server for the run, which serves the versioned static
     files and ends its threads when it stops."""
-    server = Server(
+    address = (
         request.config.getvalue("liveserver")
         or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
         or "localhost"
-    ).start()
+    )
+    host, _colon, port = address.partition(":")
+    server = Server(host, int(port or 0)).start()
     yield server
     server.stop()
 
