@@ -93,7 +93,7 @@ for half in sqlite postgresql; do
     continue
   fi
   read -r status seconds <"$work/$half.log.result"
-  last=$(grep -E '^=+ .*(passed|failed|error|skipped|no tests ran).* in ' "$work/$half.log" | tail -n 1 | tr -d '=' | xargs)
+  last=$(grep -E '(passed|failed|errors?|skipped|no tests ran).* in [0-9.]+s' "$work/$half.log" | tail -n 1 | tr -d '=' | xargs)
   if [ "$status" -eq 0 ]; then verdict=PASSED; else verdict=FAILED; fi
   note "$verdict" "tests on $label in $(elapsed "$seconds"): ${last:-no pytest summary (exit $status)}"
 done
