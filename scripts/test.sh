@@ -18,7 +18,13 @@ $PY manage.py compilemessages --ignore=.venv -v0 || exit 1
 
 work=$(mktemp -d /tmp/samsyn-test.XXXXXX)
 pgdir=$(mktemp -d /tmp/samsyn-pg.XXXXXX)  # its own: postgres.sh gives it to the postgres user
-trap 'scripts/postgres.sh stop "$pgdir"; rm -rf "$work"' EXIT
+stop_halves() {  # on an interrupt: the halves still running (and their pytest), by process id
+  local pid
+  for pid in $(jobs -p); do pkill -TERM -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; done
+  return 0
+}
+trap 'stop_halves; scripts/postgres.sh stop "$pgdir"; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
 started=$SECONDS
 summary=()
 failed=0
@@ -73,8 +79,10 @@ echo "== Test suite on SQLite =="
 : >"$work/sqlite.log"
 run_half sqlite "$work/sqlite.log" &
 sqlite_pid=$!
-tail -n +1 -f --pid=$sqlite_pid "$work/sqlite.log" 2>/dev/null
-wait $sqlite_pid
+tail -n +1 -f --pid=$sqlite_pid "$work/sqlite.log" 2>/dev/null &
+tail_pid=$!
+wait $sqlite_pid  # (a wait, not a foreground command, so that an interrupt stops at once)
+wait $tail_pid
 
 if [ -n "$pg_url" ]; then
   if [ -n "$pg_pid" ]; then
