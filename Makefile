@@ -4,9 +4,11 @@ PY := .venv/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run install migrate messages demo test bench lint format makemessages
+STATIC_ROOT ?= staticfiles
 
-run: install migrate messages demo
+.PHONY: run install migrate messages static demo test bench lint format makemessages
+
+run: install migrate messages static demo
 	@echo
 	@echo "Samsyn is starting on http://$(HOST):$(PORT)/  (English: http://$(HOST):$(PORT)/en/)"
 	@$(PY) manage.py demo --logins
@@ -22,6 +24,13 @@ migrate:
 
 messages:
 	$(PY) manage.py compilemessages --ignore=.venv -v0
+
+# Versioned static files (hashed names and a manifest, samsyn/lib/staticfiles.py), collected
+# again only when a static file or the locked packages (Django's admin files) changed.
+static: $(STATIC_ROOT)/staticfiles.json
+
+$(STATIC_ROOT)/staticfiles.json: $(shell find static -type f) uv.lock
+	$(PY) manage.py collectstatic --no-input -v0
 
 demo:
 	$(PY) manage.py demo --if-empty

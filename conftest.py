@@ -44,8 +44,42 @@ def rscript() -> str:
 
 
 def pytest_configure(config) -> None:
-    """Argon2 is slow on purpose; tests do not need that. (Pure tests run without Django.)"""
+    """Argon2 is slow on purpose; tests do not need that. Static files versioned as in
+    production (collected once, see collected_static). (Pure tests run without Django.)"""
     if config.pluginmanager.hasplugin("django") and os.environ.get("DJANGO_SETTINGS_MODULE"):
         from django.conf import settings
+        from django.test.utils import override_settings
 
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        override_settings(STATIC_ROOT=collected_static()).enable()  # for the whole run
+
+
+def collected_static() -> Path:
+    """A collectstatic of the current static files, made once and shared by every run on this
+    machine until a static file changes (the folder is named after their names, sizes and
+    times): pages then link the hashed names, and the live server serves them, as in
+    production. A lock lets parallel runs (make test's two halves) make it once."""
+    import fcntl
+    import hashlib
+    import tempfile
+
+    from django.contrib.staticfiles import finders
+    from django.core.management import call_command
+    from django.test.utils import override_settings
+
+    digest = hashlib.sha256()
+    for finder in finders.get_finders():
+        for path, storage in sorted(finder.list(["CVS", ".*", "*~"]), key=lambda f: f[0]):
+            stat = Path(storage.path(path)).stat()
+            digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    root = Path(tempfile.gettempdir()) / f"samsyn-test-static-{digest.hexdigest()[:16]}"
+    with open(f"{root}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (root / "staticfiles.json").exists():
+            partial = root.with_name(root.name + f".{os.getpid()}")
+            shutil.rmtree(partial, ignore_errors=True)
+            with override_settings(STATIC_ROOT=partial):
+                call_command("collectstatic", interactive=False, verbosity=0)
+            shutil.rmtree(root, ignore_errors=True)
+            partial.rename(root)
+    return root

@@ -225,6 +225,12 @@ STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one
+# Versioned static files: collectstatic writes content-hashed, compressed copies and a manifest
+# that {% static %} links (without a manifest, the plain names). samsyn/lib/staticfiles.py.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "samsyn.lib.staticfiles.VersionedStaticFilesStorage"},
+}
 # Serve straight from the app folders when collectstatic has not run (development, tests).
 WHITENOISE_USE_FINDERS = envbool("WHITENOISE_USE_FINDERS", "True")
 WHITENOISE_AUTOREFRESH = DEBUG

@@ -1,5 +1,11 @@
 #!/usr/bin/env bash
 # `make test`: install what the tests need, then run the whole suite on SQLite and on PostgreSQL.
+#
+# The two halves run at the same time (SAMSYN_TEST_SERIAL=1: one after the other): the SQLite
+# half's output streams as it runs, the PostgreSQL half's is printed in one piece when both are
+# done. Each half has its own data directory and screenshot folder. The closing summary lists
+# every check as PASSED, FAILED or SKIPPED (with the reason) and the time of each half; the exit
+# status is 0 only when nothing FAILED. Arguments go to pytest.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,24 +16,97 @@ export SAMSYN_REQUIRE_R=1 SAMSYN_REQUIRE_BROWSER=1
 
 $PY manage.py compilemessages --ignore=.venv -v0 || exit 1
 
-# Lint problems fail the run, but only after the tests have run too: one run shows everything.
-status=0
-echo "== ruff =="
-.venv/bin/ruff check . || status=1
-.venv/bin/ruff format --check . || status=1
-echo "== pip-audit (known vulnerabilities in uv.lock) =="
-scripts/audit.sh || status=1
-echo "== Test suite on SQLite =="
-env -u DATABASE_URL $PY -m pytest "$@" || status=1
+work=$(mktemp -d /tmp/samsyn-test.XXXXXX)
+pgdir=$(mktemp -d /tmp/samsyn-pg.XXXXXX)  # its own: postgres.sh gives it to the postgres user
+stop_halves() {  # on an interrupt: the halves still running (and their pytest), by process id
+  local pid
+  for pid in $(jobs -p); do pkill -TERM -P "$pid" 2>/dev/null; kill "$pid" 2>/dev/null; done
+  return 0
+}
+trap 'stop_halves; scripts/postgres.sh stop "$pgdir"; rm -rf "$work"' EXIT
+trap 'exit 130' INT TERM
+started=$SECONDS
+summary=()
+failed=0
+note() {  # note PASSED|FAILED|SKIPPED "what"
+  summary+=("$(printf '%-8s %s' "$1" "$2")")
+  [ "$1" = FAILED ] && failed=1
+  return 0
+}
+elapsed() { printf '%dm%02ds' $(($1 / 60)) $(($1 % 60)); }
 
-pgdir=$(mktemp -d /tmp/samsyn-pg.XXXXXX)
+# Lint problems fail the run, but only after the tests have run too: one run shows everything.
+echo "== ruff =="
+if .venv/bin/ruff check .; then note PASSED "ruff check"; else note FAILED "ruff check"; fi
+if .venv/bin/ruff format --check .; then note PASSED "ruff format"; else note FAILED "ruff format"; fi
+
+echo "== pip-audit (known vulnerabilities in uv.lock) =="
+scripts/audit.sh | tee "$work/audit.log"
+case ${PIPESTATUS[0]} in
+  0) note PASSED "pip-audit: $(grep -m1 'locked packages audited' "$work/audit.log")" ;;
+  3) note SKIPPED "$(grep -m1 'NOT AUDITED' "$work/audit.log")" ;;
+  *) note FAILED "pip-audit: $(grep -m1 'locked packages audited' "$work/audit.log" || echo 'no report')" ;;
+esac
+
+# One half: run_half NAME LOG [VAR=value …]; writes its exit status and seconds beside LOG.
+run_half() {
+  local name=$1 log=$2 start=$SECONDS status=0
+  shift 2
+  mkdir -p "$work/$name"
+  env -u DATABASE_URL SAMSYN_DATA_DIR="$work/$name" SAMSYN_TEST_ARTIFACTS="test-artifacts/$name" \
+    "$@" $PY -m pytest "${pytest_args[@]}" >"$log" 2>&1 || status=$?
+  echo "$status $((SECONDS - start))" >"$log.result"
+}
+pytest_args=("$@")
+
+pg_url=""
 port=$($PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
-trap 'scripts/postgres.sh stop "$pgdir"' EXIT
-if url=$(scripts/postgres.sh start "$pgdir" "$port"); then
-  echo "== Test suite on PostgreSQL ($url) =="
-  DATABASE_URL=$url $PY -m pytest "$@" || status=1
-else
+if pg_url=$(scripts/postgres.sh start "$pgdir" "$port"); then :; else
   echo "Could not start PostgreSQL" >&2
-  status=1
+  pg_url=""
 fi
-exit $status
+
+pg_pid=""
+if [ -n "$pg_url" ]; then
+  if [ -n "${SAMSYN_TEST_SERIAL:-}" ]; then :; else
+    run_half postgresql "$work/postgresql.log" DATABASE_URL="$pg_url" &
+    pg_pid=$!
+    echo "== Test suite on PostgreSQL: running beside SQLite ($pg_url); its output follows SQLite's =="
+  fi
+fi
+
+echo "== Test suite on SQLite =="
+: >"$work/sqlite.log"
+run_half sqlite "$work/sqlite.log" &
+sqlite_pid=$!
+tail -n +1 -f --pid=$sqlite_pid "$work/sqlite.log" 2>/dev/null &
+tail_pid=$!
+wait $sqlite_pid  # (a wait, not a foreground command, so that an interrupt stops at once)
+wait $tail_pid
+
+if [ -n "$pg_url" ]; then
+  if [ -n "$pg_pid" ]; then
+    wait "$pg_pid"
+  else
+    run_half postgresql "$work/postgresql.log" DATABASE_URL="$pg_url"
+  fi
+  echo "== Test suite on PostgreSQL ($pg_url) =="
+  cat "$work/postgresql.log"
+fi
+
+for half in sqlite postgresql; do
+  label=$([ $half = sqlite ] && echo SQLite || echo PostgreSQL)
+  if [ ! -f "$work/$half.log.result" ]; then
+    note FAILED "tests on $label: did not run (PostgreSQL did not start)"
+    continue
+  fi
+  read -r status seconds <"$work/$half.log.result"
+  last=$(grep -E '(passed|failed|errors?|skipped|no tests ran).* in [0-9.]+s' "$work/$half.log" | tail -n 1 | tr -d '=' | xargs)
+  if [ "$status" -eq 0 ]; then verdict=PASSED; else verdict=FAILED; fi
+  note "$verdict" "tests on $label in $(elapsed "$seconds"): ${last:-no pytest summary (exit $status)}"
+done
+
+echo
+echo "== Summary ($(elapsed $((SECONDS - started))) in all) =="
+printf '%s\n' "${summary[@]}"
+exit $failed

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +23,7 @@ from samsyn.accounts.access import (
 )
 from samsyn.accounts.models import AuditEvent
 from samsyn.accounts.services import audit_record
+from samsyn.lib.staticfiles import service_worker_script
 from samsyn.observations import selectors, services
 from samsyn.observations.forms import (
     NOT_OBSERVED,
@@ -37,8 +36,6 @@ from samsyn.observations.forms import (
     RoundForm,
 )
 from samsyn.observations.models import Assignment, Conflict, Observation, Round, RoundTeacher
-
-SERVICE_WORKER = Path(settings.BASE_DIR) / "static" / "js" / "capture-sw.js"
 
 
 @login_required
@@ -284,7 +281,7 @@ def capture(request: HttpRequest, pk: int) -> HttpResponse:
 
 def service_worker(request: HttpRequest) -> HttpResponse:
     """The capture page's service worker, served from the root so it may control /…/capture/."""
-    response = HttpResponse(SERVICE_WORKER.read_text(), content_type="application/javascript")
+    response = HttpResponse(service_worker_script(), content_type="application/javascript")
     response["Service-Worker-Allowed"] = "/"
     response["Cache-Control"] = "no-cache"
     return response

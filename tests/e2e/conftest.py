@@ -1,19 +1,39 @@
 """Playwright driving Debian's Chromium against a live server on loopback.
 
 No browser is downloaded: we launch /usr/bin/chromium (installed by `make test`). Screenshots
-of each journey's last page go to test-artifacts/.
+of each journey's last page go to test-artifacts/ (SAMSYN_TEST_ARTIFACTS: make test gives each
+database its own folder).
+
+The live server (`live_server`, and `Server` for modules that run their own) is Django's, with
+three differences: static files go through WhiteNoise, as in production, so pages get the
+versioned (hashed) names; on SQLite, whose in-memory test database the server's threads share
+with the test, it answers one request at a time; and stopping it closes the browser's open
+keep-alive connections and waits for their threads, so none of them touches the shared
+connection after the sharing ended ("DatabaseWrapper objects created in a thread can only be
+used in that same thread").
+
+The demo world is built once per run (`demo_snapshot`) and put back for each test that asks
+for `demo_world`: SQLite copies the whole in-memory database with its backup API, PostgreSQL
+copies every table from a snapshot schema.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import socket
+import sqlite3
+import threading
+from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 import pytest
 
 CHROMIUM = os.environ.get("SAMSYN_CHROMIUM", "/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / os.environ.get(
+    "SAMSYN_TEST_ARTIFACTS", "test-artifacts"
+)
+ARTIFACTS.mkdir(parents=True, exist_ok=True)
 FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -24,6 +44,252 @@ FLAGS = [
     "--no-first-run",
     "--disable-quic",
 ]
+
+
+# --- the live server ---------------------------------------------------------------------
+
+
+def _server_classes():
+    from django.core.servers.basehttp import ThreadedWSGIServer
+    from django.test.testcases import LiveServerThread
+
+    class TrackedWSGIServer(ThreadedWSGIServer):
+        """Django's threaded server, which knows the connections it has open."""
+
+        def __init__(self, *args, **kwargs) -> None:
+            super().__init__(*args, **kwargs)
+            self.open_requests: dict[socket.socket, threading.Thread] = {}
+            self.open_lock = threading.Lock()
+
+        def process_request(self, request, client_address) -> None:
+            thread = threading.Thread(
+                target=self.process_request_thread,
+                args=(request, client_address),
+                name="process_request_thread",
+                daemon=True,
+            )
+            with self.open_lock:
+                self.open_requests[request] = thread
+            thread.start()
+
+        def shutdown_request(self, request) -> None:
+            try:
+                super().shutdown_request(request)
+            finally:
+                with self.open_lock:
+                    self.open_requests.pop(request, None)
+
+        def close_open_requests(self) -> None:
+            """End every connection still open (the browser keeps idle ones alive) and wait for
+            its thread, which closes the database connections it used as it ends."""
+            with self.open_lock:
+                still_open = list(self.open_requests.items())
+            for request, _thread in still_open:
+                with suppress(OSError):
+                    request.shutdown(socket.SHUT_RDWR)
+            for _request, thread in still_open:
+                thread.join(timeout=30)
+
+    class ServerThread(LiveServerThread):
+        server_class = TrackedWSGIServer
+
+        def terminate(self) -> None:
+            if self.is_ready.is_set() and hasattr(self, "httpd"):
+                self.httpd.shutdown()
+                self.httpd.close_open_requests()
+                self.httpd.server_close()
+            self.join()
+
+    return ServerThread
+
+
+class _Application:
+    """The server's WSGI application: Django with its middleware (WhiteNoise serves /static/).
+    On a shared SQLite connection one request at a time, its body read inside the lock (a
+    streamed CSV reads the database while it is sent)."""
+
+    def __init__(self, app, one_at_a_time: bool) -> None:
+        self.app = app
+        self.lock = threading.RLock() if one_at_a_time else nullcontext()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            result = self.app(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+
+
+class Server:
+    """A live server on loopback for the browser (see the module's docstring)."""
+
+    def __init__(
+        self, host: str = "localhost", port: int = 0, *, one_at_a_time: bool = False
+    ) -> None:
+        from django.db import connections
+        from django.test.utils import modify_settings
+
+        self.shared = {
+            conn.alias: conn
+            for conn in connections.all()
+            if conn.vendor == "sqlite" and conn.is_in_memory_db()
+        }
+        self.one_at_a_time = one_at_a_time or bool(self.shared)
+        self.application: _Application | None = None
+        self.thread = _server_classes()(
+            host, self._wrap, connections_override=self.shared, port=port
+        )
+        self.thread.daemon = True
+        # pytest-django's _live_server_helper enables this around each `live_server` test.
+        self._live_server_modified_settings = modify_settings(ALLOWED_HOSTS={"append": host})
+
+    def _wrap(self, app) -> _Application:
+        self.application = _Application(app, one_at_a_time=self.one_at_a_time)
+        return self.application
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.thread.host}:{self.thread.port}"
+
+    def start(self) -> Server:
+        for conn in self.shared.values():
+            conn.inc_thread_sharing()
+        self.thread.start()
+        self.thread.is_ready.wait()
+        if self.thread.error:
+            self.stop()
+            raise self.thread.error
+        return self
+
+    def stop(self) -> None:
+        self.thread.terminate()
+        for conn in self.shared.values():
+            conn.dec_thread_sharing()
+
+    @contextmanager
+    def redeploy(self):
+        """Between requests (a server made `one_at_a_time`): change settings inside the block;
+        Django's application is then built anew (WhiteNoise reads STATIC_ROOT as it starts)."""
+        from django.core.handlers.wsgi import WSGIHandler
+        from django.test.testcases import _MediaFilesHandler
+
+        assert self.one_at_a_time, "Server(one_at_a_time=True) for redeploy()"
+        with self.application.lock:
+            yield
+            self.application.app = _MediaFilesHandler(WSGIHandler())
+
+
+@pytest.fixture(scope="session")
+def live_server(request):
+    """Replaces pytest-django's: one server for the run, which serves the versioned static
+    files and ends its threads when it stops."""
+    address = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    host, _colon, port = address.partition(":")
+    server = Server(host, int(port or 0)).start()
+    yield server
+    server.stop()
+
+
+# --- the demo world, built once --------------------------------------------------------------
+
+
+class DatabaseSnapshot:
+    """The whole test database, copied aside, and put back on demand (same schema)."""
+
+    def __init__(self, connection) -> None:
+        self.connection = connection
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            self.copy = sqlite3.connect(":memory:")
+            connection.connection.backup(self.copy)
+        else:
+            self.schema = f"samsyn_snapshot_{id(self)}"
+            self.tables = connection.introspection.table_names(include_views=False)
+            qn = connection.ops.quote_name
+            with connection.cursor() as cursor:
+                cursor.execute(f"CREATE SCHEMA {self.schema}")
+                for table in self.tables:
+                    cursor.execute(f"CREATE TABLE {self.schema}.{qn(table)} AS TABLE {qn(table)}")
+
+    def restore(self) -> None:
+        from django.contrib.contenttypes.models import ContentType
+
+        connection = self.connection
+        connection.ensure_connection()
+        if connection.vendor == "sqlite":
+            self.copy.backup(connection.connection)
+        else:
+            self._restore_postgresql()
+        ContentType.objects.clear_cache()  # the ids may differ from the flushed database's
+
+    def _restore_postgresql(self) -> None:
+        """Every table emptied and filled from the snapshot schema, in one transaction. The
+        planner keeps the column statistics demo_load's ANALYZE gathered (TRUNCATE does not
+        drop them) and sizes the tables from their pages, so no ANALYZE here."""
+        from django.apps import apps
+        from django.core.management.color import no_style
+        from django.db import transaction
+
+        connection = self.connection
+        qn = connection.ops.quote_name
+        models = apps.get_models(include_auto_created=True)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SHOW is_superuser")
+            if cursor.fetchone()[0] == "on":
+                # The copy is of a consistent database: skip the foreign-key triggers (else
+                # the deferred checks of 100 000 rows take seconds at the commit).
+                cursor.execute("SET LOCAL session_replication_role = replica")
+            cursor.execute("TRUNCATE " + ", ".join(qn(t) for t in self.tables))
+            for table in self.tables:  # (names from the database's own catalogue, quoted)
+                copy = f"INSERT INTO {qn(table)} SELECT * FROM {self.schema}.{qn(table)}"  # noqa: S608
+                cursor.execute(copy)
+            for sql in connection.ops.sequence_reset_sql(no_style(), models):
+                cursor.execute(sql)
+
+    def drop(self) -> None:
+        if self.connection.vendor == "sqlite":
+            self.copy.close()
+        else:
+            with self.connection.cursor() as cursor:
+                cursor.execute(f"DROP SCHEMA {self.schema} CASCADE")
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    """The demo world, loaded once for the run (20 to 40 s) and kept as a snapshot; the test
+    database is left as it was."""
+    from django.db import connection
+
+    from samsyn.demo.services import demo_load
+
+    with django_db_blocker.unblock():
+        before = DatabaseSnapshot(connection)
+        try:
+            demo_load()
+            demo = DatabaseSnapshot(connection)
+        finally:
+            before.restore()
+            before.drop()
+    yield demo
+    with django_db_blocker.unblock():
+        demo.drop()
+        connection.close()  # PostgreSQL will not drop a test database still in use
+
+
+@pytest.fixture
+def demo_world(demo_snapshot, transactional_db):
+    """The demo world, fresh for this test (the database is emptied after it, as usual)."""
+    demo_snapshot.restore()
+    return True
+
+
+# --- the browser -------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -63,17 +329,8 @@ def screenshot(request):
     """take(name) saves the `page` fixture's screen; take(name, other_page) another page's."""
 
     def take(name: str, target=None) -> Path:
-        ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         (target or request.getfixturevalue("page")).screenshot(path=str(path), full_page=True)
         return path
 
     return take
-
-
-@pytest.fixture
-def demo_world(transactional_db):
-    from samsyn.demo.services import demo_load
-
-    demo_load()
-    return True

@@ -1,8 +1,8 @@
 """Every role's journey in Chromium on the demo world, with axe-core on every page visited.
 
-The demo is loaded ONCE for the whole module (20 to 30 s here, more on a busy machine): a
-module-scoped fixture loads it, starts a live server of its own on it, and at the end empties the
-database and puts back what was there before (as Django's serialized rollback does). The tests
+The demo world (built once for the run, see conftest.py) is put back ONCE for the whole module: a
+module-scoped fixture restores it, starts a live server of its own on it, and at the end puts
+back what was there before. The tests
 are plain `django_db` tests, not pytest-django's `live_server` ones (which flush the database
 after each test). On SQLite the live server shares the test's in-memory connection, so what a
 journey writes is rolled back after it and every journey starts from the same demo; on
@@ -20,104 +20,39 @@ import csv
 import datetime as dt
 import io
 import json
-import threading
 from pathlib import Path
 
 import pytest
-from django.contrib.staticfiles.handlers import StaticFilesHandler
-from django.test.utils import modify_settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from samsyn.accounts.models import Organisation, User
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.conftest import DatabaseSnapshot, Server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 CHART_TIMEOUT = 30000
 
 
-class _OneRequestAtATime(StaticFilesHandler):
-    """The live server's application, serving one request at a time.
-
-    On SQLite the server's threads share the test's in-memory connection, which must not be
-    used by two threads at once; the capture page's service worker fetches several pages
-    together, which made the journey flaky ("bad parameter or other API misuse").
-    """
-
-    lock = threading.Lock()
-
-    def __call__(self, environ, start_response):
-        with self.lock:
-            return super().__call__(environ, start_response)
-
-
-class JourneyServer:
-    def __init__(self) -> None:
-        from django.db import connections
-        from django.test.testcases import LiveServerThread
-
-        self.shared = {
-            conn.alias: conn
-            for conn in connections.all()
-            if conn.vendor == "sqlite" and conn.is_in_memory_db()
-        }
-        self.thread = LiveServerThread(
-            "localhost", _OneRequestAtATime, connections_override=self.shared
-        )
-        self.thread.daemon = True
-        self.settings = modify_settings(ALLOWED_HOSTS={"append": "localhost"})
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.thread.host}:{self.thread.port}"
-
-    def start(self) -> None:
-        self.settings.enable()
-        for conn in self.shared.values():
-            conn.inc_thread_sharing()
-        self.thread.start()
-        self.thread.is_ready.wait()
-        if self.thread.error:
-            raise self.thread.error
-
-    def stop(self) -> None:
-        self.thread.terminate()
-        # Let the request threads of closed keep-alive connections end before the connection
-        # stops being shared (they close the connections when they end).
-        for thread in threading.enumerate():
-            if "process_request_thread" in thread.name:
-                thread.join(timeout=5)
-        for conn in self.shared.values():
-            conn.dec_thread_sharing()
-        self.settings.disable()
-
-
 @pytest.fixture(scope="module")
-def journey_server(django_db_setup, django_db_blocker, browser):
-    """The demo world loaded once, and a live server of our own on it, for this module."""
-    from django.core.management import call_command
+def journey_server(django_db_setup, django_db_blocker, demo_snapshot, browser):
+    """The demo world put back once, and a live server of our own on it, for this module."""
     from django.db import connection
 
-    from samsyn.demo.services import demo_load
-
     with django_db_blocker.unblock():
-        before = connection.creation.serialize_db_to_string()
+        before = DatabaseSnapshot(connection)
         server = None
         try:
-            demo_load()
-            starting = JourneyServer()
-            starting.start()
-            server = starting
-            yield server
+            demo_snapshot.restore()
+            server = Server().start()
+            with server._live_server_modified_settings:
+                yield server
         finally:
             if server is not None:
                 server.stop()
-            call_command("flush", verbosity=0, interactive=False, inhibit_post_migrate=True)
-            connection.creation.deserialize_db_from_string(before)
-            # Close it here: otherwise it is still open when pytest-django drops the test
-            # database at the end of the session, which PostgreSQL refuses.
-            connection.close()
+            before.restore()
+            before.drop()
 
 
 def t(lang: str, message: str) -> str:

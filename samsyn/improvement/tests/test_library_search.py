@@ -69,9 +69,18 @@ class LibrarySearchTests(BaseTestCase):
         self.assertFalse(LibraryEntry.objects.filter(pk=entry.pk).exists())
 
     def test_query_syntax_is_harmless(self):
-        published_project(self)
-        for query in ['"', "elev OR", "NOT", "elev*", "-elev", "(", "'; drop table"]:
-            selectors.library_entries(query=query)  # no error
+        project, _report, _entry = published_project(self)
+        # No words at all: the search does not narrow the list.
+        for query in ['"', "(", "*", "-"]:
+            self.assertEqual(titles(query), [project.title], query)
+        # Operators are words or nothing, never syntax: "elev*" is the word "elev".
+        self.assertEqual(titles("elev*"), [project.title])
+        self.assertEqual(titles('"elever'), [project.title])
+        for query in ["elev OR", "NOT", "-elev", "elev AND NOT", "'; drop table"]:
+            self.assertLessEqual(set(titles(query)), {project.title}, query)
+        self.assertEqual(titles("'; drop table improvement_libraryentry; --"), [])
+        self.assertEqual(LibraryEntry.objects.count(), 1)
+        self.assertEqual(titles("eleverna"), [project.title])
 
     def test_the_library_page_searches_for_anyone_signed_in(self):
         project, _report, _entry = published_project(self)
