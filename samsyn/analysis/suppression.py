@@ -49,14 +49,24 @@ Control*, ch. 6. Springer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
 from samsyn.analysis.results import AnalysisError
 
-__all__ = ["MIN_GROUP_FLOOR", "SuppressedTable", "suppress"]
+__all__ = [
+    "MIN_GROUP_FLOOR",
+    "FilteredViews",
+    "Record",
+    "SuppressedTable",
+    "ViewProtector",
+    "filters_of",
+    "protect_filtered_views",
+    "suppress",
+    "view_parts",
+]
 
 #: Samsyn never shows a group smaller than this, whatever the configuration says.
 MIN_GROUP_FLOOR = 3
@@ -304,3 +314,222 @@ def _cheapest_path(
         if state[f] == _VISIBLE:
             path.append(f)
     return path
+
+
+# --------------------------------------------------------------------------- overlapping views
+#
+# The tables above are one published table. A dashboard publishes many overlapping views of the
+# same teachers: the whole school, every subject, every grade span, every subject × span, a
+# workshop team, the school inside its owner ... Each is safe on its own when it counts at
+# least ``min_group`` teachers, but two of them can differ by one teacher ("NO" minus "NO,
+# F-3"). ``ViewProtector`` decides which views may be published so that no difference of
+# published views, nor any other linear combination of them, rests on fewer than
+# ``min_group`` teachers.
+#
+# Model. A *unit* is one person's contribution to a figure: ``(person, detail)`` (e.g. a
+# teacher's ratings in one school, subject and grade span). A *universe* holds the units of one
+# kind of figure (the teacher count of a round, the ratings of one dimension in a round ...);
+# figures of different universes are different quantities and never combine. A view is, per
+# universe, a set of units, and every published figure of the view is a sum over its units.
+# Call two units of a universe equivalent when every published view either contains both or
+# neither: the classes are the *atoms*. Every published figure is a sum of atom sums, so any
+# linear combination of published figures is a combination of atom sums, and nothing finer
+# than an atom can be worked out. The invariant kept is therefore:
+#
+#     every atom (of units covered by some published view) holds at least ``min_group``
+#     distinct persons.
+#
+# In particular the units in which two published views differ (their symmetric difference, a
+# union of atoms) are none or belong to at least ``min_group`` persons. Views are offered in
+# order of priority (the whole unit first, then one filter, then two ...); one that would split
+# an atom into a part with fewer than ``min_group`` persons is refused and the invariant
+# holds after every step. ``admits`` asks whether a view is a union of existing atoms (it adds
+# nothing), which can be decided per request without changing what else is published.
+
+Unit = tuple[Any, Any]
+Part = tuple[Any, frozenset]
+
+
+class ViewProtector:
+    """Greedy complementary suppression for overlapping views (see the comment above)."""
+
+    def __init__(self, *, min_group: int) -> None:
+        if isinstance(min_group, bool) or not isinstance(min_group, int | np.integer):
+            raise AnalysisError(f"min_group must be a whole number, got {min_group!r}.")
+        if min_group < MIN_GROUP_FLOOR:
+            raise AnalysisError(f"min_group must be at least {MIN_GROUP_FLOOR}; got {min_group}.")
+        self.min_group = int(min_group)
+        self._atom: dict[Any, dict[Unit, int]] = {}
+        self._units: dict[int, set[Unit]] = {}
+        self._next = 0
+
+    def _plan(self, parts: list[Part], *, split: bool) -> list | None:
+        universes = [u for u, units in parts if units]
+        if len(set(universes)) != len(universes):
+            raise AnalysisError("A view has at most one set of units per universe.")
+        plan = []
+        for universe, units in parts:
+            if not units:
+                continue
+            atoms = self._atom.get(universe, {})
+            by_atom: dict[int | None, set[Unit]] = {}
+            for unit in units:
+                by_atom.setdefault(atoms.get(unit), set()).add(unit)
+            for atom, inside in by_atom.items():
+                rest = self._units[atom] - inside if atom is not None else set()
+                if atom is None or rest:
+                    if not split:
+                        return None
+                    if len({p for p, _ in inside}) < self.min_group:
+                        return None
+                    if rest and len({p for p, _ in rest}) < self.min_group:
+                        return None
+                    plan.append((universe, atom, inside))
+        return plan
+
+    def offer(self, parts: list[Part]) -> bool:
+        """Publish the view (one set of units per universe) if the invariant still holds."""
+        plan = self._plan(parts, split=True)
+        if plan is None:
+            return False
+        for universe, atom, inside in plan:
+            atoms = self._atom.setdefault(universe, {})
+            new = self._next
+            self._next += 1
+            for unit in inside:
+                atoms[unit] = new
+            self._units[new] = set(inside)
+            if atom is not None:
+                self._units[atom] -= inside
+        return True
+
+    def admits(self, parts: list[Part]) -> bool:
+        """Whether the view is a union of atoms already published (so showing it adds nothing
+        that cannot already be worked out, and deciding it changes nothing else)."""
+        return self._plan(parts, split=False) is not None
+
+    def atoms(self) -> list[tuple[Any, frozenset]]:
+        """The atoms (universe, units): for tests and for explaining a decision."""
+        out = []
+        for universe, atoms in self._atom.items():
+            for atom in sorted(set(atoms.values())):
+                units = self._units[atom]
+                if units:
+                    out.append((universe, frozenset(units)))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One person's data in one round: ``group`` (the school), ``attrs`` (the filterable
+    attributes, e.g. subject and grade span), ``measures`` (e.g. the dimensions rated)."""
+
+    person: Any
+    group: Any
+    attrs: tuple
+    measures: frozenset = frozenset()
+
+
+#: A filter: one value or ``None`` (any) per attribute.
+Filter = tuple
+
+
+def view_parts(records: list[Record], measure: Any = None) -> list[Part]:
+    """The units of a set of records: the persons (teacher counts) and the records (sums), for
+    all measures together (``measure=None``) or for the records that carry ``measure``."""
+    if measure is not None:
+        records = [r for r in records if measure in r.measures]
+    return [
+        (("persons", measure), frozenset((r.person, r.group) for r in records)),
+        (("records", measure), frozenset((r.person, (r.group, r.attrs)) for r in records)),
+    ]
+
+
+def _matches(record: Record, chosen: Filter) -> bool:
+    return all(v is None or v == a for v, a in zip(chosen, record.attrs, strict=True))
+
+
+def filters_of(records: list[Record]) -> list[Filter]:
+    """Every filter that selects at least one record, in order of priority: fewer attributes
+    set first, then more persons, then by value (so the order is the same on every request)."""
+    if not records:
+        return []
+    width = len(records[0].attrs)
+    found: dict[Filter, set] = {}
+    for r in records:
+        for mask in range(1 << width):
+            chosen = tuple(r.attrs[i] if mask >> i & 1 else None for i in range(width))
+            found.setdefault(chosen, set()).add(r.person)
+
+    def key(item):
+        chosen, persons = item
+        return (sum(v is not None for v in chosen), -len(persons), repr(chosen))
+
+    return [chosen for chosen, _persons in sorted(found.items(), key=key)]
+
+
+@dataclass
+class FilteredViews:
+    """What may be published of one round: filtered views per level, and teams."""
+
+    protector: ViewProtector
+    shown: set = field(default_factory=set)  # (level, filter) and (level, filter, measure)
+
+    def view(self, level: Any, chosen: Filter | None) -> bool:
+        """Whether the view (a level with a filter, or a team with ``chosen=None``) is shown."""
+        return (level, None if chosen is None else tuple(chosen)) in self.shown
+
+    def measure(self, level: Any, chosen: Filter | None, measure: Any) -> bool:
+        """Whether the view's figures of ``measure`` (a dimension) are shown."""
+        return (level, None if chosen is None else tuple(chosen), measure) in self.shown
+
+
+def protect_filtered_views(
+    records: list[Record],
+    *,
+    levels: list[tuple[Any, frozenset]],
+    teams: list[tuple[Any, frozenset]] = (),  # type: ignore[assignment]
+    measures: list[Any] = (),  # type: ignore[assignment]
+    min_group: int,
+) -> FilteredViews:
+    """Decide which views of one round may be published (complementary suppression).
+
+    ``levels``: (key, groups) in order, e.g. each school on its own, then the owner, then the
+    region: every filter of every level is offered, level by level, in the order of
+    ``filters_of``; for a published view, each measure (dimension) is offered on its own.
+    ``teams``: (key, persons) offered after the first levels whose groups hold them (a team
+    is one school's), unfiltered. Because levels come in order and a school's units are its
+    own, a school's decisions do not depend on the other schools or on higher levels, so a
+    school page and its owner's page agree.
+
+    Guarantee (``ViewProtector``): in every universe (teacher counts, and the ratings of each
+    measure), every published view is a union of atoms of at least ``min_group`` persons, so
+    no published figure and no difference or other combination of published figures rests on
+    fewer than ``min_group`` persons.
+    """
+    protector = ViewProtector(min_group=min_group)
+    result = FilteredViews(protector=protector)
+    placed_teams: set = set()
+    for level, groups in levels:
+        mine = [r for r in records if r.group in groups]
+        for chosen in filters_of(mine):
+            picked = [r for r in mine if _matches(r, chosen)]
+            if not protector.offer(view_parts(picked)):
+                continue
+            result.shown.add((level, chosen))
+            for m in measures:
+                if protector.offer(view_parts(picked, m)):
+                    result.shown.add((level, chosen, m))
+        for key, persons in teams:
+            team = [r for r in mine if r.person in persons]
+            if key in placed_teams or not team or len({r.group for r in team}) != 1:
+                continue
+            if not all(r.group in groups for r in records if r.person in persons):
+                continue
+            placed_teams.add(key)
+            if protector.offer(view_parts(team)):
+                result.shown.add((key, None))
+                for m in measures:
+                    if protector.offer(view_parts(team, m)):
+                        result.shown.add((key, None, m))
+    return result

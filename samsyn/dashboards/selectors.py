@@ -32,7 +32,13 @@ from samsyn.analysis.change import (
     resample_cluster_totals,
 )
 from samsyn.analysis.results import AnalysisError
-from samsyn.analysis.suppression import suppress
+from samsyn.analysis.suppression import (
+    FilteredViews,
+    Record,
+    protect_filtered_views,
+    suppress,
+    view_parts,
+)
 from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations import summaries
 from samsyn.observations.models import RatingSummary, Round
@@ -414,6 +420,113 @@ def _teacher_means(cells: _Cells, round_pk: int, n_dims: int):
     return teachers, means, schools
 
 
+# --------------------------------------------------------------------------- overlapping views
+
+
+@dataclass
+class _Guard:
+    """Which views of the rounds may be shown to someone outside school leadership.
+
+    Everything a person can obtain for a round and scope (every subject × grade-span filter of
+    the school, of each school of an area and of the area, every workshop team, with and
+    without a comparison round, on pages, exports and slides) is one set of overlapping views.
+    `protect_filtered_views` (samsyn.analysis.suppression) publishes them in a fixed order so
+    that every atom of the views (teachers whom no two shown views tell apart) holds at least
+    `min_group` teachers; a requested view is shown when it is a union of those atoms, so no
+    difference of two obtainable figures rests on fewer than `min_group` teachers.
+    """
+
+    views: dict[int, FilteredViews]
+    records: dict[int, list[Record]]
+    subjects: list[str]
+
+    def chosen(self, filters: dict[str, str]) -> tuple:
+        subject = filters.get("subject")
+        span = filters.get("grade_span")
+        s_idx = (
+            (self.subjects.index(subject) if subject in self.subjects else -2) if subject else None
+        )
+        g_idx = summaries.SPAN_INDEX.get(span, -2) if span else None
+        return (s_idx, g_idx)
+
+    def pick(self, round_pk: int, chosen: tuple, *, schools=None, teachers=None) -> list[Record]:
+        return [
+            r
+            for r in self.records.get(round_pk, [])
+            if all(v is None or v == a for v, a in zip(chosen, r.attrs, strict=True))
+            and (schools is None or r.group in schools)
+            and (teachers is None or r.person in teachers)
+        ]
+
+    def shown(self, round_pk: int, picked: list[Record], measure: int | None = None) -> bool:
+        views = self.views.get(round_pk)
+        return views is None or views.protector.admits(view_parts(picked, measure))
+
+    def paired(self, rounds: tuple[int, int], picked: dict[int, list[Record]], d: int) -> bool:
+        """Whether the change of dimension `d` may be computed on the teachers rated on it in
+        both rounds (else it is computed on each round's own, already shown, teachers)."""
+        both = set.intersection(
+            *({r.person for r in picked[pk] if d in r.measures} for pk in rounds)
+        )
+        return all(self.shown(pk, [r for r in picked[pk] if r.person in both], d) for pk in rounds)
+
+
+def _teams(school_ids: list[int]) -> list[tuple[object, frozenset]]:
+    """Every workshop team of these schools, oldest workshop first (a new team never changes
+    what was decided before it)."""
+    from samsyn.workshops.models import Workshop  # workshops build on dashboards, not back
+
+    out: dict[int, set] = {}
+    through = Workshop.team.through.objects.filter(workshop__school_id__in=school_ids)
+    for workshop_id, user_id in through.values_list("workshop_id", "user_id"):
+        out.setdefault(workshop_id, set()).add(user_id)
+    return [(("team", pk), frozenset(users)) for pk, users in sorted(out.items())]
+
+
+def _levels(scope: str, organisation: Organisation, school_ids: list[int]) -> list:
+    """The levels whose views a person can obtain: each school, then (region) each owner, then
+    the area itself."""
+    levels: list = [(("school", pk), frozenset({pk})) for pk in sorted(school_ids)]
+    if scope == "school":
+        return levels
+    if scope == str(Organisation.Kind.REGION):
+        by_owner: dict[int, set[int]] = {}
+        parents = Organisation.objects.filter(pk__in=school_ids).values_list("pk", "parent_id")
+        for pk, parent in parents:
+            by_owner.setdefault(parent, set()).add(pk)
+        levels += [(("org", o), frozenset(s)) for o, s in sorted(by_owner.items()) if o]
+    levels.append((("org", organisation.pk), frozenset(school_ids)))
+    return levels
+
+
+def _guard(
+    loaded: SummaryRows, *, round_ids: list[int], levels: list, teams: list, n_dims: int
+) -> _Guard:
+    records: dict[int, list[Record]] = {}
+    rated = loaded.counts.sum(axis=2) > 0  # rows × dims
+    for i in range(len(loaded)):
+        records.setdefault(int(loaded.round[i]), []).append(
+            Record(
+                person=int(loaded.teacher[i]),
+                group=int(loaded.school[i]),
+                attrs=(int(loaded.subject[i]), int(loaded.span[i])),
+                measures=frozenset(np.flatnonzero(rated[i]).tolist()),
+            )
+        )
+    min_group = int(settings.SAMSYN_MIN_GROUP)
+    views = {
+        pk: protect_filtered_views(
+            records.get(pk, []),
+            levels=levels,
+            teams=teams,
+            measures=list(range(n_dims)),
+            min_group=min_group,
+        )
+        for pk in round_ids
+    }
+    return _Guard(views=views, records=records, subjects=loaded.subjects)
+
+
 # --------------------------------------------------------------------------- building
 
 
@@ -529,6 +642,8 @@ def _build(
     # the area's total per round published, and per school × subject group in the round.
     hidden_school_round: dict[tuple[int, int], Hidden] = {}
     dashboard_hidden: dict[int, Hidden] = {}
+    guard: _Guard | None = None
+    picked: dict[int, list[Record]] = {}
     ordered_schools = sorted(school_ids, key=lambda pk: school_names.get(pk, "").lower())
     teacher_table = np.zeros((len(ordered_schools), len(round_ids)), dtype=np.int64)
     if cells.teacher.size:
@@ -548,15 +663,29 @@ def _build(
                     h = _hidden_from(table.reasons[i][j], min_group)
                     if h is not None:
                         hidden_school_round[(spk, rpk)] = h
-        if filters or teacher_ids is not None:
-            # A filtered group (or a team) is also hidden when the rest of the unit is small:
-            # otherwise "everyone minus this group" gives the rest away.
-            unfiltered = _cells(loaded.where(np.isin(loaded.round, [r.pk for r in shown])))
-            for r in shown:
-                total = np.unique(unfiltered.teacher[unfiltered.round == r.pk]).size
-                part = np.unique(cells.teacher[cells.round == r.pk]).size
-                if 0 < total - part < min_group and r.pk not in dashboard_hidden:
-                    dashboard_hidden[r.pk] = _derivable()
+        # Every filter, level and team a person can obtain, decided together, so that no
+        # difference of two obtainable views rests on fewer than `min_group` teachers.
+        protect_ids = round_ids if scope != "school" else [r.pk for r in shown]
+        guard = _guard(
+            loaded.where(np.isin(loaded.round, protect_ids)),
+            round_ids=protect_ids,
+            levels=_levels(scope, organisation, school_ids),
+            teams=_teams(school_ids),
+            n_dims=n_dims,
+        )
+        chosen_filter = guard.chosen(filters)
+        team = set(teacher_ids) if teacher_ids is not None else None
+        for r in shown:
+            picked[r.pk] = guard.pick(r.pk, chosen_filter, teachers=team)
+            if r.pk not in dashboard_hidden and not guard.shown(r.pk, picked[r.pk]):
+                dashboard_hidden[r.pk] = _derivable()
+        if scope != "school":
+            for spk in ordered_schools:
+                for rpk in round_ids:
+                    part = guard.pick(rpk, chosen_filter, schools={spk})
+                    known = (spk, rpk) in hidden_school_round
+                    if part and not known and not guard.shown(rpk, part):
+                        hidden_school_round[(spk, rpk)] = _derivable()
 
     distributions: dict[int, list[Distribution]] = {}
     coverage: list[Coverage] = []
@@ -573,6 +702,9 @@ def _build(
             cell_hidden = hidden
             if cell_hidden is None and not leadership and 0 < teachers[i] < min_group:
                 cell_hidden = _too_few(min_group)
+            derivable = guard is not None and not guard.shown(r.pk, picked[r.pk], i)
+            if cell_hidden is None and derivable:
+                cell_hidden = _derivable()
             dist_rows.append(
                 Distribution(
                     round=info[r.pk],
@@ -597,7 +729,14 @@ def _build(
             )
         )
 
-    changes = _changes(means, chosen, compare, dimensions, scope, min_group, leadership)
+    paired_ok = None
+    if guard is not None and compare is not None:
+        rounds_pair = (chosen.pk, compare.pk)
+
+        def paired_ok(i: int) -> bool:
+            return guard.paired(rounds_pair, picked, i)
+
+    changes = _changes(means, chosen, compare, dimensions, scope, min_group, leadership, paired_ok)
     if any(dashboard_hidden.get(r.pk) for r in shown):
         reason = next(dashboard_hidden[r.pk] for r in shown if r.pk in dashboard_hidden)
         changes = [
@@ -663,7 +802,9 @@ def _build(
             round_ids,
             min_group,
         )
-        dashboard.groups = _groups(cells, chosen.pk, ordered_schools, school_names, min_group)
+        dashboard.groups = _groups(
+            cells, chosen.pk, ordered_schools, school_names, min_group, guard, filters
+        )
     return dashboard
 
 
@@ -677,8 +818,10 @@ def _coverage(rows: SummaryRows) -> dict[str, int]:
     }
 
 
-def _changes(means, chosen, compare, dimensions, scope, min_group, leadership):
-    """Change per dimension on the teachers' means (`means`: round pk → _teacher_means)."""
+def _changes(means, chosen, compare, dimensions, scope, min_group, leadership, paired_ok=None):
+    """Change per dimension on the teachers' means (`means`: round pk → _teacher_means).
+    `paired_ok(i)`: whether the teachers rated in both rounds may be shown as a group (else
+    the change is computed on each round's own teachers)."""
     if compare is None:
         return []
     t_after, m_after, s_after = means[chosen.pk]
@@ -699,7 +842,8 @@ def _changes(means, chosen, compare, dimensions, scope, min_group, leadership):
         )
         seed = (chosen.pk * 7919 + compare.pk * 104729 + i) % (2**32)
         try:
-            if n_pairs >= 2 and n_pairs * 2 >= min(after_all.size, before_all.size):
+            pairable = paired_ok is None or paired_ok(i)
+            if pairable and n_pairs >= 2 and n_pairs * 2 >= min(after_all.size, before_all.size):
                 clusters = s_after[ia][ok] if scope != "school" else None
                 if clusters is not None and np.unique(clusters).size < 2:
                     clusters = None
@@ -813,9 +957,10 @@ def _school_trends(
     return out
 
 
-def _groups(cells, round_pk, schools, names, min_group) -> list[GroupCell]:
+def _groups(cells, round_pk, schools, names, min_group, guard=None, filters=None):
     """School × subject group in the round: teachers and mean step, suppressed (primary and
-    complementary, with school totals and subject totals published)."""
+    complementary, with school totals and subject totals published, and each group hidden
+    unless `guard` shows it as a view of its school)."""
     c = cells.where((cells.round == round_pk) & (cells.dim >= 0))
     if not c.n.size:
         return []
@@ -837,6 +982,10 @@ def _groups(cells, round_pk, schools, names, min_group) -> list[GroupCell]:
             if table[i, j] == 0:
                 continue
             h = _hidden_from(result.reasons[i][j], min_group)
+            if h is None and guard is not None:
+                chosen = (g, guard.chosen(filters or {})[1])
+                if not guard.shown(round_pk, guard.pick(round_pk, chosen, schools={spk})):
+                    h = _derivable()
             label = cells.subjects[g] or pgettext("subject", "Not given")
             out.append(
                 GroupCell(
