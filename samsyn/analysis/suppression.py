@@ -361,6 +361,7 @@ class ViewProtector:
         self.min_group = int(min_group)
         self._atom: dict[Any, dict[Unit, int]] = {}
         self._units: dict[int, set[Unit]] = {}
+        self._persons: dict[int, dict[Any, int]] = {}  # atom → units per person
         self._next = 0
 
     def _plan(self, parts: list[Part], *, split: bool) -> list | None:
@@ -376,15 +377,22 @@ class ViewProtector:
             for unit in units:
                 by_atom.setdefault(atoms.get(unit), set()).add(unit)
             for atom, inside in by_atom.items():
-                rest = self._units[atom] - inside if atom is not None else set()
-                if atom is None or rest:
-                    if not split:
+                if atom is not None and len(inside) == len(self._units[atom]):
+                    continue  # the whole atom: nothing new
+                if not split:
+                    return None
+                here: dict[Any, int] = {}
+                for person, _detail in inside:
+                    here[person] = here.get(person, 0) + 1
+                if len(here) < self.min_group:
+                    return None
+                if atom is not None:
+                    # persons left outside: those with more units in the atom than inside
+                    counts = self._persons[atom]
+                    gone = sum(1 for p, n in here.items() if counts[p] == n)
+                    if len(counts) - gone < self.min_group:
                         return None
-                    if len({p for p, _ in inside}) < self.min_group:
-                        return None
-                    if rest and len({p for p, _ in rest}) < self.min_group:
-                        return None
-                    plan.append((universe, atom, inside))
+                plan.append((universe, atom, inside, here))
         return plan
 
     def offer(self, parts: list[Part]) -> bool:
@@ -392,21 +400,31 @@ class ViewProtector:
         plan = self._plan(parts, split=True)
         if plan is None:
             return False
-        for universe, atom, inside in plan:
+        for universe, atom, inside, here in plan:
             atoms = self._atom.setdefault(universe, {})
             new = self._next
             self._next += 1
             for unit in inside:
                 atoms[unit] = new
             self._units[new] = set(inside)
+            self._persons[new] = dict(here)
             if atom is not None:
                 self._units[atom] -= inside
+                counts = self._persons[atom]
+                for person, n in here.items():
+                    counts[person] -= n
+                    if not counts[person]:
+                        del counts[person]
         return True
 
     def admits(self, parts: list[Part]) -> bool:
         """Whether the view is a union of atoms already published (so showing it adds nothing
         that cannot already be worked out, and deciding it changes nothing else)."""
         return self._plan(parts, split=False) is not None
+
+    def atom_of(self, universe: Any, unit: Unit) -> int | None:
+        """The atom a unit is in (None: in no published view)."""
+        return self._atom.get(universe, {}).get(unit)
 
     def atoms(self) -> list[tuple[Any, frozenset]]:
         """The atoms (universe, units): for tests and for explaining a decision."""
@@ -445,91 +463,109 @@ def view_parts(records: list[Record], measure: Any = None) -> list[Part]:
     ]
 
 
-def _matches(record: Record, chosen: Filter) -> bool:
-    return all(v is None or v == a for v, a in zip(chosen, record.attrs, strict=True))
+def _filter_index(records: list[Record]) -> dict[Filter, list[Record]]:
+    """Every filter that selects at least one record, with the records it selects."""
+    found: dict[Filter, list[Record]] = {}
+    if not records:
+        return found
+    width = len(records[0].attrs)
+    for r in records:
+        for mask in range(1 << width):
+            chosen = tuple(r.attrs[i] if mask >> i & 1 else None for i in range(width))
+            found.setdefault(chosen, []).append(r)
+    return found
+
+
+def _by_priority(index: dict[Filter, list[Record]]) -> list[Filter]:
+    def key(chosen: Filter):
+        persons = {r.person for r in index[chosen]}
+        return (sum(v is not None for v in chosen), -len(persons), repr(chosen))
+
+    return sorted(index, key=key)
 
 
 def filters_of(records: list[Record]) -> list[Filter]:
     """Every filter that selects at least one record, in order of priority: fewer attributes
     set first, then more persons, then by value (so the order is the same on every request)."""
-    if not records:
-        return []
-    width = len(records[0].attrs)
-    found: dict[Filter, set] = {}
-    for r in records:
-        for mask in range(1 << width):
-            chosen = tuple(r.attrs[i] if mask >> i & 1 else None for i in range(width))
-            found.setdefault(chosen, set()).add(r.person)
-
-    def key(item):
-        chosen, persons = item
-        return (sum(v is not None for v in chosen), -len(persons), repr(chosen))
-
-    return [chosen for chosen, _persons in sorted(found.items(), key=key)]
+    return _by_priority(_filter_index(records))
 
 
 @dataclass
 class FilteredViews:
-    """What may be published of one round: filtered views per level, and teams."""
+    """What may be published of one round: ask ``shows`` / ``shows_measure`` with the records a
+    view sums over (any view: a filter, a team, a school inside an area ...)."""
 
     protector: ViewProtector
-    shown: set = field(default_factory=set)  # (level, filter) and (level, filter, measure)
+    offered: dict = field(default_factory=dict)  # level or team key, filter → published
 
-    def view(self, level: Any, chosen: Filter | None) -> bool:
-        """Whether the view (a level with a filter, or a team with ``chosen=None``) is shown."""
-        return (level, None if chosen is None else tuple(chosen)) in self.shown
+    def shows(self, picked: list[Record]) -> bool:
+        """Whether the view over these records may be shown: it is a union of published atoms
+        (so it adds nothing that cannot already be worked out from what is shown)."""
+        return self.protector.admits(view_parts(picked))
 
-    def measure(self, level: Any, chosen: Filter | None, measure: Any) -> bool:
-        """Whether the view's figures of ``measure`` (a dimension) are shown."""
-        return (level, None if chosen is None else tuple(chosen), measure) in self.shown
+    def shows_measure(self, picked: list[Record], measure: Any) -> bool:
+        """Whether the view's figures of ``measure`` (a dimension) may be shown: the view is
+        shown, and within each of its atoms the records that carry the measure belong to none
+        or to at least ``min_group`` persons. Every figure of a measure is then a sum over
+        such pieces, each of at least ``min_group`` persons, whichever views are asked for."""
+        return self.shows_measures(picked, [measure])[measure]
+
+    def shows_measures(self, picked: list[Record], measures: list[Any]) -> dict[Any, bool]:
+        """``shows_measure`` for several measures at once (one pass over the records)."""
+        if not self.shows(picked):
+            return dict.fromkeys(measures, False)
+        pieces: dict[tuple, set] = {}
+        universe = ("records", None)
+        wanted = set(measures)
+        for r in picked:
+            atom = self.protector.atom_of(universe, (r.person, (r.group, r.attrs)))
+            for m in r.measures & wanted:
+                pieces.setdefault((m, atom), set()).add(r.person)
+        k = self.protector.min_group
+        small = {m for (m, _atom), persons in pieces.items() if len(persons) < k}
+        return {m: m not in small for m in measures}
 
 
 def protect_filtered_views(
     records: list[Record],
     *,
     levels: list[tuple[Any, frozenset]],
-    teams: list[tuple[Any, frozenset]] = (),  # type: ignore[assignment]
-    measures: list[Any] = (),  # type: ignore[assignment]
+    teams: list[tuple[Any, Any, frozenset]] = (),  # type: ignore[assignment]
     min_group: int,
 ) -> FilteredViews:
     """Decide which views of one round may be published (complementary suppression).
 
     ``levels``: (key, groups) in order, e.g. each school on its own, then the owner, then the
     region: every filter of every level is offered, level by level, in the order of
-    ``filters_of``; for a published view, each measure (dimension) is offered on its own.
-    ``teams``: (key, persons) offered after the first levels whose groups hold them (a team
-    is one school's), unfiltered. Because levels come in order and a school's units are its
-    own, a school's decisions do not depend on the other schools or on higher levels, so a
-    school page and its owner's page agree.
+    ``filters_of``. ``teams``: (key, group, persons), each offered, unfiltered, right after
+    the first level that holds its group (a team is one school's). Because levels come in
+    order and a school's units are its own, a school's decisions do not depend on the other
+    schools or on higher levels, so a school page and its owner's page agree.
 
-    Guarantee (``ViewProtector``): in every universe (teacher counts, and the ratings of each
-    measure), every published view is a union of atoms of at least ``min_group`` persons, so
-    no published figure and no difference or other combination of published figures rests on
-    fewer than ``min_group`` persons.
+    Guarantee (``ViewProtector``): in both universes (the teachers counted and the records
+    summed), every view that ``shows`` is a union of atoms of at least ``min_group`` persons,
+    so no shown figure and no difference or other combination of shown figures rests on fewer
+    than ``min_group`` persons; ``shows_measure`` keeps that per measure.
     """
     protector = ViewProtector(min_group=min_group)
     result = FilteredViews(protector=protector)
-    placed_teams: set = set()
+    placed: set = set()
+    by_group: dict[Any, list[Record]] = {}
+    for r in records:
+        by_group.setdefault(r.group, []).append(r)
     for level, groups in levels:
-        mine = [r for r in records if r.group in groups]
-        for chosen in filters_of(mine):
-            picked = [r for r in mine if _matches(r, chosen)]
-            if not protector.offer(view_parts(picked)):
+        mine = [r for g in groups for r in by_group.get(g, [])]
+        index = _filter_index(mine)
+        for chosen in _by_priority(index):
+            picked = index[chosen]
+            # fewer persons than the limit: refused without building its units
+            few = len({r.person for r in picked}) < min_group
+            result.offered[(level, chosen)] = not few and protector.offer(view_parts(picked))
+        for key, group, persons in teams:
+            if key in placed or group not in groups:
                 continue
-            result.shown.add((level, chosen))
-            for m in measures:
-                if protector.offer(view_parts(picked, m)):
-                    result.shown.add((level, chosen, m))
-        for key, persons in teams:
-            team = [r for r in mine if r.person in persons]
-            if key in placed_teams or not team or len({r.group for r in team}) != 1:
-                continue
-            if not all(r.group in groups for r in records if r.person in persons):
-                continue
-            placed_teams.add(key)
-            if protector.offer(view_parts(team)):
-                result.shown.add((key, None))
-                for m in measures:
-                    if protector.offer(view_parts(team, m)):
-                        result.shown.add((key, None, m))
+            placed.add(key)
+            team = [r for r in by_group.get(group, []) if r.person in persons]
+            if team:
+                result.offered[(key, None)] = protector.offer(view_parts(team))
     return result

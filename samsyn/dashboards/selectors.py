@@ -37,7 +37,6 @@ from samsyn.analysis.suppression import (
     Record,
     protect_filtered_views,
     suppress,
-    view_parts,
 )
 from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations import summaries
@@ -439,6 +438,7 @@ class _Guard:
     views: dict[int, FilteredViews]
     records: dict[int, list[Record]]
     subjects: list[str]
+    by_school: dict[int, dict[int, list[Record]]] = field(default_factory=dict)
 
     def chosen(self, filters: dict[str, str]) -> tuple:
         subject = filters.get("subject")
@@ -450,17 +450,32 @@ class _Guard:
         return (s_idx, g_idx)
 
     def pick(self, round_pk: int, chosen: tuple, *, schools=None, teachers=None) -> list[Record]:
+        """The records of the round a view sums over (filter, schools, team)."""
+        records = self.records.get(round_pk, [])
+        if schools is not None:
+            by_school = self.by_school.setdefault(round_pk, {})
+            if not by_school:
+                for r in records:
+                    by_school.setdefault(r.group, []).append(r)
+            records = [r for school in schools for r in by_school.get(school, [])]
         return [
             r
-            for r in self.records.get(round_pk, [])
+            for r in records
             if all(v is None or v == a for v, a in zip(chosen, r.attrs, strict=True))
-            and (schools is None or r.group in schools)
             and (teachers is None or r.person in teachers)
         ]
 
-    def shown(self, round_pk: int, picked: list[Record], measure: int | None = None) -> bool:
+    def shown(self, round_pk: int, picked: list[Record]) -> bool:
         views = self.views.get(round_pk)
-        return views is None or views.protector.admits(view_parts(picked, measure))
+        return views is None or not picked or views.shows(picked)
+
+    def shown_measures(self, round_pk: int, picked: list[Record], n: int) -> list[bool]:
+        """Per dimension (0..n-1): whether the view's figures of it may be shown."""
+        views = self.views.get(round_pk)
+        if views is None or not picked:
+            return [True] * n
+        ok = views.shows_measures(picked, list(range(n)))
+        return [ok[i] for i in range(n)]
 
     def paired(self, rounds: tuple[int, int], picked: dict[int, list[Record]], d: int) -> bool:
         """Whether the change of dimension `d` may be computed on the teachers rated on it in
@@ -468,19 +483,26 @@ class _Guard:
         both = set.intersection(
             *({r.person for r in picked[pk] if d in r.measures} for pk in rounds)
         )
-        return all(self.shown(pk, [r for r in picked[pk] if r.person in both], d) for pk in rounds)
+        for pk in rounds:
+            views = self.views.get(pk)
+            pairs = [r for r in picked[pk] if r.person in both]
+            if views is not None and pairs and not views.shows_measure(pairs, d):
+                return False
+        return True
 
 
-def _teams(school_ids: list[int]) -> list[tuple[object, frozenset]]:
+def _teams(school_ids: list[int]) -> list[tuple[object, int, frozenset]]:
     """Every workshop team of these schools, oldest workshop first (a new team never changes
     what was decided before it)."""
     from samsyn.workshops.models import Workshop  # workshops build on dashboards, not back
 
-    out: dict[int, set] = {}
+    out: dict[tuple[int, int], set] = {}
     through = Workshop.team.through.objects.filter(workshop__school_id__in=school_ids)
-    for workshop_id, user_id in through.values_list("workshop_id", "user_id"):
-        out.setdefault(workshop_id, set()).add(user_id)
-    return [(("team", pk), frozenset(users)) for pk, users in sorted(out.items())]
+    for workshop_id, school_id, user_id in through.values_list(
+        "workshop_id", "workshop__school_id", "user_id"
+    ):
+        out.setdefault((workshop_id, school_id), set()).add(user_id)
+    return [(("team", pk), school, frozenset(users)) for (pk, school), users in sorted(out.items())]
 
 
 def _levels(scope: str, organisation: Organisation, school_ids: list[int]) -> list:
@@ -500,8 +522,10 @@ def _levels(scope: str, organisation: Organisation, school_ids: list[int]) -> li
 
 
 def _guard(
-    loaded: SummaryRows, *, round_ids: list[int], levels: list, teams: list, n_dims: int
+    loaded: SummaryRows, *, round_ids: list[int], shown: list[int], levels: list, teams: list
 ) -> _Guard:
+    """The views of `round_ids` decided; for rounds not `shown` (an area's trend lines) only
+    the schools' own views are needed, and they are decided the same way either way."""
     records: dict[int, list[Record]] = {}
     rated = loaded.counts.sum(axis=2) > 0  # rows × dims
     for i in range(len(loaded)):
@@ -517,9 +541,8 @@ def _guard(
     views = {
         pk: protect_filtered_views(
             records.get(pk, []),
-            levels=levels,
+            levels=levels if pk in shown else [lv for lv in levels if lv[0][0] == "school"],
             teams=teams,
-            measures=list(range(n_dims)),
             min_group=min_group,
         )
         for pk in round_ids
@@ -669,9 +692,9 @@ def _build(
         guard = _guard(
             loaded.where(np.isin(loaded.round, protect_ids)),
             round_ids=protect_ids,
+            shown=[r.pk for r in shown],
             levels=_levels(scope, organisation, school_ids),
             teams=_teams(school_ids),
-            n_dims=n_dims,
         )
         chosen_filter = guard.chosen(filters)
         team = set(teacher_ids) if teacher_ids is not None else None
@@ -697,12 +720,13 @@ def _build(
         totals = counts @ np.arange(1, counts.shape[1] + 1, dtype=np.float64)
         teachers = (~np.isnan(means[r.pk][1])).sum(axis=0)  # teachers rated per dimension
         hidden = dashboard_hidden.get(r.pk)
+        measures_ok = guard.shown_measures(r.pk, picked[r.pk], n_dims) if guard else None
         dist_rows = []
         for i, d in enumerate(dimensions):
             cell_hidden = hidden
             if cell_hidden is None and not leadership and 0 < teachers[i] < min_group:
                 cell_hidden = _too_few(min_group)
-            derivable = guard is not None and not guard.shown(r.pk, picked[r.pk], i)
+            derivable = guard is not None and not measures_ok[i]
             if cell_hidden is None and derivable:
                 cell_hidden = _derivable()
             dist_rows.append(

@@ -67,8 +67,10 @@ class SubtractionAttackTests(BaseTestCase):
             seed=3,
         )
 
-    def export(self, **query: str) -> dict[str, tuple[int, int] | None]:
+    def export(self, area: bool = False, **query: str) -> dict[str, tuple[int, int] | None]:
         url = reverse("dashboards:school_export", args=[self.school.pk, "csv"])
+        if area:
+            url = reverse("dashboards:area_export", args=[self.owner.pk, "csv"])
         params = {"round": str(self.round.pk), "compare": "", **query}
         response = self.client.get(url, params)
         self.assertEqual(response.status_code, 200)
@@ -96,3 +98,50 @@ class SubtractionAttackTests(BaseTestCase):
                 other = span.get(dimension)
                 if shown is not None and other is not None:
                     self.assertFalse(0 < shown[1] - other[1] < k or 0 < other[1] < k)
+
+    def test_the_owners_area_export_gives_nothing_away_either(self) -> None:
+        k = settings.SAMSYN_MIN_GROUP
+        observe(self.round, self.school_b, make_teachers(self.school_b, "b", 6), self.oscar)
+        for user in (self.olle, self.rita):
+            self.login(user)
+            views = {
+                (area, subject, span): self.export(area=area, subject=subject, grade_span=span)
+                for area in (False, True)
+                for subject in ("", "NO")
+                for span in ("", "f3")
+            }
+            for a, b in [(x, y) for x in views for y in views if x < y]:
+                for dimension, shown in views[a].items():
+                    other = views[b].get(dimension)
+                    if shown is None or other is None:
+                        continue
+                    self.assertFalse(
+                        0 < abs(shown[1] - other[1]) < k, f"{user}: {a} vs {b}: {dimension}"
+                    )
+
+
+class WorkshopTeamTests(BaseTestCase):
+    """Two workshop teams of 6 and 8 teachers that differ by two: the slides of both would
+    give those two teachers' figures away by subtraction."""
+
+    def test_overlapping_teams_are_not_both_shown(self) -> None:
+        from django.utils import timezone
+
+        from samsyn.workshops.charts import workshop_dashboard
+        from samsyn.workshops.models import Workshop
+
+        k = settings.SAMSYN_MIN_GROUP
+        round_ = make_round(self.school, [self.school], "Höst", Round.Kind.BASELINE, BASE)
+        teachers = make_teachers(self.school, "w", 14)
+        observe(round_, self.school, teachers, self.oscar)
+        shown = []
+        for team in (teachers[:6], teachers[:8]):
+            workshop = Workshop.objects.create(
+                school=self.school, title="W", round=round_, starts_at=timezone.now()
+            )
+            workshop.team.set(team)
+            dashboard = workshop_dashboard(user=self.alice, workshop=workshop)
+            shown.append(dashboard.hidden is None)
+        # Decided together: whichever team asks first, not both (8 − 6 = 2 < k).
+        self.assertLess(8 - 6, k)
+        self.assertFalse(all(shown), shown)
