@@ -92,7 +92,8 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
     elif own_schools and not coach_schools:
         teacher = user
     if teacher is None:
-        return render(request, "coaching/start.html", {"teachers": teachers, "own": own_schools})
+        ctx = {"teachers": teachers, "own": own_schools, "coaches": bool(coach_schools)}
+        return render(request, "coaching/start.html", ctx)
     school = (selectors.teacher_schools(teacher) or [None])[0]
     if teacher.pk != user.pk:
         school = next((s for s in selectors.teacher_schools(teacher) if s in coach_schools), school)
