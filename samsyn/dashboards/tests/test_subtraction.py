@@ -18,7 +18,7 @@ from samsyn.dashboards.tests.world import make_round, make_teachers, observe
 from samsyn.observations.models import Round
 from samsyn.test import BaseTestCase
 
-from .test_dashboards import BASE
+from .test_dashboards import BASE, FOLLOW
 
 
 def distribution_rows(text: str) -> dict[str, tuple[int, int] | None]:
@@ -145,3 +145,24 @@ class WorkshopTeamTests(BaseTestCase):
         # Decided together: whichever team asks first, not both (8 − 6 = 2 < k).
         self.assertLess(8 - 6, k)
         self.assertFalse(all(shown), shown)
+
+
+class PairedChangeTests(BaseTestCase):
+    """10 teachers at baseline, 9 of them again at follow-up. A paired change on the 9 next to
+    the baseline mean of all 10 gives the tenth teacher's baseline mean away:
+    10 · before(all) − 9 · (after(all) − change(paired))."""
+
+    def test_the_change_does_not_give_the_teacher_who_left_away(self) -> None:
+        from samsyn.dashboards.selectors import school_dashboard
+
+        base = make_round(self.school, [self.school], "Höst", Round.Kind.BASELINE, BASE)
+        follow = make_round(self.school, [self.school], "Vår", Round.Kind.FOLLOW_UP, FOLLOW)
+        teachers = make_teachers(self.school, "p", 10)
+        observe(base, self.school, teachers, self.oscar, seed=5)
+        observe(follow, self.school, teachers[:9], self.oscar, seed=6)
+        staff = school_dashboard(user=self.alice, school=self.school, round=follow)
+        for change in staff.changes:
+            if change.hidden is None:
+                self.assertNotEqual(change.method, "paired", change.dimension.code)
+        lead = school_dashboard(user=self.pia, school=self.school, round=follow)
+        self.assertTrue(all(c.method == "paired" for c in lead.changes))
