@@ -16,6 +16,8 @@ Rules (see docs/dashboards.md):
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -521,6 +523,12 @@ def _levels(scope: str, organisation: Organisation, school_ids: list[int]) -> li
     return levels
 
 
+# Decided views by a digest of everything they depend on (oldest dropped first).
+_DECIDED: dict[str, FilteredViews] = {}
+_DECIDED_MAX = 64
+_DECIDED_LOCK = threading.Lock()
+
+
 def _guard(
     loaded: SummaryRows, *, round_ids: list[int], shown: list[int], levels: list, teams: list
 ) -> _Guard:
@@ -538,15 +546,30 @@ def _guard(
             )
         )
     min_group = int(settings.SAMSYN_MIN_GROUP)
-    views = {
-        pk: protect_filtered_views(
-            records.get(pk, []),
-            levels=levels if pk in shown else [lv for lv in levels if lv[0][0] == "school"],
-            teams=teams,
-            min_group=min_group,
-        )
-        for pk in round_ids
-    }
+    views = {}
+    for pk in round_ids:
+        used = levels if pk in shown else [lv for lv in levels if lv[0][0] == "school"]
+        mask = loaded.round == pk
+        # The decision depends only on these inputs: computed once per process for the same
+        # data (any change to the round's summaries, teams or settings gives another key).
+        digest = hashlib.sha256(
+            repr((pk, min_group, used, teams, loaded.subjects)).encode()
+            + b"".join(
+                np.ascontiguousarray(column[mask]).tobytes()
+                for column in (loaded.teacher, loaded.school, loaded.subject, loaded.span)
+            )
+            + np.packbits(rated[mask]).tobytes()
+        ).hexdigest()
+        decided = _DECIDED.get(digest)
+        if decided is None:
+            decided = protect_filtered_views(
+                records.get(pk, []), levels=used, teams=teams, min_group=min_group
+            )
+            with _DECIDED_LOCK:
+                _DECIDED[digest] = decided
+                while len(_DECIDED) > _DECIDED_MAX:
+                    _DECIDED.pop(next(iter(_DECIDED)))
+        views[pk] = decided
     return _Guard(views=views, records=records, subjects=loaded.subjects)
 
 
