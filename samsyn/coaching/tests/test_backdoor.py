@@ -71,3 +71,20 @@ class CoachingBackDoorTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertTrue(Conversation.objects.filter(teacher=self.alice, coach=self.otto).exists())
+
+    def test_the_service_refuses_it_too(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from samsyn.coaching import services
+
+        lessons = factories.released(self, lessons=1)
+        for coach in (self.otto, self.pia):  # the principal may read them, but did not observe
+            with self.assertRaisesMessage(ValidationError, str(services.NOT_OBSERVED)):
+                services.conversation_start(
+                    actor=coach,
+                    teacher=self.alice,
+                    coach=coach,
+                    school=self.school,
+                    observations=lessons,
+                )
+        self.assertFalse(Conversation.objects.exists())
