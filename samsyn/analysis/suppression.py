@@ -514,16 +514,32 @@ class FilteredViews:
         """``shows_measure`` for several measures at once (one pass over the records)."""
         if not self.shows(picked):
             return dict.fromkeys(measures, False)
-        pieces: dict[tuple, set] = {}
-        universe = ("records", None)
-        wanted = set(measures)
+        bit = {m: 1 << i for i, m in enumerate(measures)}
+        masks: dict[frozenset, int] = {}
+        per_atom: dict[Any, dict[Any, int]] = {}  # atom → person → measures carried (bits)
+        atoms = self.protector._atom.get(("records", None), {})
         for r in picked:
-            atom = self.protector.atom_of(universe, (r.person, (r.group, r.attrs)))
-            for m in r.measures & wanted:
-                pieces.setdefault((m, atom), set()).add(r.person)
+            mask = masks.get(r.measures)
+            if mask is None:
+                mask = masks[r.measures] = sum(bit[m] for m in r.measures if m in bit)
+            persons = per_atom.setdefault(atoms.get((r.person, (r.group, r.attrs))), {})
+            persons[r.person] = persons.get(r.person, 0) | mask
         k = self.protector.min_group
-        small = {m for (m, _atom), persons in pieces.items() if len(persons) < k}
-        return {m: m not in small for m in measures}
+        out = dict.fromkeys(measures, True)
+        for persons in per_atom.values():
+            if len(persons) < k:  # then every measure carried here is carried by fewer
+                carried = 0
+                for mask in persons.values():
+                    carried |= mask
+                for m in measures:
+                    if carried & bit[m]:
+                        out[m] = False
+                continue
+            for m in measures:
+                n = sum(1 for mask in persons.values() if mask & bit[m])
+                if 0 < n < k:
+                    out[m] = False
+        return out
 
 
 def protect_filtered_views(

@@ -479,18 +479,28 @@ class _Guard:
         ok = views.shows_measures(picked, list(range(n)))
         return [ok[i] for i in range(n)]
 
-    def paired(self, rounds: tuple[int, int], picked: dict[int, list[Record]], d: int) -> bool:
-        """Whether the change of dimension `d` may be computed on the teachers rated on it in
-        both rounds (else it is computed on each round's own, already shown, teachers)."""
-        both = set.intersection(
-            *({r.person for r in picked[pk] if d in r.measures} for pk in rounds)
-        )
-        for pk in rounds:
-            views = self.views.get(pk)
-            pairs = [r for r in picked[pk] if r.person in both]
-            if views is not None and pairs and not views.shows_measure(pairs, d):
-                return False
-        return True
+    def paired(
+        self, rounds: tuple[int, int], picked: dict[int, list[Record]], n: int
+    ) -> list[bool]:
+        """Per dimension (0..n-1): whether its change may be computed on the teachers rated on
+        it in both rounds (else on each round's own, already shown, teachers). Dimensions
+        with the same paired teachers are checked together."""
+        by_pairs: dict[frozenset, list[int]] = {}
+        for d in range(n):
+            both = frozenset.intersection(
+                *(frozenset(r.person for r in picked[pk] if d in r.measures) for pk in rounds)
+            )
+            by_pairs.setdefault(both, []).append(d)
+        out = [True] * n
+        for both, dims in by_pairs.items():
+            for pk in rounds:
+                views = self.views.get(pk)
+                pairs = [r for r in picked[pk] if r.person in both]
+                if views is None or not pairs:
+                    continue
+                for d, ok in views.shows_measures(pairs, dims).items():
+                    out[d] = out[d] and ok
+        return out
 
 
 def _teams(school_ids: list[int]) -> list[tuple[object, int, frozenset]]:
@@ -778,10 +788,10 @@ def _build(
 
     paired_ok = None
     if guard is not None and compare is not None:
-        rounds_pair = (chosen.pk, compare.pk)
+        pairable = guard.paired((chosen.pk, compare.pk), picked, n_dims)
 
         def paired_ok(i: int) -> bool:
-            return guard.paired(rounds_pair, picked, i)
+            return pairable[i]
 
     changes = _changes(means, chosen, compare, dimensions, scope, min_group, leadership, paired_ok)
     if any(dashboard_hidden.get(r.pk) for r in shown):
