@@ -498,9 +498,15 @@ class FilteredViews:
     protector: ViewProtector
     offered: dict = field(default_factory=dict)  # level or team key, filter → published
 
-    def shows(self, picked: list[Record]) -> bool:
+    def shows(self, picked: list[Record], key: tuple | None = None) -> bool:
         """Whether the view over these records may be shown: it is a union of published atoms
-        (so it adds nothing that cannot already be worked out from what is shown)."""
+        (so it adds nothing that cannot already be worked out from what is shown). ``key``
+        (level, filter) names the view if it was offered: one accepted stays a union of atoms
+        (later views only split atoms inside it)."""
+        if key is not None and self.offered.get(key):
+            return True
+        if 0 < len({r.person for r in picked}) < self.protector.min_group:
+            return False  # every atom holds at least min_group persons
         return self.protector.admits(view_parts(picked))
 
     def shows_measure(self, picked: list[Record], measure: Any) -> bool:

@@ -441,6 +441,7 @@ class _Guard:
     records: dict[int, list[Record]]
     subjects: list[str]
     by_school: dict[int, dict[int, list[Record]]] = field(default_factory=dict)
+    memo: dict[tuple, dict[int, bool]] = field(default_factory=dict)
 
     def chosen(self, filters: dict[str, str]) -> tuple:
         subject = filters.get("subject")
@@ -467,17 +468,28 @@ class _Guard:
             and (teachers is None or r.person in teachers)
         ]
 
-    def shown(self, round_pk: int, picked: list[Record]) -> bool:
+    def shown(self, round_pk: int, picked: list[Record], key: tuple | None = None) -> bool:
+        """Whether the view may be shown; `key` (level, filter) if it is one of the levels'."""
         views = self.views.get(round_pk)
-        return views is None or not picked or views.shows(picked)
+        return views is None or not picked or views.shows(picked, key)
 
     def shown_measures(self, round_pk: int, picked: list[Record], n: int) -> list[bool]:
         """Per dimension (0..n-1): whether the view's figures of it may be shown."""
+        ok = self._measures(round_pk, picked, list(range(n)))
+        return [ok[i] for i in range(n)]
+
+    def _measures(self, round_pk: int, picked: list[Record], dims: list[int]) -> dict[int, bool]:
+        """`FilteredViews.shows_measures`, remembered for the request (the paired teachers
+        are often all of a round's teachers, already checked for the distributions)."""
         views = self.views.get(round_pk)
         if views is None or not picked:
-            return [True] * n
-        ok = views.shows_measures(picked, list(range(n)))
-        return [ok[i] for i in range(n)]
+            return dict.fromkeys(dims, True)
+        key = (round_pk, frozenset((r.person, r.group, r.attrs) for r in picked))
+        known = self.memo.setdefault(key, {})
+        missing = [d for d in dims if d not in known]
+        if missing:
+            known.update(views.shows_measures(picked, missing))
+        return {d: known[d] for d in dims}
 
     def paired(
         self, rounds: tuple[int, int], picked: dict[int, list[Record]], n: int
@@ -494,11 +506,8 @@ class _Guard:
         out = [True] * n
         for both, dims in by_pairs.items():
             for pk in rounds:
-                views = self.views.get(pk)
                 pairs = [r for r in picked[pk] if r.person in both]
-                if views is None or not pairs:
-                    continue
-                for d, ok in views.shows_measures(pairs, dims).items():
+                for d, ok in self._measures(pk, pairs, dims).items():
                     out[d] = out[d] and ok
         return out
 
@@ -731,16 +740,19 @@ def _build(
         )
         chosen_filter = guard.chosen(filters)
         team = set(teacher_ids) if teacher_ids is not None else None
+        level = ("school", organisation.pk) if scope == "school" else ("org", organisation.pk)
+        key = (level, chosen_filter) if team is None else None
         for r in shown:
             picked[r.pk] = guard.pick(r.pk, chosen_filter, teachers=team)
-            if r.pk not in dashboard_hidden and not guard.shown(r.pk, picked[r.pk]):
+            if r.pk not in dashboard_hidden and not guard.shown(r.pk, picked[r.pk], key):
                 dashboard_hidden[r.pk] = _derivable()
         if scope != "school":
             for spk in ordered_schools:
                 for rpk in round_ids:
                     part = guard.pick(rpk, chosen_filter, schools={spk})
                     known = (spk, rpk) in hidden_school_round
-                    if part and not known and not guard.shown(rpk, part):
+                    key = (("school", spk), chosen_filter)
+                    if part and not known and not guard.shown(rpk, part, key):
                         hidden_school_round[(spk, rpk)] = _derivable()
 
     distributions: dict[int, list[Distribution]] = {}
@@ -1041,7 +1053,8 @@ def _groups(cells, round_pk, schools, names, min_group, guard=None, filters=None
             h = _hidden_from(result.reasons[i][j], min_group)
             if h is None and guard is not None:
                 chosen = (g, guard.chosen(filters or {})[1])
-                if not guard.shown(round_pk, guard.pick(round_pk, chosen, schools={spk})):
+                part = guard.pick(round_pk, chosen, schools={spk})
+                if not guard.shown(round_pk, part, (("school", spk), chosen)):
                     h = _derivable()
             label = cells.subjects[g] or pgettext("subject", "Not given")
             out.append(
