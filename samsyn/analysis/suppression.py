@@ -49,14 +49,24 @@ Control*, ch. 6. Springer.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
 from samsyn.analysis.results import AnalysisError
 
-__all__ = ["MIN_GROUP_FLOOR", "SuppressedTable", "suppress"]
+__all__ = [
+    "MIN_GROUP_FLOOR",
+    "FilteredViews",
+    "Record",
+    "SuppressedTable",
+    "ViewProtector",
+    "filters_of",
+    "protect_filtered_views",
+    "suppress",
+    "view_parts",
+]
 
 #: Samsyn never shows a group smaller than this, whatever the configuration says.
 MIN_GROUP_FLOOR = 3
@@ -304,3 +314,280 @@ def _cheapest_path(
         if state[f] == _VISIBLE:
             path.append(f)
     return path
+
+
+# --------------------------------------------------------------------------- overlapping views
+#
+# The tables above are one published table. A dashboard publishes many overlapping views of the
+# same teachers: the whole school, every subject, every grade span, every subject × span, a
+# workshop team, the school inside its owner ... Each is safe on its own when it counts at
+# least ``min_group`` teachers, but two of them can differ by one teacher ("NO" minus "NO,
+# F-3"). ``ViewProtector`` decides which views may be published so that no difference of
+# published views, nor any other linear combination of them, rests on fewer than
+# ``min_group`` teachers.
+#
+# Model. A *unit* is one person's contribution to a figure: ``(person, detail)`` (e.g. a
+# teacher's ratings in one school, subject and grade span). A *universe* holds the units of one
+# kind of figure (the teacher count of a round, the ratings of one dimension in a round ...);
+# figures of different universes are different quantities and never combine. A view is, per
+# universe, a set of units, and every published figure of the view is a sum over its units.
+# Call two units of a universe equivalent when every published view either contains both or
+# neither: the classes are the *atoms*. Every published figure is a sum of atom sums, so any
+# linear combination of published figures is a combination of atom sums, and nothing finer
+# than an atom can be worked out. The invariant kept is therefore:
+#
+#     every atom (of units covered by some published view) holds at least ``min_group``
+#     distinct persons.
+#
+# In particular the units in which two published views differ (their symmetric difference, a
+# union of atoms) are none or belong to at least ``min_group`` persons. Views are offered in
+# order of priority (the whole unit first, then one filter, then two ...); one that would split
+# an atom into a part with fewer than ``min_group`` persons is refused and the invariant
+# holds after every step. ``admits`` asks whether a view is a union of existing atoms (it adds
+# nothing), which can be decided per request without changing what else is published.
+
+Unit = tuple[Any, Any]
+Part = tuple[Any, frozenset]
+
+
+class ViewProtector:
+    """Greedy complementary suppression for overlapping views (see the comment above)."""
+
+    def __init__(self, *, min_group: int) -> None:
+        if isinstance(min_group, bool) or not isinstance(min_group, int | np.integer):
+            raise AnalysisError(f"min_group must be a whole number, got {min_group!r}.")
+        if min_group < MIN_GROUP_FLOOR:
+            raise AnalysisError(f"min_group must be at least {MIN_GROUP_FLOOR}; got {min_group}.")
+        self.min_group = int(min_group)
+        self._atom: dict[Any, dict[Unit, int]] = {}
+        self._units: dict[int, set[Unit]] = {}
+        self._persons: dict[int, dict[Any, int]] = {}  # atom → units per person
+        self._next = 0
+
+    def _plan(self, parts: list[Part], *, split: bool) -> list | None:
+        universes = [u for u, units in parts if units]
+        if len(set(universes)) != len(universes):
+            raise AnalysisError("A view has at most one set of units per universe.")
+        plan = []
+        for universe, units in parts:
+            if not units:
+                continue
+            atoms = self._atom.get(universe, {})
+            by_atom: dict[int | None, set[Unit]] = {}
+            for unit in units:
+                by_atom.setdefault(atoms.get(unit), set()).add(unit)
+            for atom, inside in by_atom.items():
+                if atom is not None and len(inside) == len(self._units[atom]):
+                    continue  # the whole atom: nothing new
+                if not split:
+                    return None
+                here: dict[Any, int] = {}
+                for person, _detail in inside:
+                    here[person] = here.get(person, 0) + 1
+                if len(here) < self.min_group:
+                    return None
+                if atom is not None:
+                    # persons left outside: those with more units in the atom than inside
+                    counts = self._persons[atom]
+                    gone = sum(1 for p, n in here.items() if counts[p] == n)
+                    if len(counts) - gone < self.min_group:
+                        return None
+                plan.append((universe, atom, inside, here))
+        return plan
+
+    def offer(self, parts: list[Part]) -> bool:
+        """Publish the view (one set of units per universe) if the invariant still holds."""
+        plan = self._plan(parts, split=True)
+        if plan is None:
+            return False
+        for universe, atom, inside, here in plan:
+            atoms = self._atom.setdefault(universe, {})
+            new = self._next
+            self._next += 1
+            for unit in inside:
+                atoms[unit] = new
+            self._units[new] = set(inside)
+            self._persons[new] = dict(here)
+            if atom is not None:
+                self._units[atom] -= inside
+                counts = self._persons[atom]
+                for person, n in here.items():
+                    counts[person] -= n
+                    if not counts[person]:
+                        del counts[person]
+        return True
+
+    def admits(self, parts: list[Part]) -> bool:
+        """Whether the view is a union of atoms already published (so showing it adds nothing
+        that cannot already be worked out, and deciding it changes nothing else)."""
+        return self._plan(parts, split=False) is not None
+
+    def atom_of(self, universe: Any, unit: Unit) -> int | None:
+        """The atom a unit is in (None: in no published view)."""
+        return self._atom.get(universe, {}).get(unit)
+
+    def atoms(self) -> list[tuple[Any, frozenset]]:
+        """The atoms (universe, units): for tests and for explaining a decision."""
+        out = []
+        for universe, atoms in self._atom.items():
+            for atom in sorted(set(atoms.values())):
+                units = self._units[atom]
+                if units:
+                    out.append((universe, frozenset(units)))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One person's data in one round: ``group`` (the school), ``attrs`` (the filterable
+    attributes, e.g. subject and grade span), ``measures`` (e.g. the dimensions rated)."""
+
+    person: Any
+    group: Any
+    attrs: tuple
+    measures: frozenset = frozenset()
+
+
+#: A filter: one value or ``None`` (any) per attribute.
+Filter = tuple
+
+
+def view_parts(records: list[Record], measure: Any = None) -> list[Part]:
+    """The units of a set of records: the persons (teacher counts) and the records (sums), for
+    all measures together (``measure=None``) or for the records that carry ``measure``."""
+    if measure is not None:
+        records = [r for r in records if measure in r.measures]
+    return [
+        (("persons", measure), frozenset((r.person, r.group) for r in records)),
+        (("records", measure), frozenset((r.person, (r.group, r.attrs)) for r in records)),
+    ]
+
+
+def _filter_index(records: list[Record]) -> dict[Filter, list[Record]]:
+    """Every filter that selects at least one record, with the records it selects."""
+    found: dict[Filter, list[Record]] = {}
+    if not records:
+        return found
+    width = len(records[0].attrs)
+    for r in records:
+        for mask in range(1 << width):
+            chosen = tuple(r.attrs[i] if mask >> i & 1 else None for i in range(width))
+            found.setdefault(chosen, []).append(r)
+    return found
+
+
+def _by_priority(index: dict[Filter, list[Record]]) -> list[Filter]:
+    def key(chosen: Filter):
+        persons = {r.person for r in index[chosen]}
+        return (sum(v is not None for v in chosen), -len(persons), repr(chosen))
+
+    return sorted(index, key=key)
+
+
+def filters_of(records: list[Record]) -> list[Filter]:
+    """Every filter that selects at least one record, in order of priority: fewer attributes
+    set first, then more persons, then by value (so the order is the same on every request)."""
+    return _by_priority(_filter_index(records))
+
+
+@dataclass
+class FilteredViews:
+    """What may be published of one round: ask ``shows`` / ``shows_measure`` with the records a
+    view sums over (any view: a filter, a team, a school inside an area ...)."""
+
+    protector: ViewProtector
+    offered: dict = field(default_factory=dict)  # level or team key, filter → published
+
+    def shows(self, picked: list[Record], key: tuple | None = None) -> bool:
+        """Whether the view over these records may be shown: it is a union of published atoms
+        (so it adds nothing that cannot already be worked out from what is shown). ``key``
+        (level, filter) names the view if it was offered: one accepted stays a union of atoms
+        (later views only split atoms inside it)."""
+        if key is not None and self.offered.get(key):
+            return True
+        if 0 < len({r.person for r in picked}) < self.protector.min_group:
+            return False  # every atom holds at least min_group persons
+        return self.protector.admits(view_parts(picked))
+
+    def shows_measure(self, picked: list[Record], measure: Any) -> bool:
+        """Whether the view's figures of ``measure`` (a dimension) may be shown: the view is
+        shown, and within each of its atoms the records that carry the measure belong to none
+        or to at least ``min_group`` persons. Every figure of a measure is then a sum over
+        such pieces, each of at least ``min_group`` persons, whichever views are asked for."""
+        return self.shows_measures(picked, [measure])[measure]
+
+    def shows_measures(self, picked: list[Record], measures: list[Any]) -> dict[Any, bool]:
+        """``shows_measure`` for several measures at once (one pass over the records)."""
+        if not self.shows(picked):
+            return dict.fromkeys(measures, False)
+        bit = {m: 1 << i for i, m in enumerate(measures)}
+        masks: dict[frozenset, int] = {}
+        per_atom: dict[Any, dict[Any, int]] = {}  # atom → person → measures carried (bits)
+        atoms = self.protector._atom.get(("records", None), {})
+        for r in picked:
+            mask = masks.get(r.measures)
+            if mask is None:
+                mask = masks[r.measures] = sum(bit[m] for m in r.measures if m in bit)
+            persons = per_atom.setdefault(atoms.get((r.person, (r.group, r.attrs))), {})
+            persons[r.person] = persons.get(r.person, 0) | mask
+        k = self.protector.min_group
+        out = dict.fromkeys(measures, True)
+        for persons in per_atom.values():
+            if len(persons) < k:  # then every measure carried here is carried by fewer
+                carried = 0
+                for mask in persons.values():
+                    carried |= mask
+                for m in measures:
+                    if carried & bit[m]:
+                        out[m] = False
+                continue
+            for m in measures:
+                n = sum(1 for mask in persons.values() if mask & bit[m])
+                if 0 < n < k:
+                    out[m] = False
+        return out
+
+
+def protect_filtered_views(
+    records: list[Record],
+    *,
+    levels: list[tuple[Any, frozenset]],
+    teams: list[tuple[Any, Any, frozenset]] = (),  # type: ignore[assignment]
+    min_group: int,
+) -> FilteredViews:
+    """Decide which views of one round may be published (complementary suppression).
+
+    ``levels``: (key, groups) in order, e.g. each school on its own, then the owner, then the
+    region: every filter of every level is offered, level by level, in the order of
+    ``filters_of``. ``teams``: (key, group, persons), each offered, unfiltered, right after
+    the first level that holds its group (a team is one school's). Because levels come in
+    order and a school's units are its own, a school's decisions do not depend on the other
+    schools or on higher levels, so a school page and its owner's page agree.
+
+    Guarantee (``ViewProtector``): in both universes (the teachers counted and the records
+    summed), every view that ``shows`` is a union of atoms of at least ``min_group`` persons,
+    so no shown figure and no difference or other combination of shown figures rests on fewer
+    than ``min_group`` persons; ``shows_measure`` keeps that per measure.
+    """
+    protector = ViewProtector(min_group=min_group)
+    result = FilteredViews(protector=protector)
+    placed: set = set()
+    by_group: dict[Any, list[Record]] = {}
+    for r in records:
+        by_group.setdefault(r.group, []).append(r)
+    for level, groups in levels:
+        mine = [r for g in groups for r in by_group.get(g, [])]
+        index = _filter_index(mine)
+        for chosen in _by_priority(index):
+            picked = index[chosen]
+            # fewer persons than the limit: refused without building its units
+            few = len({r.person for r in picked}) < min_group
+            result.offered[(level, chosen)] = not few and protector.offer(view_parts(picked))
+        for key, group, persons in teams:
+            if key in placed or group not in groups:
+                continue
+            placed.add(key)
+            team = [r for r in by_group.get(group, []) if r.person in persons]
+            if team:
+                result.offered[(key, None)] = protector.offer(view_parts(team))
+    return result

@@ -37,8 +37,10 @@ ACTIONS = {
 
 def _conversation(coach, teacher, observations, *, started: dt.datetime) -> Conversation:
     school = selectors.teacher_schools(teacher)[0]
+    # The teacher asks for the conversation (a coach may start one only with a teacher whose
+    # lessons they observed, on what they may already read).
     c = services.conversation_start(
-        actor=coach, teacher=teacher, coach=coach, school=school, observations=observations
+        actor=teacher, teacher=teacher, coach=coach, school=school, observations=observations
     )
     Conversation.objects.filter(pk=c.pk).update(created_at=started)
     return c

@@ -84,16 +84,34 @@ def teachers_at(schools: list[Organisation]) -> QuerySet[User]:
     )
 
 
-def coachable_observations(*, teacher: User) -> QuerySet[Observation]:
+def coachable_observations(*, teacher: User, coach: User | None = None) -> QuerySet[Observation]:
     """The teacher's released observations a conversation can be about (peer observations of a
-    triad stay within the triad)."""
-    return (
-        Observation.objects.filter(
-            teacher=teacher, status=Observation.Status.RELEASED, round__is_peer=False
-        )
-        .select_related("round", "observer", "framework_version")
-        .order_by("-observed_on", "-released_at")
+    triad stay within the triad). When a coach starts the conversation (`coach`), only those
+    the coach may already read: the ones they observed, or all at a school where they hold
+    the leadership's right to read observations."""
+    found = Observation.objects.filter(
+        teacher=teacher, status=Observation.Status.RELEASED, round__is_peer=False
     )
+    if coach is not None and coach.pk != teacher.pk:
+        schools = Organisation.objects.filter(pk__in=found.values("school_id").distinct())
+        leading = [s.pk for s in schools if Perm.VIEW_OBSERVATIONS in permissions_at(coach, s)]
+        found = found.filter(Q(observer=coach) | Q(school_id__in=leading))
+    return found.select_related("round", "observer", "framework_version").order_by(
+        "-observed_on", "-released_at"
+    )
+
+
+def coached_teachers(*, coach: User) -> QuerySet[User]:
+    """The teachers a coach may start a conversation with: those at the coach's schools whose
+    lesson the coach observed (released, outside triads). Anyone else asks for coaching by
+    starting the conversation herself and naming the coach."""
+    observed = Observation.objects.filter(
+        observer=coach, status=Observation.Status.RELEASED, round__is_peer=False
+    ).values("teacher_id")
+    schools = coach_schools(coach)
+    if not schools:
+        return User.objects.none()
+    return teachers_at(schools).filter(pk__in=observed).exclude(pk=coach.pk)
 
 
 # ----------------------------------------------------------------------------- conversations

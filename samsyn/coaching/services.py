@@ -12,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samsyn.accounts.models import Organisation, User
 from samsyn.coaching import selectors
@@ -27,6 +28,12 @@ def _check_dimension(dimension: Dimension, version_id: int, field: str) -> None:
         raise ValidationError({field: _("Choose a dimension of the observations' framework.")})
 
 
+NOT_OBSERVED = gettext_lazy(
+    "A coach can start a conversation only with a teacher whose lesson they observed; "
+    "otherwise the teacher starts it and names the coach."
+)
+
+
 @transaction.atomic
 def conversation_start(
     *,
@@ -36,7 +43,9 @@ def conversation_start(
     school: Organisation,
     observations: list[Observation],
 ) -> Conversation:
-    """Start a conversation; `actor` must be its teacher or its coach."""
+    """Start a conversation; `actor` must be its teacher or its coach. A coach may start one
+    only with a teacher whose lesson they observed, on observations they may already read
+    (the teacher asks for coaching by starting it herself)."""
     if actor.pk not in (teacher.pk, coach.pk):
         raise ValidationError(_("You can only start a conversation as its teacher or its coach."))
     if teacher.pk == coach.pk:
@@ -47,7 +56,15 @@ def conversation_start(
         )
     if not observations:
         raise ValidationError({"observations": _("Choose at least one released observation.")})
-    allowed = set(selectors.coachable_observations(teacher=teacher).values_list("pk", flat=True))
+    if (
+        actor.pk == coach.pk
+        and not selectors.coached_teachers(coach=coach).filter(pk=teacher.pk).exists()
+    ):
+        raise ValidationError(NOT_OBSERVED)
+    readable = selectors.coachable_observations(
+        teacher=teacher, coach=coach if actor.pk == coach.pk else None
+    )
+    allowed = set(readable.values_list("pk", flat=True))
     if any(o.pk not in allowed for o in observations):
         raise ValidationError(
             {"observations": _("Only the teacher's released observations can be chosen.")}

@@ -80,7 +80,9 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
     coach_schools = selectors.coach_schools(user)
     if not own_schools and not coach_schools:
         raise PermissionDenied
-    teachers = selectors.teachers_at(coach_schools).exclude(pk=user.pk) if coach_schools else []
+    # A coach starts only with a teacher whose lesson they observed; anyone else asks for
+    # coaching by starting the conversation herself (issue 19: coaching was a back door).
+    teachers = selectors.coached_teachers(coach=user) if coach_schools else []
     teacher_id = request.POST.get("teacher") or request.GET.get("teacher")
     teacher = None
     if teacher_id:
@@ -92,17 +94,30 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
     elif own_schools and not coach_schools:
         teacher = user
     if teacher is None:
-        return render(request, "coaching/start.html", {"teachers": teachers, "own": own_schools})
+        ctx = {"teachers": teachers, "own": own_schools, "coaches": bool(coach_schools)}
+        return render(request, "coaching/start.html", ctx)
     school = (selectors.teacher_schools(teacher) or [None])[0]
     if teacher.pk != user.pk:
         school = next((s for s in selectors.teacher_schools(teacher) if s in coach_schools), school)
     coaches = selectors.coaches_for(school).exclude(pk=teacher.pk)
+    observations = selectors.coachable_observations(teacher=teacher)
     if teacher.pk != user.pk:
         coaches = coaches.filter(pk=user.pk)
+        observations = selectors.coachable_observations(teacher=teacher, coach=user)
+        # The page lists someone else's observations: a read of her data, audited.
+        audit_record(
+            actor=user,
+            action=AuditEvent.Action.READ,
+            object_type="coaching_start",
+            subject=teacher,
+            object_id=teacher.pk,
+            organisation=school,
+            request=request,
+        )
     form = StartForm(
         request.POST or None,
         coaches=coaches,
-        observations=selectors.coachable_observations(teacher=teacher),
+        observations=observations,
         initial={"coach": user.pk} if teacher.pk != user.pk else None,
     )
     if request.method == "POST" and form.is_valid():

@@ -16,6 +16,8 @@ Rules (see docs/dashboards.md):
 
 from __future__ import annotations
 
+import hashlib
+import threading
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -29,7 +31,12 @@ from samsyn.accounts.models import NetworkMembership, Organisation, User
 from samsyn.analysis.change import independent_change, paired_change
 from samsyn.analysis.clustered import clustered_difference, clustered_mean
 from samsyn.analysis.results import AnalysisError
-from samsyn.analysis.suppression import suppress
+from samsyn.analysis.suppression import (
+    FilteredViews,
+    Record,
+    protect_filtered_views,
+    suppress,
+)
 from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations import summaries
 from samsyn.observations.models import RatingSummary, Round
@@ -415,6 +422,177 @@ def _teacher_means(cells: _Cells, round_pk: int, n_dims: int):
     return teachers, means, schools
 
 
+# --------------------------------------------------------------------------- overlapping views
+
+
+@dataclass
+class _Guard:
+    """Which views of the rounds may be shown to someone outside school leadership.
+
+    Everything a person can obtain for a round and scope (every subject × grade-span filter of
+    the school, of each school of an area and of the area, every workshop team, with and
+    without a comparison round, on pages, exports and slides) is one set of overlapping views.
+    `protect_filtered_views` (samsyn.analysis.suppression) publishes them in a fixed order so
+    that every atom of the views (teachers whom no two shown views tell apart) holds at least
+    `min_group` teachers; a requested view is shown when it is a union of those atoms, so no
+    difference of two obtainable figures rests on fewer than `min_group` teachers.
+    """
+
+    views: dict[int, FilteredViews]
+    records: dict[int, list[Record]]
+    subjects: list[str]
+    by_school: dict[int, dict[int, list[Record]]] = field(default_factory=dict)
+    memo: dict[tuple, dict[int, bool]] = field(default_factory=dict)
+
+    def chosen(self, filters: dict[str, str]) -> tuple:
+        subject = filters.get("subject")
+        span = filters.get("grade_span")
+        s_idx = (
+            (self.subjects.index(subject) if subject in self.subjects else -2) if subject else None
+        )
+        g_idx = summaries.SPAN_INDEX.get(span, -2) if span else None
+        return (s_idx, g_idx)
+
+    def pick(self, round_pk: int, chosen: tuple, *, schools=None, teachers=None) -> list[Record]:
+        """The records of the round a view sums over (filter, schools, team)."""
+        records = self.records.get(round_pk, [])
+        if schools is not None:
+            by_school = self.by_school.setdefault(round_pk, {})
+            if not by_school:
+                for r in records:
+                    by_school.setdefault(r.group, []).append(r)
+            records = [r for school in schools for r in by_school.get(school, [])]
+        return [
+            r
+            for r in records
+            if all(v is None or v == a for v, a in zip(chosen, r.attrs, strict=True))
+            and (teachers is None or r.person in teachers)
+        ]
+
+    def shown(self, round_pk: int, picked: list[Record], key: tuple | None = None) -> bool:
+        """Whether the view may be shown; `key` (level, filter) if it is one of the levels'."""
+        views = self.views.get(round_pk)
+        return views is None or not picked or views.shows(picked, key)
+
+    def shown_measures(self, round_pk: int, picked: list[Record], n: int) -> list[bool]:
+        """Per dimension (0..n-1): whether the view's figures of it may be shown."""
+        ok = self._measures(round_pk, picked, list(range(n)))
+        return [ok[i] for i in range(n)]
+
+    def _measures(self, round_pk: int, picked: list[Record], dims: list[int]) -> dict[int, bool]:
+        """`FilteredViews.shows_measures`, remembered for the request (the paired teachers
+        are often all of a round's teachers, already checked for the distributions)."""
+        views = self.views.get(round_pk)
+        if views is None or not picked:
+            return dict.fromkeys(dims, True)
+        key = (round_pk, frozenset((r.person, r.group, r.attrs) for r in picked))
+        known = self.memo.setdefault(key, {})
+        missing = [d for d in dims if d not in known]
+        if missing:
+            known.update(views.shows_measures(picked, missing))
+        return {d: known[d] for d in dims}
+
+    def paired(
+        self, rounds: tuple[int, int], picked: dict[int, list[Record]], n: int
+    ) -> list[bool]:
+        """Per dimension (0..n-1): whether its change may be computed on the teachers rated on
+        it in both rounds (else on each round's own, already shown, teachers). Dimensions
+        with the same paired teachers are checked together."""
+        by_pairs: dict[frozenset, list[int]] = {}
+        for d in range(n):
+            both = frozenset.intersection(
+                *(frozenset(r.person for r in picked[pk] if d in r.measures) for pk in rounds)
+            )
+            by_pairs.setdefault(both, []).append(d)
+        out = [True] * n
+        for both, dims in by_pairs.items():
+            for pk in rounds:
+                pairs = [r for r in picked[pk] if r.person in both]
+                for d, ok in self._measures(pk, pairs, dims).items():
+                    out[d] = out[d] and ok
+        return out
+
+
+def _teams(school_ids: list[int]) -> list[tuple[object, int, frozenset]]:
+    """Every workshop team of these schools, oldest workshop first (a new team never changes
+    what was decided before it)."""
+    from samsyn.workshops.models import Workshop  # workshops build on dashboards, not back
+
+    out: dict[tuple[int, int], set] = {}
+    through = Workshop.team.through.objects.filter(workshop__school_id__in=school_ids)
+    for workshop_id, school_id, user_id in through.values_list(
+        "workshop_id", "workshop__school_id", "user_id"
+    ):
+        out.setdefault((workshop_id, school_id), set()).add(user_id)
+    return [(("team", pk), school, frozenset(users)) for (pk, school), users in sorted(out.items())]
+
+
+def _levels(scope: str, organisation: Organisation, school_ids: list[int]) -> list:
+    """The levels whose views a person can obtain: each school, then (region) each owner, then
+    the area itself."""
+    levels: list = [(("school", pk), frozenset({pk})) for pk in sorted(school_ids)]
+    if scope == "school":
+        return levels
+    if scope == str(Organisation.Kind.REGION):
+        by_owner: dict[int, set[int]] = {}
+        parents = Organisation.objects.filter(pk__in=school_ids).values_list("pk", "parent_id")
+        for pk, parent in parents:
+            by_owner.setdefault(parent, set()).add(pk)
+        levels += [(("org", o), frozenset(s)) for o, s in sorted(by_owner.items()) if o]
+    levels.append((("org", organisation.pk), frozenset(school_ids)))
+    return levels
+
+
+# Decided views by a digest of everything they depend on (oldest dropped first).
+_DECIDED: dict[str, FilteredViews] = {}
+_DECIDED_MAX = 64
+_DECIDED_LOCK = threading.Lock()
+
+
+def _guard(
+    loaded: SummaryRows, *, round_ids: list[int], shown: list[int], levels: list, teams: list
+) -> _Guard:
+    """The views of `round_ids` decided; for rounds not `shown` (an area's trend lines) only
+    the schools' own views are needed, and they are decided the same way either way."""
+    records: dict[int, list[Record]] = {}
+    rated = loaded.counts.sum(axis=2) > 0  # rows × dims
+    for i in range(len(loaded)):
+        records.setdefault(int(loaded.round[i]), []).append(
+            Record(
+                person=int(loaded.teacher[i]),
+                group=int(loaded.school[i]),
+                attrs=(int(loaded.subject[i]), int(loaded.span[i])),
+                measures=frozenset(np.flatnonzero(rated[i]).tolist()),
+            )
+        )
+    min_group = int(settings.SAMSYN_MIN_GROUP)
+    views = {}
+    for pk in round_ids:
+        used = levels if pk in shown else [lv for lv in levels if lv[0][0] == "school"]
+        mask = loaded.round == pk
+        # The decision depends only on these inputs: computed once per process for the same
+        # data (any change to the round's summaries, teams or settings gives another key).
+        digest = hashlib.sha256(
+            repr((pk, min_group, used, teams, loaded.subjects)).encode()
+            + b"".join(
+                np.ascontiguousarray(column[mask]).tobytes()
+                for column in (loaded.teacher, loaded.school, loaded.subject, loaded.span)
+            )
+            + np.packbits(rated[mask]).tobytes()
+        ).hexdigest()
+        decided = _DECIDED.get(digest)
+        if decided is None:
+            decided = protect_filtered_views(
+                records.get(pk, []), levels=used, teams=teams, min_group=min_group
+            )
+            with _DECIDED_LOCK:
+                _DECIDED[digest] = decided
+                while len(_DECIDED) > _DECIDED_MAX:
+                    _DECIDED.pop(next(iter(_DECIDED)))
+        views[pk] = decided
+    return _Guard(views=views, records=records, subjects=loaded.subjects)
+
+
 # --------------------------------------------------------------------------- building
 
 
@@ -530,6 +708,8 @@ def _build(
     # the area's total per round published, and per school × subject group in the round.
     hidden_school_round: dict[tuple[int, int], Hidden] = {}
     dashboard_hidden: dict[int, Hidden] = {}
+    guard: _Guard | None = None
+    picked: dict[int, list[Record]] = {}
     ordered_schools = sorted(school_ids, key=lambda pk: school_names.get(pk, "").lower())
     teacher_table = np.zeros((len(ordered_schools), len(round_ids)), dtype=np.int64)
     if cells.teacher.size:
@@ -549,15 +729,32 @@ def _build(
                     h = _hidden_from(table.reasons[i][j], min_group)
                     if h is not None:
                         hidden_school_round[(spk, rpk)] = h
-        if filters or teacher_ids is not None:
-            # A filtered group (or a team) is also hidden when the rest of the unit is small:
-            # otherwise "everyone minus this group" gives the rest away.
-            unfiltered = _cells(loaded.where(np.isin(loaded.round, [r.pk for r in shown])))
-            for r in shown:
-                total = np.unique(unfiltered.teacher[unfiltered.round == r.pk]).size
-                part = np.unique(cells.teacher[cells.round == r.pk]).size
-                if 0 < total - part < min_group and r.pk not in dashboard_hidden:
-                    dashboard_hidden[r.pk] = _derivable()
+        # Every filter, level and team a person can obtain, decided together, so that no
+        # difference of two obtainable views rests on fewer than `min_group` teachers.
+        protect_ids = round_ids if scope != "school" else [r.pk for r in shown]
+        guard = _guard(
+            loaded.where(np.isin(loaded.round, protect_ids)),
+            round_ids=protect_ids,
+            shown=[r.pk for r in shown],
+            levels=_levels(scope, organisation, school_ids),
+            teams=_teams(school_ids),
+        )
+        chosen_filter = guard.chosen(filters)
+        team = set(teacher_ids) if teacher_ids is not None else None
+        level = ("school", organisation.pk) if scope == "school" else ("org", organisation.pk)
+        key = (level, chosen_filter) if team is None else None
+        for r in shown:
+            picked[r.pk] = guard.pick(r.pk, chosen_filter, teachers=team)
+            if r.pk not in dashboard_hidden and not guard.shown(r.pk, picked[r.pk], key):
+                dashboard_hidden[r.pk] = _derivable()
+        if scope != "school":
+            for spk in ordered_schools:
+                for rpk in round_ids:
+                    part = guard.pick(rpk, chosen_filter, schools={spk})
+                    known = (spk, rpk) in hidden_school_round
+                    key = (("school", spk), chosen_filter)
+                    if part and not known and not guard.shown(rpk, part, key):
+                        hidden_school_round[(spk, rpk)] = _derivable()
 
     distributions: dict[int, list[Distribution]] = {}
     coverage: list[Coverage] = []
@@ -569,11 +766,15 @@ def _build(
         totals = counts @ np.arange(1, counts.shape[1] + 1, dtype=np.float64)
         teachers = (~np.isnan(means[r.pk][1])).sum(axis=0)  # teachers rated per dimension
         hidden = dashboard_hidden.get(r.pk)
+        measures_ok = guard.shown_measures(r.pk, picked[r.pk], n_dims) if guard else None
         dist_rows = []
         for i, d in enumerate(dimensions):
             cell_hidden = hidden
             if cell_hidden is None and not leadership and 0 < teachers[i] < min_group:
                 cell_hidden = _too_few(min_group)
+            derivable = guard is not None and not measures_ok[i]
+            if cell_hidden is None and derivable:
+                cell_hidden = _derivable()
             dist_rows.append(
                 Distribution(
                     round=info[r.pk],
@@ -598,7 +799,14 @@ def _build(
             )
         )
 
-    changes = _changes(means, chosen, compare, dimensions, scope, min_group, leadership)
+    paired_ok = None
+    if guard is not None and compare is not None:
+        pairable = guard.paired((chosen.pk, compare.pk), picked, n_dims)
+
+        def paired_ok(i: int) -> bool:
+            return pairable[i]
+
+    changes = _changes(means, chosen, compare, dimensions, scope, min_group, leadership, paired_ok)
     if any(dashboard_hidden.get(r.pk) for r in shown):
         reason = next(dashboard_hidden[r.pk] for r in shown if r.pk in dashboard_hidden)
         changes = [
@@ -664,7 +872,9 @@ def _build(
             round_ids,
             min_group,
         )
-        dashboard.groups = _groups(cells, chosen.pk, ordered_schools, school_names, min_group)
+        dashboard.groups = _groups(
+            cells, chosen.pk, ordered_schools, school_names, min_group, guard, filters
+        )
     return dashboard
 
 
@@ -678,8 +888,10 @@ def _coverage(rows: SummaryRows) -> dict[str, int]:
     }
 
 
-def _changes(means, chosen, compare, dimensions, scope, min_group, leadership):
-    """Change per dimension on the teachers' means (`means`: round pk → _teacher_means)."""
+def _changes(means, chosen, compare, dimensions, scope, min_group, leadership, paired_ok=None):
+    """Change per dimension on the teachers' means (`means`: round pk → _teacher_means).
+    `paired_ok(i)`: whether the teachers rated in both rounds may be shown as a group (else
+    the change is computed on each round's own teachers)."""
     if compare is None:
         return []
     t_after, m_after, s_after = means[chosen.pk]
@@ -707,7 +919,8 @@ def _changes(means, chosen, compare, dimensions, scope, min_group, leadership):
         )
         seed = (chosen.pk * 7919 + compare.pk * 104729 + i) % (2**32)
         try:
-            if n_pairs >= 2 and n_pairs * 2 >= min(after_all.size, before_all.size):
+            pairable = paired_ok is None or paired_ok(i)
+            if pairable and n_pairs >= 2 and n_pairs * 2 >= min(after_all.size, before_all.size):
                 clusters = s_after[ia][ok] if scope != "school" else None
                 if clusters is not None and np.unique(clusters).size < 2:
                     clusters = None
@@ -810,9 +1023,10 @@ def _school_trends(
     return out
 
 
-def _groups(cells, round_pk, schools, names, min_group) -> list[GroupCell]:
+def _groups(cells, round_pk, schools, names, min_group, guard=None, filters=None):
     """School × subject group in the round: teachers and mean step, suppressed (primary and
-    complementary, with school totals and subject totals published)."""
+    complementary, with school totals and subject totals published, and each group hidden
+    unless `guard` shows it as a view of its school)."""
     c = cells.where((cells.round == round_pk) & (cells.dim >= 0))
     if not c.n.size:
         return []
@@ -834,6 +1048,11 @@ def _groups(cells, round_pk, schools, names, min_group) -> list[GroupCell]:
             if table[i, j] == 0:
                 continue
             h = _hidden_from(result.reasons[i][j], min_group)
+            if h is None and guard is not None:
+                chosen = (g, guard.chosen(filters or {})[1])
+                part = guard.pick(round_pk, chosen, schools={spk})
+                if not guard.shown(round_pk, part, (("school", spk), chosen)):
+                    h = _derivable()
             label = cells.subjects[g] or pgettext("subject", "Not given")
             out.append(
                 GroupCell(

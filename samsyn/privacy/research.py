@@ -4,11 +4,14 @@ Pseudonyms: HMAC-SHA256 with the owner's secret key (`OwnerKey`, never shown) ov
 name, the kind of identifier and its id, shortened to 16 hex digits. The same person gets the
 same pseudonym in every export of one project and unrelated pseudonyms in other projects.
 
-Small cells (documented in docs/privacy.md): rows are grouped by school and subject. A group
-with fewer than `SAMSYN_MIN_GROUP` distinct teachers has its subject generalised to "*"; after
-that, a school/"*" group that still has fewer teachers is dropped, and a school with fewer
-teachers in total is dropped entirely. Peer rounds (`Round.is_peer`) are never included. Free
-text (evidence notes, teachers' comments) only when the owner approved it.
+Small cells (documented in docs/privacy.md): the file is k-anonymous with k =
+`SAMSYN_MIN_GROUP` over every released quasi-identifier (school, round, and those of subject,
+grade, observer, month, group size and minutes observed that the file holds): every
+combination of their values in the file is shared by at least k distinct teachers.
+`samsyn.analysis.kanonymity.k_anonymise` generalises (grade → grade span → "*", subject →
+subject area → "*", month → term → "*", sizes → bands → "*", observer → "*") and then drops
+the rows that are still in smaller combinations. Peer rounds (`Round.is_peer`) are never
+included. Free text (evidence notes, teachers' comments) only when the owner approved it.
 """
 
 from __future__ import annotations
@@ -17,17 +20,37 @@ import csv
 import hashlib
 import hmac
 import io
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.analysis.kanonymity import ANY, k_anonymise
 from samsyn.analysis.suppression import MIN_GROUP_FLOOR
 from samsyn.observations.models import Observation, Rating
+from samsyn.observations.summaries import grade_span
 from samsyn.privacy.models import OwnerKey, ResearchExport
 
-GENERALISED = "*"
+GENERALISED = ANY
+
+# Subject → subject area (Lgr22 groupings), the first rung of the subject's ladder.
+SUBJECT_AREAS = {
+    "NO": ("biologi", "fysik", "kemi", "naturorienterande ämnen", "no", "teknik"),
+    "SO": ("geografi", "historia", "religionskunskap", "samhällskunskap", "so"),
+    "Svenska": ("svenska", "svenska som andraspråk", "sva"),
+    "Matematik": ("matematik", "ma"),
+    "Språk": ("engelska", "moderna språk", "spanska", "tyska", "franska", "modersmål"),
+    "Praktisk-estetiska": (
+        "bild",
+        "musik",
+        "slöjd",
+        "idrott och hälsa",
+        "idrott",
+        "hem- och konsumentkunskap",
+    ),
+}
+_AREA_OF = {name: area for area, names in SUBJECT_AREAS.items() for name in names}
+OTHER_AREA = "Övrigt"
 
 # Optional fields the researcher can ask for (the rating itself is always in the file).
 FIELDS = {
@@ -116,41 +139,78 @@ def build_rows(export: ResearchExport) -> tuple[list[str], list[dict], ExportSta
                 "teacher_comment": obs.teacher_comment,
             }
         )
-    kept, dropped, generalised = apply_small_cells(raw, min_group())
     columns = columns_for(export)
-    rows = [{c: row[c] for c in columns} for row in kept]
-    return columns, rows, ExportStats(rows=len(rows), dropped=dropped, generalised=generalised)
+    result = k_anonymise(
+        raw,
+        person="_teacher_id",
+        quasi=quasi_identifiers(columns),
+        ladders=LADDERS,
+        k=min_group(),
+        partition="school",
+    )
+    rows = [{c: row[c] for c in columns} for row in result.rows]
+    return (
+        columns,
+        rows,
+        ExportStats(rows=len(rows), dropped=result.dropped, generalised=result.generalised),
+    )
 
 
-def apply_small_cells(rows: list[dict], threshold: int) -> tuple[list[dict], int, int]:
-    """Generalise then drop rows of school/subject groups with fewer than `threshold` teachers.
+# Quasi-identifiers, least useful first (given up first on a tie); school and round have no
+# ladder: they are never recoded, a combination too small is dropped.
+QUASI = ["observer", "minutes_observed", "group_size", "observed_month", "grade", "subject"]
 
-    Returns (kept rows, number dropped, number generalised). Pure: works on the dicts given,
-    which need `_school_id`, `_teacher_id` and `subject`.
-    """
-    teachers: dict[tuple, set] = defaultdict(set)
-    for row in rows:
-        teachers[(row["_school_id"], row["subject"])].add(row["_teacher_id"])
-    generalised = 0
-    for row in rows:
-        if (
-            len(teachers[(row["_school_id"], row["subject"])]) < threshold
-            and row["subject"] != GENERALISED
-        ):
-            row["subject"] = GENERALISED
-            generalised += 1
-    after: dict[tuple, set] = defaultdict(set)
-    per_school: dict[object, set] = defaultdict(set)
-    for row in rows:
-        after[(row["_school_id"], row["subject"])].add(row["_teacher_id"])
-        per_school[row["_school_id"]].add(row["_teacher_id"])
-    kept = [
-        row
-        for row in rows
-        if len(per_school[row["_school_id"]]) >= threshold
-        and len(after[(row["_school_id"], row["subject"])]) >= threshold
-    ]
-    return kept, len(rows) - len(kept), generalised
+
+def quasi_identifiers(columns: list[str]) -> list[str]:
+    """The released columns an outsider could know about a teacher."""
+    return ["school", "round", *(q for q in QUASI if q in columns)]
+
+
+def subject_area(subject: object) -> str:
+    text = str(subject or "").strip()
+    if not text or text == ANY:
+        return ANY
+    return _AREA_OF.get(text.casefold(), OTHER_AREA)
+
+
+def _span(grade: object) -> str:
+    return grade_span(str(grade or "")) if grade not in (None, "", ANY) else ANY
+
+
+def _term(month: object) -> str:
+    text = str(month or "")
+    if len(text) < 7:
+        return ANY
+    return f"{text[:4]}-{'VT' if int(text[5:7]) <= 6 else 'HT'}"
+
+
+def _band(edges: tuple[int, ...]):
+    def band(value: object) -> str:
+        if value in (None, "", ANY):
+            return ANY
+        number = int(value)
+        low = 0
+        for edge in edges:
+            if number < edge:
+                return f"{low}-{edge - 1}"
+            low = edge
+        return f"{low}+"
+
+    return band
+
+
+def _anything(_value: object) -> str:
+    return ANY
+
+
+LADDERS = {
+    "subject": [subject_area, _anything],
+    "grade": [_span, _anything],
+    "observed_month": [_term, _anything],
+    "group_size": [_band((10, 20, 30)), _anything],
+    "minutes_observed": [_band((20, 40, 60)), _anything],
+    "observer": [_anything],
+}
 
 
 def to_csv(columns: list[str], rows: list[dict]) -> bytes:
@@ -165,7 +225,12 @@ def to_parquet(columns: list[str], rows: list[dict]) -> bytes:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    integer = {"step", "group_size", "minutes_observed"}
+    # Sizes generalised to bands ("20-29", "*") are text; otherwise they stay whole numbers.
+    integer = {
+        c
+        for c in ("step", "group_size", "minutes_observed")
+        if all(row.get(c) is None or isinstance(row.get(c), int) for row in rows)
+    }
     schema = pa.schema([(c, pa.int32() if c in integer else pa.string()) for c in columns])
     table = pa.Table.from_pylist(rows, schema=schema)
     sink = io.BytesIO()

@@ -104,3 +104,28 @@ def test_reflection_then_record_then_my_teaching(live_server, browser, observed,
     assert teacher.input_value("#next-steps select[name=status]") == "agreed"
     teacher.wait_for_selector("#profile-chart[data-rendered='true']")
     screenshot("coaching-my-teaching", teacher)
+
+
+def test_a_coach_starts_only_with_a_teacher_whose_lesson_they_observed(
+    live_server, browser, observed, screenshot
+):
+    """Issue 19: coaching is no back door. The observer lists only Tove (whose lesson she
+    observed) and starts with her; Tim, whom she never observed, is not offered and a
+    hand-made address for him answers 404."""
+    school = Organisation.objects.get(name="Skolan")
+    other = User.objects.create_user("tim@example.org", PASSWORD, full_name="Tim Lärare")
+    Membership.objects.create(user=other, organisation=school, role=Role.TEACHER)
+    coach = _login(browser, live_server.url, "obs@example.org")
+    coach.goto(f"{live_server.url}/en/coaching/conversations/new/")
+    options = coach.locator("#id_teacher option").all_inner_texts()
+    assert "Tove Lärare" in options and "Tim Lärare" not in options
+    assert "vars lektion du har observerat" in coach.inner_text("main")  # her language: sv
+    response = coach.goto(f"{live_server.url}/en/coaching/conversations/new/?teacher={other.pk}")
+    assert response.status == 404
+    coach.goto(f"{live_server.url}/en/coaching/conversations/new/")
+    coach.select_option("#id_teacher", label="Tove Lärare")
+    coach.click("form.card button[type=submit]")
+    coach.check("input[name=observations]")
+    coach.click("form.card button[type=submit]")
+    coach.wait_for_selector("#preparation")
+    screenshot("coaching-coach-starts", coach)

@@ -33,6 +33,7 @@ def make_observation(
     school,
     observed_on: dt.date | None = dt.date(2026, 3, 1),
     subject: str = "Matematik",
+    grade: str = "",
     step: int = 2,
     note: str = "",
     comment: str = "",
@@ -48,6 +49,7 @@ def make_observation(
         status=status,
         observed_on=observed_on,
         subject=subject,
+        grade=grade,
         teacher_comment=comment,
     )
     ratings = []
