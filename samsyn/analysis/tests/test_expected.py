@@ -82,6 +82,7 @@ def test_the_residual_trend_matches_statsmodels():
 def test_it_matches_statsmodels_on_real_municipalities(shared_dir):
     """One year of the real grade-9 file: merit value on the three background shares."""
     import openpyxl  # a main dependency: a broken import must fail, not skip
+
     name = "Grundskola - Jämförelse av betygsresultat över tid 2025 Kommun_Åk9.xlsx"
     path = shared_dir / "data" / "skolverket" / name
     if not path.exists():
