@@ -1,6 +1,7 @@
 """Demo data protection for Sjöviks kommun: retention periods for every record type, one
 approved and one pending research export for forskare@, and one erasure request carried out
-for a teacher who has left."""
+for a teacher who has left (registered by huvudman@, reviewed by the owner's data protection
+coordinator dataskydd@: a request is never approved by the person who registered it)."""
 
 from __future__ import annotations
 
@@ -91,6 +92,12 @@ def _privacy(world: DemoWorld) -> None:
         password=make_password(DEMO_PASSWORD),
     )
     Membership.objects.create(user=leaver, organisation=school, role=Role.TEACHER)
+    reviewer = User.objects.create(
+        email=f"dataskydd@{DEMO_DOMAIN}",
+        full_name="Eva Sjöberg",
+        password=make_password(DEMO_PASSWORD),
+    )
+    Membership.objects.create(user=reviewer, organisation=owner, role=Role.OWNER_ADMIN)
     request = services.request_create(
         owner=owner,
         actor=admin,
@@ -99,7 +106,7 @@ def _privacy(world: DemoWorld) -> None:
         scope=[key for key, _label in services.erasure_scopes()],
         reason="Har slutat sin anställning och begärt radering via e-post.",
     )
-    services.request_review(request=request, actor=admin, approve=True)
+    services.request_review(request=request, actor=reviewer, approve=True)
     services.request_execute(request=request, actor=admin)
 
 

@@ -72,6 +72,25 @@ def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return _export_response(request, request.user, fmt)
 
 
+@login_required
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The person confirms a corrected e-mail address, logged in as themselves: a link alone
+    (in whoever's mailbox) changes nothing."""
+    change = services.email_change_read(token=token, user=request.user)
+    if change is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.email_change_confirm(token=token, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Your e-mail address has been changed."))
+        return redirect("privacy:my_data")
+    return render(request, "privacy/email_confirm.html", {"change": change})
+
+
 # --- the owner's pages --------------------------------------------------------------------
 @login_required
 def owner_overview(request: HttpRequest, pk: int) -> HttpResponse:
