@@ -13,7 +13,6 @@ text (evidence notes, teachers' comments) only when the owner approved it.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -24,6 +23,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.analysis.suppression import MIN_GROUP_FLOOR
+from samsyn.lib import spreadsheet
 from samsyn.observations.models import Observation, Rating
 from samsyn.privacy.models import OwnerKey, ResearchExport
 
@@ -155,7 +155,7 @@ def apply_small_cells(rows: list[dict], threshold: int) -> tuple[list[dict], int
 
 def to_csv(columns: list[str], rows: list[dict]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = spreadsheet.csv_dict_writer(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
