@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm
-from samsyn.privacy import personal, records, research, selectors, services
+from samsyn.privacy import personal, reads, records, research, selectors, services
 from samsyn.privacy.forms import (
     PersonExportForm,
     ResearchRequestForm,
@@ -63,6 +63,13 @@ def my_data(request: HttpRequest) -> HttpResponse:
         "privacy/my_data.html",
         {"owners": owners, "research": bool(research_owners)},
     )
+
+
+@login_required
+def my_reads(request: HttpRequest) -> HttpResponse:
+    """Who has read, exported or changed my individual data (my own audit trail)."""
+    lines = reads.reads_for(user=request.user)
+    return render(request, "privacy/my_reads.html", {"lines": lines, "limit": reads.LIMIT})
 
 
 @login_required

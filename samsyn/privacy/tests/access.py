@@ -67,6 +67,7 @@ def rows(case) -> dict:
     return {
         "privacy:my_data": ("get", list, everyone),
         "privacy:my_data_download": ("get", lambda: ["json"], everyone),
+        "privacy:my_reads": ("get", list, everyone),
         "privacy:email_confirm": (
             "get",
             email_token,
