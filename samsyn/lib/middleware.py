@@ -1,8 +1,9 @@
 """Refuse JSON request bodies that are nested too deep or carry control characters in text.
 
 Every JSON body (the API, offline capture sync) passes here once, so no endpoint needs its own
-check: too deep → 400 with the reason; a control character → 422 naming the field's path in
-the same shape as the API's validation errors. Malformed JSON is left to the view.
+check: too deep → 400 with the reason; a control character → 422 naming each field's path,
+in the shape of the API's own field errors (`{"detail": …, "errors": {path: message}}`).
+Malformed JSON is left to the view.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from samsyn.lib import safejson
 
@@ -41,15 +43,9 @@ class JsonLimitsMiddleware:
         bad = safejson.control_character_paths(data)
         if not bad:
             return None
-        detail = [
-            {
-                "type": "control_character",
-                "loc": ["body", where],
-                "msg": _(
-                    "%(field)s contains a control character (%(char)s) that cannot be stored; remove it."
-                )
-                % {"field": where, "char": char},
-            }
-            for where, char in bad
-        ]
-        return JsonResponse({"detail": detail}, status=422)
+        message = gettext_lazy(
+            "%(field)s contains a control character (%(char)s) that cannot be stored; remove it."
+        )
+        errors = {where: str(message) % {"field": where, "char": char} for where, char in bad}
+        detail = _("Text may not contain control characters.")
+        return JsonResponse({"detail": detail, "errors": errors}, status=422)

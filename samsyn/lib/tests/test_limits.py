@@ -96,9 +96,9 @@ class ControlCharacterTests(BaseTestCase):
             content_type="application/json",
         )
         assert response.status_code == 422
-        detail = response.json()["detail"]
-        assert detail[0]["loc"] == ["body", "ratings[0].note"]
-        assert "U+0000" in detail[0]["msg"]
+        errors = response.json()["errors"]
+        assert list(errors) == ["ratings[0].note"]
+        assert "U+0000" in errors["ratings[0].note"]
 
     def test_deep_json_to_the_api_is_refused_with_the_reason(self):
         login(self, self.oscar)
