@@ -195,6 +195,10 @@ SAMSYN_LOGIN_ADDRESS_LIMIT = envint("LOGIN_ADDRESS_LIMIT", "50")
 # 3. One account, all addresses: after this many failures, addresses the person has never
 # logged in from wait between attempts (only a delay, never a lock).
 SAMSYN_LOGIN_ACCOUNT_SLOW_AFTER = envint("LOGIN_ACCOUNT_SLOW_AFTER", "20")
+# How many proxies in front append to X-Forwarded-For (0: the app sees visitors directly).
+# Behind a proxy this must be set, or every visitor shares the proxy's address.
+SAMSYN_TRUSTED_PROXIES = envint("TRUSTED_PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "samsyn.accounts.addresses.client_ip"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Security headers. Production turns HTTPS on through the variables below (see

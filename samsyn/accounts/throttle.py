@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from axes.helpers import get_client_ip_address
 from axes.models import AccessAttempt, AccessLog
 from django.conf import settings
 from django.db.models import Max, Sum
 from django.http import HttpRequest
 from django.utils import timezone
+
+from samsyn.accounts.addresses import client_ip
 
 FIRST_DELAY = 15  # seconds
 MAX_DELAY = 300
@@ -52,7 +53,7 @@ def account_delay(failures: int) -> int:
 def refusal(request: HttpRequest, username: str) -> Refusal | None:
     """Whether this log-in attempt is refused before the password is even checked."""
     now = timezone.now()
-    address = get_client_ip_address(request)
+    address = client_ip(request)
     recent = AccessAttempt.objects.filter(attempt_time__gte=now - _window())
     from_address = recent.filter(ip_address=address).aggregate(n=Sum("failures_since_start"))
     if (from_address["n"] or 0) >= settings.SAMSYN_LOGIN_ADDRESS_LIMIT:

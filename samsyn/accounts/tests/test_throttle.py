@@ -74,3 +74,27 @@ class LoginLimitTests(BaseTestCase):
         assert throttle.account_delay(settings.SAMSYN_LOGIN_ACCOUNT_SLOW_AFTER - 1) == 0
         assert throttle.account_delay(settings.SAMSYN_LOGIN_ACCOUNT_SLOW_AFTER) == 15
         assert throttle.account_delay(10_000) == throttle.MAX_DELAY
+
+
+@override_settings(SAMSYN_TRUSTED_PROXIES=1, SAMSYN_LOGIN_ADDRESS_LIMIT=5)
+class BehindAProxyTests(BaseTestCase):
+    """Behind a proxy every request comes from the proxy's address; the visitor's is the one
+    the proxy appends to X-Forwarded-For. What the client writes there itself is not trusted."""
+
+    def _post(self, email: str, password: str, forwarded: str):
+        self.client.logout()
+        return self.client.post(
+            reverse("accounts:login"),
+            {"username": email, "password": password},
+            REMOTE_ADDR="127.0.0.1",
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    def test_attack_spraying_through_the_proxy_pauses_the_attacker_only(self):
+        people = [make_user(f"p{i}", f"P {i}") for i in range(5)]
+        for i, person in enumerate(people):
+            # A new made-up address on the left each time: ignored.
+            forwarded = f"10.9.9.{i}, {ATTACKER}"
+            assert self._post(person.email, "Sommar2026!", forwarded).status_code == 200
+        assert self._post(self.bob.email, PASSWORD, f"10.0.0.1, {ATTACKER}").status_code == 429
+        assert self._post(self.alice.email, PASSWORD, SCHOOL).status_code == 302
