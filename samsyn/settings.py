@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "samsyn.lib.middleware.JsonLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -177,17 +179,27 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", "False")
 
-# Login throttling (django-axes): per account, not per address, because a whole school often
-# shares one public address.
-AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "100")
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username"]
+# Login throttling: per account *and* address, never per account alone, so nobody can lock a
+# known account out from one address (samsyn/accounts/throttle.py, docs/security.md).
+# 1. django-axes pauses one account × address pair after LOGIN_FAILURE_LIMIT failures.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", "10")
+AXES_COOLOFF_TIME = timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", "15"))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
-# Locking out by address would lock out a whole school behind one NAT address.
+# 2. One address, all accounts (password spraying). A school shares one public address, so
+# this is generous: typing mistakes of a whole staff do not reach it.
+SAMSYN_LOGIN_ADDRESS_LIMIT = envint("LOGIN_ADDRESS_LIMIT", "50")
+# 3. One account, all addresses: after this many failures, addresses the person has never
+# logged in from wait between attempts (only a delay, never a lock).
+SAMSYN_LOGIN_ACCOUNT_SLOW_AFTER = envint("LOGIN_ACCOUNT_SLOW_AFTER", "20")
+# How many proxies in front append to X-Forwarded-For (0: the app sees visitors directly).
+# Behind a proxy this must be set, or every visitor shares the proxy's address.
+SAMSYN_TRUSTED_PROXIES = envint("TRUSTED_PROXY_COUNT", "0")
+AXES_CLIENT_IP_CALLABLE = "samsyn.accounts.addresses.client_ip"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # Security headers. Production turns HTTPS on through the variables below (see

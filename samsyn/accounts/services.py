@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samsyn.accounts.access import ROLES_FOR_KIND, invitable_roles
+from samsyn.accounts.addresses import client_ip
 from samsyn.accounts.models import (
     AuditEvent,
     Invitation,
@@ -43,7 +44,7 @@ ERR_DEACTIVATE_SELF = gettext_lazy("You cannot deactivate your own account.")
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request)
 
 
 def audit_record(

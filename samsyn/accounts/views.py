@@ -17,7 +17,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samsyn.accounts import selectors, services
+from samsyn.accounts import selectors, services, throttle
 from samsyn.accounts.access import (
     Perm,
     get_organisation_for_user,
@@ -43,6 +43,13 @@ class LoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        refused = throttle.refusal(request, request.POST.get("username", ""))
+        if refused is not None:
+            ctx = {"reason": refused.reason, "wait": refused.wait}
+            return render(request, "accounts/locked_out.html", ctx, status=429)
+        return super().post(request, *args, **kwargs)
 
 
 def home(request: HttpRequest) -> HttpResponse:

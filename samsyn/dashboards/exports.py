@@ -7,7 +7,6 @@ already applied -- with the n and the method notes, in the reader's language.
 from __future__ import annotations
 
 import base64
-import csv
 import io
 
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from samsyn.dashboards.charts import Chart
 from samsyn.dashboards.selectors import Dashboard, Hidden, TeacherRow
+from samsyn.lib import spreadsheet
 
 
 def _cell(value):
@@ -58,7 +58,7 @@ def _teacher_table(dashboard: Dashboard, rows: list[TeacherRow]) -> tuple[list[s
 
 def csv_response(dashboard: Dashboard, charts: list[Chart], teachers: bool) -> HttpResponse:
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = spreadsheet.csv_writer(out)
     for line in _selection_lines(dashboard):
         writer.writerow([line])
     writer.writerow([_("Exported %(when)s") % {"when": _now()}])
@@ -128,6 +128,7 @@ def xlsx_response(dashboard: Dashboard, charts: list[Chart], teachers: bool) -> 
         for row in body:
             sheet.append(row)
     buffer = io.BytesIO()
+    spreadsheet.neutralise_workbook(book)
     book.save(buffer)
     response = HttpResponse(
         buffer.getvalue(),

@@ -12,6 +12,10 @@ import json
 import re
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from samsyn.lib import safejson
+
 FORMAT = "samsyn-framework"
 FORMAT_VERSION = 1
 LANGUAGES = ("sv", "en")
@@ -51,11 +55,22 @@ def parse(raw: str | bytes) -> dict[str, Any]:
         except UnicodeDecodeError as error:
             raise FrameworkFileError([f"(file): not UTF-8 text (byte {error.start})"]) from None
     try:
-        data = json.loads(raw)
+        data = safejson.loads(raw)
+    except safejson.JsonLimitError as error:
+        raise FrameworkFileError([f"(file): {error}"]) from None
     except json.JSONDecodeError as error:
         raise FrameworkFileError(
             [f"(file): not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
         ) from None
+    bad = safejson.control_character_paths(data)
+    if bad:
+        raise FrameworkFileError(
+            [
+                f"{where}: "
+                + _("control character %(char)s is not allowed in text") % {"char": char}
+                for where, char in bad
+            ]
+        )
     errors = check(data)
     if errors:
         raise FrameworkFileError(errors)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from functools import partial
 
 from django.contrib import messages
@@ -38,6 +37,7 @@ from samsyn.indicators.forms import (
 from samsyn.indicators.models import Indicator, Question, Survey
 from samsyn.indicators.skolverket import ImportRefused
 from samsyn.indicators.tasks import kolada_refresh
+from samsyn.lib import spreadsheet
 
 SURVEY_KINDS = (Organisation.Kind.SCHOOL, Organisation.Kind.OWNER)
 
@@ -452,7 +452,7 @@ def survey_export(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse
     results = surveys.survey_results(survey)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'
-    writer = csv.writer(response)
+    writer = spreadsheet.csv_writer(response)
     writer.writerow(
         [
             "kind",

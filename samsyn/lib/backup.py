@@ -6,6 +6,11 @@ PostgreSQL: `pg_dump --format=custom` (a consistent snapshot from one transactio
 `pg_restore --clean --if-exists`; the restore drill restores into a fresh database and
 compares row counts table by table.
 
+Backup files are readable by their owner only (0600, in a 0700 folder) and hold no live
+sessions: the rows of the session table are left out (PostgreSQL: `--exclude-table-data`;
+SQLite: deleted from the copy with `secure_delete` and a VACUUM, so no page keeps them), so a
+stolen backup logs nobody in. The drill compares every other table.
+
 Used by `manage.py backup` and `manage.py restore`; docs/operations.md describes the routine.
 """
 
@@ -32,6 +37,28 @@ class BackupResult:
     vendor: str
     size: int
     tables: dict[str, int]  # row counts at backup time (SQLite) or of the restored copy
+
+
+def excluded_tables() -> list[str]:
+    """Tables whose rows are never written to a backup: live sessions."""
+    from django.apps import apps
+
+    return [apps.get_model("accounts", "Session")._meta.db_table]
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` empty, readable and writable by its owner only, in a private folder."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    os.chmod(path, 0o600)  # whatever the umask
+
+
+def _drop_excluded_rows(conn: sqlite3.Connection) -> None:
+    conn.execute("PRAGMA secure_delete = ON")
+    for table in excluded_tables():
+        conn.execute(f'DELETE FROM "{table}"')  # noqa: S608 (our own table names)
+    conn.commit()
+    conn.execute("VACUUM")
 
 
 def default_path(vendor: str) -> Path:
@@ -90,35 +117,45 @@ def _tool(name: str) -> str:
     return path
 
 
+def _sqlite_backup(path: Path) -> dict[str, int]:
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target, pages=1024)
+        _drop_excluded_rows(target)
+        counts = _sqlite_counts(target)
+    finally:
+        target.close()
+    check = sqlite_integrity(path)
+    if check != "ok":
+        raise BackupError(f"The copy failed its integrity check: {check}")
+    return counts
+
+
+def _pg_backup(path: Path) -> dict[str, int]:
+    env, args = _pg_env()
+    name = settings.DATABASES["default"]["NAME"]
+    excluded = [f"--exclude-table-data={table}" for table in excluded_tables()]
+    command = [_tool("pg_dump"), "--format=custom", "--no-owner", *excluded]
+    _run([*command, "--file", str(path), *args, name], env)
+    return {}
+
+
 def backup(path: Path | None = None) -> BackupResult:
     """Copy the live database to `path` (default: DATA_DIR/backups/samsyn-<time>.*)."""
     vendor = connection.vendor
     path = Path(path or default_path(vendor))
-    path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists():
         raise BackupError(f"{path} exists already; choose another file.")
-    if vendor == "sqlite":
-        connection.ensure_connection()
-        target = sqlite3.connect(path)
-        try:
-            connection.connection.backup(target, pages=1024)
-            counts = _sqlite_counts(target)
-        finally:
-            target.close()
-        check = sqlite_integrity(path)
-        if check != "ok":
-            path.unlink(missing_ok=True)
-            raise BackupError(f"The copy failed its integrity check: {check}")
-    elif vendor == "postgresql":
-        env, args = _pg_env()
-        name = settings.DATABASES["default"]["NAME"]
-        _run(
-            [_tool("pg_dump"), "--format=custom", "--no-owner", "--file", str(path), *args, name],
-            env,
-        )
-        counts = {}
-    else:
+    if vendor not in ("sqlite", "postgresql"):
         raise BackupError(f"Backups of {vendor} databases are not supported.")
+    _private_file(path)
+    try:
+        counts = _sqlite_backup(path) if vendor == "sqlite" else _pg_backup(path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    os.chmod(path, 0o600)
     return BackupResult(path=path, vendor=vendor, size=path.stat().st_size, tables=counts)
 
 
@@ -193,7 +230,7 @@ def live_counts() -> dict[str, int]:
 
 def drill(path: Path, scratch_dir: Path) -> dict[str, tuple[int, int]]:
     """Restore `path` into a scratch database beside the live one and compare row counts with
-    the live database table by table. Returns {table: (live, restored)} for tables that differ
+    the live database table by table (but the session table, left out of backups). Returns {table: (live, restored)} for tables that differ
     (empty: the drill passed). The scratch database is removed afterwards."""
     live = live_counts()
     if connection.vendor == "sqlite":
@@ -215,7 +252,7 @@ def drill(path: Path, scratch_dir: Path) -> dict[str, tuple[int, int]]:
         finally:
             with connection.cursor() as cursor:
                 cursor.execute(f'DROP DATABASE IF EXISTS "{name}"')
-    tables = set(live) | set(restored)
+    tables = (set(live) | set(restored)) - set(excluded_tables())
     return {
         t: (live.get(t, -1), restored.get(t, -1))
         for t in sorted(tables)

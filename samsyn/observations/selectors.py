@@ -171,6 +171,8 @@ def can_view_observation(user: User, observation: Observation) -> bool:
             observation.status == Observation.Status.RELEASED
             and RoundTeacher.objects.filter(round_id=observation.round_id, teacher=user).exists()
         )
+    if observation.status == Observation.Status.DRAFT:
+        return False  # a draft is the observer's own until submitted, whoever leads the school
     return Perm.VIEW_OBSERVATIONS in permissions_at(user, observation.school)
 
 
@@ -189,8 +191,10 @@ def get_observation_for_user(request: HttpRequest, uuid) -> Observation:
     user = request.user
     if observation.teacher_id == user.pk:
         raise PermissionDenied  # their own, not released yet
-    if observation.round.is_peer:
-        raise Http404  # peer observations: not even their existence outside the triad
+    if observation.round.is_peer or observation.status == Observation.Status.DRAFT:
+        # Peer observations: not even their existence outside the triad; drafts: the
+        # observer's own work in progress.
+        raise Http404
     refuse(user, observation.school)
 
 

@@ -350,6 +350,9 @@ def observation_reopen(request: HttpRequest, uuid) -> HttpResponse:
             actor=user, observation=observation, reason=form.cleaned_data["reason"]
         )
         messages.success(request, _("The observation is a draft again; the reason is in its log."))
+        if user.pk != observation.observer_id:
+            # A draft is the observer's own: the leader who reopened it no longer reads it.
+            return redirect("observations:round", pk=observation.round_id)
     else:
         messages.error(
             request, _("Give a reason for reopening: it is kept in the observation's log.")

@@ -1,15 +1,18 @@
 """Demo data protection for Sjöviks kommun: retention periods for every record type, one
 approved and one pending research export for forskare@, and one erasure request carried out
-for a teacher who has left."""
+for a teacher who has left (registered by huvudman@, reviewed by the owner's data protection
+coordinator dataskydd@: a request is never approved by the person who registered it), and
+the principal's read of one of larare@'s observations, for *Who has read your data*."""
 
 from __future__ import annotations
 
 from django.contrib.auth.hashers import make_password
 from django.utils import translation
 
-from samsyn.accounts.models import Membership, Organisation, Role, User
+from samsyn.accounts.models import AuditEvent, Membership, Organisation, Role, User
+from samsyn.accounts.services import audit_record
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, DemoWorld, cleanup, step
-from samsyn.observations.models import Round
+from samsyn.observations.models import Observation, Round
 from samsyn.privacy import registry, selectors, services
 from samsyn.privacy.models import (
     OwnerKey,
@@ -91,6 +94,12 @@ def _privacy(world: DemoWorld) -> None:
         password=make_password(DEMO_PASSWORD),
     )
     Membership.objects.create(user=leaver, organisation=school, role=Role.TEACHER)
+    reviewer = User.objects.create(
+        email=f"dataskydd@{DEMO_DOMAIN}",
+        full_name="Eva Sjöberg",
+        password=make_password(DEMO_PASSWORD),
+    )
+    Membership.objects.create(user=reviewer, organisation=owner, role=Role.OWNER_ADMIN)
     request = services.request_create(
         owner=owner,
         actor=admin,
@@ -99,8 +108,31 @@ def _privacy(world: DemoWorld) -> None:
         scope=[key for key, _label in services.erasure_scopes()],
         reason="Har slutat sin anställning och begärt radering via e-post.",
     )
-    services.request_review(request=request, actor=admin, approve=True)
+    services.request_review(request=request, actor=reviewer, approve=True)
     services.request_execute(request=request, actor=admin)
+    _principal_reads(world)
+
+
+def _principal_reads(world: DemoWorld) -> None:
+    """The principal has read one of larare@'s released observations: it shows on her page
+    *Who has read your data* (written as the observation page writes it)."""
+    teacher = world.users[f"larare@{DEMO_DOMAIN}"]
+    observation = (
+        Observation.objects.filter(
+            teacher=teacher, status=Observation.Status.RELEASED, round__is_peer=False
+        )
+        .order_by("observed_on")
+        .first()
+    )
+    if observation is not None:
+        audit_record(
+            actor=world.users[f"rektor@{DEMO_DOMAIN}"],
+            action=AuditEvent.Action.READ,
+            subject=teacher,
+            organisation=observation.school,
+            object_type="observation",
+            object_id=observation.uuid,
+        )
 
 
 @cleanup

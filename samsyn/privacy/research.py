@@ -16,7 +16,6 @@ included. Free text (evidence notes, teachers' comments) only when the owner app
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.analysis.kanonymity import ANY, k_anonymise
 from samsyn.analysis.suppression import MIN_GROUP_FLOOR
+from samsyn.lib import spreadsheet
 from samsyn.observations.models import Observation, Rating
 from samsyn.observations.summaries import grade_span
 from samsyn.privacy.models import OwnerKey, ResearchExport
@@ -215,7 +215,7 @@ LADDERS = {
 
 def to_csv(columns: list[str], rows: list[dict]) -> bytes:
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
+    writer = spreadsheet.csv_dict_writer(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")

@@ -7,15 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.http import HttpRequest
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from samsyn.accounts.access import Perm, has_perm
-from samsyn.accounts.models import AuditEvent, Membership, Organisation, User
+from samsyn.accounts.access import Perm, ancestor_ids, has_perm, roles_at
+from samsyn.accounts.models import AuditEvent, Membership, Organisation, Role, User
 from samsyn.accounts.services import audit_record, sessions_end_for_user
 from samsyn.observations.models import Round
 from samsyn.privacy import registry, selectors
@@ -29,6 +34,23 @@ from samsyn.privacy.models import (
 
 ACCOUNT_SCOPE = "account"
 RECTIFIABLE_FIELDS = ("full_name", "email", "language")
+# How far a role reaches, for "nobody changes a person at or above their own level".
+ROLE_LEVEL = {
+    Role.TEACHER: 1,
+    Role.OBSERVER: 1,
+    Role.RESEARCHER: 1,
+    Role.NETWORK_COORDINATOR: 2,
+    Role.PRINCIPAL: 2,
+    Role.OWNER_ADMIN: 3,
+}
+PLATFORM_LEVEL = 10
+ERR_SELF_REVIEW = gettext_lazy(
+    "A request is reviewed by someone else than the person who registered it."
+)
+ERR_OTHER_OWNER = gettext_lazy(
+    "This person also holds a role under another owner; their account cannot be changed here."
+)
+ERR_LEVEL = gettext_lazy("You cannot change a person whose role is at or above your own level.")
 
 
 # --- retention ----------------------------------------------------------------------------
@@ -147,6 +169,30 @@ def retention_run(
 
 
 # --- subject requests ---------------------------------------------------------------------
+def _level(roles) -> int:
+    return max((ROLE_LEVEL.get(role, 0) for role in roles), default=0)
+
+
+def check_may_change(*, owner: Organisation, actor: User, subject: User, kind: str) -> None:
+    """Refuse a request that would let `actor` change a person beyond their reach.
+
+    Like single sign-on's `_may_link`: a rectification changes the account itself, which is
+    shared with every other owner the person works for, so it is refused when any of the
+    person's roles lies outside this owner. And nobody (erasure or rectification) acts on a
+    person whose role is at or above their own level here, themselves included.
+    """
+    if subject.is_superuser or subject.is_staff:
+        raise ValidationError(str(ERR_LEVEL))
+    memberships = list(Membership.objects.filter(user=subject).select_related("organisation"))
+    if kind == SubjectRequest.Kind.RECTIFICATION and any(
+        owner.pk not in ancestor_ids(m.organisation) for m in memberships
+    ):
+        raise ValidationError(str(ERR_OTHER_OWNER))
+    mine = PLATFORM_LEVEL if actor.is_superuser else _level(roles_at(actor, owner))
+    if actor.pk == subject.pk or _level(m.role for m in memberships) >= mine:
+        raise ValidationError(str(ERR_LEVEL))
+
+
 def erasure_scopes() -> list[tuple[str, str]]:
     return [
         *((key, str(entry.label)) for key, entry in registry.RECORD_TYPES.items() if entry.erase),
@@ -168,6 +214,7 @@ def request_create(
         raise ValidationError(
             {"subject": _("This person has no role in this owner's organisations.")}
         )
+    check_may_change(owner=owner, actor=actor, subject=subject, kind=kind)
     if kind == SubjectRequest.Kind.ERASURE:
         known = {key for key, _label in erasure_scopes()}
         if not scope or any(key not in known for key in scope):
@@ -210,6 +257,13 @@ def request_review(
         raise ValidationError(_("This request has already been reviewed."))
     if not approve and not note.strip():
         raise ValidationError({"note": _("Say why the request is rejected.")})
+    if approve:
+        if actor.pk == request.requested_by_id:
+            raise ValidationError(str(ERR_SELF_REVIEW))
+        if request.subject is not None:
+            check_may_change(
+                owner=request.owner, actor=actor, subject=request.subject, kind=request.kind
+            )
     request.status = SubjectRequest.Status.APPROVED if approve else SubjectRequest.Status.REJECTED
     request.reviewed_by = actor
     request.reviewed_at = timezone.now()
@@ -233,12 +287,14 @@ def request_execute(*, request: SubjectRequest, actor: User) -> SubjectRequest:
         raise ValidationError(_("Only an approved request can be carried out."))
     if request.subject is None:
         raise ValidationError(_("The person's account no longer exists."))
+    check_may_change(owner=request.owner, actor=actor, subject=request.subject, kind=request.kind)
     try:
         with transaction.atomic():
             if request.kind == SubjectRequest.Kind.ERASURE:
                 result = _erase(request)
             else:
                 result = _rectify(request)
+                email_change_send(request=request, result=result)
             request.result = result
             request.status = SubjectRequest.Status.EXECUTED
             request.executed_at = timezone.now()
@@ -311,6 +367,8 @@ def _erase_account(owner: Organisation, user: User, ids: list[int]) -> dict:
 
 
 def _rectify(request: SubjectRequest) -> list[dict]:
+    """Change the values; a new e-mail address is only recorded as pending: it takes effect
+    when the person confirms it (`email_change_confirm`)."""
     user = User.objects.select_for_update().get(pk=request.subject.pk)
     changes = []
     for change in request.scope:
@@ -319,15 +377,120 @@ def _rectify(request: SubjectRequest) -> list[dict]:
         new = change["new"]
         if name == "email":
             new = new.strip().lower()
+            if User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
+                raise ValidationError({"email": _("Another account already uses this address.")})
+            changes.append({"field": name, "old": old, "new": new, "pending": True})
+            continue
         setattr(user, name, new)
         changes.append({"field": name, "old": old, "new": new})
     try:
         user.full_clean(exclude=["password"])
     except ValidationError as exc:
         raise ValidationError(exc.message_dict) from exc
-    user.save(update_fields=[c["field"] for c in changes])
+    user.save(update_fields=[c["field"] for c in changes if not c.get("pending")])
     request.subject = user
     return changes
+
+
+EMAIL_CHANGE_SALT = "samsyn.privacy.email_change"
+EMAIL_CHANGE_DAYS = 7
+
+
+def _mail(user: User, to: str, subject: str, lines: list[str]) -> None:
+    """Send in the person's language once the transaction commits."""
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        text = str(subject), "\n\n".join(str(line) for line in lines) + "\n"
+    transaction.on_commit(lambda: send_mail(text[0], text[1], settings.DEFAULT_FROM_EMAIL, [to]))
+
+
+def email_change_send(*, request: SubjectRequest, result: list[dict]) -> None:
+    """For a pending new address: a confirmation link to the new address, and a notice to the
+    old one (so a change the person did not ask for is noticed)."""
+    user = request.subject
+    for line in result:
+        if line.get("field") != "email" or not line.get("pending"):
+            continue
+        token = signing.dumps(
+            {"u": user.pk, "o": user.email, "n": line["new"], "r": request.pk},
+            salt=EMAIL_CHANGE_SALT,
+        )
+        with translation.override(user.language or settings.LANGUAGE_CODE):
+            url = settings.SITE_URL + reverse("privacy:email_confirm", args=[token])
+            _mail(
+                user,
+                line["new"],
+                _("Confirm your new e-mail address in Samsyn"),
+                [
+                    _("%(owner)s has corrected your e-mail address in Samsyn to this one.")
+                    % {"owner": request.owner.name},
+                    _(
+                        "Log in with your current address and open this link to confirm it "
+                        "(valid for %(days)s days):"
+                    )
+                    % {"days": EMAIL_CHANGE_DAYS},
+                    url,
+                    _("Until you confirm, you log in with your current address."),
+                ],
+            )
+            _mail(
+                user,
+                user.email,
+                _("Your e-mail address in Samsyn is being changed"),
+                [
+                    _(
+                        "%(owner)s has asked to change your e-mail address in Samsyn to "
+                        "%(new)s. It changes only if you confirm it from that address while "
+                        "logged in."
+                    )
+                    % {"owner": request.owner.name, "new": line["new"]},
+                    _("If you did not ask for this, do nothing and tell %(owner)s.")
+                    % {"owner": request.owner.name},
+                ],
+            )
+
+
+def email_change_read(*, token: str, user: User) -> dict | None:
+    """The pending change in `token` if it is valid, unused and meant for `user`."""
+    try:
+        data = signing.loads(
+            token, salt=EMAIL_CHANGE_SALT, max_age=dt.timedelta(days=EMAIL_CHANGE_DAYS)
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("u") != user.pk or data.get("o") != user.email:
+        return None  # someone else's link, or the address has changed since (used once)
+    return data
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str, user: User) -> bool:
+    """Carry out a pending change of e-mail address confirmed by the person themselves."""
+    data = email_change_read(token=token, user=user)
+    if data is None:
+        return False
+    user = User.objects.select_for_update().get(pk=user.pk)
+    old, new = user.email, data["n"]
+    if User.objects.filter(email__iexact=new).exclude(pk=user.pk).exists():
+        raise ValidationError(_("Another account already uses this address."))
+    user.email = new
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["email"])
+    request = SubjectRequest.objects.filter(pk=data.get("r")).first()
+    audit_record(
+        actor=user,
+        action=AuditEvent.Action.CHANGE,
+        object_type="privacy.email_change",
+        object_id=user.pk,
+        organisation=request.owner if request else None,
+        detail=f"e-mail address confirmed ({old} → {new})",
+    )
+    _mail(
+        user,
+        old,
+        _("Your e-mail address in Samsyn has been changed"),
+        [_("You now log in to Samsyn with %(new)s.") % {"new": new}],
+    )
+    return True
 
 
 # --- research exports ---------------------------------------------------------------------

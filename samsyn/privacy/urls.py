@@ -6,7 +6,9 @@ app_name = "privacy"
 
 urlpatterns = [
     path("my-data/", views.my_data, name="my_data"),
+    path("my-data/reads/", views.my_reads, name="my_reads"),
     path("my-data/<str:fmt>/", views.my_data_download, name="my_data_download"),
+    path("email/<str:token>/", views.email_confirm, name="email_confirm"),
     path("owner/<int:pk>/", views.owner_overview, name="owner"),
     path("owner/<int:pk>/person-export/", views.person_export, name="person_export"),
     path("owner/<int:pk>/retention/", views.retention, name="retention"),

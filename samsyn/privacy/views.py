@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm
-from samsyn.privacy import personal, records, research, selectors, services
+from samsyn.privacy import personal, reads, records, research, selectors, services
 from samsyn.privacy.forms import (
     PersonExportForm,
     ResearchRequestForm,
@@ -66,10 +66,36 @@ def my_data(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+def my_reads(request: HttpRequest) -> HttpResponse:
+    """Who has read, exported or changed my individual data (my own audit trail)."""
+    lines = reads.reads_for(user=request.user)
+    return render(request, "privacy/my_reads.html", {"lines": lines, "limit": reads.LIMIT})
+
+
+@login_required
 def my_data_download(request: HttpRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404
     return _export_response(request, request.user, fmt)
+
+
+@login_required
+def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The person confirms a corrected e-mail address, logged in as themselves: a link alone
+    (in whoever's mailbox) changes nothing."""
+    change = services.email_change_read(token=token, user=request.user)
+    if change is None:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.email_change_confirm(token=token, user=request.user)
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, _("Your e-mail address has been changed."))
+        return redirect("privacy:my_data")
+    return render(request, "privacy/email_confirm.html", {"change": change})
 
 
 # --- the owner's pages --------------------------------------------------------------------

@@ -62,3 +62,33 @@ def test_a_researcher_downloads_an_approved_export(live_server, demo_world, page
     assert export.downloads.count() == 2
     page.reload()
     screenshot("privacy-research-exports")
+
+
+def test_a_teacher_sees_who_has_read_her_observations(live_server, demo_world, browser, screenshot):
+    from samsyn.observations.models import Observation
+
+    teacher = User.objects.get(email=f"larare@{DEMO_DOMAIN}")
+    observation = (
+        Observation.objects.filter(
+            teacher=teacher, status=Observation.Status.RELEASED, round__is_peer=False
+        )
+        .order_by("-observed_on")
+        .first()
+    )
+    # The principal reads one of her observations in her own browser session.
+    principal = browser.new_context().new_page()
+    log_in(principal, live_server.url, f"rektor@{DEMO_DOMAIN}")
+    response = principal.goto(f"{live_server.url}/observations/o/{observation.uuid}/")
+    assert response.status == 200
+    principal.context.close()
+
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    log_in(page, live_server.url, teacher.email)
+    page.click("a[href='/privacy/my-data/']")
+    page.click("a[href='/privacy/my-data/reads/']")
+    page.wait_for_selector("table")
+    row = page.locator("tbody tr", has_text="observation av din lektion").first
+    assert "Karin Holm" in row.inner_text()
+    assert "Rektor på Strandskolan" in row.inner_text()
+    screenshot("privacy-who-read-my-data", page)
+    page.context.close()

@@ -50,11 +50,11 @@ class LoginTests(BaseTestCase):
         )
         self.assertEqual(response.status_code, 302)
 
-    def test_it_defaults_the_limit_to_100_failures_per_hour(self):
+    def test_it_defaults_the_limit_to_10_failures_per_account_and_address(self):
         from django.conf import settings
 
-        self.assertEqual(settings.AXES_FAILURE_LIMIT, 100)
-        self.assertEqual(settings.AXES_COOLOFF_TIME, 1)
+        self.assertEqual(settings.AXES_FAILURE_LIMIT, 10)
+        self.assertEqual(settings.AXES_LOCKOUT_PARAMETERS, [["username", "ip_address"]])
 
     def test_it_shows_each_role_its_home(self):
         for user, org_name, role in [

@@ -59,3 +59,39 @@ class BackupTests(TransactionTestCase):
         bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
         with self.assertRaises(CommandError):
             call_command("restore", str(bad), "--yes")
+
+
+class BackupPrivacyTests(TransactionTestCase):
+    """Issue 19: backups were world-readable (0644) and held live session keys."""
+
+    def setUp(self):
+        self._tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(self._tmp.cleanup)
+        self.tmp = Path(self._tmp.name)
+
+    def test_attack_a_backup_is_private_and_logs_nobody_in(self):
+        import sqlite3
+
+        user = User.objects.create_user("s@example.org", "pw-long-enough-1", full_name="S")
+        self.client.force_login(user)
+        table = backup.excluded_tables()[0]
+        live = backup.live_counts()
+        self.assertGreaterEqual(live[table], 1)
+        out = StringIO()
+        call_command("backup", "--output", str(self.tmp / "s.bak"), "--drill", stdout=out)
+        self.assertIn("Restore drill passed", out.getvalue())
+        path = self.tmp / "s.bak"
+        self.assertEqual(path.stat().st_mode & 0o777, 0o600)
+        if connection.vendor != "sqlite":
+            return
+        copy = sqlite3.connect(path)
+        try:
+            self.assertEqual(copy.execute(f'SELECT COUNT(*) FROM "{table}"').fetchone()[0], 0)  # noqa: S608
+            self.assertEqual(
+                copy.execute('SELECT COUNT(*) FROM "accounts_user"').fetchone()[0],
+                live["accounts_user"],
+            )
+        finally:
+            copy.close()
+        # Not even in free pages of the file.
+        self.assertNotIn(self.client.session.session_key.encode(), path.read_bytes())

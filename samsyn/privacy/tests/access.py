@@ -26,8 +26,14 @@ def rows(case) -> dict:
     def approved_request():
         args = request()
         req = services.SubjectRequest.objects.get(pk=args[1])
-        services.request_review(request=req, actor=case.olle, approve=True)
+        services.request_review(request=req, actor=case.adam, approve=True)
         return args
+
+    def email_token():
+        from django.core import signing
+
+        data = {"u": case.alice.pk, "o": case.alice.email, "n": "alice.new@example.org", "r": 0}
+        return [signing.dumps(data, salt=services.EMAIL_CHANGE_SALT)]
 
     def export(approve: bool = False):
         round_ = make_plain_round(case, name="Matrix")
@@ -61,6 +67,12 @@ def rows(case) -> dict:
     return {
         "privacy:my_data": ("get", list, everyone),
         "privacy:my_data_download": ("get", lambda: ["json"], everyone),
+        "privacy:my_reads": ("get", list, everyone),
+        "privacy:email_confirm": (
+            "get",
+            email_token,
+            {ANON: 302, "alice": 200, "olle": 404, "charlie": 404, "adam": 404},
+        ),
         "privacy:owner": ("get", owner, admin),
         "privacy:person_export": ("get", owner, admin),
         "privacy:retention": ("get", owner, admin),

@@ -57,7 +57,7 @@ class CoachingRecordTypeTests(BaseTestCase):
             scope=["support_plans"],
             reason="x",
         )
-        services.request_review(request=req, actor=self.olle, approve=True)
+        services.request_review(request=req, actor=self.adam, approve=True)
         services.request_execute(request=req, actor=self.olle)
         SupportPlan = apps.get_model("coaching.SupportPlan")
         assert list(SupportPlan.objects.values_list("pk", flat=True)) == [coached.pk]
@@ -69,7 +69,7 @@ class CoachingRecordTypeTests(BaseTestCase):
             scope=["support_plans"],
             reason="x",
         )
-        services.request_review(request=req2, actor=self.olle, approve=True)
+        services.request_review(request=req2, actor=self.adam, approve=True)
         services.request_execute(request=req2, actor=self.olle)
         coached.refresh_from_db()
         assert coached.coach_id is None

@@ -83,9 +83,9 @@ class Command(BaseCommand):
         if format == "json":
             self.stdout.write(json.dumps(list(rows), ensure_ascii=False, indent=1))
             return
-        import csv
+        from samsyn.lib.spreadsheet import csv_dict_writer
 
-        writer = csv.DictWriter(
+        writer = csv_dict_writer(
             self.stdout, fieldnames=selectors.EXPORT_COLUMNS, lineterminator="\n"
         )
         writer.writeheader()
