@@ -83,14 +83,14 @@ def test_severities_agree_with_erm_conditional_ml(rscript, seed):
     conditional ML. Our joint-ML severities (differences to the first observer, after the
     (L-1)/L correction) agree within half of eRm's standard error; JML is not CML, and the
     largest gap measured here was 0.059 logits (0.45 SE, seed 11)."""
-    J, K, O = 4, 3, 3
+    J, K, n_obs = 4, 3, 3
     x, t, o, d, _ = simulate(
-        np.random.default_rng(seed), teachers=80, J=J, K=K, observers=O, crossed=True
+        np.random.default_rng(seed), teachers=80, J=J, K=K, observers=n_obs, crossed=True
     )
     r = fit_facets(x, t, o, d)
-    X = np.full((80, J * O), np.nan)
+    X = np.full((80, J * n_obs), np.nan)
     X[t, o * J + d] = x
-    ref = run_r(rscript, R_LPCM, X=X, dims={"J": [J], "O": [O], "K": [K]})
+    ref = run_r(rscript, R_LPCM, X=X, dims={"J": [J], "O": [n_obs], "K": [K]})
     ours = r.severity[1:] - r.severity[0]
     theirs, se = np.asarray(ref["severity"]), np.asarray(ref["se"])
     assert np.all(np.abs(ours - theirs) < 0.5 * se), (ours, theirs, se)
