@@ -29,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("improvement/", include("samsyn.improvement.urls")),
     path("privacy/", include("samsyn.privacy.urls")),
     path("integrations/", include("samsyn.integrations.urls")),
+    path("reliability/", include("samsyn.reliability.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

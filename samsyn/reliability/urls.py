@@ -1,0 +1,9 @@
+from django.urls import path
+
+from samsyn.reliability import views
+
+app_name = "reliability"
+urlpatterns = [
+    path("rounds/<int:pk>/severity/", views.severity_round, name="severity_round"),
+    path("rounds/<int:pk>/severity/mine/", views.severity_mine, name="severity_mine"),
+]
