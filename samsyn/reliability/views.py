@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from samsyn.accounts.models import AuditEvent, User
 from samsyn.accounts.services import audit_record
@@ -33,6 +36,10 @@ def severity_round(request: HttpRequest, pk: int) -> HttpResponse:
             detail=f"round={round_.pk}",
             request=request,
         )
+    from samsyn.reliability.certification import status
+
+    for row in rows:
+        row["certification"] = status(row["observer"]).state if row["observer"] else "none"
     ctx = {"round": round_, "result": result, "rows": rows, "leader": True}
     return render(request, "reliability/severity.html", ctx)
 
@@ -54,3 +61,43 @@ def severity_mine(request: HttpRequest, pk: int) -> HttpResponse:
     rows = [{"s": s, "observer": request.user} for s in own]
     ctx = {"round": round_, "result": result, "rows": rows, "leader": False}
     return render(request, "reliability/severity.html", ctx)
+
+
+@login_required
+def certification_page(request: HttpRequest) -> HttpResponse:
+    """The reader's own certification: the bank, their agreement, where they differ."""
+    from samsyn.reliability import certification
+
+    within, exact = certification.thresholds()
+    exercises = certification.bank_exercises(request.user)
+    answered = set(
+        request.user.calibration_responses.filter(exercise__in=exercises).values_list(
+            "exercise_id", flat=True
+        )
+    )
+    ctx = {
+        "exercises": [{"e": e, "answered": e.pk in answered} for e in exercises],
+        "score": certification.score(request.user),
+        "status": certification.status(request.user),
+        "within_target": within,
+        "exact_target": exact,
+        "min_pairs": certification.DRIFT_MIN_PAIRS,
+    }
+    return render(request, "reliability/certification.html", ctx)
+
+
+@login_required
+@require_POST
+def certification_certify(request: HttpRequest) -> HttpResponse:
+    from samsyn.reliability import certification
+
+    try:
+        result = certification.certify(observer=request.user)
+    except certification.CertificationError:
+        messages.error(request, _("Answer every vignette of the bank before certifying."))
+    else:
+        if result.passed:
+            messages.success(request, _("You are certified."))
+        else:
+            messages.warning(request, _("Not certified this time: see where you differ below."))
+    return redirect("reliability:certification")

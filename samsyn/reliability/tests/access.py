@@ -22,6 +22,7 @@ def rows(case) -> dict:
     services.observation_submit(actor=case.oscar, observation=result.observation)
     rnd = lambda: [round_.pk]  # noqa: E731
     return {
+        **_own_pages(),
         # the round leader only (an observer's severity is theirs and the leader's alone)
         "reliability:severity_round": (
             "get",
@@ -34,4 +35,16 @@ def rows(case) -> dict:
             rnd,
             {ANON: 302, "charlie": 404, "alice": 404, "pia": 404, "oscar": 200},
         ),
+    }
+
+
+def _own_pages() -> dict:
+    return {
+        # everyone's own certification page; nothing of anyone else's is on it
+        "reliability:certification": (
+            "get",
+            list,
+            {ANON: 302, "alice": 200, "oscar": 200, "charlie": 200},
+        ),
+        "reliability:certification_certify": ("post", list, {ANON: 302, "oscar": 302}),
     }
