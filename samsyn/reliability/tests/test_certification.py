@@ -11,27 +11,13 @@ from django.test import override_settings
 from django.urls import reverse
 
 from samsyn.accounts.models import Membership, Role
-from samsyn.observations import calibration, services
+from samsyn.observations import services
 from samsyn.observations.models import Observation
 from samsyn.observations.tests.factories import default_version, make_round
 from samsyn.reliability import certification
+from samsyn.reliability.demo import answer_bank
 from samsyn.reliability.models import Certification
 from samsyn.test import BaseTestCase, make_user
-
-
-def answer_bank(observer, shift: int = 0) -> None:
-    """Answer every bank vignette: the reference moved `shift` steps (kept within 1-4)."""
-    for exercise in certification.bank_exercises(observer):
-        steps = {
-            d.pk: {s.order: s.pk for s in d.steps.all()}
-            for d in exercise.framework_version.dimensions.prefetch_related("steps")
-        }
-        orders = {pk: o for by in steps.values() for o, pk in by.items()}
-        ratings = {}
-        for dim_id, step_id in exercise.reference.items():
-            order = min(4, max(1, orders[step_id] + shift))
-            ratings[int(dim_id)] = steps[int(dim_id)][order]
-        calibration.response_save(exercise=exercise, observer=observer, ratings=ratings)
 
 
 class BankTests(BaseTestCase):
