@@ -82,6 +82,13 @@ def certification_page(request: HttpRequest) -> HttpResponse:
         "within_target": within,
         "exact_target": exact,
         "min_pairs": certification.DRIFT_MIN_PAIRS,
+        "observed_rounds": Round.objects.filter(
+            is_peer=False,
+            observations__observer=request.user,
+            observations__status__in=Observation.COUNTED,
+        )
+        .distinct()
+        .order_by("-starts_on"),
     }
     return render(request, "reliability/certification.html", ctx)
 
