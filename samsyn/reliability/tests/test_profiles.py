@@ -94,7 +94,12 @@ class ProfileReliabilityTests(BaseTestCase):
         self.assertContains(page, 'id="comparison-gate"')
         self.assertNotContains(page, 'class="teacher-table"')
         self.assertFalse(AuditEvent.objects.filter(object_type="dashboard.teacher_row").exists())
+        export = reverse("dashboards:school_export", args=[self.school.pk, "csv"])
+        self.client.get(export + f"?round={self.round.pk}&teachers=1")
+        self.assertFalse(AuditEvent.objects.filter(object_type="dashboard.teacher_row").exists())
         with override_settings(SAMSYN_MIN_PROFILE_RELIABILITY=0.0):
+            self.client.get(export + f"?round={self.round.pk}&teachers=1")
+            self.assertTrue(AuditEvent.objects.filter(object_type="dashboard.teacher_row").exists())
             self.assertTrue(profiles.comparison_gate(self.round).allowed)
             page = self.client.get(url + f"?round={self.round.pk}&teachers=1")
             self.assertContains(page, 'class="teacher-table"')
