@@ -82,6 +82,25 @@ class ProfileReliabilityTests(BaseTestCase):
         english = self.client.get("/en" + reverse("coaching:my_teaching"))
         self.assertContains(english, "How reliable the profile is")
 
+    def test_the_coach_sees_it_in_the_preparation(self):
+        from samsyn.coaching import services as coaching
+
+        mine = list(self.round.observations.filter(teacher=self.alice))
+        for observation in mine:
+            services.observation_release(actor=observation.observer, observation=observation)
+        conversation = coaching.conversation_start(
+            actor=self.alice,
+            teacher=self.alice,
+            coach=self.oscar,
+            school=self.school,
+            observations=mine[:1],
+        )
+        self.client.force_login(self.oscar)
+        page = self.client.get(reverse("coaching:conversation", args=[conversation.pk]))
+        self.assertContains(page, 'id="profile-reliability"')
+        row = profiles.for_teacher(self.alice)[0]
+        self.assertContains(page, f"{row.value:.2f}".replace(".", ","))
+
     @override_settings(SAMSYN_MIN_PROFILE_RELIABILITY=0.999)
     def test_teachers_are_not_compared_below_the_threshold(self):
         gate = profiles.comparison_gate(self.round)
