@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "samsyn.privacy",
     "samsyn.integrations",
     "samsyn.provisioning",
+    "samsyn.reliability",
     "samsyn.demo",
 ]
 
@@ -282,6 +283,13 @@ TASKS = {
 # Product rules
 # Aggregates over fewer teachers than this are never shown outside the school leadership.
 SAMSYN_MIN_GROUP = max(3, envint("SAMSYN_MIN_GROUP", "5"))
+# Pages that compare teachers are offered only when every teacher's profile reaches this
+# projected reliability (docs/methods.md, "How reliable one teacher's profile is").
+SAMSYN_MIN_PROFILE_RELIABILITY = float(os.getenv("SAMSYN_MIN_PROFILE_RELIABILITY", "0.70"))
+# Observer certification against the vignette bank (docs/methods.md): share of ratings within
+# one step of the reference, share exactly equal.
+SAMSYN_CERTIFY_WITHIN_ONE = float(os.getenv("SAMSYN_CERTIFY_WITHIN_ONE", "0.80"))
+SAMSYN_CERTIFY_EXACT = float(os.getenv("SAMSYN_CERTIFY_EXACT", "0.60"))
 SAMSYN_SHARED_DIR = Path(os.getenv("SAMSYN_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 
 # National indicators: Kolada's API (v3). Tests never reach it: they use recorded responses.

@@ -30,6 +30,7 @@ urlpatterns += i18n_patterns(
     path("privacy/", include("samsyn.privacy.urls")),
     path("integrations/", include("samsyn.integrations.urls")),
     path("onboarding/", include("samsyn.provisioning.urls")),
+    path("reliability/", include("samsyn.reliability.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

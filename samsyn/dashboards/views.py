@@ -84,9 +84,21 @@ def _audit_teachers(request: HttpRequest, dashboard: Dashboard, action: str, how
         )
 
 
+def _comparison_gate(dashboard: Dashboard):
+    """Teachers are compared only when each one's profile is reliable enough (issue 23)."""
+    from samsyn.observations.models import Round
+    from samsyn.reliability.profiles import comparison_gate
+
+    rows, info = dashboard.teacher_rows, dashboard.round
+    return comparison_gate(Round.objects.filter(pk=info.pk).first() if rows and info else None)
+
+
 def _page(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
     dashboard = _load(request, pk, scope)
-    show_teachers = bool(dashboard.teacher_rows) and request.GET.get("teachers") == "1"
+    gate = _comparison_gate(dashboard)
+    show_teachers = (
+        bool(dashboard.teacher_rows) and request.GET.get("teachers") == "1" and gate.allowed
+    )
     if show_teachers:
         _audit_teachers(request, dashboard, AuditEvent.Action.READ, "page")
     query = request.GET.copy()
@@ -100,6 +112,7 @@ def _page(request: HttpRequest, pk: int, scope: str) -> HttpResponse:
             "charts": charts_for(dashboard),
             "form": _form(request, dashboard),
             "show_teachers": show_teachers,
+            "comparison_gate": gate,
             "query": query.urlencode(),
             "export_url": f"dashboards:{'school' if scope == 'school' else 'area'}_export",
         },
@@ -110,7 +123,11 @@ def _export(request: HttpRequest, pk: int, fmt: str, scope: str) -> HttpResponse
     if fmt not in FORMATS:
         raise Http404
     dashboard = _load(request, pk, scope)
-    teachers = bool(dashboard.teacher_rows) and request.GET.get("teachers") == "1"
+    teachers = (
+        bool(dashboard.teacher_rows)
+        and request.GET.get("teachers") == "1"
+        and _comparison_gate(dashboard).allowed
+    )
     charts = charts_for(dashboard)
     audit_record(
         actor=request.user,
