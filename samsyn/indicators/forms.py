@@ -55,10 +55,17 @@ class IndicatorForm(forms.ModelForm):
             "higher_is_better",
             "skolverket_report",
             "skolverket_measure",
+            "skolverket_subject",
+            "skolverket_group",
         ]
         help_texts = {
             "skolverket_report": _("The report's title as in Skolverket's export (optional)."),
             "skolverket_measure": _("The measure's column or row label, exactly as in the file."),
+            "skolverket_subject": _("A subject such as Matematik, where the file has one."),
+            "skolverket_group": _(
+                "A category such as Flickor or Pojkar, exactly as in the file; empty for the "
+                "files without categories."
+            ),
         }
 
     def clean(self):

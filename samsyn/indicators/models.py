@@ -85,10 +85,17 @@ class Indicator(models.Model):
     name_en = models.CharField(_("name in English"), max_length=200)
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices, default=Unit.PERCENT)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
-    skolverket_report = models.CharField(_("Skolverket report"), max_length=300, blank=True)
-    skolverket_measure = models.CharField(_("Skolverket measure"), max_length=300, blank=True)
-    skolverket_subject = models.CharField(_("Skolverket subject"), max_length=100, blank=True)
-    skolverket_group = models.CharField(_("Skolverket group"), max_length=40, blank=True)
+    # Labels exactly as in Skolverket's files: long enough for any real one (the longest
+    # seen are ~150 characters; PostgreSQL refuses a longer value than max_length).
+    skolverket_report = models.CharField(_("Skolverket report"), max_length=1000, blank=True)
+    skolverket_measure = models.CharField(_("Skolverket measure"), max_length=1000, blank=True)
+    skolverket_subject = models.CharField(_("Skolverket subject"), max_length=1000, blank=True)
+    skolverket_group = models.CharField(
+        _("Skolverket group"),
+        max_length=1000,
+        blank=True,
+        help_text=_("A category such as Totalt, Flickor or Pojkar, exactly as in the file."),
+    )
     kolada = models.JSONField(_("Kolada KPIs"), default=list, blank=True)
     expected_model = models.BooleanField(
         _("expected-value model"),
@@ -135,9 +142,9 @@ class ImportBatch(models.Model):
         KOLADA = "kolada", _("Kolada")
 
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    name = models.CharField(_("file or request"), max_length=300)
+    name = models.TextField(_("file or request"))
     sha256 = models.CharField(max_length=64, blank=True)
-    report = models.CharField(_("report"), max_length=300, blank=True)
+    report = models.TextField(_("report"), blank=True)
     created = models.PositiveIntegerField(_("values added"), default=0)
     updated = models.PositiveIntegerField(_("values changed"), default=0)
     unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
@@ -173,10 +180,12 @@ class StatValue(models.Model):
         REGION = "region", _("Regional schools")
 
     source = models.CharField(max_length=16, choices=ImportBatch.Source.choices)
-    report = models.CharField(max_length=300, blank=True)
-    measure = models.CharField(max_length=300)
-    subject = models.CharField(max_length=100, blank=True)
-    group = models.CharField(max_length=40, blank=True)
+    # Text, not varchar: Skolverket's labels have no fixed length (PostgreSQL refused a
+    # measure label that landed in a varchar(40) group).
+    report = models.TextField(blank=True)
+    measure = models.TextField()
+    subject = models.TextField(blank=True)
+    group = models.TextField(blank=True)
     # Four digits, or a Kolada group id ("G35973") for a group's unweighted mean.
     municipality_code = models.CharField(max_length=12)
     owner_type = models.CharField(max_length=16, choices=OwnerType.choices)

@@ -360,6 +360,8 @@ def indicator_create(
     higher_is_better: bool,
     skolverket_report: str = "",
     skolverket_measure: str = "",
+    skolverket_subject: str = "",
+    skolverket_group: str = "",
     kolada_all: str = "",
     kolada_municipal: str = "",
 ) -> Indicator:
@@ -383,6 +385,8 @@ def indicator_create(
         higher_is_better=higher_is_better,
         skolverket_report=skolverket_report.strip(),
         skolverket_measure=skolverket_measure.strip(),
+        skolverket_subject=skolverket_subject.strip(),
+        skolverket_group=skolverket_group.strip(),
         kolada=kolada,
         position=1000,
     )
