@@ -106,8 +106,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:
             return [single(d, initial) for d in data]
+        if isinstance(data, list | tuple):
+            data = None  # no file chosen: "this field is required"
         return [single(data, initial)]
 
 
@@ -115,6 +117,17 @@ class ImportForm(forms.Form):
     files = MultipleFileField(
         label=_("Skolverket exports (CSV or XLSX)"),
         help_text=_("Several files at once are imported together: all of them or none."),
+    )
+
+
+class KoladaFileForm(forms.Form):
+    kolada_files = MultipleFileField(
+        label=_("Kolada files (JSON, CSV or XLSX)"),
+        help_text=_(
+            "The JSON that Kolada's API returns, or a table exported from kolada.se. Several "
+            "files are imported together: all of them or none."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ".json,.csv,.xlsx"}),
     )
 
 

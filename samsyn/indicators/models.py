@@ -162,6 +162,50 @@ class ImportBatch(models.Model):
         return f"{self.source}: {self.name}"
 
 
+class KoladaFetch(models.Model):
+    """One request to fetch Kolada's values, with what became of it.
+
+    The page shows each fetch with its state; a failed one keeps Kolada's (or the network's)
+    reason and can be tried again, so nothing says "being fetched" for ever.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being fetched")
+        DONE = "done", _("Fetched")
+        FAILED = "failed", _("Failed")
+
+    municipalities = models.CharField(_("municipalities"), max_length=500)
+    first_year = models.PositiveSmallIntegerField(_("from year"))
+    last_year = models.PositiveSmallIntegerField(_("to year"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    error = models.TextField(_("reason"), blank=True)
+    created = models.PositiveIntegerField(_("values added"), default=0)
+    updated = models.PositiveIntegerField(_("values changed"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Kolada fetch")
+        verbose_name_plural = _("Kolada fetches")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.municipalities} {self.first_year}–{self.last_year}: {self.state}"
+
+    @property
+    def codes(self) -> list[str]:
+        return [c for c in self.municipalities.split(",") if c]
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+
 class StatValue(models.Model):
     """One published number (or its status marker) for a municipality, measure and year.
 

@@ -30,6 +30,7 @@ from samsyn.indicators.catalogue import (
 from samsyn.indicators.models import (
     ImportBatch,
     Indicator,
+    KoladaFetch,
     Municipality,
     MunicipalityGroup,
     StatValue,
@@ -375,3 +376,8 @@ def values_for_export(*, code: str = "") -> Iterator[dict]:
 
 def latest_imports(limit: int = 20) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.select_related("imported_by")[:limit]
+
+
+def latest_kolada_fetches(limit: int = 10) -> QuerySet[KoladaFetch]:
+    """Platform admins' Kolada fetches, newest first, each with its state or reason."""
+    return KoladaFetch.objects.select_related("requested_by")[:limit]
