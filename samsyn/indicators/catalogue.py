@@ -22,6 +22,13 @@ GRADE9_BACKGROUND = (
 MODEL_MIN_PUPILS = 15
 
 
+ELIGIBILITY_REPORT = "Grundskola - Behörighet till gymnasieskolan, fr.o.m. 2011"
+
+
+def _skolverket(report: str, measure: str, group: str = "", sv: str = "", en: str = "") -> dict:
+    return {"report": report, "measure": measure, "subject": "", "group": group, "sv": sv, "en": en}
+
+
 def _part(all_kpi: str, municipal_kpi: str, sv: str = "", en: str = "") -> dict:
     return {"all": all_kpi, "municipal": municipal_kpi, "sv": sv, "en": en}
 
@@ -83,6 +90,31 @@ CATALOGUE: list[dict] = [
             _part("N15422", "N15434", "Ekonomi, humaniora, samhälle", "Economics, humanities"),
             _part("N15423", "N15435", "Estetiska programmet", "Arts programme"),
         ],
+        # Skolverket's eligibility export (Kön "Samtliga" = all pupils).
+        "skolverket_parts": [
+            _skolverket(
+                ELIGIBILITY_REPORT,
+                "Andel elever (%) behöriga till Naturvetenskapligt och tekniskt program",
+                "Samtliga",
+                "Naturvetenskap och teknik",
+                "Natural science, technology",
+            ),
+            _skolverket(
+                ELIGIBILITY_REPORT,
+                "Andel elever (%) behöriga till Ekonomi-, humanistiska och samhällsvetenskaps- "
+                "program",
+                "Samtliga",
+                "Ekonomi, humaniora, samhälle",
+                "Economics, humanities",
+            ),
+            _skolverket(
+                ELIGIBILITY_REPORT,
+                "Andel elever (%) behöriga till estetiskt program",
+                "Samtliga",
+                "Estetiska programmet",
+                "Arts programme",
+            ),
+        ],
     },
     {
         "code": "eligible-vocational",
@@ -91,6 +123,9 @@ CATALOGUE: list[dict] = [
         "unit": "percent",
         "skolverket_report": GRADE9_REPORT,
         "skolverket_measure": "Andel (%) behöriga till yrkesprogram",
+        "skolverket_parts": [
+            _skolverket(ELIGIBILITY_REPORT, "Andel (%) elever behöriga till yrkesprog.", "Samtliga")
+        ],
         "kolada": [_part("N15424", "N15436")],
         "expected_model": True,
     },

@@ -97,6 +97,10 @@ class Indicator(models.Model):
         help_text=_("A category such as Totalt, Flickor or Pojkar, exactly as in the file."),
     )
     kolada = models.JSONField(_("Kolada KPIs"), default=list, blank=True)
+    # Further Skolverket measures, one series each, used where the measure above has no
+    # values: [{"report", "measure", "subject", "group", "sv", "en"}] (eligibility for the
+    # higher-education-preparatory programmes: three programme groups).
+    skolverket_parts = models.JSONField(_("Skolverket parts"), default=list, blank=True)
     expected_model = models.BooleanField(
         _("expected-value model"),
         default=False,

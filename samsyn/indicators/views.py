@@ -58,7 +58,9 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     code = selectors.municipality_code_for(org)
     rows = []
     if code:
-        for indicator in selectors.indicators_for(organisation=org):
+        indicators = list(selectors.indicators_for(organisation=org))
+        sources = selectors.indicator_sources(indicators=indicators, code=code)
+        for indicator in indicators:
             series = selectors.indicator_series(indicator=indicator, code=code)
             latest = first = None
             if series:
@@ -72,6 +74,8 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
                     "latest": latest,
                     "first": first,
                     "change": latest.value - first.value if latest and first else None,
+                    "sources": sources.get(indicator.pk, []),
+                    "missing": [x for x in sources.get(indicator.pk, []) if x.missing],
                 }
             )
     perms = permissions_at(request.user, org)

@@ -1,0 +1,79 @@
+"""All 13 collaboration indicators mapped to their sources; what is missing says where to get it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.urls import reverse
+from django.utils import translation
+
+from samsyn.indicators import selectors, services
+from samsyn.indicators.catalogue import CATALOGUE
+from samsyn.indicators.models import Indicator, StatValue
+from samsyn.indicators.tests.helpers import real_file
+from samsyn.test import BaseTestCase
+
+ELIGIBILITY = "behorighet_grundskola_2024_25.csv"
+
+
+class SourcesTests(BaseTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.owner.municipality_code = "1384"
+        cls.owner.save(update_fields=["municipality_code"])
+
+    def test_every_collaboration_indicator_names_a_source(self):
+        indicators = list(Indicator.objects.filter(owner=None))
+        self.assertEqual(len(indicators), 13)
+        self.assertEqual({i.code for i in indicators}, {e["code"] for e in CATALOGUE})
+        sources = selectors.indicator_sources(indicators=indicators, code="1384")
+        for indicator in indicators:
+            with self.subTest(indicator=indicator.code):
+                self.assertTrue(sources[indicator.pk])
+                self.assertTrue(all(s.missing for s in sources[indicator.pk]))  # nothing yet
+                self.assertTrue(all(s.where for s in sources[indicator.pk]))
+
+    def test_the_eligibility_file_gives_three_programme_groups(self):
+        services.skolverket_import(files=[real_file(ELIGIBILITY)])
+        indicator = Indicator.objects.get(code="eligible-higher-education-preparatory")
+        with translation.override("sv"):
+            series = selectors.indicator_series(indicator=indicator, code="1384")
+        got = {s.label: [(p.year, p.value) for p in s.points] for s in series}
+        # read from the file: Kungsbacka;1384;…;Samtliga;Samtliga;1 299;87,8;86,7;86,0;84,2;
+        self.assertEqual(
+            got,
+            {
+                "Naturvetenskap och teknik": [(2025, 84.2)],
+                "Ekonomi, humaniora, samhälle": [(2025, 86.0)],
+                "Estetiska programmet": [(2025, 86.7)],
+            },
+        )
+        self.assertEqual({s.source for s in series}, {"Skolverket"})
+
+    def test_the_page_says_which_source_is_missing_and_where_to_get_it(self):
+        StatValue.objects.create(
+            source="kolada",
+            measure="N15452",
+            group="T",
+            municipality_code="1384",
+            owner_type="",
+            year=2024,
+            value=Decimal("70.1"),
+        )
+        self.olle.language = "en"
+        self.olle.save(update_fields=["language"])
+        self.login(self.olle)
+        with translation.override("en"):
+            response = self.client.get(reverse("indicators:overview", args=[self.owner.pk]))
+        self.assertEqual(response.status_code, 200)
+        page = response.content.decode()
+        # grade 3: N15452 is in place, N15454 is missing and the page says where it comes from
+        self.assertIn("In place: N15452", page)
+        self.assertIn("Kolada key figure N15454: fetch it on the import page", page)
+        # grade 6 has nothing: Skolverket's report is named, with where to export it
+        self.assertIn(
+            "export “Grundskola - Betyg årskurs 6, andel som fått godkänt betyg (A-E), samtliga "
+            "elever” per municipality",
+            page,
+        )
