@@ -23,9 +23,7 @@ from samsyn.accounts.models import Organisation
 from samsyn.analysis.expected import expected_values, residual_trend
 from samsyn.analysis.results import AnalysisError, Estimate
 from samsyn.indicators.catalogue import (
-    GRADE9_BACKGROUND,
-    GRADE9_PUPILS,
-    GRADE9_REPORT,
+    EXPECTED_MODELS,
     MODEL_MIN_PUPILS,
 )
 from samsyn.indicators.models import (
@@ -429,33 +427,43 @@ def expected_for(
 ) -> ExpectedResult | None:
     """Per year, the municipality's expected value and residual from a model fitted across
     all municipalities on the background shares (samsyn.analysis.expected)."""
-    if not indicator.expected_model or indicator.skolverket_report != GRADE9_REPORT:
+    spec = EXPECTED_MODELS.get(indicator.skolverket_report)
+    if not indicator.expected_model or spec is None:
         return None
-    background = [measure for measure, _key in GRADE9_BACKGROUND]
-    measures = [indicator.skolverket_measure, GRADE9_PUPILS, *background]
-    rows = StatValue.objects.filter(
-        source=SKOLVERKET,
-        report=GRADE9_REPORT,
-        measure__in=measures,
-        subject="",
-        group="",
-        owner_type=owner_type,
-        value__isnull=False,
-    ).values_list("year", "municipality_code", "measure", "value")
-    table: dict[int, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    for year, municipality_code, measure, value in rows:
-        table[year][municipality_code][measure] = float(value)
+    outcome = (indicator.skolverket_report, indicator.skolverket_measure)
+    pairs = [outcome, spec.pupils, *spec.background]
+    wanted = Q()
+    for report, measure in pairs:
+        wanted |= Q(report=report, measure=measure)
+    rows = (
+        StatValue.objects.filter(wanted)
+        .filter(source=SKOLVERKET, subject="", group="", owner_type=owner_type)
+        .filter(value__isnull=False)
+        .values_list("year", "municipality_code", "report", "measure", "value")
+    )
+    table: dict[int, dict[str, dict[tuple, float]]] = defaultdict(lambda: defaultdict(dict))
+    for year, municipality_code, report, measure, value in rows:
+        table[year][municipality_code][(report, measure)] = float(value)
+    background = [measure for _report, measure in spec.background]
+    return _fit_years(table, code, outcome, spec, background, confidence)
+
+
+def _fit_years(
+    table: dict, code: str, outcome: tuple, spec, background: list[str], confidence: float
+) -> ExpectedResult:
+    """One OLS per year across the municipalities with every number and enough pupils."""
+    needed = {outcome, spec.pupils, *spec.background}
     years = []
     for year in sorted(table):
         units = sorted(
             c
             for c, m in table[year].items()
-            if len(m) == len(measures) and m[GRADE9_PUPILS] >= MODEL_MIN_PUPILS
+            if needed <= set(m) and m[spec.pupils] >= MODEL_MIN_PUPILS
         )
         if code not in units:
             continue
-        x = [[table[year][u][b] for b in background] for u in units]
-        y = [table[year][u][indicator.skolverket_measure] for u in units]
+        x = [[table[year][u][b] for b in spec.background] for u in units]
+        y = [table[year][u][outcome] for u in units]
         try:
             model = expected_values(units, x, y, names=background, confidence=confidence)
         except AnalysisError:
