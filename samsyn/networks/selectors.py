@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -644,6 +644,8 @@ class RegionalYear:
     visits_hosted: dict[int, int]
     visits_made: dict[int, int]
     follow_up: list[tuple[Organisation, list | None]]  # None: not the reader's to see
+    indicators: list[dict] = field(default_factory=list)
+    missing: list = field(default_factory=list)
 
 
 def regional_year_for_user(request: HttpRequest, organiser_pk: int, year: int) -> RegionalYear:
@@ -696,4 +698,33 @@ def regional_year_for_user(request: HttpRequest, organiser_pk: int, year: int) -
             ).order_by("deadline")
         )
         follow_up.append((owner, steps))
-    return RegionalYear(organiser, year, exchanges, owners, hosted, made, follow_up)
+    doc = RegionalYear(organiser, year, exchanges, owners, hosted, made, follow_up)
+    doc.indicators, doc.missing = _collaboration_indicators(owners)
+    return doc
+
+
+def _collaboration_indicators(owners: list[Organisation]) -> tuple[list[dict], list]:
+    """The shared indicators for the members with a municipality: each one's latest value,
+    and, once per source, where the figures not in Samsyn come from (public statistics)."""
+    from samsyn.indicators import selectors as indicators
+
+    members = [o for o in owners if o.municipality_code]
+    if not members:
+        return [], []
+    catalogue = list(indicators.Indicator.objects.filter(owner=None).order_by("position"))
+    rows, missing = [], {}
+    sources = {
+        o.pk: indicators.indicator_sources(indicators=catalogue, code=o.municipality_code)
+        for o in members
+    }
+    for indicator in catalogue:
+        cells = []
+        for owner in members:
+            series = indicators.indicator_series(indicator=indicator, code=owner.municipality_code)
+            points = [p for p in (series[0].points if series else []) if p.value is not None]
+            cells.append(points[-1] if points else None)
+            for source in sources[owner.pk].get(indicator.pk, []):
+                if source.missing:
+                    missing.setdefault(source.label, source)
+        rows.append({"indicator": indicator, "cells": cells})
+    return [{"members": members, "rows": rows}], list(missing.values())
