@@ -7,6 +7,7 @@ import json
 import re
 
 from django.urls import reverse
+from django.utils import translation
 
 from samsyn.coaching.tests.factories import released
 from samsyn.improvement import cycle
@@ -35,8 +36,12 @@ class ReportFiguresTests(BaseTestCase):
         )
 
     def page(self) -> str:
+        self.olle.language = "en"  # messages asserted in the source language
+        self.olle.save(update_fields=["language"])
         self.login(self.olle)
-        response = self.client.get(reverse("improvement:cycle_report_page", args=[self.cycle.pk]))
+        with translation.override("en"):
+            url = reverse("improvement:cycle_report_page", args=[self.cycle.pk])
+            response = self.client.get(url)
         self.assertEqual(response.status_code, 200)
         return response.content.decode()
 
@@ -46,9 +51,11 @@ class ReportFiguresTests(BaseTestCase):
             re.search(r'id="figure-grade9-merit-trend-spec"[^>]*>(.*?)</script>', page, re.S)[1]
         )
         own = spec["layer"][-1]["data"]["values"]
-        self.assertIn({"year": 2025, "value": 236.3, "series": "Åk 9: meritvärde (17 ämnen)"}, own)
+        self.assertIn(
+            {"year": 2025, "value": 236.3, "series": "Grade 9: merit value (17 subjects)"}, own
+        )
         self.assertIn('id="figure-grade9-merit-expected-spec"', page)
-        self.assertIn("236,3", page)  # the table beside the chart, Swedish format
+        self.assertIn("236.3", page)  # the table beside the chart
         # it comes first, marked as evidence of this cycle
         self.assertLess(page.index("figure-grade9-merit-trend"), page.index("figure-grade9-all"))
         # an indicator without values says where its source is
@@ -71,14 +78,14 @@ class ReportFiguresTests(BaseTestCase):
         page = self.page()
         self.assertIn("Trygghet 2026", page)
         self.assertIn("fewer than 5 people are not shown", page.replace("&nbsp;", " "))
-        self.assertNotIn("10,0", page.split("Trygghet 2026", 1)[1].split("</figure>", 1)[0])
+        self.assertNotIn("10.0", page.split("Trygghet 2026", 1)[1].split("</figure>", 1)[0])
         for token in tokens[3:]:
             indicator_services.survey_answer_submit(
                 token=token, answers={q.pk: 4 for q in questions}
             )
         page = self.page()
         block = page.split("Trygghet 2026", 1)[1].split("</figure>", 1)[0]
-        self.assertIn("10,0", block)
+        self.assertIn("10.0", block)
 
     def test_the_observation_summary_is_the_dashboards_with_small_cells_hidden(self):
         released(self)  # one teacher observed once: fewer than the minimum group
