@@ -77,3 +77,54 @@ class SourcesTests(BaseTestCase):
             "elever” per municipality",
             page,
         )
+
+
+class GroupIndicatorTests(BaseTestCase):
+    """A category (Flickor, Pojkar…) can be chosen for an own indicator."""
+
+    def test_an_own_indicator_follows_the_girls_values(self):
+        from samsyn.indicators.tests.test_skolverket_corpus import categories_above_csv
+
+        name, data, _layout = categories_above_csv()
+        services.skolverket_import(files=[(name, data)])
+        self.owner.municipality_code = "1384"
+        self.owner.save(update_fields=["municipality_code"])
+        measure = "Andel (%) elever som fått godkänt betyg i alla ämnen"
+        report = "Grundskola - Betyg årskurs 6, andel som fått godkänt betyg (A-E), per kön"
+        self.olle.language = "en"
+        self.olle.save(update_fields=["language"])
+        self.login(self.olle)
+        with translation.override("en"):
+            response = self.client.post(
+                reverse("indicators:indicator_create", args=[self.owner.pk]),
+                {
+                    "code": "grade6-girls",
+                    "name_sv": "Åk 6, flickor",
+                    "name_en": "Grade 6, girls",
+                    "unit": "percent",
+                    "higher_is_better": "on",
+                    "skolverket_report": report,
+                    "skolverket_measure": measure,
+                    "skolverket_group": "Flickor",
+                },
+            )
+        self.assertEqual(response.status_code, 302)
+        indicator = Indicator.objects.get(code="grade6-girls")
+        series = selectors.indicator_series(indicator=indicator, code="1384")
+        girls = StatValue.objects.get(
+            batch__name=name,
+            measure=measure,
+            group="Flickor",
+            municipality_code="1384",
+            owner_type="all",
+        )
+        total = StatValue.objects.get(
+            batch__name=name,
+            measure=measure,
+            group="Totalt",
+            municipality_code="1384",
+            owner_type="all",
+        )
+        self.assertNotEqual((girls.value, girls.status), (total.value, total.status))
+        expected = [(2025, None if girls.value is None else float(girls.value), girls.status)]
+        self.assertEqual([(p.year, p.value, p.status) for p in series[0].points], expected)
