@@ -50,6 +50,12 @@ class SourcesTests(BaseTestCase):
             },
         )
         self.assertEqual({s.source for s in series}, {"Skolverket"})
+        self.login(self.olle)
+        response = self.client.get(
+            reverse("indicators:indicator_detail", args=[self.owner.pk, indicator.code])
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "84,2")  # Naturvetenskap och teknik, Swedish format
 
     def test_the_page_says_which_source_is_missing_and_where_to_get_it(self):
         StatValue.objects.create(
