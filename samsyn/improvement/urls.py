@@ -42,6 +42,7 @@ urlpatterns = [
         "quality/<int:pk>/steps/<int:step_pk>/evidence/", views.step_evidence, name="step_evidence"
     ),
     path("quality/<int:pk>/report.pdf", views.cycle_report, name="cycle_report"),
+    path("quality/<int:pk>/report/", views.cycle_report_page, name="cycle_report_page"),
     path("library/", views.library, name="library"),
     path("library/<int:pk>/", views.library_entry, name="library_entry"),
 ]

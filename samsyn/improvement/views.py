@@ -45,6 +45,7 @@ from samsyn.improvement.forms import (
     StepStatusForm,
 )
 from samsyn.improvement.models import CycleStep, LibraryEntry, Measure, QualityCycle, Report
+from samsyn.improvement.report_figures import report_figures
 
 
 def _school(request: HttpRequest, pk: int) -> Organisation:
@@ -626,10 +627,19 @@ def cycle_report(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
     quality = _cycle(request, pk, Perm.QUALITY_CYCLE_VIEW)
-    html = render_to_string(
-        "improvement/cycle_report.html", cycle.annual_report(quality), request=request
-    )
+    ctx = cycle.annual_report(quality)
+    ctx["figures"] = report_figures(quality, request.user)
+    html = render_to_string("improvement/cycle_report.html", ctx, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="quality-report-{quality.year}.pdf"'
     return response
+
+
+@login_required
+def cycle_report_page(request: HttpRequest, pk: int) -> HttpResponse:
+    """The annual quality report as a page, with the same figures as the PDF."""
+    quality = _cycle(request, pk, Perm.QUALITY_CYCLE_VIEW)
+    ctx = cycle.annual_report(quality)
+    ctx["figures"] = report_figures(quality, request.user)
+    return render(request, "improvement/cycle_report_page.html", ctx)

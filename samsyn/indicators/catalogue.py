@@ -8,6 +8,8 @@ their exports. Names are data (stored per language), not interface strings.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 GRADE9_REPORT = "Grundskola - Jämförelse av betygsresultat över tid"
 GRADE6_REPORT = "Grundskola - Betyg årskurs 6, andel som fått godkänt betyg (A-E), samtliga elever"
 
@@ -18,8 +20,44 @@ GRADE9_BACKGROUND = (
     ("- andel (%) elever med utländsk bakgrund", "foreign_background"),
     ("- andel (%) pojkar", "boys"),
 )
+# Grade 6: the result from the grade-6 report, the background from the pupils report of the
+# same school year (shares for grades 1–9: Skolverket publishes no grade-6 background).
+PUPILS_REPORT = "Grundskola - Antal elever per årskurs"
+GRADE6_PUPILS = "Antal elever"
+PUPILS_BACKGROUND = (
+    "Andel (%) elever med föräldrar med eftergymnasial utb., åk 1-9",
+    "Andel (%) elever med utländsk bakgrund, åk 1-9",
+    "Andel (%) flickor, årskurs 1-9",
+)
 # SALSA leaves out units with fewer pupils than this.
 MODEL_MIN_PUPILS = 15
+
+
+ELIGIBILITY_REPORT = "Grundskola - Behörighet till gymnasieskolan, fr.o.m. 2011"
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """Where an expected-value model finds its numbers: (report, measure) pairs."""
+
+    pupils: tuple[str, str]
+    background: tuple[tuple[str, str], ...]
+
+
+EXPECTED_MODELS = {
+    GRADE9_REPORT: ModelSpec(
+        pupils=(GRADE9_REPORT, GRADE9_PUPILS),
+        background=tuple((GRADE9_REPORT, measure) for measure, _key in GRADE9_BACKGROUND),
+    ),
+    GRADE6_REPORT: ModelSpec(
+        pupils=(GRADE6_REPORT, GRADE6_PUPILS),
+        background=tuple((PUPILS_REPORT, measure) for measure in PUPILS_BACKGROUND),
+    ),
+}
+
+
+def _skolverket(report: str, measure: str, group: str = "", sv: str = "", en: str = "") -> dict:
+    return {"report": report, "measure": measure, "subject": "", "group": group, "sv": sv, "en": en}
 
 
 def _part(all_kpi: str, municipal_kpi: str, sv: str = "", en: str = "") -> dict:
@@ -45,6 +83,7 @@ CATALOGUE: list[dict] = [
         "skolverket_report": GRADE6_REPORT,
         "skolverket_measure": "Andel (%) elever som fått godkänt betyg i alla ämnen",
         "kolada": [_part("N15539", "N15540")],
+        "expected_model": True,
     },
     {
         "code": "grade9-all-subjects",
@@ -83,6 +122,31 @@ CATALOGUE: list[dict] = [
             _part("N15422", "N15434", "Ekonomi, humaniora, samhälle", "Economics, humanities"),
             _part("N15423", "N15435", "Estetiska programmet", "Arts programme"),
         ],
+        # Skolverket's eligibility export (Kön "Samtliga" = all pupils).
+        "skolverket_parts": [
+            _skolverket(
+                ELIGIBILITY_REPORT,
+                "Andel elever (%) behöriga till Naturvetenskapligt och tekniskt program",
+                "Samtliga",
+                "Naturvetenskap och teknik",
+                "Natural science, technology",
+            ),
+            _skolverket(
+                ELIGIBILITY_REPORT,
+                "Andel elever (%) behöriga till Ekonomi-, humanistiska och samhällsvetenskaps- "
+                "program",
+                "Samtliga",
+                "Ekonomi, humaniora, samhälle",
+                "Economics, humanities",
+            ),
+            _skolverket(
+                ELIGIBILITY_REPORT,
+                "Andel elever (%) behöriga till estetiskt program",
+                "Samtliga",
+                "Estetiska programmet",
+                "Arts programme",
+            ),
+        ],
     },
     {
         "code": "eligible-vocational",
@@ -91,6 +155,9 @@ CATALOGUE: list[dict] = [
         "unit": "percent",
         "skolverket_report": GRADE9_REPORT,
         "skolverket_measure": "Andel (%) behöriga till yrkesprogram",
+        "skolverket_parts": [
+            _skolverket(ELIGIBILITY_REPORT, "Andel (%) elever behöriga till yrkesprog.", "Samtliga")
+        ],
         "kolada": [_part("N15424", "N15436")],
         "expected_model": True,
     },

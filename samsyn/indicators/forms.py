@@ -55,10 +55,17 @@ class IndicatorForm(forms.ModelForm):
             "higher_is_better",
             "skolverket_report",
             "skolverket_measure",
+            "skolverket_subject",
+            "skolverket_group",
         ]
         help_texts = {
             "skolverket_report": _("The report's title as in Skolverket's export (optional)."),
             "skolverket_measure": _("The measure's column or row label, exactly as in the file."),
+            "skolverket_subject": _("A subject such as Matematik, where the file has one."),
+            "skolverket_group": _(
+                "A category such as Flickor or Pojkar, exactly as in the file; empty for the "
+                "files without categories."
+            ),
         }
 
     def clean(self):
@@ -99,8 +106,10 @@ class MultipleFileField(forms.FileField):
 
     def clean(self, data, initial=None):
         single = super().clean
-        if isinstance(data, list | tuple):
+        if isinstance(data, list | tuple) and data:
             return [single(d, initial) for d in data]
+        if isinstance(data, list | tuple):
+            data = None  # no file chosen: "this field is required"
         return [single(data, initial)]
 
 
@@ -108,6 +117,17 @@ class ImportForm(forms.Form):
     files = MultipleFileField(
         label=_("Skolverket exports (CSV or XLSX)"),
         help_text=_("Several files at once are imported together: all of them or none."),
+    )
+
+
+class KoladaFileForm(forms.Form):
+    kolada_files = MultipleFileField(
+        label=_("Kolada files (JSON, CSV or XLSX)"),
+        help_text=_(
+            "The JSON that Kolada's API returns, or a table exported from kolada.se. Several "
+            "files are imported together: all of them or none."
+        ),
+        widget=MultipleFileInput(attrs={"accept": ".json,.csv,.xlsx"}),
     )
 
 

@@ -85,11 +85,22 @@ class Indicator(models.Model):
     name_en = models.CharField(_("name in English"), max_length=200)
     unit = models.CharField(_("unit"), max_length=16, choices=Unit.choices, default=Unit.PERCENT)
     higher_is_better = models.BooleanField(_("higher is better"), default=True)
-    skolverket_report = models.CharField(_("Skolverket report"), max_length=300, blank=True)
-    skolverket_measure = models.CharField(_("Skolverket measure"), max_length=300, blank=True)
-    skolverket_subject = models.CharField(_("Skolverket subject"), max_length=100, blank=True)
-    skolverket_group = models.CharField(_("Skolverket group"), max_length=40, blank=True)
+    # Labels exactly as in Skolverket's files: long enough for any real one (the longest
+    # seen are ~150 characters; PostgreSQL refuses a longer value than max_length).
+    skolverket_report = models.CharField(_("Skolverket report"), max_length=1000, blank=True)
+    skolverket_measure = models.CharField(_("Skolverket measure"), max_length=1000, blank=True)
+    skolverket_subject = models.CharField(_("Skolverket subject"), max_length=1000, blank=True)
+    skolverket_group = models.CharField(
+        _("Skolverket group"),
+        max_length=1000,
+        blank=True,
+        help_text=_("A category such as Totalt, Flickor or Pojkar, exactly as in the file."),
+    )
     kolada = models.JSONField(_("Kolada KPIs"), default=list, blank=True)
+    # Further Skolverket measures, one series each, used where the measure above has no
+    # values: [{"report", "measure", "subject", "group", "sv", "en"}] (eligibility for the
+    # higher-education-preparatory programmes: three programme groups).
+    skolverket_parts = models.JSONField(_("Skolverket parts"), default=list, blank=True)
     expected_model = models.BooleanField(
         _("expected-value model"),
         default=False,
@@ -135,9 +146,9 @@ class ImportBatch(models.Model):
         KOLADA = "kolada", _("Kolada")
 
     source = models.CharField(_("source"), max_length=16, choices=Source.choices)
-    name = models.CharField(_("file or request"), max_length=300)
+    name = models.TextField(_("file or request"))
     sha256 = models.CharField(max_length=64, blank=True)
-    report = models.CharField(_("report"), max_length=300, blank=True)
+    report = models.TextField(_("report"), blank=True)
     created = models.PositiveIntegerField(_("values added"), default=0)
     updated = models.PositiveIntegerField(_("values changed"), default=0)
     unchanged = models.PositiveIntegerField(_("values unchanged"), default=0)
@@ -153,6 +164,50 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source}: {self.name}"
+
+
+class KoladaFetch(models.Model):
+    """One request to fetch Kolada's values, with what became of it.
+
+    The page shows each fetch with its state; a failed one keeps Kolada's (or the network's)
+    reason and can be tried again, so nothing says "being fetched" for ever.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Being fetched")
+        DONE = "done", _("Fetched")
+        FAILED = "failed", _("Failed")
+
+    municipalities = models.CharField(_("municipalities"), max_length=500)
+    first_year = models.PositiveSmallIntegerField(_("from year"))
+    last_year = models.PositiveSmallIntegerField(_("to year"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    error = models.TextField(_("reason"), blank=True)
+    created = models.PositiveIntegerField(_("values added"), default=0)
+    updated = models.PositiveIntegerField(_("values changed"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Kolada fetch")
+        verbose_name_plural = _("Kolada fetches")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.municipalities} {self.first_year}–{self.last_year}: {self.state}"
+
+    @property
+    def codes(self) -> list[str]:
+        return [c for c in self.municipalities.split(",") if c]
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
 
 
 class StatValue(models.Model):
@@ -173,10 +228,12 @@ class StatValue(models.Model):
         REGION = "region", _("Regional schools")
 
     source = models.CharField(max_length=16, choices=ImportBatch.Source.choices)
-    report = models.CharField(max_length=300, blank=True)
-    measure = models.CharField(max_length=300)
-    subject = models.CharField(max_length=100, blank=True)
-    group = models.CharField(max_length=40, blank=True)
+    # Text, not varchar: Skolverket's labels have no fixed length (PostgreSQL refused a
+    # measure label that landed in a varchar(40) group).
+    report = models.TextField(blank=True)
+    measure = models.TextField()
+    subject = models.TextField(blank=True)
+    group = models.TextField(blank=True)
     # Four digits, or a Kolada group id ("G35973") for a group's unweighted mean.
     municipality_code = models.CharField(max_length=12)
     owner_type = models.CharField(max_length=16, choices=OwnerType.choices)

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.db.models import Q, QuerySet
 from django.http import Http404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from samsyn.accounts.access import ancestor_ids
@@ -22,14 +23,13 @@ from samsyn.accounts.models import Organisation
 from samsyn.analysis.expected import expected_values, residual_trend
 from samsyn.analysis.results import AnalysisError, Estimate
 from samsyn.indicators.catalogue import (
-    GRADE9_BACKGROUND,
-    GRADE9_PUPILS,
-    GRADE9_REPORT,
+    EXPECTED_MODELS,
     MODEL_MIN_PUPILS,
 )
 from samsyn.indicators.models import (
     ImportBatch,
     Indicator,
+    KoladaFetch,
     Municipality,
     MunicipalityGroup,
     StatValue,
@@ -154,32 +154,154 @@ def _skolverket_filter(indicator: Indicator) -> Q:
     return query & Q(group=indicator.skolverket_group)
 
 
+def _part_label(part: dict) -> str:
+    swedish = (get_language() or "sv").startswith("sv")
+    return part.get("sv" if swedish else "en") or ""
+
+
+def _skolverket_parts(indicator: Indicator) -> list[tuple[Q, str]]:
+    """(filter, label) for each further Skolverket measure of the indicator."""
+    return [
+        (
+            Q(
+                source=SKOLVERKET,
+                report=part.get("report", ""),
+                measure=part.get("measure", ""),
+                subject=part.get("subject", ""),
+                group=part.get("group", ""),
+            ),
+            _part_label(part),
+        )
+        for part in indicator.skolverket_parts or []
+    ]
+
+
+def _points(query: Q, code: str, owner_type: str | None) -> list[Point]:
+    rows = StatValue.objects.filter(query, municipality_code=code)
+    if owner_type is not None:
+        rows = rows.filter(owner_type=owner_type)
+    return [
+        Point(year, _float(value), status)
+        for year, value, status in rows.order_by("year").values_list("year", "value", "status")
+    ]
+
+
 def indicator_series(*, indicator: Indicator, code: str, owner_type: str = "all") -> list[Series]:
     """The indicator over time for one municipality: Skolverket's values where the indicator
-    maps to a Skolverket measure and values are there, else Kolada's (one series per KPI)."""
+    maps to a Skolverket measure and values are there (its further parts, one series each,
+    where the measure has none), else Kolada's (one series per KPI)."""
+    skolverket = str(ImportBatch.Source.SKOLVERKET.label)
     if indicator.skolverket_measure:
-        rows = (
-            StatValue.objects.filter(_skolverket_filter(indicator))
-            .filter(municipality_code=code, owner_type=owner_type)
-            .order_by("year")
-            .values_list("year", "value", "status")
-        )
-        points = [Point(year, _float(value), status) for year, value, status in rows]
+        points = _points(_skolverket_filter(indicator), code, owner_type)
         if points:
-            return [Series(indicator.name, str(ImportBatch.Source.SKOLVERKET.label), points)]
+            return [Series(indicator.name, skolverket, points)]
     series = []
+    for query, label in _skolverket_parts(indicator):
+        points = _points(query, code, owner_type)
+        if points:
+            series.append(Series(label or indicator.name, skolverket, points))
+    if series:
+        return series
     for kpi, label in indicator.kolada_kpis(owner_type):
-        rows = (
-            StatValue.objects.filter(source=KOLADA, measure=kpi, group="T", municipality_code=code)
-            .order_by("year")
-            .values_list("year", "value", "status")
-        )
-        points = [Point(year, _float(value), status) for year, value, status in rows]
+        points = _points(Q(source=KOLADA, measure=kpi, group="T"), code, None)
         if points:
             series.append(
                 Series(label or indicator.name, str(ImportBatch.Source.KOLADA.label), points)
             )
     return series
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    """One source of an indicator for one municipality: the years it has, and where to get it."""
+
+    source: str  # "skolverket" | "kolada"
+    label: str
+    years: tuple[int, ...]
+    where: str
+
+    @property
+    def missing(self) -> bool:
+        return not self.years
+
+
+def _skolverket_where(report: str) -> str:
+    return _(
+        "Skolverket's statistics (skolverket.se → Statistik → Sök statistik): export “%(report)s” "
+        "per municipality (Kommun) as CSV or XLSX and import it on the import page."
+    ) % {"report": report}
+
+
+def _kolada_where(kpi: str) -> str:
+    return _(
+        "Kolada key figure %(kpi)s: fetch it on the import page, or download it from kolada.se "
+        "(or the API's JSON) and upload the file there."
+    ) % {"kpi": kpi}
+
+
+def indicator_sources(*, indicators: list[Indicator], code: str) -> dict[int, list[SourceStatus]]:
+    """Per indicator (by id), each source it maps to and the years it has for the municipality
+    (all schools for Skolverket, T for Kolada), in one query."""
+    wanted_reports, wanted_kpis = set(), set()
+    for indicator in indicators:
+        if indicator.skolverket_measure:
+            wanted_reports.add(indicator.skolverket_report)
+        wanted_reports |= {p.get("report", "") for p in indicator.skolverket_parts or []}
+        wanted_kpis |= {
+            kpi for part in indicator.kolada or [] for kpi in part.values() if _is_kpi(kpi)
+        }
+    present: dict[tuple, set[int]] = defaultdict(set)
+    rows = (
+        StatValue.objects.filter(municipality_code=code, value__isnull=False)
+        .filter(
+            Q(source=SKOLVERKET, report__in=wanted_reports, owner_type="all")
+            | Q(source=KOLADA, measure__in=wanted_kpis, group="T")
+        )
+        .values_list("source", "report", "measure", "subject", "group", "year")
+        .distinct()
+    )
+    for source, report, measure, subject, group, year in rows:
+        key = (report, measure, subject, group) if source == SKOLVERKET else (measure,)
+        present[key].add(year)
+    out: dict[int, list[SourceStatus]] = {}
+    for indicator in indicators:
+        statuses = []
+        skolverket = []
+        if indicator.skolverket_measure:
+            skolverket.append(
+                {
+                    "report": indicator.skolverket_report,
+                    "measure": indicator.skolverket_measure,
+                    "subject": indicator.skolverket_subject,
+                    "group": indicator.skolverket_group,
+                }
+            )
+        skolverket += list(indicator.skolverket_parts or [])
+        for part in skolverket:
+            key = (part["report"], part["measure"], part.get("subject", ""), part.get("group", ""))
+            label = f"{part['report']} › {part['measure']}"
+            if part.get("group"):
+                label += f" ({part['group']})"
+            statuses.append(
+                SourceStatus(
+                    "skolverket",
+                    label,
+                    tuple(sorted(present.get(key, ()))),
+                    _skolverket_where(part["report"]),
+                )
+            )
+        for part in indicator.kolada or []:
+            for kpi in (part.get("all"), part.get("municipal")):
+                if _is_kpi(kpi):
+                    label = f"{kpi} {_part_label(part)}".strip()
+                    years = tuple(sorted(present.get((kpi,), ())))
+                    statuses.append(SourceStatus("kolada", label, years, _kolada_where(kpi)))
+        out[indicator.pk] = statuses
+    return out
+
+
+def _is_kpi(value: object) -> bool:
+    return isinstance(value, str) and len(value) == 6 and value[0] in "NU" and value[1:].isdigit()
 
 
 @dataclass(frozen=True)
@@ -263,6 +385,15 @@ def group_band(
         )
         for year, value in rows:
             by_year[year].append(float(value))
+    parts = _skolverket_parts(indicator)
+    if not by_year and parts:
+        rows = (
+            StatValue.objects.filter(parts[0][0])
+            .filter(municipality_code__in=codes, owner_type=owner_type, value__isnull=False)
+            .values_list("year", "value")
+        )
+        for year, value in rows:
+            by_year[year].append(float(value))
     if not by_year:
         kpis = indicator.kolada_kpis(owner_type)
         if kpis:
@@ -296,33 +427,43 @@ def expected_for(
 ) -> ExpectedResult | None:
     """Per year, the municipality's expected value and residual from a model fitted across
     all municipalities on the background shares (samsyn.analysis.expected)."""
-    if not indicator.expected_model or indicator.skolverket_report != GRADE9_REPORT:
+    spec = EXPECTED_MODELS.get(indicator.skolverket_report)
+    if not indicator.expected_model or spec is None:
         return None
-    background = [measure for measure, _key in GRADE9_BACKGROUND]
-    measures = [indicator.skolverket_measure, GRADE9_PUPILS, *background]
-    rows = StatValue.objects.filter(
-        source=SKOLVERKET,
-        report=GRADE9_REPORT,
-        measure__in=measures,
-        subject="",
-        group="",
-        owner_type=owner_type,
-        value__isnull=False,
-    ).values_list("year", "municipality_code", "measure", "value")
-    table: dict[int, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
-    for year, municipality_code, measure, value in rows:
-        table[year][municipality_code][measure] = float(value)
+    outcome = (indicator.skolverket_report, indicator.skolverket_measure)
+    pairs = [outcome, spec.pupils, *spec.background]
+    wanted = Q()
+    for report, measure in pairs:
+        wanted |= Q(report=report, measure=measure)
+    rows = (
+        StatValue.objects.filter(wanted)
+        .filter(source=SKOLVERKET, subject="", group="", owner_type=owner_type)
+        .filter(value__isnull=False)
+        .values_list("year", "municipality_code", "report", "measure", "value")
+    )
+    table: dict[int, dict[str, dict[tuple, float]]] = defaultdict(lambda: defaultdict(dict))
+    for year, municipality_code, report, measure, value in rows:
+        table[year][municipality_code][(report, measure)] = float(value)
+    background = [measure for _report, measure in spec.background]
+    return _fit_years(table, code, outcome, spec, background, confidence)
+
+
+def _fit_years(
+    table: dict, code: str, outcome: tuple, spec, background: list[str], confidence: float
+) -> ExpectedResult:
+    """One OLS per year across the municipalities with every number and enough pupils."""
+    needed = {outcome, spec.pupils, *spec.background}
     years = []
     for year in sorted(table):
         units = sorted(
             c
             for c, m in table[year].items()
-            if len(m) == len(measures) and m[GRADE9_PUPILS] >= MODEL_MIN_PUPILS
+            if needed <= set(m) and m[spec.pupils] >= MODEL_MIN_PUPILS
         )
         if code not in units:
             continue
-        x = [[table[year][u][b] for b in background] for u in units]
-        y = [table[year][u][indicator.skolverket_measure] for u in units]
+        x = [[table[year][u][b] for b in spec.background] for u in units]
+        y = [table[year][u][outcome] for u in units]
         try:
             model = expected_values(units, x, y, names=background, confidence=confidence)
         except AnalysisError:
@@ -375,3 +516,8 @@ def values_for_export(*, code: str = "") -> Iterator[dict]:
 
 def latest_imports(limit: int = 20) -> QuerySet[ImportBatch]:
     return ImportBatch.objects.select_related("imported_by")[:limit]
+
+
+def latest_kolada_fetches(limit: int = 10) -> QuerySet[KoladaFetch]:
+    """Platform admins' Kolada fetches, newest first, each with its state or reason."""
+    return KoladaFetch.objects.select_related("requested_by")[:limit]

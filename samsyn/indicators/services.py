@@ -21,13 +21,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samsyn.accounts.models import Organisation, User, hash_token
-from samsyn.indicators import skolverket
+from samsyn.indicators import kolada_files, skolverket
 from samsyn.indicators.catalogue import CATALOGUE
 from samsyn.indicators.models import (
     Answer,
     AnswerLink,
     ImportBatch,
     Indicator,
+    KoladaFetch,
     Municipality,
     MunicipalityGroup,
     Question,
@@ -346,6 +347,44 @@ def kolada_store(*, values: Iterable, name: str, actor: User | None = None) -> I
     )
 
 
+@transaction.atomic
+def kolada_file_import(
+    *, files: Iterable[tuple[str, bytes]], actor: User | None = None
+) -> list[ImportResult]:
+    """Kolada's values from files (v3 JSON, or Kolada's CSV/Excel export): all or none.
+
+    `kolada_files.KoladaFileRefused` names what was not understood. Municipalities may be
+    named instead of numbered; the names are those loaded from Kolada's metadata.
+    """
+    names = dict(Municipality.objects.values_list("name", "code"))
+    parsed = [(name, kolada_files.parse(name, data, names=names)) for name, data in files]
+    return [kolada_store(values=values, name=name, actor=actor) for name, values in parsed]
+
+
+@transaction.atomic
+def kolada_fetch_request(
+    *, municipalities: list[str], first_year: int, last_year: int, actor: User | None
+) -> KoladaFetch:
+    """Record a fetch to run in the background (`tasks.kolada_refresh(fetch_id=…)`)."""
+    fetch = KoladaFetch(
+        municipalities=",".join(municipalities),
+        first_year=first_year,
+        last_year=last_year,
+        requested_by=actor,
+    )
+    fetch.full_clean()
+    fetch.save()
+    return fetch
+
+
+@transaction.atomic
+def kolada_fetch_retry(*, fetch: KoladaFetch) -> KoladaFetch:
+    """Try a failed fetch again: it is pending once more, its old reason cleared."""
+    fetch.state, fetch.error, fetch.finished_at = KoladaFetch.State.PENDING, "", None
+    fetch.save(update_fields=["state", "error", "finished_at"])
+    return fetch
+
+
 # Catalogue and organisations ---------------------------------------------------------------------
 
 
@@ -360,6 +399,8 @@ def indicator_create(
     higher_is_better: bool,
     skolverket_report: str = "",
     skolverket_measure: str = "",
+    skolverket_subject: str = "",
+    skolverket_group: str = "",
     kolada_all: str = "",
     kolada_municipal: str = "",
 ) -> Indicator:
@@ -383,6 +424,8 @@ def indicator_create(
         higher_is_better=higher_is_better,
         skolverket_report=skolverket_report.strip(),
         skolverket_measure=skolverket_measure.strip(),
+        skolverket_subject=skolverket_subject.strip(),
+        skolverket_group=skolverket_group.strip(),
         kolada=kolada,
         position=1000,
     )

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-MARKERS = ("..", ".", "~100", "*")
+MARKERS = ("..", ".", "-", "–", "~100", "*")
 
 # Skolverket's owner types ("Typ av huvudman") → our codes.
 OWNER_TYPES = {
@@ -61,6 +61,28 @@ KEY_COLUMNS = {
 DIMENSION_COLUMNS = {"ämne": "subject", "kön": "group", "uppgift": "measure"}
 SCHOOL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 SELECTED_YEAR = re.compile(r"^valt läsår:\s*(\d{4}/\d{2})\s*$", re.I)
+SELECTED_CALENDAR_YEAR = re.compile(r"^valt år:\s*(\d{4})\s*$", re.I)
+CALENDAR_YEAR = re.compile(r"^(19|20)\d{2}$")
+# Labels of a header row that names groups of pupils or staff, not measures.
+CATEGORIES = {
+    "totalt",
+    "samtliga",
+    "flickor",
+    "pojkar",
+    "kvinnor",
+    "män",
+    "elever med svensk bakgrund",
+    "elever med utländsk bakgrund",
+    "svensk bakgrund",
+    "utländsk bakgrund",
+    "födda i sverige",
+    "födda utomlands",
+    "nyinvandrade",
+    "övriga",
+}
+MEASURE_WORDS = re.compile(
+    r"andel|antal|genomsnitt|\(%\)|kostnad|poäng|meritvärde|per elev|tkr|kr\b", re.I
+)
 SHEET_OWNER = re.compile(r"^typ av huvudman:\s*(.+?)\s*$", re.I)
 NUMBER = re.compile(r"^-?(\d{1,3}( \d{3})+|\d+)([,.]\d+)?$")
 SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
@@ -226,6 +248,156 @@ def _parse_xlsx(name: str, data: bytes) -> ParsedFile:
     return combined
 
 
+def _header_rows(rows: list[Row], header_at: int) -> tuple[int, int | None]:
+    """(the "Kommun" row, the second header row above or below it, or None).
+
+    A second header row has an empty first cell and labels over the value columns: a
+    measure row above Totalt/Flickor/Pojkar, the categories above the measures, or (in XLSX
+    with merged cells) the row under a "Kommun" cell that spans two rows.
+    """
+
+    def second(i: int) -> bool:
+        if not 0 <= i < len(rows):
+            return False
+        cells = [_text(c) for c in rows[i][1]]
+        if not cells or cells[0] or not any(cells):
+            return False
+        code_like = [c for c in cells if len(c) == 4 and c.isdigit()]
+        return not code_like
+
+    if second(header_at - 1):
+        return header_at, header_at - 1
+    if second(header_at + 1):
+        return header_at, header_at + 1
+    return header_at, None
+
+
+def _row_role(labels: list[str]) -> str:
+    """ "year", "group" or "measure": what one header row's value labels name."""
+    present = [label for label in labels if label]
+    if present and all(SCHOOL_YEAR.match(x) or CALENDAR_YEAR.match(x) for x in present):
+        return "year"
+    if present and all(x.lower() in CATEGORIES for x in present):
+        return "group"
+    return "measure"
+
+
+def _period(label: str) -> tuple[str, int]:
+    """A column's or the preamble's period → (school year as in the file or "", year)."""
+    if CALENDAR_YEAR.match(label):
+        return "", int(label)
+    return label, year_of(label)
+
+
+@dataclass
+class _Header:
+    labels: list[str]  # one label per column (the key/dimension heading or the lower label)
+    values: dict[int, tuple[str, str, str]]  # column → (measure, group, period)
+    dims: dict[int, str]
+    roles: dict[int, str]
+    data_from: int
+    periods: dict[int, tuple[str, int]] = field(default_factory=dict)
+
+
+def _read_header(name: str, rows: list[Row], header_at: int, where_header: str) -> _Header:
+    """Work out from the labels which header row names what (see the module docstring)."""
+    kommun_at, other_at = _header_rows(rows, header_at)
+    lines = [[_text(c) for c in rows[kommun_at][1]]]
+    if other_at is not None:
+        other = [_text(c) for c in rows[other_at][1]]
+        lines = [other, lines[0]] if other_at < kommun_at else [lines[0], other]
+    width = max(len(line) for line in lines)
+    lines = [line + [""] * (width - len(line)) for line in lines]
+    while width and not any(line[width - 1] for line in lines):
+        width -= 1  # the trailing ";"
+    lines = [line[:width] for line in lines]
+
+    def fixed(i: int) -> str:
+        found = [line[i] for line in lines if line[i].lower() in KEY_COLUMNS | DIMENSION_COLUMNS]
+        return found[0] if found else ""
+
+    roles: dict[int, str] = {}
+    dims: dict[int, str] = {}
+    value_cols: list[int] = []
+    labels = [""] * width
+    for i in range(width):
+        heading = fixed(i)
+        low = heading.lower()
+        if low in KEY_COLUMNS:
+            roles[i] = KEY_COLUMNS[low]
+        elif low in DIMENSION_COLUMNS:
+            dims[i] = DIMENSION_COLUMNS[low]
+        else:
+            value_cols.append(i)
+        labels[i] = heading or lines[-1][i] or lines[0][i]
+    if len(lines) == 2:  # a merged cell in XLSX leaves only its first cell filled
+        top = lines[0]
+        carry = ""
+        for i in range(width):
+            if i not in value_cols:
+                carry = ""
+            elif top[i]:
+                carry = top[i]
+            else:
+                top[i] = carry
+    for i in value_cols:
+        if not any(line[i] for line in lines):
+            raise ImportRefused(
+                _("%(file)s, %(where)s: column %(col)s has no heading.")
+                % {"file": name, "where": where_header, "col": i + 1}
+            )
+    both = [i for i in value_cols if len(lines) == 2 and all(line[i] for line in lines)]
+    row_roles = [_row_role([line[i] for i in both]) for line in lines]
+    if both and row_roles[0] == row_roles[1]:
+        row_roles = _tie_break(name, where_header, lines, both, row_roles[0])
+    values: dict[int, tuple[str, str, str]] = {}
+    for i in value_cols:
+        got = {"measure": "", "group": "", "year": ""}
+        if i in both:
+            for line, role in zip(lines, row_roles, strict=True):
+                got[role] = line[i]
+        else:  # one label only (a heading spanning both rows)
+            label = next(line[i] for line in lines if line[i])
+            got[_row_role([label])] = label
+        values[i] = (got["measure"], got["group"], got["year"])
+    below = other_at is not None and other_at > kommun_at
+    return _Header(labels, values, dims, roles, (other_at if below else kommun_at) + 1)
+
+
+def _tie_break(
+    name: str, where: str, lines: list[list[str]], cols: list[int], role: str
+) -> list[str]:
+    """Two header rows that look alike: the one with measure words names the measure."""
+    wordy = [all(MEASURE_WORDS.search(line[i]) for i in cols if line[i]) for line in lines]
+    if role == "measure" and wordy[0] != wordy[1]:
+        return ["measure", "group"] if wordy[0] else ["group", "measure"]
+    samples = [next((line[i] for i in cols if line[i]), "") for line in lines]
+    raise ImportRefused(
+        _(
+            "%(file)s, %(where)s: could not tell which of the two header rows names the "
+            "measure and which the group of pupils (“%(upper)s” above “%(lower)s”). Expected "
+            "one of them to hold groups such as Totalt, Flickor, Pojkar."
+        )
+        % {"file": name, "where": where, "upper": samples[0], "lower": samples[1]}
+    )
+
+
+def _preamble(rows: list[Row]) -> tuple[str, str, str]:
+    """(report title, period "2023/24" or "2024", owner type line) from above the header."""
+    report = period = owner = ""
+    for _where, cells in rows:
+        first = _text(cells[0]) if cells else ""
+        if not first:
+            continue
+        if (match := SELECTED_YEAR.match(first)) or (match := SELECTED_CALENDAR_YEAR.match(first)):
+            period = match[1]
+        elif match := SHEET_OWNER.match(first):
+            owner = match[1]
+        elif not report and not first.lower().startswith("statistik från"):
+            report = first
+    return report, period, owner
+
+
 def _parse_table(name: str, rows: list[Row], *, sheet_owner: str | None) -> ParsedFile | None:
     """One table (a CSV file or one sheet); None when it has no header row at all."""
     header_at = next(
@@ -234,59 +406,28 @@ def _parse_table(name: str, rows: list[Row], *, sheet_owner: str | None) -> Pars
     )
     if header_at is None:
         return None
-    report = ""
-    school_year = ""
-    owner_from_preamble = ""
-    for _where, cells in rows[:header_at]:
-        first = _text(cells[0]) if cells else ""
-        if not first:
-            continue
-        if match := SELECTED_YEAR.match(first):
-            school_year = match[1]
-        elif match := SHEET_OWNER.match(first):
-            owner_from_preamble = match[1]
-        elif not report and not first.lower().startswith("statistik från"):
-            report = first
-    where_header, header_cells = rows[header_at]
+    report, period, owner_from_preamble = _preamble(rows[:header_at])
+    where_header = rows[header_at][0]
     if not report:
         raise ImportRefused(
             _("%(file)s, %(where)s: expected the report's title above the header.")
             % {"file": name, "where": where_header}
         )
-    header = [_text(c) for c in header_cells]
-    while header and not header[-1]:
-        header.pop()  # the trailing ";"
-    upper: list[str] = []
-    if header_at > 0:
-        above = [_text(c) for c in rows[header_at - 1][1]]
-        if above and not above[0] and any(above):
-            upper = above + [""] * (len(header) - len(above))
-
-    roles: dict[int, str] = {}
-    year_cols: dict[int, str] = {}
-    other_cols: list[int] = []
-    for i, title in enumerate(header):
-        low = title.lower()
-        if low in KEY_COLUMNS:
-            roles[i] = KEY_COLUMNS[low]
-        elif SCHOOL_YEAR.match(title):
-            year_cols[i] = title
-        elif not title:
-            raise ImportRefused(
-                _("%(file)s, %(where)s: column %(col)s has no heading.")
-                % {"file": name, "where": where_header, "col": i + 1}
-            )
-        else:
-            other_cols.append(i)
-    if "code" not in roles.values():
+    head = _read_header(name, rows, header_at, where_header)
+    if "code" not in head.roles.values():
         raise ImportRefused(
             _("%(file)s, %(where)s: expected a column “Kommun-kod” (or “Kommunkod”) in the header.")
             % {"file": name, "where": where_header}
         )
+    _assign_periods(name, head, period, where_header)
     fixed_owner = ""
-    if "owner_type" not in roles.values():
-        candidate = owner_from_preamble or (sheet_owner or "")
-        if candidate.lower() not in OWNER_TYPES:
+    if "owner_type" not in head.roles.values():
+        candidate = (owner_from_preamble or (sheet_owner or "")).lower()
+        if candidate in OWNER_TYPES:
+            fixed_owner = OWNER_TYPES[candidate]
+        elif CALENDAR_YEAR.match(period):
+            fixed_owner = "all"  # economic reports ("Valt år") cover the whole municipality
+        else:
             raise ImportRefused(
                 _(
                     "%(file)s, %(where)s: expected a column “Typ av huvudman” or a line "
@@ -294,77 +435,124 @@ def _parse_table(name: str, rows: list[Row], *, sheet_owner: str | None) -> Pars
                 )
                 % {"file": name, "where": where_header}
             )
-        fixed_owner = OWNER_TYPES[candidate.lower()]
+    parsed = ParsedFile(name=name, report=report)
+    _read_rows(name, parsed, head, rows[head.data_from :], fixed_owner)
+    if not parsed.values:
+        raise ImportRefused(
+            _("%(file)s, %(where)s: no values below the header.")
+            % {"file": name, "where": where_header}
+        )
+    return parsed
 
-    over_time = bool(year_cols)
-    dims: dict[int, str] = {}  # column → "subject" | "group" | "measure" | "measure-header"
-    values: dict[int, tuple[str, str, str]] = {}  # column → (measure, group, school year)
-    if over_time:
-        first_year = min(year_cols)
-        late = [i for i in other_cols if i > first_year]
+
+def _assign_periods(name: str, head: _Header, period: str, where: str) -> None:
+    """Over time: the columns are periods; per school year: the period is the preamble's."""
+    year_cols = [i for i, (_m, _g, p) in head.values.items() if p]
+    others = [i for i in head.values if i not in year_cols]
+    if year_cols:
+        late = [i for i in others if i > min(year_cols)]
         if late:
             raise ImportRefused(
                 _(
                     "%(file)s, %(where)s: column “%(col)s” comes after the school-year "
                     "columns; expected only school years (e.g. 2024/25) there."
                 )
-                % {"file": name, "where": where_header, "col": header[late[0]]}
+                % {"file": name, "where": where, "col": head.labels[late[0]]}
             )
-        for i in other_cols:
-            dims[i] = DIMENSION_COLUMNS.get(header[i].lower(), "measure-header")
-        if sum(1 for d in dims.values() if d in ("measure", "measure-header")) != 1:
+        for i in others:
+            head.dims[i] = "measure-header"
+            del head.values[i]
+        named = sum(1 for d in head.dims.values() if d in ("measure", "measure-header"))
+        labelled = all(head.values[i][0] for i in year_cols)
+        if not (named == 1 or (named == 0 and labelled)):
             raise ImportRefused(
                 _(
                     "%(file)s, %(where)s: expected exactly one column naming the measure "
                     "(“Uppgift”) before the school-year columns."
                 )
-                % {"file": name, "where": where_header}
+                % {"file": name, "where": where}
             )
-        for i, school in year_cols.items():
-            values[i] = ("", "", school)
+    elif not period:
+        raise ImportRefused(
+            _(
+                "%(file)s, %(where)s: expected a line “Valt läsår: 2023/24” (or “Valt år: "
+                "2024”) above the header (the columns are measures, not school years)."
+            )
+            % {"file": name, "where": where}
+        )
     else:
-        if not school_year:
-            raise ImportRefused(
-                _(
-                    "%(file)s, %(where)s: expected a line “Valt läsår: 2023/24” above the "
-                    "header (the columns are measures, not school years)."
+        for i, (measure, group, _p) in list(head.values.items()):
+            if not measure:
+                raise ImportRefused(
+                    _(
+                        "%(file)s, %(where)s: column %(col)s (“%(label)s”) names no measure, "
+                        "only a group."
+                    )
+                    % {"file": name, "where": where, "col": i + 1, "label": group}
                 )
-                % {"file": name, "where": where_header}
-            )
-        for i in other_cols:
-            low = header[i].lower()
-            if low in DIMENSION_COLUMNS and DIMENSION_COLUMNS[low] != "measure":
-                dims[i] = DIMENSION_COLUMNS[low]
-            elif upper and i < len(upper) and upper[i]:
-                values[i] = (upper[i], header[i], school_year)
-            else:
-                values[i] = (header[i], "", school_year)
-        if not values:
-            raise ImportRefused(
-                _("%(file)s, %(where)s: the header names no measure columns.")
-                % {"file": name, "where": where_header}
-            )
-
-    years = {}
-    for i, (_m, _g, school) in values.items():
+            head.values[i] = (measure, group, period)
+    if not head.values:
+        raise ImportRefused(
+            _("%(file)s, %(where)s: the header names no measure columns.")
+            % {"file": name, "where": where}
+        )
+    head.periods = {}
+    for i, (_m, _g, label) in head.values.items():
         try:
-            years[i] = year_of(school)
+            head.periods[i] = _period(label)
         except ValueError:
             raise ImportRefused(
                 _("%(file)s, %(where)s: “%(value)s” is not a school year like 2023/24.")
-                % {"file": name, "where": where_header, "value": school}
+                % {"file": name, "where": where, "value": label}
             ) from None
 
-    col = {role: i for i, role in roles.items()}
-    parsed = ParsedFile(name=name, report=report)
+
+def _owner_of(name: str, where: str, text: str) -> str:
+    if text.lower() not in OWNER_TYPES:
+        raise ImportRefused(
+            _("%(file)s, %(where)s: unknown owner type “%(value)s”; expected one of %(known)s.")
+            % {
+                "file": name,
+                "where": where,
+                "value": text,
+                "known": ", ".join(OWNER_TYPE_LABELS.values()),
+            }
+        )
+    return OWNER_TYPES[text.lower()]
+
+
+def _dimensions(name: str, where: str, head: _Header, cells: list) -> tuple[str, str, str]:
+    """(subject, group, measure) named by the row's dimension columns."""
+    subject = group = measure = ""
+    for i, dim in head.dims.items():
+        cell = _text(cells[i])
+        if dim == "subject":
+            subject = cell
+        elif dim == "group":
+            group = cell
+        elif dim == "measure":
+            measure = cell
+        else:  # the column's heading is the measure, its cells name the subject
+            measure, subject = head.labels[i], cell
+        if not cell:
+            raise ImportRefused(
+                _("%(file)s, %(where)s: column “%(col)s” is empty.")
+                % {"file": name, "where": where, "col": head.labels[i]}
+            )
+    return subject, group, measure
+
+
+def _read_rows(
+    name: str, parsed: ParsedFile, head: _Header, rows: list[Row], fixed_owner: str
+) -> None:
+    col = {role: i for i, role in head.roles.items()}
     seen: dict[tuple, tuple[str, Decimal | None, str]] = {}
-    width = len(header)
-    for where, cells in rows[header_at + 1 :]:
+    width = len(head.labels)
+    for where, cells in rows:
         cells = list(cells)
         if not any(_text(c) for c in cells):
             break  # the notes start after a blank line
-        extra = cells[width:]
-        if any(_text(c) for c in extra):
+        if any(_text(c) for c in cells[width:]):
             raise ImportRefused(
                 _("%(file)s, %(where)s: expected %(n)s columns as in the header, found more.")
                 % {"file": name, "where": where, "n": width}
@@ -380,57 +568,26 @@ def _parse_table(name: str, rows: list[Row], *, sheet_owner: str | None) -> Pars
                 )
                 % {"file": name, "where": where, "value": code}
             )
-        if fixed_owner:
-            owner = fixed_owner
-        else:
-            owner_text = _text(cells[col["owner_type"]])
-            if owner_text.lower() not in OWNER_TYPES:
-                raise ImportRefused(
-                    _(
-                        "%(file)s, %(where)s: unknown owner type “%(value)s”; expected one of "
-                        "%(known)s."
-                    )
-                    % {
-                        "file": name,
-                        "where": where,
-                        "value": owner_text,
-                        "known": ", ".join(OWNER_TYPE_LABELS.values()),
-                    }
-                )
-            owner = OWNER_TYPES[owner_text.lower()]
+        owner = fixed_owner or _owner_of(name, where, _text(cells[col["owner_type"]]))
         if "name" in col:
             county = _text(cells[col["county_code"]]) if "county_code" in col else ""
             parsed.municipalities[code] = (_text(cells[col["name"]]), county.zfill(2))
-        subject = group_dim = measure_dim = ""
-        for i, dim in dims.items():
-            cell = _text(cells[i])
-            if dim == "subject":
-                subject = cell
-            elif dim == "group":
-                group_dim = cell
-            elif dim == "measure":
-                measure_dim = cell
-            else:  # the column's heading is the measure, its cells name the subject
-                measure_dim, subject = header[i], cell
-            if not cell:
-                raise ImportRefused(
-                    _("%(file)s, %(where)s: column “%(col)s” is empty.")
-                    % {"file": name, "where": where, "col": header[i]}
-                )
-        for i, (measure, group, school) in values.items():
+        subject, group_dim, measure_dim = _dimensions(name, where, head, cells)
+        for i, (measure, group, _label) in head.values.items():
             try:
                 number = parse_number(cells[i])
             except ValueError as error:
                 raise ImportRefused(
                     _(
                         "%(file)s, %(where)s, column “%(col)s”: expected a number (like 74,9 "
-                        "or 4 102) or one of Skolverket's markers .., ., ~100, *; found "
+                        "or 4 102) or one of Skolverket's markers .., ., -, ~100, *; found "
                         "“%(value)s”."
                     )
-                    % {"file": name, "where": where, "col": header[i], "value": error.args[0]}
+                    % {"file": name, "where": where, "col": head.labels[i], "value": error.args[0]}
                 ) from None
             if number is None:
                 continue
+            school, year = head.periods[i]
             value = ParsedValue(
                 municipality_code=code,
                 owner_type=owner,
@@ -438,7 +595,7 @@ def _parse_table(name: str, rows: list[Row], *, sheet_owner: str | None) -> Pars
                 subject=subject,
                 group=group or group_dim,
                 school_year=school,
-                year=years[i],
+                year=year,
                 value=number[0],
                 status=number[1],
                 where=where,
@@ -453,9 +610,3 @@ def _parse_table(name: str, rows: list[Row], *, sheet_owner: str | None) -> Pars
             if previous is None:
                 seen[key] = (where, value.value, value.status)
                 parsed.values.append(value)
-    if not parsed.values:
-        raise ImportRefused(
-            _("%(file)s, %(where)s: no values below the header.")
-            % {"file": name, "where": where_header}
-        )
-    return parsed

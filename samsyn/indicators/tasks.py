@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from django.tasks import task
+from django.utils import timezone
 
-from samsyn.indicators.models import Indicator
+from samsyn.indicators.models import Indicator, KoladaFetch
 
 
 def catalogue_kpis() -> list[str]:
@@ -32,7 +33,40 @@ def kolada_refresh_now(
     return kolada_store(values=values, name=name, actor=actor)
 
 
+def kolada_fetch_run(*, fetch_id: int, client=None) -> KoladaFetch:
+    """Run one recorded fetch; a failure is kept with its reason instead of only logged."""
+    from samsyn.indicators.kolada import KoladaError
+
+    fetch = KoladaFetch.objects.get(pk=fetch_id)
+    try:
+        result = kolada_refresh_now(
+            municipalities=fetch.codes,
+            years=fetch.years,
+            actor_id=fetch.requested_by_id,
+            client=client,
+        )
+    except KoladaError as error:
+        fetch.state, fetch.error = KoladaFetch.State.FAILED, str(error)
+    else:
+        fetch.state, fetch.error = KoladaFetch.State.DONE, ""
+        fetch.created, fetch.updated = result.created, result.updated
+    fetch.finished_at = timezone.now()
+    fetch.save(update_fields=["state", "error", "created", "updated", "finished_at"])
+    return fetch
+
+
 @task()
-def kolada_refresh(*, municipalities: list[str], years: list[int], actor_id: int | None = None):
-    result = kolada_refresh_now(municipalities=municipalities, years=years, actor_id=actor_id)
+def kolada_refresh(
+    *,
+    municipalities: list[str] | None = None,
+    years: list[int] | None = None,
+    actor_id: int | None = None,
+    fetch_id: int | None = None,
+):
+    if fetch_id is not None:
+        fetch = kolada_fetch_run(fetch_id=fetch_id)
+        return {"state": fetch.state, "created": fetch.created, "updated": fetch.updated}
+    result = kolada_refresh_now(
+        municipalities=municipalities or [], years=years or [], actor_id=actor_id
+    )
     return {"created": result.created, "updated": result.updated, "unchanged": result.unchanged}

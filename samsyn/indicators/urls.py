@@ -39,5 +39,7 @@ urlpatterns = [
     path("org/<int:pk>/<slug:code>/", views.indicator_detail, name="indicator_detail"),
     path("import/", views.import_files, name="import"),
     path("import/kolada/", views.kolada_fetch, name="kolada_fetch"),
+    path("import/kolada/file/", views.kolada_upload, name="kolada_upload"),
+    path("import/kolada/<int:fetch_pk>/retry/", views.kolada_retry, name="kolada_retry"),
     path("s/<str:token>/", views.survey_answer, name="survey_answer"),
 ]

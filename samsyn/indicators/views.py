@@ -26,6 +26,7 @@ from samsyn.indicators.forms import (
     AnswerForm,
     ImportForm,
     IndicatorForm,
+    KoladaFileForm,
     KoladaForm,
     LinksForm,
     MunicipalityLinkForm,
@@ -34,7 +35,8 @@ from samsyn.indicators.forms import (
     SurveyForm,
     TrendForm,
 )
-from samsyn.indicators.models import Indicator, Question, Survey
+from samsyn.indicators.kolada_files import KoladaFileRefused
+from samsyn.indicators.models import Indicator, KoladaFetch, Question, Survey
 from samsyn.indicators.skolverket import ImportRefused
 from samsyn.indicators.tasks import kolada_refresh
 from samsyn.lib import spreadsheet
@@ -56,7 +58,9 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
     code = selectors.municipality_code_for(org)
     rows = []
     if code:
-        for indicator in selectors.indicators_for(organisation=org):
+        indicators = list(selectors.indicators_for(organisation=org))
+        sources = selectors.indicator_sources(indicators=indicators, code=code)
+        for indicator in indicators:
             series = selectors.indicator_series(indicator=indicator, code=code)
             latest = first = None
             if series:
@@ -70,6 +74,8 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
                     "latest": latest,
                     "first": first,
                     "change": latest.value - first.value if latest and first else None,
+                    "sources": sources.get(indicator.pk, []),
+                    "missing": [x for x in sources.get(indicator.pk, []) if x.missing],
                 }
             )
     perms = permissions_at(request.user, org)
@@ -222,7 +228,6 @@ def import_files(request: HttpRequest) -> HttpResponse:
     """Platform admins import Skolverket exports (the values are shared by every tenant)."""
     require_platform_admin(request)
     form = ImportForm(request.POST or None, request.FILES or None)
-    kolada_form = KoladaForm(initial={"first_year": 2016, "last_year": 2025})
     if request.method == "POST" and form.is_valid():
         files = [(f.name, f.read()) for f in form.cleaned_data["files"]]
         try:
@@ -230,23 +235,56 @@ def import_files(request: HttpRequest) -> HttpResponse:
         except ImportRefused as error:
             form.add_error("files", str(error))
         else:
-            for result in results:
-                messages.success(
-                    request,
-                    _(
-                        "%(name)s: %(created)s values added, %(updated)s changed, "
-                        "%(unchanged)s already there."
-                    )
-                    % {
-                        "name": result.name,
-                        "created": result.created,
-                        "updated": result.updated,
-                        "unchanged": result.unchanged,
-                    },
-                )
+            _report_results(request, results)
             return redirect("indicators:import")
-    ctx = {"form": form, "kolada_form": kolada_form, "imports": selectors.latest_imports()}
+    return _import_page(request, form=form)
+
+
+def _import_page(request: HttpRequest, **forms) -> HttpResponse:
+    ctx = {
+        "form": ImportForm(),
+        "kolada_form": KoladaForm(initial={"first_year": 2016, "last_year": 2025}),
+        "kolada_file_form": KoladaFileForm(),
+        "imports": selectors.latest_imports(),
+        "fetches": selectors.latest_kolada_fetches(),
+        **forms,
+    }
     return render(request, "indicators/import.html", ctx)
+
+
+def _report_results(request: HttpRequest, results) -> None:
+    for result in results:
+        messages.success(
+            request,
+            _(
+                "%(name)s: %(created)s values added, %(updated)s changed, "
+                "%(unchanged)s already there."
+            )
+            % {
+                "name": result.name,
+                "created": result.created,
+                "updated": result.updated,
+                "unchanged": result.unchanged,
+            },
+        )
+
+
+@require_POST
+@login_required
+def kolada_upload(request: HttpRequest) -> HttpResponse:
+    """Kolada's values from files, for when the API cannot be reached or is not wanted."""
+    require_platform_admin(request)
+    form = KoladaFileForm(request.POST, request.FILES)
+    if form.is_valid():
+        files = [(f.name, f.read()) for f in form.cleaned_data["kolada_files"]]
+        try:
+            results = services.kolada_file_import(files=files, actor=request.user)
+        except KoladaFileRefused as error:
+            form.add_error("kolada_files", str(error))
+        else:
+            _report_results(request, results)
+            return redirect("indicators:import")
+    return _import_page(request, kolada_file_form=form)
 
 
 @require_POST
@@ -258,18 +296,28 @@ def kolada_fetch(request: HttpRequest) -> HttpResponse:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
         return redirect("indicators:import")
-    years = list(range(form.cleaned_data["first_year"], form.cleaned_data["last_year"] + 1))
-    transaction.on_commit(
-        partial(
-            kolada_refresh.enqueue,
-            municipalities=form.cleaned_data["municipalities"],
-            years=years,
-            actor_id=request.user.pk,
-        )
+    fetch = services.kolada_fetch_request(
+        municipalities=form.cleaned_data["municipalities"],
+        first_year=form.cleaned_data["first_year"],
+        last_year=form.cleaned_data["last_year"],
+        actor=request.user,
     )
+    transaction.on_commit(partial(kolada_refresh.enqueue, fetch_id=fetch.pk))
     messages.success(
-        request, _("Kolada's values are being fetched; they appear when the task has run.")
+        request,
+        _("Kolada's values are being fetched; the list below shows when they are in or why not."),
     )
+    return redirect("indicators:import")
+
+
+@require_POST
+@login_required
+def kolada_retry(request: HttpRequest, fetch_pk: int) -> HttpResponse:
+    require_platform_admin(request)
+    fetch = get_object_or_404(KoladaFetch, pk=fetch_pk, state=KoladaFetch.State.FAILED)
+    services.kolada_fetch_retry(fetch=fetch)
+    transaction.on_commit(partial(kolada_refresh.enqueue, fetch_id=fetch.pk))
+    messages.success(request, _("Kolada is asked again."))
     return redirect("indicators:import")
 
 

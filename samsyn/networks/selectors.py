@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -631,3 +631,100 @@ def exchanges_for_user(user: User) -> list:
         for exchange in Exchange.objects.select_related("organiser").prefetch_related("owners")
         if exchange.pk in seats or can_manage_exchange(user, exchange)
     ]
+
+
+@dataclass
+class RegionalYear:
+    """A collaboration's year of critical-friend exchanges, compiled for its members."""
+
+    organiser: Organisation
+    year: int
+    exchanges: list
+    owners: list[Organisation]
+    visits_hosted: dict[int, int]
+    visits_made: dict[int, int]
+    follow_up: list[tuple[Organisation, list | None]]  # None: not the reader's to see
+    indicators: list[dict] = field(default_factory=list)
+    missing: list = field(default_factory=list)
+
+
+def regional_year_for_user(request: HttpRequest, organiser_pk: int, year: int) -> RegionalYear:
+    """The year's exchanges organised by `organiser` that the reader may see (as for one
+    exchange: its managers and working group). 404 for outsiders, 403 for members of the
+    organisations involved who see none of them."""
+    from samsyn.improvement.models import CycleStep
+    from samsyn.networks.models import Exchange, ExchangeMember
+
+    organiser = Organisation.objects.filter(pk=organiser_pk).first()
+    if organiser is None or not 2000 <= year <= 2100:
+        raise Http404
+    user = request.user
+    all_exchanges = list(
+        Exchange.objects.filter(
+            organiser=organiser,
+            starts_on__lte=dt.date(year, 12, 31),
+            ends_on__gte=dt.date(year, 1, 1),
+        )
+        .prefetch_related("owners", "visits__host", "visits__visitors")
+        .order_by("starts_on", "pk")
+    )
+    seats = set(
+        ExchangeMember.objects.filter(user=user, exchange__in=all_exchanges).values_list(
+            "exchange_id", flat=True
+        )
+    )
+    exchanges = [x for x in all_exchanges if x.pk in seats or can_manage_exchange(user, x)]
+    if not exchanges and not has_perm(user, organiser, Perm.EXCHANGES_MANAGE):
+        involved = {organiser, *(o for x in all_exchanges for o in x.owners.all())}
+        if any(permissions_at(user, org) for org in involved):
+            raise PermissionDenied
+        raise Http404
+    owners = sorted({o for x in exchanges for o in x.owners.all()}, key=lambda o: o.name)
+    hosted: dict[int, int] = defaultdict(int)
+    made: dict[int, int] = defaultdict(int)
+    for exchange in exchanges:
+        for visit in exchange.visits.all():
+            hosted[visit.host_id] += 1
+            for visitor in visit.visitors.all():
+                made[visitor.pk] += 1
+    follow_up = []
+    for owner in owners:
+        if not has_perm(user, owner, Perm.QUALITY_CYCLE_VIEW):
+            follow_up.append((owner, None))
+            continue
+        steps = list(
+            CycleStep.objects.filter(
+                cycle__owner=owner, cycle__year=year, kind=CycleStep.Kind.FOLLOW_UP
+            ).order_by("deadline")
+        )
+        follow_up.append((owner, steps))
+    doc = RegionalYear(organiser, year, exchanges, owners, hosted, made, follow_up)
+    doc.indicators, doc.missing = _collaboration_indicators(owners)
+    return doc
+
+
+def _collaboration_indicators(owners: list[Organisation]) -> tuple[list[dict], list]:
+    """The shared indicators for the members with a municipality: each one's latest value,
+    and, once per source, where the figures not in Samsyn come from (public statistics)."""
+    from samsyn.indicators import selectors as indicators
+
+    members = [o for o in owners if o.municipality_code]
+    if not members:
+        return [], []
+    catalogue = list(indicators.Indicator.objects.filter(owner=None).order_by("position"))
+    rows, missing = [], {}
+    sources = {
+        o.pk: indicators.indicator_sources(indicators=catalogue, code=o.municipality_code)
+        for o in members
+    }
+    for indicator in catalogue:
+        cells = []
+        for owner in members:
+            series = indicators.indicator_series(indicator=indicator, code=owner.municipality_code)
+            points = [p for p in (series[0].points if series else []) if p.value is not None]
+            cells.append(points[-1] if points else None)
+            for source in sources[owner.pk].get(indicator.pk, []):
+                if source.missing:
+                    missing.setdefault(source.label, source)
+        rows.append({"indicator": indicator, "cells": cells})
+    return [{"members": members, "rows": rows}], list(missing.values())

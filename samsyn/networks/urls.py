@@ -18,6 +18,12 @@ urlpatterns = [
         name="exchange_visit_edit",
     ),
     path("exchanges/<int:pk>/documentation.pdf", views.exchange_pdf, name="exchange_pdf"),
+    path("exchanges/year/<int:pk>/<int:year>/", views.regional_year, name="regional_year"),
+    path(
+        "exchanges/year/<int:pk>/<int:year>/documentation.pdf",
+        views.regional_year_pdf,
+        name="regional_year_pdf",
+    ),
     path("<int:pk>/", views.network_detail, name="network"),
     path("<int:pk>/settings/", views.network_settings, name="settings"),
     path("<int:pk>/hubs/new/", views.hub_create, name="hub_create"),

@@ -774,12 +774,18 @@ def match(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
 
 @login_required
 def exchanges(request: HttpRequest) -> HttpResponse:
+    exchanges = selectors.exchanges_for_user(request.user)
+    yearly = sorted(
+        {(x.organiser, year) for x in exchanges for year in (x.starts_on.year, x.ends_on.year)},
+        key=lambda pair: (pair[0].name, -pair[1]),
+    )
     return render(
         request,
         "networks/exchanges.html",
         {
-            "exchanges": selectors.exchanges_for_user(request.user),
+            "exchanges": exchanges,
             "can_create": bool(selectors.exchange_organisers(request.user)),
+            "yearly": yearly,
         },
     )
 
@@ -932,4 +938,32 @@ def exchange_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="exchange-{exchange.pk}.pdf"'
+    return response
+
+
+def _regional_context(request: HttpRequest, pk: int, year: int) -> dict:
+    doc = selectors.regional_year_for_user(request, pk, year)
+    rows = [
+        (owner, doc.visits_hosted.get(owner.pk, 0), doc.visits_made.get(owner.pk, 0))
+        for owner in doc.owners
+    ]
+    return {"doc": doc, "owner_rows": rows}
+
+
+@login_required
+def regional_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    """A collaboration's yearly documentation of its exchanges: areas, visits, analyses and
+    the members' follow-up."""
+    return render(request, "networks/regional_year.html", _regional_context(request, pk, year))
+
+
+@login_required
+def regional_year_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    ctx = _regional_context(request, pk, year)
+    html = render_to_string("networks/regional_year_print.html", ctx, request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="regional-{pk}-{year}.pdf"'
     return response

@@ -96,6 +96,7 @@ def rows(case) -> dict:
         "improvement:step_remove": ("post", spare_step, owner_post),
         "improvement:step_status": ("post", in_step, owner_post),
         "improvement:cycle_report": ("get", in_cycle, owner_view),
+        "improvement:cycle_report_page": ("get", in_cycle, owner_view),
         "api:improvement_library": (
             "get",
             list,

@@ -8,8 +8,9 @@ def add_catalogue(apps, schema_editor):
 
     Indicator = apps.get_model("indicators", "Indicator")
     present = set(Indicator.objects.filter(owner=None).values_list("code", flat=True))
+    fields = {f.name for f in Indicator._meta.get_fields()}  # later fields come later
     Indicator.objects.bulk_create(
-        Indicator(position=i, **entry)
+        Indicator(position=i, **{k: v for k, v in entry.items() if k in fields})
         for i, entry in enumerate(CATALOGUE, start=1)
         if entry["code"] not in present
     )

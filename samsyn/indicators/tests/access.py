@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from samsyn.indicators import services
-from samsyn.indicators.models import Survey
+from samsyn.indicators.models import KoladaFetch, Survey
 
 ANON = "anon"
 
@@ -11,6 +11,12 @@ ANON = "anon"
 def _survey(case) -> Survey:
     return services.survey_create(
         organisation=case.school, actor=case.pia, title="Trygghet", audience="students"
+    )
+
+
+def _failed_fetch() -> KoladaFetch:
+    return KoladaFetch.objects.create(
+        municipalities="1384", first_year=2024, last_year=2024, state="failed", error="down"
     )
 
 
@@ -55,6 +61,12 @@ def rows(case) -> dict:
         "indicators:survey_export": ("get", in_survey, surveyor),
         "indicators:import": ("get", list, platform),
         "indicators:kolada_fetch": ("post", list, {ANON: 302, "olle": 404, "adam": 302}),
+        "indicators:kolada_upload": ("post", list, {ANON: 302, "olle": 404, "adam": 200}),
+        "indicators:kolada_retry": (
+            "post",
+            lambda: [_failed_fetch().pk],
+            {ANON: 302, "olle": 404, "alice": 404, "adam": 302},
+        ),
         # The answer page needs no login; a used or unknown token is refused (see tests).
         "indicators:survey_answer": ("get", token, {ANON: 200, "charlie": 200}),
         "api:indicator_catalogue": (

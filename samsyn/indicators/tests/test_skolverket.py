@@ -53,6 +53,7 @@ def cells(parsed):
         (".", (None, ".")),
         ("~100", (None, "~100")),
         ("*", (None, "*")),
+        ("-", (None, "-")),
         (224.5, (Decimal("224.5"), "")),
         (434, (Decimal("434"), "")),
         ("", None),
@@ -63,7 +64,7 @@ def test_it_parses_numbers_and_keeps_markers_as_status(raw, expected):
     assert parse_number(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["7 4,9", "abc", "1,2,3", "~99", "-"])
+@pytest.mark.parametrize("raw", ["7 4,9", "abc", "1,2,3", "~99", "--", "- 3"])
 def test_it_refuses_what_is_not_a_number(raw):
     with pytest.raises(ValueError):
         parse_number(raw)

@@ -208,6 +208,16 @@ def rows(case) -> dict:
         "networks:exchange_visit_add": ("get", lambda: [_exchange(case).pk], exchange_manager),
         "networks:exchange_visit_edit": ("get", lambda: _visit(case), exchange_manager),
         "networks:exchange_pdf": ("get", lambda: [_exchange(case).pk], exchange_manager),
+        "networks:regional_year": (
+            "get",
+            lambda: [_exchange(case).organiser_id, 2026],
+            exchange_manager,
+        ),
+        "networks:regional_year_pdf": (
+            "get",
+            lambda: [_exchange(case).organiser_id, 2026],
+            exchange_manager,
+        ),
         # Best practice: the network's leaders and coordinators.
         "networks:practices": ("get", network, member),
         "networks:practice_create": ("get", network, member),
