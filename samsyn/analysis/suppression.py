@@ -454,7 +454,14 @@ Filter = tuple
 
 def view_parts(records: list[Record], measure: Any = None) -> list[Part]:
     """The units of a set of records: the persons (teacher counts) and the records (sums), for
-    all measures together (``measure=None``) or for the records that carry ``measure``."""
+    all measures together (``measure=None``) or for the records that carry ``measure``.
+
+    Method: a unit is one teacher at a school (counts) or one teacher's records in one
+    school × attribute combination (sums); units of different kinds never combine.
+
+    Reference: Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+    *JASA* 75, 377–385.
+    """
     if measure is not None:
         records = [r for r in records if measure in r.measures]
     return [
@@ -486,7 +493,14 @@ def _by_priority(index: dict[Filter, list[Record]]) -> list[Filter]:
 
 def filters_of(records: list[Record]) -> list[Filter]:
     """Every filter that selects at least one record, in order of priority: fewer attributes
-    set first, then more persons, then by value (so the order is the same on every request)."""
+    set first, then more persons, then by value (so the order is the same on every request).
+
+    Method: every combination of each record's attribute values with "any" (2^attributes
+    filters per record), ordered by the number of attributes set, then the persons selected.
+
+    Reference: Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+    *JASA* 75, 377–385.
+    """
     return _by_priority(_filter_index(records))
 
 
@@ -568,6 +582,11 @@ def protect_filtered_views(
     summed), every view that ``shows`` is a union of atoms of at least ``min_group`` persons,
     so no shown figure and no difference or other combination of shown figures rests on fewer
     than ``min_group`` persons; ``shows_measure`` keeps that per measure.
+
+    Method: complementary suppression by atoms (see ``ViewProtector``).
+
+    Reference: Cox, L. H. (1980). Suppression methodology and statistical disclosure control.
+    *JASA* 75, 377–385.
     """
     protector = ViewProtector(min_group=min_group)
     result = FilteredViews(protector=protector)
