@@ -68,3 +68,24 @@ class ExportNumberTests(SchoolWorld):
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
         header = next(r for r in rows if any(c.endswith(LOWER) for c in r))
         self.assertEqual(sum(c.endswith(UPPER) for c in header), 2)
+
+
+class PdfPagesTests(SchoolWorld):
+    def test_no_page_is_blank_or_a_lone_heading(self) -> None:
+        """A tall figure kept with its table was pushed past the page its heading started on:
+        page 2 held only a heading."""
+        import pypdfium2
+
+        self.login(self.pia)
+        response = self.client.get(
+            reverse("dashboards:school_export", args=[self.school.pk, "pdf"])
+        )
+        self.assertEqual(response.status_code, 200)
+        pdf = pypdfium2.PdfDocument(response.content)
+        lonely = []
+        for i in range(len(pdf)):
+            text = pdf[i].get_textpage().get_text_range()
+            lines = [line for line in text.splitlines() if line.strip()]
+            if len(lines) <= 2:  # a heading and the page number, or nothing
+                lonely.append((i + 1, lines))
+        self.assertEqual(lonely, [])
