@@ -272,7 +272,10 @@ def main() -> int:
         (f"XLSX numbers stored as text: {text_numbers[:5] or 'none'}", "none", not text_numbers)
     )
     results.append((f"XLSX interval columns split in two: {split}", "≥ 1", split >= 1))
-    print("BASELINE = " + json.dumps({k: round(v, 2) for k, v in figures.items()}))
+    print(
+        "figures (as BASELINE when re-measuring): "
+        + json.dumps({k: round(v, 2) for k, v in figures.items()})
+    )
     failed = 0
     for text, target, ok in results:
         failed += not ok
