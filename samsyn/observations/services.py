@@ -21,7 +21,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -522,27 +522,46 @@ def _observation_save(
 def _write_ratings(
     observation: Observation, ratings: list[dict[str, Any]], *, replace: bool
 ) -> None:
-    """Store the ratings (replacing the stored ones): two DELETEs, two INSERTs."""
+    """Store the ratings (replacing the stored ones): two DELETEs, two INSERTs.
+
+    Every save runs this, so the INSERTs are written out (no model instances, one statement
+    each): the ratings' ids come back with their dimension (unique per observation), so the
+    criteria rows never depend on the order a database returns rows in."""
     through = Rating.criteria.through
     if replace:
         # Nothing else refers to a rating: two plain DELETEs instead of Django's collector
         # (which reads every rating first).
         through.objects.filter(rating__observation_id=observation.pk).delete()
         Rating.objects.filter(observation_id=observation.pk)._raw_delete(Rating.objects.db)
-    created = Rating.objects.bulk_create(
-        Rating(
-            observation=observation,
-            dimension_id=r["dimension_id"],
-            step_id=r.get("step_id"),
-            note=(r.get("note") or "").strip()[:2000],
-        )
+    if not ratings:
+        return
+    qn = connection.ops.quote_name
+    rows = [
+        (observation.pk, r["dimension_id"], r.get("step_id"), (r.get("note") or "").strip()[:2000])
         for r in ratings
-    )
-    through.objects.bulk_create(
-        through(rating_id=rating.pk, criterion_id=criterion_id)
-        for rating, data in zip(created, ratings, strict=True)
-        for criterion_id in sorted(set(data.get("criteria") or []))
-    )
+    ]
+    columns = ", ".join(qn(c) for c in ("observation_id", "dimension_id", "step_id", "note"))
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(Rating._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
+            f"RETURNING {qn('id')}, {qn('dimension_id')}",
+            [value for row in rows for value in row],
+        )
+        rating_ids = {dimension_id: pk for pk, dimension_id in cursor.fetchall()}
+        links = [
+            (rating_ids[r["dimension_id"]], criterion_id)
+            for r in ratings
+            for criterion_id in sorted(set(r.get("criteria") or []))
+        ]
+        if links:
+            table = qn(through._meta.db_table)
+            pairs = ", ".join(["(%s, %s)"] * len(links))
+            cursor.execute(
+                f"INSERT INTO {table} ({qn('rating_id')}, {qn('criterion_id')}) "  # noqa: S608
+                f"VALUES {pairs}",
+                [value for link in links for value in link],
+            )
 
 
 @transaction.atomic
