@@ -1,7 +1,16 @@
-"""Capture: page weight, and 100 observers saving at once behind a real WSGI server (a script).
+"""Capture: page weight, and 1,000 observers each saving every 3 s behind a real WSGI server.
 
-    .venv/bin/python benchmarks/bench_capture_load.py [--seconds 60] [--observers 100]
-        [--think-ms 0] [--warmup 5] [--workers 4 --threads 8] [--no-sqlite] [--no-postgres]
+    .venv/bin/python benchmarks/bench_capture_load.py [--seconds 60] [--observers 1000]
+        [--think-ms 3000] [--warmup 5] [--saturation-observers 64 --saturation-seconds 20]
+        [--workers 4 --threads 8] [--no-sqlite] [--no-postgres]
+
+The load model (the targets): a municipality's observation day on one small server, 1,000
+observers each sending a save every 3 s (a pause of 0.5–1.5 × 3 s before every request),
+must be served at p95 < 250 ms and p99 < 1 s with 0 lost, 0 duplicated and 0 errors, on SQLite
+and on PostgreSQL. Then the saturation throughput: a smaller set of observers saving without
+pause for `--saturation-seconds` (its saves are verified with the rest; its latencies are
+printed, not judged). Each database's run is bounded: set-up, 5 s warm-up, 60 s load, 20 s
+saturation, verification (about 2 minutes on the 2-core machine).
 
 1. **Capture page size**: in a fresh file database, an observer (Django's test client, logged in)
    opens the capture page of one visit; the bytes of the HTML and of every non-vendor file it
@@ -21,10 +30,8 @@
    them), nothing duplicated.
 3. **The same on PostgreSQL**: a throw-away server from `scripts/postgres.sh`, stopped at the end.
 
-By default the observers do not pause (`--think-ms 0`): a saturation test. Then latency is set
-by throughput (Little's law: mean latency = observers / requests per second), so p95 < 500 ms
-with 100 observers needs well over 200 requests/s from the machine's two cores. `--think-ms N`
-gives each observer a pause of 0.5–1.5 × N between saves, as people have.
+With `--think-ms 0` the observers do not pause: latency is then set by throughput (Little's
+law: mean latency = observers / requests per second).
 
 The load average and the CPU used by the server and by this script are printed: other
 processes on the machine take CPU from both. Prints each figure, its target and PASS/FAIL;
@@ -60,7 +67,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 PAGE_TARGET = 150 * 1024
-P95_TARGET_MS = 500.0
+P95_TARGET_MS = 250.0
+P99_TARGET_MS = 1000.0
 WORKERS, THREADS = 4, 8
 REQUEST_TIMEOUT = 30.0
 # The app and its URLconf (with everything the views import) are loaded once in the master
@@ -496,6 +504,7 @@ class Observer(threading.Thread):
             states[:] = [self.state(full, 2, "draft")]
             if time.monotonic() >= self.deadline:
                 break
+            self.pause()  # a retry of the same save (a lost answer), a save interval later
             status, payload = self.request("put-resend", "PUT", path, body)
             if status is None:
                 continue
@@ -659,6 +668,10 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
         rec, elapsed, hung = run_clients(port, setup, args.seconds, args.think_ms, 0)
         load_after = os.getloadavg()
         self_after = resource.getrusage(resource.RUSAGE_SELF)
+        saturation = None
+        if args.saturation_seconds > 0 and args.saturation_observers > 0:
+            some = {**setup, "clients": setup["clients"][: args.saturation_observers]}
+            saturation = run_clients(port, some, args.saturation_seconds, 0, 20_000)
     finally:
         stop_server(proc)
         log.close()
@@ -673,6 +686,11 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
         hung += warm_hung
         rec.errors[:0] = [f"warm-up: {e}" for e in warm.errors]
         rec.created.update(warm.created)
+    if saturation is not None:
+        sat, sat_elapsed, sat_hung = saturation
+        hung += sat_hung
+        rec.errors += [f"saturation: {e}" for e in sat.errors]
+        rec.created.update(sat.created)
     server_log = (work / "gunicorn.log").read_text(errors="replace")
 
     expect = work / "expect.json"
@@ -699,6 +717,7 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
         f"(201s acknowledged: {check['created']})"
     )
     all_requests = n + (len(warm.latencies) if warm is not None else 0)
+    all_requests += len(saturation[0].latencies) if saturation is not None else 0
     print(
         f"    CPU: server {server_cpu:.1f} s (gunicorn incl. start-up, {server_cpu / max(1, all_requests) * 1000:.1f} ms "
         f"per request), load generator {client_cpu:.1f} s, over {elapsed + (warm_elapsed if warm else 0):.1f} s "
@@ -709,6 +728,21 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
             f"    {kind:<11} n={len(values):<6} p50 {percentile(values, 50) * 1000:6.1f} ms  "
             f"p95 {percentile(values, 95) * 1000:6.1f} ms  p99 {percentile(values, 99) * 1000:6.1f} ms  "
             f"max {max(values) * 1000:6.1f} ms"
+        )
+    if saturation is not None:
+        sat_n = len(sat.latencies)
+        sat_p95 = percentile(sat.latencies, 95) * 1000
+        print(
+            f"    saturation: {args.saturation_observers} observers without pause, "
+            f"{sat_elapsed:.1f} s: {sat_n / sat_elapsed:.1f} req/s, p95 {sat_p95:.1f} ms"
+        )
+        results.append(
+            (
+                f"[{label}] saturation throughput {sat_n / sat_elapsed:.1f} req/s "
+                f"({args.saturation_observers} observers without pause, p95 {sat_p95:.0f} ms)",
+                "printed",
+                True,
+            )
         )
     for text in rec.errors[:10]:
         print(f"    error: {text}")
@@ -731,9 +765,14 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
             True,
         ),
         (
-            f"[{label}] latency p50 {p50:.1f} ms, p95 {p95:.1f} ms, p99 {p99:.1f} ms",
+            f"[{label}] latency p50 {p50:.1f} ms, p95 {p95:.1f} ms",
             f"p95 < {P95_TARGET_MS:.0f} ms",
             p95 < P95_TARGET_MS,
+        ),
+        (
+            f"[{label}] latency p99 {p99:.1f} ms",
+            f"p99 < {P99_TARGET_MS:.0f} ms",
+            p99 < P99_TARGET_MS,
         ),
         (f"[{label}] errors {errors}", "0", errors == 0),
         (f"[{label}] lost {check['lost']}", "0", check["lost"] == 0),
@@ -782,9 +821,13 @@ def base_env(data_dir: Path, settings_module: str) -> dict[str, str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=60.0)
-    parser.add_argument("--observers", type=int, default=100)
+    parser.add_argument("--observers", type=int, default=1000)
     parser.add_argument(
-        "--think-ms", type=float, default=0.0, help="pause between an observer's requests"
+        "--think-ms", type=float, default=3000.0, help="pause before each of an observer's saves"
+    )
+    parser.add_argument("--saturation-observers", type=int, default=64)
+    parser.add_argument(
+        "--saturation-seconds", type=float, default=20.0, help="0: no saturation run"
     )
     parser.add_argument(
         "--warmup", type=float, default=5.0, help="seconds of the same load before measuring"

@@ -48,7 +48,22 @@ FORMAT_LOCALES = {
     },
 }
 
-Cell = str | int | float | Hidden | None
+
+@dataclass(frozen=True)
+class Interval:
+    """A 95 % interval: shown as "low – high" on the page and in the PDF, exported as two
+    numeric columns (lower, upper) so that a spreadsheet can compute with it."""
+
+    low: float
+    high: float
+
+    def __str__(self) -> str:
+        from django.utils.formats import number_format
+
+        return f"{number_format(self.low, 2)} – {number_format(self.high, 2)}"
+
+
+Cell = str | int | float | Interval | Hidden | None
 
 
 @dataclass(frozen=True)
@@ -134,10 +149,8 @@ def _r(value: float | None, digits: int = 2) -> float | None:
     return None if value is None else round(float(value), digits)
 
 
-def _interval(low: float | None, high: float | None) -> str:
-    from django.utils.formats import number_format
-
-    return f"{number_format(_r(low), 2)} – {number_format(_r(high), 2)}"
+def _interval(low: float | None, high: float | None) -> Interval:
+    return Interval(_r(low), _r(high))
 
 
 def _step_names(dashboard: Dashboard) -> list[str]:

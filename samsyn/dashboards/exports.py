@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from samsyn.dashboards.charts import Chart
+from samsyn.dashboards.charts import Chart, ChartTable, Interval
 from samsyn.dashboards.selectors import Dashboard, Hidden, TeacherRow
 from samsyn.lib import spreadsheet
 
@@ -24,6 +24,35 @@ def _cell(value):
     if isinstance(value, Hidden):
         return value.reason
     return "" if value is None else value
+
+
+def _split_intervals(table: ChartTable) -> tuple[list[str], list[list]]:
+    """The table with each interval column as two numeric columns, lower and upper (the page
+    and the PDF show "low – high"; a spreadsheet needs numbers)."""
+    split = {i for row in table.rows for i, c in enumerate(row) if isinstance(c, Interval)}
+    if not split:
+        return table.columns, table.rows
+    columns: list[str] = []
+    for i, name in enumerate(table.columns):
+        if i in split:
+            columns += [
+                _("%(interval)s, lower") % {"interval": name},
+                _("%(interval)s, upper") % {"interval": name},
+            ]
+        else:
+            columns.append(name)
+    rows = []
+    for row in table.rows:
+        cells: list = []
+        for i, cell in enumerate(row):
+            if i not in split:
+                cells.append(cell)
+            elif isinstance(cell, Interval):
+                cells += [cell.low, cell.high]
+            else:  # hidden (its reason in both) or empty
+                cells += [cell, cell]
+        rows.append(cells)
+    return columns, rows
 
 
 def filename(dashboard: Dashboard, ext: str) -> str:
@@ -66,8 +95,9 @@ def csv_response(dashboard: Dashboard, charts: list[Chart], teachers: bool) -> H
         writer.writerow([])
         writer.writerow([chart.title])
         writer.writerow([chart.table.caption])
-        writer.writerow(chart.table.columns)
-        for row in chart.table.rows:
+        columns, rows = _split_intervals(chart.table)
+        writer.writerow(columns)
+        for row in rows:
             writer.writerow([_cell(c) for c in row])
         for note in chart.notes:
             writer.writerow([note])
@@ -112,10 +142,11 @@ def xlsx_response(dashboard: Dashboard, charts: list[Chart], teachers: bool) -> 
         sheet = book.create_sheet(title)
         sheet.append([chart.table.caption])
         sheet.cell(row=1, column=1).font = Font(bold=True)
-        sheet.append(chart.table.columns)
+        columns, rows = _split_intervals(chart.table)
+        sheet.append(columns)
         for cell in sheet[2]:
             cell.font = Font(bold=True)
-        for row in chart.table.rows:
+        for row in rows:
             sheet.append([_cell(c) for c in row])
         sheet.append([])
         for note in chart.notes:

@@ -11,8 +11,7 @@ import secrets
 from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
@@ -96,26 +95,35 @@ def api_token_touch(*, token: ApiToken) -> None:
 
 def rate_window_hit(*, key: str, window: int, now: float) -> tuple[int, int]:
     """Count one request for `key` in the current fixed window of `window` seconds; returns
-    (requests so far in this window, seconds until it ends)."""
+    (requests so far in this window, seconds until it ends).
+
+    Usually one statement (UPDATE … RETURNING, SQLite ≥ 3.35 and PostgreSQL) in autocommit:
+    every API request passes here, so it is kept to one round trip and one short write."""
     start = int(now // window * window)
-    with transaction.atomic():
-        updated = RateWindow.objects.filter(key=key, window_start=start).update(
-            count=F("count") + 1
-        )
-        if not updated:
+    count = _rate_window_increment(key, start)
+    if count is None:
+        with transaction.atomic():
             try:
                 with transaction.atomic():
                     RateWindow.objects.create(key=key, window_start=start, count=1)
+                count = 1
             except IntegrityError:  # another server made the row a moment ago
-                RateWindow.objects.filter(key=key, window_start=start).update(count=F("count") + 1)
+                count = _rate_window_increment(key, start)
             # Old windows of this key are of no more use.
             RateWindow.objects.filter(key=key, window_start__lt=start).delete()
-        count = (
-            RateWindow.objects.filter(key=key, window_start=start)
-            .values_list("count", flat=True)
-            .first()
-        )
     return int(count or 0), max(1, int(start + window - now + 0.999))
+
+
+def _rate_window_increment(key: str, start: int) -> int | None:
+    """The window's count after adding one, or None when it has no row yet."""
+    qn = connection.ops.quote_name
+    table, count = qn(RateWindow._meta.db_table), qn("count")
+    where = f"{qn('key')} = %s AND {qn('window_start')} = %s"
+    sql = f"UPDATE {table} SET {count} = {count} + 1 WHERE {where} RETURNING {count}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key, start])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
 
 
 # --- single sign-on set-up -------------------------------------------------------------

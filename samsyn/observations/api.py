@@ -168,18 +168,17 @@ def get_observation(request: HttpRequest, uuid: UUID):
 )
 def put_observation(request: HttpRequest, uuid: UUID, payload: ObservationIn):
     data = payload.dict()
-    existing = Observation.objects.filter(uuid=uuid).only("observer_id").first()
-    if existing is not None and existing.observer_id != request.auth.pk:
-        return Status(404, {"detail": "Not found"})
     try:
         result = services.observation_save(
             actor=request.auth, uuid=uuid, data=data, base_revision=payload.base_revision
         )
+    except services.NotYours:  # someone else's observation: as if it did not exist
+        return Status(404, {"detail": "Not found"})
     except services.ObservationConflict as error:
         return _conflict_response(error, payload.model_dump(mode="json"))
     except services.PayloadError as error:
         return Status(422, {"detail": "Invalid observation", "errors": error.errors})
-    return Status(201 if result.created else 200, services.observation_state(result.observation))
+    return Status(201 if result.created else 200, result.state())
 
 
 @router.post(

@@ -21,13 +21,14 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
-from samsyn.frameworks.models import Criterion, Dimension, FrameworkVersion, Step
+from samsyn.frameworks.layout import Layout, version_layout
+from samsyn.frameworks.models import Dimension, FrameworkVersion
 from samsyn.observations.models import (
     Assignment,
     Conflict,
@@ -268,11 +269,32 @@ def round_close(*, actor: User, round_: Round) -> int:
 
 
 def observation_state(observation: Observation) -> dict[str, Any]:
-    """The observation as the capture page and the API see it."""
-    ratings = sorted(
-        observation.ratings.select_related("dimension").prefetch_related("criteria"),
-        key=lambda r: r.dimension.order,
-    )
+    """The observation as the capture page and the API see it (one query for the ratings)."""
+    rows: dict[int, dict[str, Any]] = {}
+    order: dict[int, int] = {}
+    for dimension_id, dimension_order, step_id, note, criterion_id in (
+        Rating.objects.filter(observation_id=observation.pk)
+        .values_list("dimension_id", "dimension__order", "step_id", "note", "criteria")
+        .order_by()
+    ):
+        row = rows.get(dimension_id)
+        if row is None:
+            order[dimension_id] = dimension_order
+            row = rows[dimension_id] = {
+                "dimension_id": dimension_id,
+                "step_id": step_id,
+                "not_observed": step_id is None,
+                "criteria": [],
+                "note": note,
+            }
+        if criterion_id is not None:
+            row["criteria"].append(criterion_id)
+    for row in rows.values():
+        row["criteria"].sort()
+    return _state(observation, sorted(rows.values(), key=lambda r: order[r["dimension_id"]]))
+
+
+def _state(observation: Observation, ratings: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "uuid": str(observation.uuid),
         "revision": observation.revision,
@@ -282,17 +304,25 @@ def observation_state(observation: Observation) -> dict[str, Any]:
         "teacher_id": observation.teacher_id,
         "framework_version_id": observation.framework_version_id,
         **_context(observation),
-        "ratings": [
-            {
-                "dimension_id": r.dimension_id,
-                "step_id": r.step_id,
-                "not_observed": r.step_id is None,
-                "criteria": sorted(c.pk for c in r.criteria.all()),
-                "note": r.note,
-            }
-            for r in ratings
-        ],
+        "ratings": ratings,
     }
+
+
+def _state_from(observation: Observation, layout: Layout, ratings: list[dict[str, Any]]):
+    """The state after a save, from the ratings it stored (or found stored, same content hash),
+    written exactly as `_write_ratings` stores them: no second read of what was just written."""
+    position = {pk: i for i, pk in enumerate(layout.dimensions)}
+    rows = [
+        {
+            "dimension_id": r["dimension_id"],
+            "step_id": r.get("step_id"),
+            "not_observed": r.get("step_id") is None,
+            "criteria": sorted(set(r.get("criteria") or [])),
+            "note": (r.get("note") or "").strip()[:2000],
+        }
+        for r in ratings
+    ]
+    return _state(observation, sorted(rows, key=lambda r: position[r["dimension_id"]]))
 
 
 CONTEXT_FIELDS = ("subject", "grade", "group_size", "minutes_observed", "observed_on")
@@ -300,7 +330,7 @@ CONTEXT_FIELDS = ("subject", "grade", "group_size", "minutes_observed", "observe
 
 def _context(observation: Observation) -> dict[str, Any]:
     values = {name: getattr(observation, name) for name in CONTEXT_FIELDS}
-    if values["observed_on"] is not None:
+    if isinstance(values["observed_on"], date):
         values["observed_on"] = values["observed_on"].isoformat()
     return values
 
@@ -324,42 +354,19 @@ def _content_hash(context: dict[str, Any], ratings: list[dict[str, Any]]) -> str
     return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
 
 
-_structure_cache: dict[tuple, tuple[set[int], dict[int, int], dict[int, int]]] = {}
+def _layout(version: FrameworkVersion) -> Layout:
+    """The version's layout, from the per-process cache when the version is published."""
+    published = version.status == FrameworkVersion.Status.PUBLISHED
+    return version_layout(version.pk, published_at=version.published_at if published else None)
 
 
-def _version_structure(version_id: int) -> tuple[set[int], dict[int, int], dict[int, int]]:
-    """(dimension ids, step → dimension, criterion → dimension) of a framework version.
-
-    Rounds only use published versions, which never change, so this is kept per process under
-    (id, publication time): a save then takes one small query for checking instead of three,
-    and holds SQLite's write lock for less time. Drafts are never cached.
-    """
-    status, published_at = FrameworkVersion.objects.filter(pk=version_id).values_list(
-        "status", "published_at"
-    ).first() or (None, None)
-    key = (version_id, published_at)
-    cached = _structure_cache.get(key) if status == "published" else None
-    if cached is None:
-        dimensions = set(
-            Dimension.objects.filter(version_id=version_id).values_list("pk", flat=True)
-        )
-        steps = dict(
-            Step.objects.filter(dimension__version_id=version_id).values_list("pk", "dimension_id")
-        )
-        criteria = dict(
-            Criterion.objects.filter(step__dimension__version_id=version_id).values_list(
-                "pk", "step__dimension_id"
-            )
-        )
-        cached = (dimensions, steps, criteria)
-        if status == "published":
-            _structure_cache[key] = cached
-    return cached
-
-
-def _check_ratings(version_id: int, ratings: list[dict[str, Any]]) -> dict[str, str]:
+def _check_ratings(layout: Layout, ratings: list[dict[str, Any]]) -> dict[str, str]:
     """Every rating must name a dimension of this version and one of its steps (or none)."""
-    dimensions, steps, criteria = _version_structure(version_id)
+    dimensions, steps, criteria = (
+        layout.dimension_ids,
+        layout.step_dimension,
+        layout.criterion_dimension,
+    )
     errors: dict[str, str] = {}
     seen: dict[int, int] = {}
     for i, rating in enumerate(ratings):
@@ -397,7 +404,7 @@ def _resolve_target(actor: User, data: dict[str, Any]) -> tuple[Round, Assignmen
     assignment_id = data.get("assignment_id")
     if assignment_id is not None:
         assignment = (
-            Assignment.objects.select_related("round")
+            Assignment.objects.select_related("round__framework_version")
             .filter(pk=assignment_id, observer=actor)
             .first()
         )
@@ -407,7 +414,11 @@ def _resolve_target(actor: User, data: dict[str, Any]) -> tuple[Round, Assignmen
     round_id, teacher_id = data.get("round_id"), data.get("teacher_id")
     if round_id is None or teacher_id is None:
         raise PayloadError({"assignment_id": _("give an assignment, or a round and a teacher")})
-    round_ = Round.objects.filter(pk=round_id, round_observers__observer=actor).first()
+    round_ = (
+        Round.objects.select_related("framework_version")
+        .filter(pk=round_id, round_observers__observer=actor)
+        .first()
+    )
     if round_ is None:
         raise PayloadError({"round_id": _("you are not an observer in this round")})
     entry = RoundTeacher.objects.filter(round=round_, teacher_id=teacher_id).first()
@@ -424,6 +435,19 @@ class SaveResult:
     created: bool
     changed: bool
     conflict: str = ""  # "conflict" or "locked" when the save was not applied
+    # The observation's state after the save (as `observation_state` gives it), when it is
+    # known without reading the ratings back; `state()` reads it otherwise.
+    known_state: dict[str, Any] | None = None
+
+    def state(self) -> dict[str, Any]:
+        return self.known_state or observation_state(self.observation)
+
+
+class NotYours(PayloadError):
+    """The UUID is another observer's observation (the API answers 404)."""
+
+    def __init__(self) -> None:
+        super().__init__({"uuid": _("this observation belongs to another observer")})
 
 
 def observation_save(
@@ -452,18 +476,26 @@ def observation_save(
 def _observation_save(
     *, actor: User, uuid: uuid_module.UUID, data: dict[str, Any], base_revision: int
 ) -> SaveResult:
+    """One save in one transaction. The observation is read with its framework version (one
+    query, locked on PostgreSQL); the version's layout comes from the per-process cache."""
     context = {name: data.get(name) for name in CONTEXT_FIELDS}
     for name in ("subject", "grade"):
         context[name] = (context[name] or "").strip()
     ratings = data.get("ratings") or []
     content_hash = _content_hash(context, ratings)
-    observation = Observation.objects.select_for_update().filter(uuid=uuid).first()
+    observation = (
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("framework_version")
+        .filter(uuid=uuid)
+        .first()
+    )
 
     if observation is None:
         round_, assignment, teacher_id, school_id = _resolve_target(actor, data)
         if round_.status == Round.Status.CLOSED:
             raise PayloadError({"round_id": str(ERR_ROUND_CLOSED)})
-        errors = _check_ratings(round_.framework_version_id, ratings)
+        layout = _layout(round_.framework_version)
+        errors = _check_ratings(layout, ratings)
         if errors:
             raise PayloadError(errors)
         if assignment is not None and not context["subject"]:
@@ -479,14 +511,18 @@ def _observation_save(
             payload_hash=content_hash,
             **context,
         )
-        _write_ratings(observation, ratings)
-        return SaveResult(observation, created=True, changed=True)
+        _write_ratings(observation, ratings, replace=False)
+        state = _state_from(observation, layout, ratings)
+        return SaveResult(observation, created=True, changed=True, known_state=state)
 
     if observation.observer_id != actor.pk:
-        raise PayloadError({"uuid": _("this observation belongs to another observer")})
+        raise NotYours()
+    layout = _layout(observation.framework_version)
     if observation.payload_hash == content_hash:
-        return SaveResult(observation, created=False, changed=False)
-    errors = _check_ratings(observation.framework_version_id, ratings)
+        # The same content as stored (a re-sent request): nothing is written.
+        state = _state_from(observation, layout, ratings)
+        return SaveResult(observation, created=False, changed=False, known_state=state)
+    errors = _check_ratings(layout, ratings)
     if errors:
         raise PayloadError(errors)
     if observation.status != Observation.Status.DRAFT or base_revision != observation.revision:
@@ -496,44 +532,78 @@ def _observation_save(
         setattr(observation, name, value)
     observation.revision += 1
     observation.payload_hash = content_hash
-    observation.save()
-    _write_ratings(observation, ratings)
-    return SaveResult(observation, created=False, changed=True)
+    observation.save(update_fields=[*CONTEXT_FIELDS, "revision", "payload_hash", "updated_at"])
+    _write_ratings(observation, ratings, replace=True)
+    state = _state_from(observation, layout, ratings)
+    return SaveResult(observation, created=False, changed=True, known_state=state)
 
 
-def _write_ratings(observation: Observation, ratings: list[dict[str, Any]]) -> None:
-    observation.ratings.all().delete()
-    created = Rating.objects.bulk_create(
-        Rating(
-            observation=observation,
-            dimension_id=r["dimension_id"],
-            step_id=r.get("step_id"),
-            note=(r.get("note") or "").strip()[:2000],
-        )
-        for r in ratings
-    )
+def _write_ratings(
+    observation: Observation, ratings: list[dict[str, Any]], *, replace: bool
+) -> None:
+    """Store the ratings (replacing the stored ones): two DELETEs, two INSERTs.
+
+    Every save runs this, so the INSERTs are written out (no model instances, one statement
+    each): the ratings' ids come back with their dimension (unique per observation), so the
+    criteria rows never depend on the order a database returns rows in."""
     through = Rating.criteria.through
-    through.objects.bulk_create(
-        through(rating_id=rating.pk, criterion_id=criterion_id)
-        for rating, data in zip(created, ratings, strict=True)
-        for criterion_id in sorted(set(data.get("criteria") or []))
-    )
+    if replace:
+        # Nothing else refers to a rating: two plain DELETEs instead of Django's collector
+        # (which reads every rating first).
+        through.objects.filter(rating__observation_id=observation.pk).delete()
+        Rating.objects.filter(observation_id=observation.pk)._raw_delete(Rating.objects.db)
+    if not ratings:
+        return
+    qn = connection.ops.quote_name
+    rows = [
+        (observation.pk, r["dimension_id"], r.get("step_id"), (r.get("note") or "").strip()[:2000])
+        for r in ratings
+    ]
+    columns = ", ".join(qn(c) for c in ("observation_id", "dimension_id", "step_id", "note"))
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(Rating._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
+            f"RETURNING {qn('id')}, {qn('dimension_id')}",
+            [value for row in rows for value in row],
+        )
+        rating_ids = {dimension_id: pk for pk, dimension_id in cursor.fetchall()}
+        links = [
+            (rating_ids[r["dimension_id"]], criterion_id)
+            for r in ratings
+            for criterion_id in sorted(set(r.get("criteria") or []))
+        ]
+        if links:
+            table = qn(through._meta.db_table)
+            pairs = ", ".join(["(%s, %s)"] * len(links))
+            cursor.execute(
+                f"INSERT INTO {table} ({qn('rating_id')}, {qn('criterion_id')}) "  # noqa: S608
+                f"VALUES {pairs}",
+                [value for link in links for value in link],
+            )
 
 
 @transaction.atomic
 def observation_submit(*, actor: User, observation: Observation) -> Observation:
     """Lock the observation. Every dimension needs a step or "not observed"."""
-    observation = Observation.objects.select_for_update().get(pk=observation.pk)
+    observation = (
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("framework_version")
+        .get(pk=observation.pk)
+    )
     if observation.status != Observation.Status.DRAFT:
         return observation  # submitting twice is not an error
     answered = set(observation.ratings.values_list("dimension_id", flat=True))
-    missing = [
-        d.name
-        for d in Dimension.objects.filter(version_id=observation.framework_version_id).order_by(
-            "order"
-        )
-        if d.pk not in answered
-    ]
+    if answered.issuperset(_layout(observation.framework_version).dimensions):
+        missing = []
+    else:  # names only when something is missing
+        missing = [
+            d.name
+            for d in Dimension.objects.filter(version_id=observation.framework_version_id).order_by(
+                "order"
+            )
+            if d.pk not in answered
+        ]
     if missing:
         raise PayloadError(
             {
