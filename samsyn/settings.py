@@ -111,6 +111,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "samsyn.accounts.context_processors.navigation",
             ],
+            # Our floatformat (a real minus sign) replaces Django's in every template.
+            "builtins": ["samsyn.lib.templatetags.numbers"],
         },
     }
 ]
