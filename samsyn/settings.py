@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_tasks_db",
+    # django-ninja's own Swagger UI files (static/ninja/) for /api/v1/docs: no CDN.
+    "ninja",
     "samsyn.lib",
     "samsyn.accounts",
     "samsyn.indicators",
