@@ -267,6 +267,11 @@ TASKS = {
 # Product rules
 # Aggregates over fewer teachers than this are never shown outside the school leadership.
 SAMSYN_MIN_GROUP = max(3, envint("SAMSYN_MIN_GROUP", "5"))
+# Support plans are a time-boxed programme: about ten weeks, never longer than the maximum.
+SAMSYN_SUPPORT_PLAN_MAX_WEEKS = max(1, envint("SAMSYN_SUPPORT_PLAN_MAX_WEEKS", "12"))
+SAMSYN_SUPPORT_PLAN_WEEKS = min(
+    SAMSYN_SUPPORT_PLAN_MAX_WEEKS, max(1, envint("SAMSYN_SUPPORT_PLAN_WEEKS", "10"))
+)
 SAMSYN_SHARED_DIR = Path(os.getenv("SAMSYN_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 
 # National indicators: Kolada's API (v3). Tests never reach it: they use recorded responses.
