@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from samsyn.accounts.fields import PersonChoiceField
 from samsyn.coaching.models import NextStep
 from samsyn.frameworks.models import Dimension
 
@@ -17,7 +18,7 @@ class DateInput(forms.DateInput):
 
 
 class StartForm(forms.Form):
-    coach = forms.ModelChoiceField(queryset=None, label=_("Coach"))
+    coach = PersonChoiceField(queryset=None, label=_("Coach"))
     observations = forms.ModelMultipleChoiceField(
         queryset=None,
         label=_("Observations to talk about"),
@@ -115,7 +116,7 @@ class SupportPlanForm(forms.Form):
     actions = forms.CharField(
         label=_("Actions"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
-    coach = forms.ModelChoiceField(queryset=None, label=_("Coach"), required=False)
+    coach = PersonChoiceField(queryset=None, label=_("Coach"), required=False)
     starts_on = forms.DateField(label=_("First day"), widget=DateInput)
     weeks = forms.IntegerField(label=_("Weeks"), min_value=1)
     check_ins = forms.CharField(
