@@ -3,7 +3,7 @@
  * API calls are never cached: the capture page queues unsent changes in IndexedDB itself. */
 "use strict";
 var CACHE = "samsyn-capture-v1";
-var CORE = ["/static/css/samsyn.css", "/static/js/capture.js", "/static/js/today.js", "/static/vendor/htmx-2.0.8.min.js", "/static/favicon.svg"];
+var CORE = ["/static/css/samsyn.css", "/static/js/capture.js", "/static/js/today.js", "/static/js/outbox.js", "/static/vendor/htmx-2.0.8.min.js", "/static/favicon.svg"];
 
 self.addEventListener("install", function (event) {
   event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.addAll(CORE); }).then(function () { return self.skipWaiting(); }));
