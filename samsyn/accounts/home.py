@@ -26,6 +26,31 @@ Provider = Callable[[object, list], list[Action]]
 _providers: list[Provider] = []
 
 
+@dataclass(frozen=True)
+class Panel:
+    """A working surface at the top of the home page: `template` rendered with `context`."""
+
+    template: str
+    context: dict
+
+
+PanelProvider = Callable[[object, list], list[Panel]]
+_panel_providers: list[PanelProvider] = []
+
+
+def register_panel(provider: PanelProvider) -> PanelProvider:
+    _panel_providers.append(provider)
+    return provider
+
+
+def home_panels(user, organisations: list) -> list[Panel]:
+    """What needs this person now (e.g. a principal's school cycle), before everything else."""
+    panels: list[Panel] = []
+    for provider in _panel_providers:
+        panels.extend(provider(user, organisations))
+    return panels
+
+
 def register(provider: Provider) -> Provider:
     _providers.append(provider)
     return provider

@@ -34,7 +34,7 @@ from samsyn.accounts.forms import (
     MemberFilterForm,
     ProfileForm,
 )
-from samsyn.accounts.home import home_actions
+from samsyn.accounts.home import home_actions, home_panels
 from samsyn.accounts.i18n import translate_path
 from samsyn.accounts.models import AuditEvent, Invitation, Language, Membership, User
 
@@ -53,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     ctx = {
         "organisations": organisations,
         "actions": home_actions(request.user, organisations),
+        "panels": home_panels(request.user, organisations),
     }
     return render(request, "accounts/home.html", ctx)
 
