@@ -8,6 +8,7 @@ import pytest
 from samsyn.accounts.models import Organisation
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.workshops.cycle import school_cycle
+from tests.e2e.a11y import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -56,6 +57,9 @@ def test_the_principals_home_shows_the_schools_cycle(
         assert not page.locator("details.home-menu ul.actions").is_visible()
         width_used = page.evaluate("document.documentElement.scrollWidth")
         assert width_used <= width, f"the home page is {width_used}px wide at {width}px"
+        assert_accessible(page, "the principal's home")
+        page.locator("details.home-menu summary").click()
+        assert page.locator("details.home-menu ul.actions").is_visible()
         screenshot(f"home-principal-{width}", page)
     finally:
         context.close()
