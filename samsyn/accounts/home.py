@@ -20,6 +20,9 @@ class Action:
     title: str
     description: str
     url: str
+    # Needs this person now (a review waiting, a deadline passed): shown first, under
+    # "Needs you now", instead of in the menu of everything else.
+    urgent: bool = False
 
 
 Provider = Callable[[object, list], list[Action]]

@@ -52,9 +52,11 @@ def home(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for_user(user=request.user)
     ctx = {
         "organisations": organisations,
-        "actions": home_actions(request.user, organisations),
         "panels": home_panels(request.user, organisations),
     }
+    actions = home_actions(request.user, organisations)
+    ctx["urgent"] = [a for a in actions if a.urgent]
+    ctx["actions"] = [a for a in actions if not a.urgent]
     return render(request, "accounts/home.html", ctx)
 
 

@@ -66,6 +66,7 @@ def _improvement_actions(user, organisations: list) -> list[Action]:
                 reverse("improvement:cycle_school", args=[step.cycle_id, school.pk])
                 if school
                 else reverse("improvement:cycle", args=[step.cycle_id]),
+                urgent=True,
             )
         )
     if user.is_authenticated:
