@@ -35,6 +35,7 @@ class Panel:
 
     template: str
     context: dict
+    order: int = 50  # lower first: a principal's school cycle before their own visits
 
 
 PanelProvider = Callable[[object, list], list[Panel]]
@@ -51,7 +52,7 @@ def home_panels(user, organisations: list) -> list[Panel]:
     panels: list[Panel] = []
     for provider in _panel_providers:
         panels.extend(provider(user, organisations))
-    return panels
+    return sorted(panels, key=lambda panel: panel.order)
 
 
 def register(provider: Provider) -> Provider:

@@ -95,5 +95,6 @@ def _observer_day(user, organisations: list) -> list[Panel]:
                 "drafts": drafts,
                 "unplanned": sum(a.planned_at is None for a in visits),
             },
+            order=20,
         )
     ]

@@ -66,5 +66,7 @@ def _school_cycles(user, organisations: list) -> list[Panel]:
     for entry in organisations:
         org = entry.organisation
         if org.kind == "school" and Perm.WORKSHOPS_MANAGE in permissions_at(user, org):
-            panels.append(Panel("workshops/_cycle_panel.html", {"cycle": school_cycle(org)}))
+            panels.append(
+                Panel("workshops/_cycle_panel.html", {"cycle": school_cycle(org)}, order=10)
+            )
     return panels
