@@ -58,3 +58,22 @@ class NeedsYouNowTests(BaseTestCase):
         needs = self.needs(self.nina)
         self.assertIn("En kollegial granskning pågår i Testnätverk", needs)
         self.assertIn(reverse("networks:network", args=[self.network.pk]), needs)
+
+    def test_the_supervisor_sees_a_report_waiting_for_review(self):
+        from samsyn.improvement import services as improvement_services
+        from samsyn.improvement.tests.helpers import SECTIONS
+
+        self.assertEqual(self.needs(self.rita), "")
+        project = improvement_services.project_create(
+            school=self.school, lead=self.pia, title="Studiero", area="assessment"
+        )
+        group = improvement_services.group_create(
+            organisation=self.region, supervisor=self.rita, name="Ignite"
+        )
+        improvement_services.project_group_set(project=project, group=group)
+        report = improvement_services.report_start(project=project)
+        improvement_services.report_save(report=report, **SECTIONS)
+        improvement_services.report_submit(report=report)
+        needs = self.needs(self.rita)
+        self.assertIn("Granska slutrapporten: Studiero", needs)
+        self.assertIn(reverse("improvement:report", args=[project.pk]), needs)
