@@ -68,6 +68,25 @@ def _privacy_actions(user, organisations: list) -> list[Action]:
             )
         )
     if selectors.owners_with_perm(user, Perm.RESEARCH_EXPORT_REQUEST) and not user.is_superuser:
+        from samsyn.privacy.models import ResearchExport
+
+        ready = ResearchExport.objects.filter(
+            researcher=user, status=ResearchExport.Status.APPROVED, downloads__isnull=True
+        ).count()
+        if ready:
+            actions.append(
+                Action(
+                    ngettext(
+                        "One approved research export is ready to download",
+                        "%(n)s approved research exports are ready to download",
+                        ready,
+                    )
+                    % {"n": ready},
+                    _("Pseudonymised, as the owner approved it."),
+                    reverse("privacy:research_list"),
+                    urgent=True,
+                )
+            )
         actions.append(
             Action(
                 _("Research exports"),

@@ -77,3 +77,32 @@ class NeedsYouNowTests(BaseTestCase):
         needs = self.needs(self.rita)
         self.assertIn("Granska slutrapporten: Studiero", needs)
         self.assertIn(reverse("improvement:report", args=[project.pk]), needs)
+
+    def test_the_researcher_sees_an_approved_export_until_downloaded(self):
+        from samsyn.privacy.models import ResearchDownload
+        from samsyn.privacy.tests.helpers import make_plain_round
+
+        self.assertEqual(self.needs(self.rita), "")
+        export = privacy_services.research_request_create(
+            researcher=self.rita,
+            owner=self.owner,
+            project="Studie A",
+            purpose="Analys",
+            rounds=[make_plain_round(self)],
+            schools=[self.school],
+            fields=["subject"],
+            notes_requested=False,
+        )
+        self.assertIn("Ett forskningsuttag väntar på granskning", self.needs(self.olle))
+        self.assertEqual(self.needs(self.rita), "")
+        privacy_services.research_review(export=export, actor=self.olle, approve=True)
+        self.assertIn("Ett godkänt forskningsuttag kan laddas ner", self.needs(self.rita))
+        ResearchDownload.objects.create(
+            export=export,
+            downloaded_by=self.rita,
+            file_format="csv",
+            rows=0,
+            dropped_rows=0,
+            generalised_rows=0,
+        )
+        self.assertEqual(self.needs(self.rita), "")
