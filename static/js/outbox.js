@@ -147,6 +147,7 @@
     var byAssignment = {};
     event.detail.records.forEach(function (r) {
       if (waiting(r)) byAssignment[r.assignment_id] = r.submit_pending ? "submit" : "changes";
+      else if (r.problem && r.status === "draft" && (r.dirty || r.submit_pending)) byAssignment[r.assignment_id] = "problem";
     });
     document.querySelectorAll("[data-outbox-assignment]").forEach(function (el) {
       var kind = byAssignment[el.dataset.outboxAssignment];
