@@ -514,6 +514,19 @@
       state.dirty = true;
       scheduleSync(0);
     }
+    // Unsent changes built on an older revision: another device saved meanwhile. Nothing is
+    // sent or submitted until the observer chooses between the two versions.
+    if (local && local.dirty && local.revision < state.revision && local.status === "draft" && state.status === "draft") {
+      var server = data.observation;
+      state.context = local.context;
+      state.ratings = local.ratings;
+      state.revision = local.revision;
+      state.dirty = true;
+      state.submitPending = false;
+      render();
+      showConflict({ server: server, yours: payload(), reason: "" });
+      return;
+    }
     var queued = local && local.submit_pending && local.status === "draft" && state.status === "draft";
     if (queued) state.submitPending = true;
     render();

@@ -142,5 +142,12 @@ def test_a_queued_submission_that_conflicts_is_left_for_the_observer(
         stored = Observation.objects.get()
         assert stored.status == Observation.Status.DRAFT
         assert stored.revision == observation.revision + 1
+        # Opening the visit shows both versions; nothing is sent or submitted meanwhile.
+        page.goto(f"{live_server.url}/observations/capture/{assignment.pk}/")
+        page.wait_for_selector("#conflict:not([hidden])")
+        page.wait_for_timeout(1500)
+        stored = Observation.objects.get()
+        assert stored.status == Observation.Status.DRAFT
+        assert stored.revision == observation.revision + 1
     finally:
         context.close()
