@@ -7,8 +7,10 @@ pages, so the API never shows more than the UI. Errors share one shape: {"detail
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import translation
 from ninja import NinjaAPI
+from ninja.openapi.docs import Swagger
 from ninja.security import django_auth
 
 from samsyn.accounts.api import router as accounts_router
@@ -25,6 +27,20 @@ from samsyn.privacy.api import router as privacy_router
 from samsyn.triads.api import router as triads_router
 from samsyn.workshops.api import router as workshops_router
 
+
+class LocalisedSwagger(Swagger):
+    """Swagger UI from django-ninja's own static files (templates/ninja/swagger.html), its page
+    in the reader's language: the account's, else the language cookie or the browser's. (The
+    API's URLs carry no language prefix, so the page would otherwise always be Swedish.)"""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs) -> HttpResponse:
+        user = getattr(request, "user", None)
+        language = getattr(user, "language", "") if user and user.is_authenticated else ""
+        language = language or translation.get_language_from_request(request)
+        with translation.override(language):
+            return super().render_page(request, api, **kwargs)
+
+
 api = NinjaAPI(
     title="Samsyn API",
     version="1",
@@ -37,6 +53,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), django_auth],
     throttle=ApiRateThrottle(),
     urls_namespace="api",
+    docs=LocalisedSwagger(),
 )
 
 

@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "axes",
     "django_tasks_db",
+    # django-ninja's own Swagger UI files (static/ninja/) for /api/v1/docs: no CDN.
+    "ninja",
     "samsyn.lib",
     "samsyn.accounts",
     "samsyn.indicators",
@@ -115,6 +117,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "samsyn.accounts.context_processors.navigation",
             ],
+            # Our floatformat (a real minus sign) replaces Django's in every template.
+            "builtins": ["samsyn.lib.templatetags.numbers"],
         },
     }
 ]
@@ -290,6 +294,11 @@ SAMSYN_MIN_PROFILE_RELIABILITY = float(os.getenv("SAMSYN_MIN_PROFILE_RELIABILITY
 # one step of the reference, share exactly equal.
 SAMSYN_CERTIFY_WITHIN_ONE = float(os.getenv("SAMSYN_CERTIFY_WITHIN_ONE", "0.80"))
 SAMSYN_CERTIFY_EXACT = float(os.getenv("SAMSYN_CERTIFY_EXACT", "0.60"))
+# Support plans are a time-boxed programme: about ten weeks, never longer than the maximum.
+SAMSYN_SUPPORT_PLAN_MAX_WEEKS = max(1, envint("SAMSYN_SUPPORT_PLAN_MAX_WEEKS", "12"))
+SAMSYN_SUPPORT_PLAN_WEEKS = min(
+    SAMSYN_SUPPORT_PLAN_MAX_WEEKS, max(1, envint("SAMSYN_SUPPORT_PLAN_WEEKS", "10"))
+)
 SAMSYN_SHARED_DIR = Path(os.getenv("SAMSYN_SHARED_DIR", str(BASE_DIR.parent / "shared")))
 
 # National indicators: Kolada's API (v3). Tests never reach it: they use recorded responses.

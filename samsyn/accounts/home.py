@@ -20,10 +20,39 @@ class Action:
     title: str
     description: str
     url: str
+    # Needs this person now (a review waiting, a deadline passed): shown first, under
+    # "Needs you now", instead of in the menu of everything else.
+    urgent: bool = False
 
 
 Provider = Callable[[object, list], list[Action]]
 _providers: list[Provider] = []
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A working surface at the top of the home page: `template` rendered with `context`."""
+
+    template: str
+    context: dict
+    order: int = 50  # lower first: a principal's school cycle before their own visits
+
+
+PanelProvider = Callable[[object, list], list[Panel]]
+_panel_providers: list[PanelProvider] = []
+
+
+def register_panel(provider: PanelProvider) -> PanelProvider:
+    _panel_providers.append(provider)
+    return provider
+
+
+def home_panels(user, organisations: list) -> list[Panel]:
+    """What needs this person now (e.g. a principal's school cycle), before everything else."""
+    panels: list[Panel] = []
+    for provider in _panel_providers:
+        panels.extend(provider(user, organisations))
+    return sorted(panels, key=lambda panel: panel.order)
 
 
 def register(provider: Provider) -> Provider:

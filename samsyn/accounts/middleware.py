@@ -56,8 +56,10 @@ class SessionLimitsMiddleware:
 class UserLanguageMiddleware:
     """Keeps the language a logged-in user chose, whatever the URL prefix says.
 
-    With `i18n_patterns`, `/…` is Swedish and `/en/…` English; a user who chose English and
-    opens a Swedish URL is sent to the English one (GET only, so no form post is lost).
+    With `i18n_patterns`, `/…` is Swedish and `/en/…` English. A URL without a language prefix
+    (a link in an e-mail, a bookmark) follows the account: a user who chose English is sent to
+    the English page (GET only, so no form post is lost). A URL that names its language
+    (`/en/…`) is shown in that language, whatever the account says: the person asked for it.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
@@ -71,6 +73,7 @@ class UserLanguageMiddleware:
             and user.language
             and user.language != translation.get_language()
             and not request.path.startswith(("/api/", "/static/", "/admin/"))
+            and translation.get_language_from_path(request.path_info) is None
         ):
             from samsyn.accounts.i18n import translate_path
 

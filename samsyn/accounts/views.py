@@ -34,7 +34,7 @@ from samsyn.accounts.forms import (
     MemberFilterForm,
     ProfileForm,
 )
-from samsyn.accounts.home import home_actions
+from samsyn.accounts.home import home_actions, home_panels
 from samsyn.accounts.i18n import translate_path
 from samsyn.accounts.models import AuditEvent, Invitation, Language, Membership, User
 
@@ -59,8 +59,11 @@ def home(request: HttpRequest) -> HttpResponse:
     organisations = selectors.organisations_for_user(user=request.user)
     ctx = {
         "organisations": organisations,
-        "actions": home_actions(request.user, organisations),
+        "panels": home_panels(request.user, organisations),
     }
+    actions = home_actions(request.user, organisations)
+    ctx["urgent"] = [a for a in actions if a.urgent]
+    ctx["actions"] = [a for a in actions if not a.urgent]
     return render(request, "accounts/home.html", ctx)
 
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from samsyn.accounts.fields import PersonChoiceField
 from samsyn.coaching.models import NextStep
 from samsyn.frameworks.models import Dimension
 
@@ -16,7 +18,7 @@ class DateInput(forms.DateInput):
 
 
 class StartForm(forms.Form):
-    coach = forms.ModelChoiceField(queryset=None, label=_("Coach"))
+    coach = PersonChoiceField(queryset=None, label=_("Coach"))
     observations = forms.ModelMultipleChoiceField(
         queryset=None,
         label=_("Observations to talk about"),
@@ -114,9 +116,9 @@ class SupportPlanForm(forms.Form):
     actions = forms.CharField(
         label=_("Actions"), widget=forms.Textarea(attrs={"rows": 5}), max_length=5000
     )
-    coach = forms.ModelChoiceField(queryset=None, label=_("Coach"), required=False)
+    coach = PersonChoiceField(queryset=None, label=_("Coach"), required=False)
     starts_on = forms.DateField(label=_("First day"), widget=DateInput)
-    weeks = forms.IntegerField(label=_("Weeks"), min_value=1, max_value=52, initial=10)
+    weeks = forms.IntegerField(label=_("Weeks"), min_value=1)
     check_ins = forms.CharField(
         label=_("Planned check-in visits"),
         required=False,
@@ -131,6 +133,21 @@ class SupportPlanForm(forms.Form):
         self.fields["focus_dimensions"].initial = below
         self.fields["coach"].queryset = coaches
         self.fields["starts_on"].initial = timezone.localdate()
+        weeks = self.fields["weeks"]
+        weeks.initial = settings.SAMSYN_SUPPORT_PLAN_WEEKS
+        weeks.widget.attrs["max"] = settings.SAMSYN_SUPPORT_PLAN_MAX_WEEKS
+        weeks.help_text = _("About %(usual)s weeks; at most %(max)s.") % {
+            "usual": settings.SAMSYN_SUPPORT_PLAN_WEEKS,
+            "max": settings.SAMSYN_SUPPORT_PLAN_MAX_WEEKS,
+        }
+
+    def clean_weeks(self) -> int:
+        from samsyn.coaching.services import plan_weeks_error
+
+        weeks = self.cleaned_data["weeks"]
+        if weeks > settings.SAMSYN_SUPPORT_PLAN_MAX_WEEKS:
+            raise forms.ValidationError(plan_weeks_error())
+        return weeks
 
     def clean_check_ins(self):
         import datetime as dt

@@ -7,7 +7,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samsyn.accounts.access import Perm, organisations_with_perm
-from samsyn.accounts.home import Action, register
+from samsyn.accounts.home import Action, Panel, register, register_panel
 from samsyn.accounts.models import Organisation
 from samsyn.coaching import selectors
 
@@ -63,3 +63,27 @@ def _coaching_actions(user, organisations: list) -> list[Action]:
             )
         )
     return actions
+
+
+@register_panel
+def _teacher_surface(user, organisations: list) -> list[Panel]:
+    """A teacher's working surface: released observations (unread first), the next step agreed
+    in coaching and when it is followed up."""
+    if not selectors.teacher_schools(user):
+        return []
+    from samsyn.coaching.models import NextStep
+    from samsyn.observations.selectors import observations_released_to
+
+    released = observations_released_to(teacher=user)
+    open_steps = [s for s in selectors.next_steps_for(teacher=user) if s.status in NextStep.OPEN]
+    step = min(open_steps, key=lambda s: s.follow_up_on) if open_steps else None
+    return [
+        Panel(
+            "coaching/_teacher_panel.html",
+            {
+                "released": released.count(),
+                "unread": released.filter(acknowledged_at=None).count(),
+                "step": step,
+            },
+        )
+    ]

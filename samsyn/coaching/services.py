@@ -20,7 +20,17 @@ from samsyn.coaching.models import CheckIn, Conversation, NextStep, SelfRating, 
 from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations.models import Observation
 
-SUPPORT_PLAN_WEEKS = 10
+ERR_PLAN_TOO_LONG = gettext_lazy(
+    "A support plan is time-boxed: from 1 to %(max)s weeks (about %(usual)s is usual). "
+    "If the teacher needs more, close the plan with its outcome and start a new one."
+)
+
+
+def plan_weeks_error() -> str:
+    return ERR_PLAN_TOO_LONG % {
+        "max": settings.SAMSYN_SUPPORT_PLAN_MAX_WEEKS,
+        "usual": settings.SAMSYN_SUPPORT_PLAN_WEEKS,
+    }
 
 
 def _check_dimension(dimension: Dimension, version_id: int, field: str) -> None:
@@ -257,7 +267,7 @@ def support_plan_start(
     focus_dimensions: list[Dimension],
     actions: str,
     starts_on: dt.date,
-    weeks: int = SUPPORT_PLAN_WEEKS,
+    weeks: int | None = None,
     check_in_dates: list[dt.date] = (),
 ) -> SupportPlan:
     """Start a plan for an eligible teacher (see `selectors.support_eligible`)."""
@@ -274,8 +284,9 @@ def support_plan_start(
         errors["focus_dimensions"] = _("Choose at least one focus dimension.")
     if not actions.strip():
         errors["actions"] = _("Describe the actions of the plan.")
-    if not 1 <= weeks <= 52:
-        errors["weeks"] = _("A plan lasts from 1 to 52 weeks.")
+    weeks = settings.SAMSYN_SUPPORT_PLAN_WEEKS if weeks is None else weeks
+    if not 1 <= weeks <= settings.SAMSYN_SUPPORT_PLAN_MAX_WEEKS:
+        errors["weeks"] = plan_weeks_error()
     if coach is not None and (coach.pk == teacher.pk or coach not in selectors.coaches_for(school)):
         errors["coach"] = _("The coach needs the observer or principal role at the school.")
     if errors:

@@ -47,20 +47,38 @@ class FrameworkFileError(ValueError):
         super().__init__("; ".join(errors))
 
 
+def _e(path: str, message: str) -> str:
+    """One problem: where (the path in the file, never translated) and what, in the reader's
+    language (framework authors read these in Swedish or English)."""
+    return f"{path}: {message}"
+
+
+def _unknown_language(code: Any) -> str:
+    return _("unknown language %(code)r (expected sv or en)") % {"code": code}
+
+
 def parse(raw: str | bytes) -> dict[str, Any]:
     """Read and check a framework file; raises FrameworkFileError naming each problem."""
     if isinstance(raw, bytes):
         try:
             raw = raw.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            raise FrameworkFileError([f"(file): not UTF-8 text (byte {error.start})"]) from None
+            raise FrameworkFileError(
+                [_e("(file)", _("not UTF-8 text (byte %(n)s)") % {"n": error.start})]
+            ) from None
     try:
         data = safejson.loads(raw)
     except safejson.JsonLimitError as error:
         raise FrameworkFileError([f"(file): {error}"]) from None
     except json.JSONDecodeError as error:
         raise FrameworkFileError(
-            [f"(file): not valid JSON at line {error.lineno}, column {error.colno}: {error.msg}"]
+            [
+                _e(
+                    "(file)",
+                    _("not valid JSON at line %(line)s, column %(col)s: %(msg)s")
+                    % {"line": error.lineno, "col": error.colno, "msg": error.msg},
+                )
+            ]
         ) from None
     bad = safejson.control_character_paths(data)
     if bad:
@@ -81,30 +99,30 @@ def check(data: Any) -> list[str]:
     """Every problem in `data`, each as `path: message`; an empty list means usable."""
     errors: list[str] = []
     if not isinstance(data, dict):
-        return ["(root): expected a JSON object"]
+        return [_e("(root)", _("expected a JSON object"))]
     _unknown_fields(data, ROOT_FIELDS, "", errors)
     if data.get("format") != FORMAT:
-        errors.append(f'format: expected "{FORMAT}"')
+        errors.append(_e("format", _("expected %(value)s") % {"value": f'"{FORMAT}"'}))
     if data.get("format_version") != FORMAT_VERSION:
-        errors.append(f"format_version: expected {FORMAT_VERSION}")
+        errors.append(_e("format_version", _("expected %(value)s") % {"value": FORMAT_VERSION}))
     slug = data.get("slug")
     if slug is None:
-        errors.append("slug: missing")
+        errors.append(_e("slug", _("missing")))
     elif not isinstance(slug, str) or not SLUG.match(slug) or len(slug) > 80:
-        errors.append("slug: use 1–80 lowercase letters, digits and single hyphens")
+        errors.append(_e("slug", _("use 1–80 lowercase letters, digits and single hyphens")))
     elif slug in RESERVED_SLUGS:
-        errors.append(f"slug: {slug!r} is reserved; choose another")
+        errors.append(_e("slug", _("%(slug)r is reserved; choose another") % {"slug": slug}))
 
     languages = data.get("languages")
     declared: list[str] = []
     if not isinstance(languages, list) or not languages:
-        errors.append('languages: expected a list such as ["sv", "en"]')
+        errors.append(_e("languages", _('expected a list such as ["sv", "en"]')))
     else:
         for i, code in enumerate(languages):
             if code not in LANGUAGES:
-                errors.append(f"languages[{i}]: unknown language {code!r} (expected sv or en)")
+                errors.append(_e(f"languages[{i}]", _unknown_language(code)))
             elif code in declared:
-                errors.append(f"languages[{i}]: {code!r} is listed twice")
+                errors.append(_e(f"languages[{i}]", _("%(code)r is listed twice") % {"code": code}))
             else:
                 declared.append(code)
 
@@ -113,7 +131,7 @@ def check(data: Any) -> list[str]:
 
     dimensions = data.get("dimensions")
     if not isinstance(dimensions, list) or not dimensions:
-        errors.append("dimensions: at least one dimension is needed")
+        errors.append(_e("dimensions", _("at least one dimension is needed")))
         return errors
     _satisfactory(data, dimensions, errors)
     _unique(dimensions, "order", "dimensions", errors)
@@ -121,14 +139,14 @@ def check(data: Any) -> list[str]:
     for i, dim in enumerate(dimensions):
         path = f"dimensions[{i}]"
         if not isinstance(dim, dict):
-            errors.append(f"{path}: expected an object")
+            errors.append(_e(path, _("expected an object")))
             continue
         _unknown_fields(dim, DIMENSION_FIELDS, path + ".", errors)
         code = dim.get("code")
         if code is None:
-            errors.append(f"{path}.code: missing")
+            errors.append(_e(f"{path}.code", _("missing")))
         elif not isinstance(code, str) or not SLUG.match(code) or len(code) > 60:
-            errors.append(f"{path}.code: use lowercase letters, digits and single hyphens")
+            errors.append(_e(f"{path}.code", _("use lowercase letters, digits and single hyphens")))
         _order(dim, path, errors)
         _text(dim, "name", path + ".", declared, errors, required=True)
         _text(dim, "short_name", path + ".", declared, errors, required=False)
@@ -137,21 +155,24 @@ def check(data: Any) -> list[str]:
         if not isinstance(references, list) or not all(
             isinstance(r, str) and r.strip() for r in references
         ):
-            errors.append(f"{path}.references: expected a list of texts")
+            errors.append(_e(f"{path}.references", _("expected a list of texts")))
         steps = dim.get("steps")
         if not isinstance(steps, list):
-            errors.append(f"{path}.steps: missing")
+            errors.append(_e(f"{path}.steps", _("missing")))
             continue
         if not MIN_STEPS <= len(steps) <= MAX_STEPS:
             errors.append(
-                f"{path}.steps: a dimension needs {MIN_STEPS} to {MAX_STEPS} steps, "
-                f"found {len(steps)}"
+                _e(
+                    f"{path}.steps",
+                    _("a dimension needs %(min)s to %(max)s steps, found %(n)s")
+                    % {"min": MIN_STEPS, "max": MAX_STEPS, "n": len(steps)},
+                )
             )
         _unique(steps, "order", f"{path}.steps", errors)
         for j, step in enumerate(steps):
             spath = f"{path}.steps[{j}]"
             if not isinstance(step, dict):
-                errors.append(f"{spath}: expected an object")
+                errors.append(_e(spath, _("expected an object")))
                 continue
             _unknown_fields(step, STEP_FIELDS, spath + ".", errors)
             _order(step, spath, errors)
@@ -159,7 +180,9 @@ def check(data: Any) -> list[str]:
             _text(step, "description", spath + ".", declared, errors, required=False)
             criteria = step.get("criteria")
             if not isinstance(criteria, list) or not criteria:
-                errors.append(f"{spath}.criteria: at least one observable criterion is needed")
+                errors.append(
+                    _e(f"{spath}.criteria", _("at least one observable criterion is needed"))
+                )
                 continue
             for k, criterion in enumerate(criteria):
                 _text_object(criterion, f"{spath}.criteria[{k}]", declared, errors)
@@ -173,7 +196,7 @@ def _satisfactory(data: dict, dimensions: list, errors: list[str]) -> None:
         return
     value = data["satisfactory_step"]
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        errors.append("satisfactory_step: expected a whole number from 1")
+        errors.append(_e("satisfactory_step", _("expected a whole number from 1")))
         return
     counts = [
         len(d["steps"])
@@ -182,23 +205,26 @@ def _satisfactory(data: dict, dimensions: list, errors: list[str]) -> None:
     ]
     if counts and value > min(counts):
         errors.append(
-            f"satisfactory_step: {value} is above the last step of a dimension "
-            f"with {min(counts)} steps"
+            _e(
+                "satisfactory_step",
+                _("%(value)s is above the last step of a dimension with %(n)s steps")
+                % {"value": value, "n": min(counts)},
+            )
         )
 
 
 def _unknown_fields(obj: dict, allowed: set[str], prefix: str, errors: list[str]) -> None:
     for key in obj:
         if key not in allowed:
-            errors.append(f"{prefix}{key}: unknown field")
+            errors.append(_e(f"{prefix}{key}", _("unknown field")))
 
 
 def _order(obj: dict, path: str, errors: list[str]) -> None:
     order = obj.get("order")
     if order is None:
-        errors.append(f"{path}.order: missing")
+        errors.append(_e(f"{path}.order", _("missing")))
     elif not isinstance(order, int) or isinstance(order, bool) or order < 1:
-        errors.append(f"{path}.order: expected a whole number from 1")
+        errors.append(_e(f"{path}.order", _("expected a whole number from 1")))
 
 
 def _unique(items: list, field: str, path: str, errors: list[str]) -> None:
@@ -211,8 +237,14 @@ def _unique(items: list, field: str, path: str, errors: list[str]) -> None:
             continue
         if value in seen:
             errors.append(
-                f"{path}[{i}].{field}: duplicate {json.dumps(value, ensure_ascii=False)} "
-                f"(also {path}[{seen[value]}])"
+                _e(
+                    f"{path}[{i}].{field}",
+                    _("duplicate %(value)s (also %(other)s)")
+                    % {
+                        "value": json.dumps(value, ensure_ascii=False),
+                        "other": f"{path}[{seen[value]}]",
+                    },
+                )
             )
         else:
             seen[value] = i
@@ -223,7 +255,7 @@ def _text(
 ) -> None:
     if field not in obj:
         if required:
-            errors.append(f"{prefix}{field}: missing")
+            errors.append(_e(f"{prefix}{field}", _("missing")))
         return
     _text_object(obj[field], f"{prefix}{field}", declared, errors, required=required)
 
@@ -232,20 +264,20 @@ def _text_object(
     value: Any, path: str, declared: list[str], errors: list[str], *, required: bool = True
 ) -> None:
     if not isinstance(value, dict):
-        errors.append(f'{path}: expected texts per language, e.g. {{"sv": "…", "en": "…"}}')
+        errors.append(_e(path, _('expected texts per language, e.g. {"sv": "…", "en": "…"}')))
         return
     for code in value:
         if code not in LANGUAGES:
-            errors.append(f"{path}.{code}: unknown language {code!r} (expected sv or en)")
+            errors.append(_e(f"{path}.{code}", _unknown_language(code)))
         elif code not in declared:
-            errors.append(f"{path}.{code}: language not listed in languages")
+            errors.append(_e(f"{path}.{code}", _("language not listed in languages")))
     for code in declared:
         text = value.get(code)
         if text is None or (isinstance(text, str) and not text.strip()):
             if required:
-                errors.append(f"{path}.{code}: missing")
+                errors.append(_e(f"{path}.{code}", _("missing")))
         elif not isinstance(text, str):
-            errors.append(f"{path}.{code}: expected text")
+            errors.append(_e(f"{path}.{code}", _("expected text")))
 
 
 def _texts(obj: Any, field: str) -> dict[str, str]:

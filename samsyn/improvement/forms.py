@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.fields import PeopleChoiceField, PersonChoiceField
 from samsyn.accounts.models import Organisation, Role, User
 from samsyn.improvement import selectors
 from samsyn.improvement.models import (
@@ -23,9 +24,7 @@ from samsyn.improvement.models import (
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PersonChoice(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.full_name or obj.email
+PersonChoice = PeopleChoiceField
 
 
 class ProjectForm(forms.ModelForm):
@@ -261,7 +260,7 @@ class CycleForm(forms.Form):
 
 
 class StepForm(forms.ModelForm):
-    responsible = forms.ModelChoiceField(queryset=None, required=False, label=_("Responsible"))
+    responsible = PersonChoiceField(queryset=None, required=False, label=_("Responsible"))
 
     class Meta:
         model = CycleStep
@@ -295,7 +294,6 @@ class StepForm(forms.ModelForm):
             .distinct()
             .order_by("full_name")
         )
-        self.fields["responsible"].label_from_instance = lambda u: u.full_name or u.email
         self.cycle = cycle
 
     def clean(self):

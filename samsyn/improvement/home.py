@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from samsyn.accounts.access import Perm, permissions_at
 from samsyn.accounts.home import Action, register
 from samsyn.improvement.cycle import due_steps
-from samsyn.improvement.models import Project
+from samsyn.improvement.models import Project, Report
 
 
 @register
@@ -45,6 +45,17 @@ def _improvement_actions(user, organisations: list) -> list[Action]:
                 reverse("improvement:groups"),
             )
         )
+    for report in Report.objects.filter(
+        project__group__supervisor=user, status=Report.Status.SUBMITTED
+    ).select_related("project")[:5]:
+        actions.append(
+            Action(
+                _("Review the final report: %(title)s") % {"title": report.project.title},
+                _("Submitted for your review; approve it or ask for changes."),
+                reverse("improvement:report", args=[report.project_id]),
+                urgent=True,
+            )
+        )
     for project in Project.objects.filter(staff=user).exclude(lead=user)[:5]:
         actions.append(
             Action(
@@ -66,6 +77,7 @@ def _improvement_actions(user, organisations: list) -> list[Action]:
                 reverse("improvement:cycle_school", args=[step.cycle_id, school.pk])
                 if school
                 else reverse("improvement:cycle", args=[step.cycle_id]),
+                urgent=True,
             )
         )
     if user.is_authenticated:

@@ -373,6 +373,8 @@ class LibraryEntry(models.Model):
     url = models.CharField(max_length=300, blank=True)
     related = models.ManyToManyField("self", blank=True, verbose_name=_("related entries"))
     search_text = models.TextField(blank=True)
+    # The title and search_text stemmed by `search.stem`: what full-text search matches.
+    search_stems = models.TextField(blank=True, editable=False)
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

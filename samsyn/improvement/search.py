@@ -1,12 +1,17 @@
 """Full-text search of the library, in Swedish and English with stemming, behind one interface.
 
-- SQLite: an FTS5 table `improvement_library_fts(entry_id, lang, content)` holds each entry's
-  text stemmed with snowballstemmer (Swedish or English, by the entry's language); the query is
-  stemmed the same way, per language, and matched against the entries of that language.
-  `index_entry` / `unindex_entry` keep it current (called by the services).
-- PostgreSQL: a GIN index on `to_tsvector(<swedish|english by language>, title || search_text)`
-  and `websearch_to_tsquery` with the same per-row configuration. Nothing to maintain.
+Both the entries' text and the query are stemmed here, in Python (`stem`), the same way on
+every database: Snowball (snowballstemmer) by the entry's language, and for Swedish a little
+more, because Snowball alone leaves "kollegialt" ≠ "kollegial", "studieron" ≠ "studiero" and
+"elevers" ≠ "elever" (see `_swedish`). Each entry keeps its stems in `search_stems`.
 
+- SQLite: an FTS5 table `improvement_library_fts(entry_id, lang, content)` holds the stems; the
+  query's stems (per language) are matched against the entries of that language, bm25-ranked.
+- PostgreSQL: a GIN index on `to_tsvector('simple', search_stems)` (the stems are already
+  stemmed, so the 'simple' configuration only splits them) and `plainto_tsquery('simple', …)`
+  with the query's stems, per language; ranked by ts_rank.
+
+`index_entry` / `unindex_entry` keep both current (called by the services).
 `search(query, entries)` narrows a queryset of entries to those matching the query, best first.
 """
 
@@ -32,25 +37,20 @@ SQL_MATCH = (
     "SELECT entry_id, bm25(improvement_library_fts) FROM improvement_library_fts "
     "WHERE improvement_library_fts MATCH %s AND lang = %s"
 )
-# The query is constant within each language branch, so the GIN index serves both branches.
+# The stems go as parameters; the index expression (migration 0005) is written identically.
 SQL_PG_SEARCH = (
     "SELECT id FROM ("
-    "SELECT id, language, to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
-    "ELSE 'swedish'::regconfig END), "
-    "(coalesce(title, '') || ' ' || coalesce(search_text, ''))) AS document "
+    "SELECT id, to_tsvector('simple', search_stems) AS document, "
+    "(CASE WHEN language = 'en' THEN plainto_tsquery('simple', %(en)s) "
+    "ELSE plainto_tsquery('simple', %(sv)s) END) AS query "
     "FROM improvement_libraryentry WHERE "
-    "(language <> 'en' AND to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
-    "ELSE 'swedish'::regconfig END), "
-    "(coalesce(title, '') || ' ' || coalesce(search_text, ''))) "
-    "@@ websearch_to_tsquery('swedish', %(q)s)) "
-    "OR (language = 'en' AND to_tsvector((CASE WHEN language = 'en' THEN 'english'::regconfig "
-    "ELSE 'swedish'::regconfig END), "
-    "(coalesce(title, '') || ' ' || coalesce(search_text, ''))) "
-    "@@ websearch_to_tsquery('english', %(q)s))"
-    ") AS found ORDER BY ts_rank(document, CASE WHEN language = 'en' "
-    "THEN websearch_to_tsquery('english', %(q)s) "
-    "ELSE websearch_to_tsquery('swedish', %(q)s) END) DESC, id"
+    "(language <> 'en' AND to_tsvector('simple', search_stems) @@ plainto_tsquery('simple', %(sv)s)) "
+    "OR (language = 'en' AND to_tsvector('simple', search_stems) "
+    "@@ plainto_tsquery('simple', %(en)s))"
+    ") AS found ORDER BY ts_rank(document, query) DESC, id"
 )
+SQL_STEMS = "UPDATE improvement_libraryentry SET search_stems = %s WHERE id = %s"
+VOWELS = frozenset("aeiouyåäö")
 
 
 class VendorRunSQL(RunSQL):
@@ -82,9 +82,36 @@ def words(text: str) -> list[str]:
     return [w.lower() for w in WORD.findall(text or "")]
 
 
+def _fixpoint(stemmer, word: str) -> str:
+    """Snowball again until nothing changes: "elevers" -> "elever" -> "elev"."""
+    for _ in range(3):
+        stemmed = stemmer.stemWord(word)
+        if stemmed == word:
+            break
+        word = stemmed
+    return word
+
+
+@lru_cache(maxsize=50_000)
+def _swedish(word: str) -> str:
+    """Snowball plus what it leaves: the neuter -t ("kollegialt"), the definite -n after a
+    vowel ("studieron", "skolan"), the genitive -s ("elevers") and a doubled last consonant
+    ("klassrummet" -> "klassrum"). Text and query go through the same steps, so a word that is
+    shortened too far is shortened alike on both sides."""
+    stemmer = _stemmer("sv")
+    word = _fixpoint(stemmer, word)
+    if len(word) > 4 and word[-1] in "nt" and (word[-2] in VOWELS or word[-2] in "lgv"):
+        word = _fixpoint(stemmer, word[:-1])
+    if len(word) > 3 and word[-1] == word[-2] and word[-1] not in VOWELS and word[-1] != "s":
+        word = word[:-1]
+    return word
+
+
 def stem(text: str, language: str) -> list[str]:
     """The text's words, lower-cased and stemmed in `language` ("sv" or "en")."""
-    return _stemmer(language).stemWords(words(text))
+    if language == "en":
+        return _stemmer("en").stemWords(words(text))
+    return [_swedish(w) for w in words(text)]
 
 
 def _document(entry) -> str:
@@ -92,15 +119,14 @@ def _document(entry) -> str:
 
 
 def index_entry(entry) -> None:
-    """(Re)index one entry. A no-op on PostgreSQL, where an expression index does the work."""
-    if connection.vendor != "sqlite":
-        return
+    """(Re)index one entry: its stems in `search_stems` and, on SQLite, the FTS5 row."""
+    stems = " ".join(stem(_document(entry), entry.language))
+    entry.search_stems = stems
     with connection.cursor() as cursor:
-        cursor.execute(SQL_DELETE, [entry.pk])
-        cursor.execute(
-            SQL_INSERT,
-            [entry.pk, entry.language, " ".join(stem(_document(entry), entry.language))],
-        )
+        cursor.execute(SQL_STEMS, [stems, entry.pk])
+        if connection.vendor == "sqlite":
+            cursor.execute(SQL_DELETE, [entry.pk])
+            cursor.execute(SQL_INSERT, [entry.pk, entry.language, stems])
 
 
 def unindex_entry(entry_id: int) -> None:
@@ -129,8 +155,9 @@ def _sqlite_ranked_ids(query: str) -> list[int]:
 
 
 def _postgres_ranked_ids(query: str) -> list[int]:
+    stems = {language: " ".join(stem(query, language)) for language in STEMMERS}
     with connection.cursor() as cursor:
-        cursor.execute(SQL_PG_SEARCH, {"q": query})
+        cursor.execute(SQL_PG_SEARCH, stems)
         return [row[0] for row in cursor.fetchall()]
 
 

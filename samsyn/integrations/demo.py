@@ -33,6 +33,7 @@ def integrations_demo(world: DemoWorld) -> None:
             client_secret=secrets.token_urlsafe(32),
             email_domains="ekbacka.example",
             is_active=False,
+            check=False,  # fictional: nothing answers at ISSUER
         )
         schools = Organisation.objects.filter(parent=owner, kind=Organisation.Kind.SCHOOL)
         for school in schools.order_by("name"):

@@ -103,6 +103,11 @@ class SsoProvider(models.Model):
         help_text=_("Comma-separated, e.g. ekbacka.se, skola.ekbacka.se."),
     )
     is_active = models.BooleanField(_("offered on the login page"), default=False)
+    # The last check of the discovery document (when saved): "" = it passed; else a code of
+    # oidc.CHECK_MESSAGES and a technical detail. A failing provider is not offered.
+    check_error = models.CharField(max_length=40, blank=True, editable=False)
+    check_detail = models.CharField(max_length=500, blank=True, editable=False)
+    checked_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
 

@@ -113,6 +113,86 @@ def discovery(provider: SsoProvider) -> dict:
     return meta
 
 
+# Why a provider failed its check (SsoProvider.check_error), as the owner reads it.
+CHECK_MESSAGES = {
+    "unreachable": gettext_lazy(
+        "The discovery document could not be fetched (<issuer>/.well-known/openid-configuration)."
+    ),
+    "not_json": gettext_lazy("The discovery document is not a JSON object."),
+    "issuer": gettext_lazy(
+        "The discovery document names another issuer than the one entered here."
+    ),
+    "endpoints": gettext_lazy(
+        "The discovery document lacks an authorization endpoint, a token endpoint or a JWKS "
+        "address (each an http(s) URL)."
+    ),
+    "code_flow": gettext_lazy(
+        "The provider does not offer the authorisation code flow (response type code)."
+    ),
+    "pkce": gettext_lazy("The provider does not offer PKCE with S256."),
+    "algorithms": gettext_lazy(
+        "The provider signs ID tokens with none of the algorithms Samsyn accepts."
+    ),
+    "keys": gettext_lazy("The provider's signing keys (JWKS) could not be read."),
+}
+
+
+def _fetch_json(url: str) -> tuple[dict | None, str]:
+    """(document, "") or (None, what went wrong), without the cache."""
+    if not url.startswith(("https://", "http://")):
+        return None, "not an http(s) URL"
+    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
+            raw = response.read(1_000_000)
+    except urllib.error.HTTPError as error:
+        return None, f"HTTP {error.code}"
+    except (urllib.error.URLError, OSError) as error:
+        return None, str(getattr(error, "reason", error))[:300]
+    try:
+        data = json.loads(raw.decode())
+    except ValueError:
+        return {}, "not JSON"
+    return (data, "") if isinstance(data, dict) else ({}, "not a JSON object")
+
+
+def _offers(meta: dict, key: str, wanted: set[str]) -> bool:
+    """A listed capability includes one of `wanted`; an absent list is not held against it."""
+    values = meta.get(key)
+    return values is None or (isinstance(values, list) and bool(wanted & set(values)))
+
+
+def check_provider(issuer: str) -> tuple[str, str]:
+    """Fetch and validate the provider's discovery document and keys, bypassing the cache:
+    ("", "") when usable, else (a CHECK_MESSAGES code, a technical detail)."""
+    issuer = issuer.rstrip("/")
+    meta, detail = _fetch_json(f"{issuer}/.well-known/openid-configuration")
+    if meta is None:
+        return "unreachable", detail
+    if detail:
+        return "not_json", detail
+    if str(meta.get("issuer", "")).rstrip("/") != issuer:
+        return "issuer", str(meta.get("issuer", ""))[:300]
+    endpoints = [meta.get(k) for k in ("authorization_endpoint", "token_endpoint", "jwks_uri")]
+    if not all(isinstance(e, str) and e.startswith(("https://", "http://")) for e in endpoints):
+        return "endpoints", ""
+    if not _offers(meta, "response_types_supported", {"code"}):
+        return "code_flow", ""
+    if not _offers(meta, "code_challenge_methods_supported", {"S256"}):
+        return "pkce", ""
+    if not _offers(meta, "id_token_signing_alg_values_supported", set(ALGORITHMS)):
+        return "algorithms", ""
+    jwks, detail = _fetch_json(meta["jwks_uri"])
+    try:
+        if not jwks or detail or not KeySet.import_key_set(jwks).keys:
+            return "keys", detail
+    except (JoseError, ValueError, KeyError, TypeError) as error:
+        return "keys", str(error)[:300]
+    cache.delete(f"samsyn:oidc:meta:{issuer}")
+    cache.delete(f"samsyn:oidc:jwks:{meta['jwks_uri']}")
+    return "", ""
+
+
 def _keys(provider: SsoProvider, meta: dict, *, refresh: bool = False) -> KeySet:
     key = f"samsyn:oidc:jwks:{meta['jwks_uri']}"
     data = None if refresh else cache.get(key)

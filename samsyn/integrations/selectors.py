@@ -18,8 +18,8 @@ def sso_provider_for_owner(*, owner: Organisation) -> SsoProvider | None:
 
 
 def sso_providers_offered() -> list[SsoProvider]:
-    """Active providers, for the login page."""
-    return list(SsoProvider.objects.filter(is_active=True).order_by("name"))
+    """Active providers that passed their last check, for the login page."""
+    return list(SsoProvider.objects.filter(is_active=True, check_error="").order_by("name"))
 
 
 def sso_provider_for_email(*, email: str) -> SsoProvider | None:

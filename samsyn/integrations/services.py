@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from samsyn.accounts.access import ROLES_FOR_KIND, ancestor_ids
 from samsyn.accounts.models import Organisation, User
+from samsyn.integrations import oidc
 from samsyn.integrations.models import ApiToken, RateWindow, Scope, SsoProvider, SsoRule
 
 # A token looks like `samsyn_<43 url-safe characters>`: 256 random bits, recognisable by its
@@ -150,9 +151,13 @@ def sso_provider_save(
     client_secret: str,
     email_domains: str,
     is_active: bool,
+    check: bool = True,
 ) -> SsoProvider:
     """Create or change the owner's identity provider. An empty `client_secret` keeps the
-    stored one (the form never shows it back)."""
+    stored one (the form never shows it back). The provider's discovery document and keys are
+    fetched and validated (`oidc.check_provider`); a provider that fails is saved with the
+    reason and not offered on the login page until a later save passes. (`check=False` only
+    for the demo's fictional provider, left unchecked.)"""
     provider = SsoProvider.objects.filter(owner=owner).first() or SsoProvider(owner=owner)
     provider.name = name.strip()
     provider.issuer = issuer.strip().rstrip("/")
@@ -162,6 +167,9 @@ def sso_provider_save(
     provider.email_domains = _clean_domains(email_domains)
     provider.is_active = is_active
     provider.full_clean()
+    if check:
+        provider.check_error, provider.check_detail = oidc.check_provider(provider.issuer)
+        provider.checked_at = timezone.now()
     provider.save()
     return provider
 

@@ -182,11 +182,26 @@ def sso_settings(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.sso_provider_save(owner=owner, **form.cleaned_data)
+            saved = services.sso_provider_save(owner=owner, **form.cleaned_data)
         except ValidationError as error:
             _form_errors(form, error)
         else:
-            messages.success(request, _("The single sign-on settings were saved."))
+            if saved.check_error:
+                messages.warning(
+                    request,
+                    _(
+                        "The settings were saved, but the identity provider failed the check, "
+                        "so it is not offered on the login page. The reason is shown below."
+                    ),
+                )
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "The single sign-on settings were saved and the identity provider "
+                        "answered correctly."
+                    ),
+                )
             return redirect("integrations:sso_settings", pk=owner.pk)
     organisations = selectors.rule_organisations(owner=owner)
     ctx = {
@@ -195,6 +210,7 @@ def sso_settings(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "rule_form": SsoRuleForm(organisations=organisations) if provider else None,
         "redirect_uri": oidc.redirect_uri(request),
+        "check_message": oidc.CHECK_MESSAGES.get(provider.check_error) if provider else None,
     }
     return render(request, "integrations/sso_settings.html", ctx)
 

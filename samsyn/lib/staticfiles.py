@@ -31,6 +31,7 @@ SERVICE_WORKER_CORE = [
     "css/samsyn.css",
     "js/capture.js",
     "js/today.js",
+    "js/outbox.js",
     "vendor/htmx-2.0.8.min.js",
     "favicon.svg",
 ]

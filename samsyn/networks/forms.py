@@ -8,6 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.fields import PeopleChoiceField, PersonChoiceField
 from samsyn.accounts.models import Organisation, User
 from samsyn.networks.models import (
     Estimate,
@@ -51,7 +52,7 @@ class HubForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    coordinators = forms.ModelMultipleChoiceField(
+    coordinators = PeopleChoiceField(
         label=_("Hub coordinators"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
@@ -144,14 +145,12 @@ class SelfEvaluationForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    members = forms.ModelMultipleChoiceField(
+    members = PeopleChoiceField(
         label=_("Reviewers"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    lead = forms.ModelChoiceField(
-        label=_("Team lead"), queryset=User.objects.none(), required=False
-    )
+    lead = PersonChoiceField(label=_("Team lead"), queryset=User.objects.none(), required=False)
 
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
@@ -167,13 +166,13 @@ class VisitForm(forms.Form):
     ends_on = forms.DateField(
         label=_("Last day of the visit"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    teachers = forms.ModelMultipleChoiceField(
+    teachers = PeopleChoiceField(
         label=_("Teachers whose lessons are observed"),
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Ask the teachers first: they take part by agreement."),
     )
-    colleague = forms.ModelChoiceField(
+    colleague = PersonChoiceField(
         label=_("Colleague of the school who observes beside the reviewers"),
         queryset=User.objects.none(),
         required=False,
@@ -310,7 +309,7 @@ class PracticeForm(forms.Form):
     heading = forms.ModelChoiceField(
         label=_("Review heading"), queryset=ReviewHeading.objects.none(), required=False
     )
-    teacher = forms.ModelChoiceField(
+    teacher = PersonChoiceField(
         label=_("Teacher (optional)"), queryset=User.objects.none(), required=False
     )
     teacher_consents = forms.BooleanField(
@@ -419,7 +418,7 @@ class ExchangeEditForm(forms.Form):
 
 
 class ExchangeMemberForm(forms.Form):
-    user = forms.ModelChoiceField(label=_("Person"), queryset=User.objects.none())
+    user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
     owner = forms.ModelChoiceField(label=_("School owner"), queryset=Organisation.objects.none())
     task = forms.CharField(label=_("Task in the working group"), max_length=200, required=False)
 

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from samsyn.accounts.access import Perm, has_perm
 from samsyn.accounts.models import Organisation, User
@@ -34,8 +35,10 @@ from samsyn.observations.models import Assignment, Round
 
 ERR_NOT_MEMBER = _("Choose a member school of the network.")
 ERR_HUB_SCHOOL = _("The hub school must be a member school of the network.")
-ERR_TOO_MANY = _(
-    "This school already has %(n)d review(s) this year, as many as the network allows."
+ERR_TOO_MANY = ngettext_lazy(
+    "This school already has %(n)d review this year, as many as the network allows.",
+    "This school already has %(n)d reviews this year, as many as the network allows.",
+    "n",
 )
 ERR_DATES = _("The last day cannot be before the first day.")
 ERR_OWN_SCHOOL = _("%(name)s leads the reviewed school and cannot review it.")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.fields import person_choices
 from samsyn.accounts.models import Role
 from samsyn.observations import selectors
 from samsyn.observations.models import Round
@@ -61,9 +62,7 @@ class RoundForm(forms.Form):
         self.teacher_objects = {
             str(u.pk): u for u in selectors.people_with_role(schools, [Role.TEACHER])
         }
-        self.fields["teachers"].choices = [
-            (pk, u.full_name) for pk, u in self.teacher_objects.items()
-        ]
+        self.fields["teachers"].choices = person_choices(self.teacher_objects.values())
         # Coaches employed by the owner observe too: look one level up from a school.
         owner = organisation.parent if organisation.kind == "school" else organisation
         self.observer_objects = {
@@ -72,9 +71,7 @@ class RoundForm(forms.Form):
                 schools, [Role.OBSERVER, Role.PRINCIPAL], extra_orgs=[owner] if owner else []
             )
         }
-        self.fields["observers"].choices = [
-            (pk, u.full_name) for pk, u in self.observer_objects.items()
-        ]
+        self.fields["observers"].choices = person_choices(self.observer_objects.values())
         if not self.is_bound:
             self.initial.setdefault("schools", list(self.school_objects))
             self.initial.setdefault("teachers", list(self.teacher_objects))
@@ -106,7 +103,7 @@ class AssignmentForm(forms.Form):
             str(e.observer_id): e.observer
             for e in round_.round_observers.select_related("observer")
         }
-        self.fields["observer"].choices = [(pk, str(u)) for pk, u in self.observers.items()]
+        self.fields["observer"].choices = person_choices(self.observers.values())
 
     def clean_observer(self):
         return self.observers[self.cleaned_data["observer"]]

@@ -6,7 +6,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samsyn.accounts.home import Action, register
+from samsyn.accounts.home import Action, Panel, register, register_panel
 from samsyn.observations import selectors
 from samsyn.observations.models import Observation, RoundObserver, RoundTeacher
 
@@ -61,3 +61,40 @@ def _observation_actions(user, organisations: list) -> list[Action]:
             )
         )
     return actions
+
+
+@register_panel
+def _observer_day(user, organisations: list) -> list[Panel]:
+    """An observer's working surface: today's visits (and overdue drafts), each marked on this
+    device when something is not yet sent (static/js/outbox.js), and the drafts not submitted."""
+    if not RoundObserver.objects.filter(observer=user, round__status="open").exists():
+        return []
+    day = timezone.localdate()
+    visits = list(selectors.assignments_for_observer(user=user))
+    for a in visits:
+        a.current = next(iter(a.observations.all()), None)
+    todays = [
+        a
+        for a in visits
+        if a.planned_at
+        and timezone.localdate(a.planned_at) <= day
+        and (
+            timezone.localdate(a.planned_at) == day
+            or a.current is None
+            or a.current.status == "draft"
+        )
+    ]
+    drafts = Observation.objects.filter(
+        observer=user, status=Observation.Status.DRAFT, round__status="open"
+    ).count()
+    return [
+        Panel(
+            "observations/_observer_panel.html",
+            {
+                "visits": todays,
+                "drafts": drafts,
+                "unplanned": sum(a.planned_at is None for a in visits),
+            },
+            order=20,
+        )
+    ]

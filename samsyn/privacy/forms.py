@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.fields import PersonChoiceField
 from samsyn.accounts.models import Language, Organisation
 from samsyn.observations.models import Round
 from samsyn.privacy import registry, research, selectors, services
@@ -40,7 +41,7 @@ class RetentionForm(forms.Form):
 
 
 class PersonExportForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    person = PersonChoiceField(label=_("Person"), queryset=None)
     format = forms.ChoiceField(
         label=_("Format"),
         choices=[("pdf", _("Readable (PDF)")), ("json", _("Machine-readable (JSON)"))],
@@ -52,7 +53,7 @@ class PersonExportForm(forms.Form):
 
 
 class SubjectRequestForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("Person"), queryset=None)
+    person = PersonChoiceField(label=_("Person"), queryset=None)
     kind = forms.ChoiceField(label=_("Kind of request"), choices=SubjectRequest.Kind.choices)
     scope = forms.MultipleChoiceField(
         label=_("What to erase"),

@@ -48,18 +48,144 @@ PERM_LABELS = {
 }
 
 
+# Models and fields whose names Django derived from the code (no verbose_name), or whose
+# app has no Swedish catalogue (django-axes): the record names them in the reader's language.
+FIELD_LABELS = {
+    "accepted_by": gettext_lazy("accepted by"),
+    "acknowledged_at": gettext_lazy("acknowledged"),
+    "action": gettext_lazy("action"),
+    "actor": gettext_lazy("who acted"),
+    "answered_at": gettext_lazy("answered"),
+    "assignment": gettext_lazy("assignment"),
+    "at": gettext_lazy("when"),
+    "author": gettext_lazy("author"),
+    "by": gettext_lazy("by"),
+    "closed_at": gettext_lazy("closed"),
+    "completed_at": gettext_lazy("completed"),
+    "count": gettext_lazy("number of requests"),
+    "created_at": gettext_lazy("created"),
+    "created_by": gettext_lazy("created by"),
+    "cycle": gettext_lazy("quality cycle"),
+    "downloaded_by": gettext_lazy("downloaded by"),
+    "exchange": gettext_lazy("exchange"),
+    "exercise": gettext_lazy("calibration exercise"),
+    "expire_date": gettext_lazy("expires"),
+    "export": gettext_lazy("research export"),
+    "framework": gettext_lazy("framework"),
+    "framework_version": gettext_lazy("framework version"),
+    "hub": gettext_lazy("hub"),
+    "imported_by": gettext_lazy("imported by"),
+    "invited_by": gettext_lazy("invited by"),
+    "key": gettext_lazy("key"),
+    "last_login_at": gettext_lazy("last log-in"),
+    "network": gettext_lazy("network"),
+    "observation": gettext_lazy("observation"),
+    "observer": gettext_lazy("observer"),
+    "organisation": gettext_lazy("organisation"),
+    "owner": gettext_lazy("school owner"),
+    "payload_hash": gettext_lazy("checksum of the content"),
+    "practice": gettext_lazy("practice"),
+    "prepared_at": gettext_lazy("prepared"),
+    "project": gettext_lazy("project"),
+    "proposed_at": gettext_lazy("proposed"),
+    "provider": gettext_lazy("identity provider"),
+    "published_by": gettext_lazy("published by"),
+    "ratings": gettext_lazy("ratings"),
+    "reason": gettext_lazy("reason"),
+    "recorded_at": gettext_lazy("recorded"),
+    "reflected_at": gettext_lazy("reflected"),
+    "released_at": gettext_lazy("released"),
+    "reminded_on": gettext_lazy("reminded"),
+    "requested_by": gettext_lazy("requested by"),
+    "researcher": gettext_lazy("researcher"),
+    "review": gettext_lazy("peer review"),
+    "reviewed_at": gettext_lazy("reviewed"),
+    "reviewed_by": gettext_lazy("reviewed by"),
+    "reviewed_in": gettext_lazy("reviewed in"),
+    "revision": gettext_lazy("revision"),
+    "round": gettext_lazy("round"),
+    "satisfactory_step": gettext_lazy("satisfactory step"),
+    "school": gettext_lazy("school"),
+    "search_text": gettext_lazy("search text"),
+    "self_evaluation_done_at": gettext_lazy("self-evaluation done"),
+    "source": gettext_lazy("source"),
+    "source_id": gettext_lazy("source id"),
+    "started_by": gettext_lazy("started by"),
+    "subject": gettext_lazy("whose data"),
+    "submitted_at": gettext_lazy("submitted"),
+    "teacher": gettext_lazy("teacher"),
+    "teacher_consent_at": gettext_lazy("teacher's consent"),
+    "triad": gettext_lazy("triad"),
+    "triggered_by": gettext_lazy("started by"),
+    "updated_at": gettext_lazy("updated"),
+    "updated_by": gettext_lazy("updated by"),
+    "url": gettext_lazy("web address"),
+    "user": gettext_lazy("user"),
+    "uuid": gettext_lazy("identifier"),
+    "window_start": gettext_lazy("start of the time window"),
+    "attempt_time": gettext_lazy("time of the attempt"),
+    "failures_since_start": gettext_lazy("failed log-ins"),
+    "get_data": gettext_lazy("query data"),
+    "http_accept": gettext_lazy("browser's accepted formats"),
+    "ip_address": gettext_lazy("IP address"),
+    "locked_out": gettext_lazy("locked out"),
+    "logout_time": gettext_lazy("logged out"),
+    "path_info": gettext_lazy("path"),
+    "post_data": gettext_lazy("form data"),
+    "session_hash": gettext_lazy("session key (hashed)"),
+    "user_agent": gettext_lazy("browser"),
+    "username": gettext_lazy("user name"),
+}
+MODEL_LABELS = {
+    "accounts.Session": gettext_lazy("sessions"),
+    "axes.AccessAttempt": gettext_lazy("log-in attempts"),
+    "axes.AccessFailureLog": gettext_lazy("failed log-ins"),
+    "axes.AccessLog": gettext_lazy("log-ins"),
+    "improvement.Comment": gettext_lazy("comments on projects"),
+    "improvement.PhaseChange": gettext_lazy("phase changes"),
+    "improvement.Report": gettext_lazy("final reports"),
+    "integrations.RateWindow": gettext_lazy("API request counts"),
+    "integrations.SsoIdentity": gettext_lazy("single sign-on identities"),
+    "networks.ConflictOfInterest": gettext_lazy("conflicts of interest"),
+    "networks.ExchangeMember": gettext_lazy("exchange members"),
+    "networks.HubCoordinator": gettext_lazy("hub coordinators"),
+    "networks.TeamMember": gettext_lazy("review team members"),
+    "networks.VisitRequest": gettext_lazy("visit requests"),
+    "observations.CalibrationResponse": gettext_lazy("calibration responses"),
+    "observations.ObservationEvent": gettext_lazy("observation events"),
+    "observations.RoundObserver": gettext_lazy("observers in rounds"),
+    "observations.RoundTeacher": gettext_lazy("teachers in rounds"),
+    "triads.TeacherDetails": gettext_lazy("teacher details"),
+    "triads.TriadMember": gettext_lazy("triad members"),
+}
+APP_LABELS = {"axes": gettext_lazy("Log-in throttling")}
+UNTRANSLATED_APPS = {"axes"}
+
+
+def field_label(model, field) -> str:
+    """The field's name as the reader should see it."""
+    derived = isinstance(field.verbose_name, str)  # Django made it from the attribute name
+    if (derived or model._meta.app_label in UNTRANSLATED_APPS) and field.name in FIELD_LABELS:
+        return str(FIELD_LABELS[field.name])
+    return str(field.verbose_name)
+
+
+def model_label(model) -> str:
+    if model._meta.label in MODEL_LABELS:
+        return str(MODEL_LABELS[model._meta.label])
+    return str(model._meta.verbose_name_plural)
+
+
 def controller_record(owner: Organisation) -> dict:
     by_app: dict[str, list] = defaultdict(list)
     for model in registry.personal_models():
         redacted = registry.REDACTED.get(model._meta.label, {})
         fields = [
-            str(f.verbose_name)
+            field_label(model, f)
             for f in [*model._meta.concrete_fields, *model._meta.many_to_many]
             if f.name not in redacted and not f.primary_key
         ]
-        by_app[model._meta.app_label].append(
-            {"name": str(model._meta.verbose_name_plural), "fields": fields}
-        )
+        by_app[model._meta.app_label].append({"name": model_label(model), "fields": fields})
     from django.apps import apps
 
     categories = []
@@ -67,7 +193,7 @@ def controller_record(owner: Organisation) -> dict:
         config = apps.get_app_config(app_label)
         categories.append(
             {
-                "app": str(config.verbose_name),
+                "app": str(APP_LABELS.get(app_label, config.verbose_name)),
                 "purpose": str(registry.PURPOSES.get(app_label, "")),
                 "models": sorted(models, key=lambda m: m["name"]),
             }

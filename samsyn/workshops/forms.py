@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.fields import PeopleChoiceField, PersonChoiceField
 from samsyn.accounts.models import Organisation
 from samsyn.workshops import charts, selectors
 from samsyn.workshops.models import DEFAULT_DURATION, Action, Workshop
@@ -14,16 +15,6 @@ from samsyn.workshops.models import DEFAULT_DURATION, Action, Workshop
 class RoundChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return f"{obj.name} ({obj.get_kind_display()}, {obj.starts_on:%Y-%m-%d})"
-
-
-class PersonChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.email
-
-
-class PeopleChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj) -> str:
-        return obj.get_full_name() or obj.email
 
 
 class WorkshopForm(forms.Form):

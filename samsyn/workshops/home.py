@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from samsyn.accounts.access import Perm, permissions_at
-from samsyn.accounts.home import Action, register
+from samsyn.accounts.home import Action, Panel, register, register_panel
 from samsyn.workshops import selectors
 
 
@@ -55,3 +55,18 @@ def _workshop_actions(user, organisations: list) -> list[Action]:
             )
         )
     return actions
+
+
+@register_panel
+def _school_cycles(user, organisations: list) -> list[Panel]:
+    """A principal's working surface: where each school they lead stands in its cycle."""
+    from samsyn.workshops.cycle import school_cycle
+
+    panels = []
+    for entry in organisations:
+        org = entry.organisation
+        if org.kind == "school" and Perm.WORKSHOPS_MANAGE in permissions_at(user, org):
+            panels.append(
+                Panel("workshops/_cycle_panel.html", {"cycle": school_cycle(org)}, order=10)
+            )
+    return panels

@@ -5,7 +5,8 @@
  * With no network the changes wait in IndexedDB and are sent when the network is back. The UUID
  * is made here, so a re-sent save is stored once. If another device saved in between, the
  * server answers 409 with both versions and the observer chooses. No device id or location is
- * collected.
+ * collected. Submitting offline queues the submission (`submit_pending` in IndexedDB): it is
+ * sent when the connection returns, by this page or by outbox.js on whichever page is open.
  */
 (function () {
   "use strict";
@@ -69,8 +70,10 @@
     dirty: false,
     changeCounter: 0,
     timer: { running: false, startedAt: null, elapsed: 0 },
+    submitPending: false,
   };
   localStorage.setItem(mapKey, state.uuid);
+  window.samsynCaptureUuid = state.uuid; // outbox.js leaves this one to this page
 
   function adoptServer(obs) {
     state.revision = obs.revision;
@@ -108,7 +111,14 @@
 
   function persist() {
     return dbPut({ uuid: state.uuid, assignment_id: assignmentId, revision: state.revision, status: state.status,
-                   context: state.context, ratings: state.ratings, dirty: state.dirty, saved_at: Date.now() });
+                   context: state.context, ratings: state.ratings, dirty: state.dirty, saved_at: Date.now(),
+                   payload: payload(), seq: state.changeCounter, submit_pending: state.submitPending });
+  }
+  function withLock(work) {
+    if (navigator.locks && navigator.locks.request) {
+      return navigator.locks.request("samsyn-observation-" + state.uuid, work);
+    }
+    return work();
   }
 
   // ---------------------------------------------------------------- sync
@@ -131,8 +141,22 @@
 
   function sync() {
     if (!state.dirty || inFlight || state.status !== "draft") return Promise.resolve();
-    if (!navigator.onLine) { setSync("offline"); return Promise.resolve(); }
+    if (!navigator.onLine) { setSync(state.submitPending ? "queued" : "offline"); return Promise.resolve(); }
     inFlight = true;
+    return withLock(function () {
+      // Another tab's outbox may have sent this observation meanwhile: build on its revision.
+      return dbGet(state.uuid).then(function (local) {
+        if (local && local.revision > state.revision) {
+          state.revision = local.revision;
+          state.status = local.status;
+        }
+        if (state.status !== "draft") { inFlight = false; state.dirty = false; return null; }
+        return put();
+      });
+    });
+  }
+
+  function put() {
     var sentCounter = state.changeCounter;
     var body = payload();
     setSync("saving");
@@ -171,8 +195,12 @@
     });
   }
 
-  window.addEventListener("online", function () { scheduleSync(0); });
-  window.addEventListener("offline", function () { if (state.dirty) setSync("offline"); });
+  window.addEventListener("online", function () {
+    if (state.submitPending) submitQueued(); else scheduleSync(0);
+  });
+  window.addEventListener("offline", function () {
+    if (state.submitPending) setSync("queued"); else if (state.dirty) setSync("offline");
+  });
   setInterval(function () { if (state.dirty) sync(); }, 10000);
 
   function changed() {
@@ -439,23 +467,43 @@
     }
     if (!window.confirm(labels.confirm_submit)) return;
     state.dirty = true;
-    sync().then(function () {
-      if (state.dirty) return; // offline or conflict: the status says so
+    state.changeCounter += 1;
+    state.submitPending = true;
+    persist().then(submitQueued);
+  });
+
+  // Locked for editing once submitted here; "sent when you are online" until the server has it.
+  function showQueued() {
+    root.querySelectorAll("input, textarea, #submit").forEach(function (e) { e.disabled = true; });
+    setSync("queued");
+  }
+
+  function submitQueued() {
+    showQueued();
+    if (!navigator.onLine) return Promise.resolve();
+    return sync().then(function () {
+      if (state.dirty || !state.submitPending) return; // offline or conflict: the status says so
       return fetch(data.api + state.uuid + "/submit", {
         method: "POST", credentials: "same-origin", headers: { "X-CSRFToken": csrfToken() },
       }).then(function (response) {
         return response.json().then(function (json) {
           if (response.ok) {
             state.status = json.status;
-            persist();
-            window.location.href = data.detail_url.replace("00000000-0000-0000-0000-000000000000", state.uuid);
+            state.submitPending = false;
+            persist().then(function () {
+              window.location.href = data.detail_url.replace("00000000-0000-0000-0000-000000000000", state.uuid);
+            });
           } else {
+            state.submitPending = false;
+            persist();
+            root.querySelectorAll("input, textarea, #submit").forEach(function (e) { e.disabled = false; });
+            setSync("error");
             showProblems(json.errors ? Object.values(json.errors) : [json.detail]);
           }
         });
       });
-    });
-  });
+    }).catch(function () { setSync("queued"); });
+  }
 
   // ---------------------------------------------------------------- start
   dbGet(state.uuid).then(function (local) {
@@ -466,7 +514,23 @@
       state.dirty = true;
       scheduleSync(0);
     }
+    // Unsent changes built on an older revision: another device saved meanwhile. Nothing is
+    // sent or submitted until the observer chooses between the two versions.
+    if (local && local.dirty && local.revision < state.revision && local.status === "draft" && state.status === "draft") {
+      var server = data.observation;
+      state.context = local.context;
+      state.ratings = local.ratings;
+      state.revision = local.revision;
+      state.dirty = true;
+      state.submitPending = false;
+      render();
+      showConflict({ server: server, yours: payload(), reason: "" });
+      return;
+    }
+    var queued = local && local.submit_pending && local.status === "draft" && state.status === "draft";
+    if (queued) state.submitPending = true;
     render();
+    if (queued) { submitQueued(); return; }
     setSync(state.dirty ? (navigator.onLine ? "saving" : "offline") : (state.revision ? "saved" : "saved"));
     if (!state.revision && !state.dirty) syncEl.textContent = syncEl.textContent;
   });

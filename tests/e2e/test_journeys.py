@@ -84,8 +84,13 @@ def log_in(page, base: str, key: str, lang: str = "sv") -> None:
 
 
 def follow(page, href_end: str) -> None:
-    """Click the link (in main) whose address ends with `href_end`, as a user would."""
-    page.locator(f"main a[href$='{href_end}']").first.click()
+    """Click the link (in main) whose address ends with `href_end`, as a user would: on the
+    home page, opening the compact menu of everything else first when the link is there."""
+    link = page.locator(f"main a[href$='{href_end}']").first
+    menu = page.locator("main details.home-menu")
+    if not link.is_visible() and menu.count() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    link.click()
     page.wait_for_load_state()
 
 

@@ -309,6 +309,16 @@ class LanguageTests(BaseTestCase):
         response = self.client.get("/accounts/profile/")
         self.assertEqual(response["Location"], "/en/accounts/profile/")
 
+    def test_an_english_url_is_english_even_when_the_account_says_swedish(self):
+        self.alice.language = "sv"
+        self.alice.save()
+        self.client.force_login(self.alice)
+        response = self.client.get("/en/accounts/profile/")
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, '<html lang="en">')
+        # A URL without a language follows the account.
+        self.assertContains(self.client.get("/accounts/profile/"), '<html lang="sv">')
+
     def test_it_refuses_an_offsite_next(self):
         response = self.client.post(
             reverse("set_language"), {"language": "en", "next": "https://evil.example/"}

@@ -9,6 +9,7 @@ import json
 from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from samsyn.accounts.models import AuditEvent
@@ -389,6 +390,60 @@ class SupportPlanTests(BaseTestCase):
             url, {"actions": "", "starts_on": "2026-11-23", "weeks": 10, "check_ins": "snart"}
         )
         self.assertEqual(response.status_code, 200)
+
+
+class SupportPlanLengthTests(BaseTestCase):
+    """A support plan is a time-boxed programme: 52 weeks used to be accepted."""
+
+    def start(self, weeks):
+        factories.released(self, step_order=1, close=True, lessons=2)
+        version = default_version()
+        return services.support_plan_start(
+            actor=self.pia,
+            school=self.school,
+            teacher=self.alice,
+            coach=self.oscar,
+            focus_dimensions=list(version.dimensions.filter(code="goals")),
+            actions="Veckovis handledning",
+            starts_on=dt.date(2026, 11, 23),
+            weeks=weeks,
+        )
+
+    def test_the_service_refuses_more_than_the_maximum(self):
+        for weeks in (13, 52):
+            with self.subTest(weeks=weeks), self.assertRaises(ValidationError) as caught:
+                self.start(weeks)
+            self.assertIn("från 1 till 12 veckor", str(caught.exception.message_dict["weeks"]))
+        plan = self.start(12)
+        self.assertEqual(plan.ends_on - plan.starts_on, dt.timedelta(weeks=12, days=-1))
+
+    @override_settings(SAMSYN_SUPPORT_PLAN_MAX_WEEKS=8, SAMSYN_SUPPORT_PLAN_WEEKS=6)
+    def test_the_maximum_and_the_default_are_settings(self):
+        with self.assertRaises(ValidationError):
+            self.start(9)
+        plan = self.start(None)
+        self.assertEqual(plan.ends_on - plan.starts_on, dt.timedelta(weeks=6, days=-1))
+
+    def test_the_page_says_why_52_weeks_is_refused(self):
+        factories.released(self, step_order=1, close=True, lessons=2)
+        self.login(self.pia)
+        url = reverse("coaching:support_plan_create", args=[self.school.pk, self.alice.pk])
+        page = self.client.get(url)
+        self.assertContains(page, 'value="10"')
+        self.assertContains(page, 'max="12"')
+        version = default_version()
+        response = self.client.post(
+            url,
+            {
+                "focus_dimensions": [version.dimensions.get(code="goals").pk],
+                "actions": "Veckovis handledning",
+                "starts_on": "2026-11-23",
+                "weeks": 52,
+            },
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "En stödplan är tidsbegränsad: från 1 till 12 veckor")
+        self.assertFalse(self.alice.support_plans.exists())
 
 
 class TriadTests(BaseTestCase):

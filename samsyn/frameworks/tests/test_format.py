@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from django.core.management import CommandError, call_command
 from django.test import TestCase
+from django.utils import translation
 
 from samsyn.frameworks import format as fmt
 from samsyn.frameworks.models import Criterion, Dimension, Framework, FrameworkVersion, Step
@@ -17,6 +19,13 @@ from samsyn.frameworks.tests.factories import changed, framework_data, framework
 SCHEMA = json.loads(
     (Path(__file__).resolve().parents[3] / "docs/framework.schema.json").read_text()
 )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English; the Swedish ones are checked in test_views."""
+    with translation.override("en"):
+        yield
 
 
 def rows() -> tuple[int, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from samsyn.frameworks import format as fmt
 from samsyn.frameworks import services
@@ -71,7 +72,7 @@ class VersioningTests(BaseTestCase):
         step = Step.objects.get(dimension__version=draft, dimension__order=2, order=3)
         step.label_en = ""
         step.save()
-        with self.assertRaises(fmt.FrameworkFileError) as caught:
+        with self.assertRaises(fmt.FrameworkFileError) as caught, translation.override("en"):
             services.version_publish(version=draft, actor=self.olle)
         self.assertEqual(caught.exception.errors, ["dimensions[1].steps[2].label.en: missing"])
         draft.refresh_from_db()

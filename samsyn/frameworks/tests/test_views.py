@@ -59,7 +59,8 @@ class ImportPageTests(BaseTestCase):
         raw = changed(framework_data(), lambda d: d["dimensions"][1]["steps"][0]["label"].pop("en"))
         response = self.upload(raw)
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "dimensions[1].steps[0].label.en: missing")
+        # In the reader's language (Swedish here); the path stays as written in the file.
+        self.assertContains(response, "dimensions[1].steps[0].label.en: saknas")
         self.assertFalse(Framework.objects.filter(slug="test-framework").exists())
 
     def test_it_refuses_an_organisation_the_user_cannot_manage(self):
@@ -97,7 +98,7 @@ class EditorTests(BaseTestCase):
         )
         self.assertRedirects(response, reverse("frameworks:draft", args=["lasning"]))
         page = self.client.get(reverse("frameworks:draft", args=["lasning"]))
-        self.assertContains(page, "dimensions: at least one dimension is needed")
+        self.assertContains(page, "dimensions: minst en dimension behövs")
 
         self.client.post(
             reverse("frameworks:dimension_create", args=["lasning"]),
@@ -157,7 +158,7 @@ class EditorTests(BaseTestCase):
             {"organisation": str(self.owner.pk), "slug": "tom", "name_sv": "Tom", "name_en": ""},
         )
         response = self.client.post(reverse("frameworks:draft_publish", args=["tom"]), follow=True)
-        self.assertContains(response, "dimensions: at least one dimension is needed")
+        self.assertContains(response, "dimensions: minst en dimension behövs")
         self.assertEqual(FrameworkVersion.objects.get(framework__slug="tom").status, "draft")
 
     def test_it_previews_the_draft_as_an_observer_sees_it(self):

@@ -298,3 +298,81 @@ class HomeActionTests(SsoTestCase):
         home = self.client.get(reverse("home"))
         self.assertNotContains(home, settings_url)
         self.assertContains(home, reverse("integrations:token_list"))
+
+
+class ProviderCheckTests(BaseTestCase):
+    """An unreachable or broken identity provider used to be saved unchecked and offered on
+    everyone's login page."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        cache.clear()
+        self.idp = Provider().__enter__()
+        self.addCleanup(self.idp.__exit__)
+
+    def save(self, issuer: str, **extra) -> SsoProvider:
+        return services.sso_provider_save(
+            owner=self.owner,
+            name="Testkommun-ID",
+            issuer=issuer,
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            email_domains="ekbacka.example",
+            is_active=True,
+            **extra,
+        )
+
+    def login_page(self) -> str:
+        return self.client.get(reverse("accounts:login")).content.decode()
+
+    def test_a_working_provider_passes_and_is_offered(self):
+        provider = self.save(self.idp.issuer)
+        self.assertEqual(provider.check_error, "")
+        self.assertIsNotNone(provider.checked_at)
+        self.assertIn("Testkommun-ID", self.login_page())
+
+    def test_an_unreachable_provider_is_saved_hidden_with_the_reason(self):
+        provider = self.save("http://127.0.0.1:9")
+        self.assertEqual(provider.check_error, "unreachable")
+        self.assertNotIn("Testkommun-ID", self.login_page())
+        self.login(self.olle)
+        page = self.client.get(reverse("integrations:sso_settings", args=[self.owner.pk]))
+        self.assertContains(page, "Erbjuds inte på inloggningssidan")
+        self.assertContains(page, "openid-configuration")
+
+    def test_each_broken_discovery_document_is_named(self):
+        good = self.idp.metadata
+        cases = {
+            "issuer": {"issuer": "https://impostor.example"},
+            "endpoints": {"token_endpoint": None},
+            "code_flow": {"response_types_supported": ["id_token"]},
+            "pkce": {"code_challenge_methods_supported": ["plain"]},
+            "algorithms": {"id_token_signing_alg_values_supported": ["HS256"]},
+            "keys": {"jwks_uri": f"{self.idp.issuer}/nowhere"},
+        }
+        for code, change in cases.items():
+            with self.subTest(code=code):
+                self.idp.metadata = lambda change=change: {**good(), **change}
+                provider = self.save(self.idp.issuer)
+                self.assertEqual(provider.check_error, code)
+                self.assertNotIn("Testkommun-ID", self.login_page())
+        self.idp.metadata = good
+        self.assertEqual(self.save(self.idp.issuer).check_error, "")
+        self.assertIn("Testkommun-ID", self.login_page())
+
+    def test_saving_through_the_page_warns_the_owner(self):
+        self.login(self.olle)
+        response = self.client.post(
+            reverse("integrations:sso_settings", args=[self.owner.pk]),
+            {
+                "name": "Testkommun-ID",
+                "issuer": "http://127.0.0.1:9",
+                "client_id": CLIENT_ID,
+                "client_secret": CLIENT_SECRET,
+                "email_domains": "ekbacka.example",
+                "is_active": "on",
+            },
+            follow=True,
+        )
+        self.assertContains(response, "men identitetsleverantören klarade inte kontrollen")
+        self.assertFalse(SsoProvider.objects.get(owner=self.owner).check_error == "")
