@@ -109,6 +109,7 @@ class DimensionValue:
 def rounds_of(school: Organisation) -> list[Round]:
     """The school's observation rounds with counted observations (peer rounds left out),
     oldest first."""
+    summaries.flush()  # observations changed since the last read (usually nothing to do)
     return dashboards._rounds_for([school.pk])
 
 
