@@ -268,3 +268,14 @@ class PlanTests(BaseTestCase):
             self.client.get(reverse("improvement:plan_draft", args=[self.school.pk])).status_code,
             403,
         )
+
+    def test_the_home_page_leads_teachers_to_the_approved_plan_only(self):
+        plan = self.draft()
+        self.login(self.alice)
+        self.assertNotContains(self.client.get("/"), plan.title)
+        plans.plan_approve(plan=plan, actor=self.pia)
+        self.assertContains(self.client.get("/"), reverse("improvement:plan", args=[plan.pk]))
+        self.login(self.pia)
+        self.assertContains(
+            self.client.get("/"), reverse("improvement:plans", args=[self.school.pk])
+        )
