@@ -9,6 +9,7 @@ import pytest
 from samsyn.accounts.models import Organisation
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.improvement.models import SchoolPlan
+from tests.e2e.a11y import assert_accessible
 
 pytestmark = pytest.mark.e2e
 
@@ -60,6 +61,7 @@ def test_the_principal_drafts_edits_approves_and_downloads_the_plan(
     plan.refresh_from_db()
     assert plan.status == SchoolPlan.Status.APPROVED
     screenshot("school-plan")
+    assert_accessible(page, "school plan")
 
     # 4. The PDF.
     with page.expect_download(timeout=180000) as download_info:
