@@ -279,3 +279,26 @@ class PlanTests(BaseTestCase):
         self.assertContains(
             self.client.get("/"), reverse("improvement:plans", args=[self.school.pk])
         )
+
+    def test_a_delegated_editor_edits_and_only_people_of_the_school_are_delegated(self):
+        plan = self.draft()
+        goal = plan.goals.first()
+        url = reverse("improvement:plan_goal", args=[plan.pk, goal.pk])
+        self.login(self.alice)
+        self.assertEqual(self.client.post(url, {"goal": "Alice skriver"}).status_code, 403)
+        with self.assertRaises(ValidationError):
+            plans.editors_set(plan=plan, editors=[self.charlie])
+        self.login(self.pia)
+        self.client.post(
+            reverse("improvement:plan_editors", args=[plan.pk]), {"editors": [self.alice.pk]}
+        )
+        self.assertEqual(list(plan.editors.all()), [self.alice])
+        self.login(self.alice)
+        self.assertEqual(self.client.post(url, {"goal": "Alice skriver"}).status_code, 302)
+        goal.refresh_from_db()
+        self.assertEqual(goal.goal, "Alice skriver")
+        self.login(self.alice)  # but she may not delegate further
+        response = self.client.post(
+            reverse("improvement:plan_editors", args=[plan.pk]), {"editors": [self.oscar.pk]}
+        )
+        self.assertEqual(response.status_code, 403)
