@@ -15,6 +15,7 @@ from samsyn.improvement import cycle, search, services
 from samsyn.improvement.models import (
     CycleStep,
     LibraryEntry,
+    PlanGoal,
     Project,
     QualityCycle,
     SupervisionGroup,
@@ -426,3 +427,98 @@ def _remove(organisation_ids: list[int]) -> None:
     QualityCycle.objects.filter(owner_id__in=organisation_ids).delete()
     Project.objects.filter(school_id__in=organisation_ids).delete()
     SupervisionGroup.objects.filter(organisation_id__in=organisation_ids).delete()
+
+
+# ---------------------------------------------------------------- a school plan
+
+
+@step
+def _school_plan(world: DemoWorld) -> None:
+    """Strandskolan's plan for skilled teaching, drafted from its baseline round, approved by
+    the principal, with its actions linked to the school's triads and workshop and one term
+    followed up against the spring round."""
+    from samsyn.improvement import plans
+    from samsyn.triads.models import TriadSet
+    from samsyn.workshops.models import Workshop
+
+    school = world.schools["Strandskolan"]
+    principal = _principal(world, "Strandskolan")
+    rounds = plans.rounds_of(school)
+    baseline = next((r for r in rounds if r.kind == Round.Kind.BASELINE), None)
+    later = [
+        r
+        for r in rounds
+        if baseline and r.kind == Round.Kind.FOLLOW_UP and r.starts_on > baseline.starts_on
+    ]
+    if baseline is None:
+        return
+    plan = plans.plan_draft(
+        school=school,
+        baseline_round=baseline,
+        title="Skicklig undervisning i varje klassrum 2025–2027",
+        actor=principal,
+    )
+    plans.plan_update(
+        plan=plan,
+        title=plan.title,
+        follow_up="Varje termin jämför vi målens dimensioner i nästa observationsrunda med "
+        "nulägesbilden, på en arbetsplatsträff i februari och i september. Ledningsgruppen "
+        "reviderar åtgärderna utifrån det.",
+    )
+    texts = {
+        PlanGoal.Origin.WEAKEST: "Fler lektioner där eleverna arbetar aktivt med målen; "
+        "vi följer upp dimensionen i varje runda.",
+        PlanGoal.Origin.STRONGEST: "Behålla nivån och sprida arbetssätten mellan arbetslagen.",
+    }
+    for goal in plan.goals.all():
+        plans.goal_update(goal=goal, text=texts.get(goal.origin, ""))
+    weakest = plan.goals.filter(origin=PlanGoal.Origin.WEAKEST).first()
+    triads = TriadSet.objects.filter(school=school).order_by("-created_at").first()
+    workshop = Workshop.objects.filter(school=school).order_by("starts_at").first()
+    actions = [
+        dict(
+            kind="coaching",
+            what="Coachningssamtal efter varje observation",
+            who="Förstelärare som coacher",
+            when="Varannan vecka",
+        ),
+        dict(
+            kind="triads",
+            what="Kollegiala lektionsbesök i triader med fokus på målen",
+            who="Alla lärare",
+            when="Tre besök per termin",
+            triad_set=triads,
+        ),
+        dict(
+            kind="workshop",
+            what="Workshop om vår undervisning utifrån nulägesbilden",
+            who="Rektor leder, arbetslagen deltar",
+            when="Vecka 45",
+            workshop=workshop,
+        ),
+        dict(
+            kind="support",
+            what="Stödplan för den som vill ha mer stöd i en dimension",
+            who="Rektor och coach",
+            when="Vid behov",
+        ),
+    ]
+    for fields in actions:
+        plans.action_save(plan=plan, personal=True, goal=weakest, **fields)
+    plans.plan_approve(plan=plan, actor=principal)
+    if later:
+        plans.follow_up_record(
+            plan=plan,
+            round=later[0],
+            term="VT 2026",
+            note="Rörelsen i målets dimension följs upp igen nästa termin. Siffrorna visar "
+            "inte ensamma att det var planens åtgärder som gjorde skillnaden.",
+            actor=principal,
+        )
+
+
+@cleanup
+def _remove_plans(organisation_ids: list[int]) -> None:
+    from samsyn.improvement.models import SchoolPlan
+
+    SchoolPlan.objects.filter(school_id__in=organisation_ids).delete()

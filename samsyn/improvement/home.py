@@ -89,3 +89,39 @@ def _improvement_actions(user, organisations: list) -> list[Action]:
             )
         )
     return actions
+
+
+@register
+def _plan_actions(user, organisations: list) -> list[Action]:
+    """The school's plan for skilled teaching: principals draft and follow it up, the rest of
+    the school reads the approved plan."""
+    from samsyn.improvement.models import SchoolPlan
+
+    actions = []
+    for entry in organisations:
+        org = entry.organisation
+        if org.kind != "school":
+            continue
+        if Perm.PROJECTS_MANAGE in permissions_at(user, org):
+            actions.append(
+                Action(
+                    _("Plans for skilled teaching in %(name)s") % {"name": org.name},
+                    _("Draft the school's plan from its baseline round and follow it up."),
+                    reverse("improvement:plans", args=[org.pk]),
+                )
+            )
+            continue
+        plan = (
+            SchoolPlan.objects.filter(school=org, status=SchoolPlan.Status.APPROVED)
+            .order_by("-approved_at")
+            .first()
+        )
+        if plan is not None:
+            actions.append(
+                Action(
+                    plan.title,
+                    _("The school's approved plan for skilled teaching in every classroom."),
+                    reverse("improvement:plan", args=[plan.pk]),
+                )
+            )
+    return actions

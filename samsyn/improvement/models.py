@@ -516,3 +516,174 @@ class StepEvidence(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+# ---------------------------------------------------------------- school plans
+
+
+class SchoolPlan(models.Model):
+    """A school's plan for skilled teaching in every classroom (see `samsyn.improvement.plans`).
+
+    Drafted from a baseline round: the weakest and strongest dimensions come pre-filled with
+    their mean and interval at baseline (a snapshot, so the approved document does not move);
+    approved by a principal of the school; followed up each term against a later round.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        APPROVED = "approved", _("Approved")
+
+    school = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="school_plans",
+        verbose_name=_("school"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    baseline_round = models.ForeignKey(
+        "observations.Round",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("baseline round"),
+    )
+    follow_up = models.TextField(
+        _("how progress is followed up"),
+        blank=True,
+        help_text=_("When and how the school looks at the plan again, and against what."),
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("drafted by"),
+    )
+    editors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="editable_school_plans",
+        verbose_name=_("may also edit"),
+        help_text=_("People of the school a principal lets draft the plan (not approve it)."),
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("school plan")
+        verbose_name_plural = _("school plans")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class PlanGoal(models.Model):
+    """The school's goal in one dimension, with the dimension's value at baseline."""
+
+    class Origin(models.TextChoices):
+        WEAKEST = "weakest", _("Among the weakest at baseline")
+        STRONGEST = "strongest", _("Among the strongest at baseline")
+        CHOSEN = "chosen", _("Chosen by the school")
+
+    plan = models.ForeignKey(SchoolPlan, on_delete=models.CASCADE, related_name="goals")
+    dimension_code = models.CharField(_("dimension"), max_length=60)
+    dimension_name = models.CharField(max_length=200)
+    origin = models.CharField(max_length=12, choices=Origin.choices, default=Origin.CHOSEN)
+    baseline_mean = models.FloatField(null=True, blank=True)
+    baseline_low = models.FloatField(null=True, blank=True)
+    baseline_high = models.FloatField(null=True, blank=True)
+    baseline_teachers = models.PositiveIntegerField(default=0)
+    baseline_hidden = models.CharField(max_length=300, blank=True)
+    goal = models.TextField(_("goal"), blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self) -> str:
+        return self.dimension_name
+
+
+class PlanAction(models.Model):
+    """What the school does towards the goals: who does what and when, and the Samsyn record
+    that carries it out (one of the school's own)."""
+
+    class Kind(models.TextChoices):
+        COACHING = "coaching", _("Coaching")
+        TRIADS = "triads", _("Triads")
+        WORKSHOP = "workshop", _("Workshop")
+        SUPPORT = "support", _("Support")
+        OTHER = "other", _("Other")
+
+    plan = models.ForeignKey(SchoolPlan, on_delete=models.CASCADE, related_name="actions")
+    goal = models.ForeignKey(
+        PlanGoal,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="actions",
+        verbose_name=_("goal"),
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    what = models.TextField(_("what"))
+    who = models.CharField(_("who"), max_length=200)
+    when = models.CharField(_("when"), max_length=200, help_text=_("E.g. every other week."))
+    conversation = models.ForeignKey(
+        "coaching.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    triad_set = models.ForeignKey(
+        "triads.TriadSet", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    workshop = models.ForeignKey(
+        "workshops.Workshop", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    support_plan = models.ForeignKey(
+        "coaching.SupportPlan", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.what[:60]
+
+
+class PlanFollowUp(models.Model):
+    """One term's follow-up: the plan's goal dimensions in a later round beside the baseline.
+
+    `values` is a snapshot taken when the follow-up is recorded: per goal dimension the
+    baseline and follow-up means with intervals and the change with its interval, or the
+    reason a figure is hidden."""
+
+    plan = models.ForeignKey(SchoolPlan, on_delete=models.CASCADE, related_name="follow_ups")
+    term = models.CharField(_("term"), max_length=40, help_text=_("E.g. HT 2026."))
+    round = models.ForeignKey(
+        "observations.Round",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("follow-up round"),
+    )
+    values = models.JSONField(default=list)
+    note = models.TextField(_("what the school makes of it"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.term}"

@@ -46,3 +46,31 @@ urlpatterns = [
     path("library/", views.library, name="library"),
     path("library/<int:pk>/", views.library_entry, name="library_entry"),
 ]
+
+# School plans for skilled teaching in every classroom (samsyn/improvement/plan_views.py).
+from samsyn.improvement import plan_views  # noqa: E402
+
+urlpatterns += [
+    path("org/<int:pk>/plans/", plan_views.plan_list, name="plans"),
+    path("org/<int:pk>/plans/new/", plan_views.plan_draft, name="plan_draft"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/editors/", plan_views.plan_editors, name="plan_editors"),
+    path("plans/<int:pk>/goals/new/", plan_views.goal_add, name="plan_goal_add"),
+    path("plans/<int:pk>/goals/<int:goal_pk>/", plan_views.goal_edit, name="plan_goal"),
+    path(
+        "plans/<int:pk>/goals/<int:goal_pk>/remove/",
+        plan_views.goal_remove,
+        name="plan_goal_remove",
+    ),
+    path("plans/<int:pk>/actions/new/", plan_views.action_edit, name="plan_action_add"),
+    path("plans/<int:pk>/actions/<int:action_pk>/", plan_views.action_edit, name="plan_action"),
+    path(
+        "plans/<int:pk>/actions/<int:action_pk>/remove/",
+        plan_views.action_remove,
+        name="plan_action_remove",
+    ),
+    path("plans/<int:pk>/approve/", plan_views.plan_approve, name="plan_approve"),
+    path("plans/<int:pk>/follow-up/", plan_views.follow_up_add, name="plan_follow_up"),
+    path("plans/<int:pk>/plan.pdf", plan_views.plan_pdf, name="plan_pdf"),
+]

@@ -102,4 +102,62 @@ def rows(case) -> dict:
             list,
             {ANON: 401, "alice": 200, "charlie": 200},
         ),
+        **plan_rows(case),
+    }
+
+
+def plan_rows(case) -> dict:
+    """School plans: the school's principal edits and approves; everyone with a role at the
+    school (teacher, owner administrator, researcher of the region) reads the approved plan;
+    a teacher of another school of the owner and outsiders get 404."""
+    from samsyn.improvement import plans
+    from samsyn.improvement.tests.plan_world import plan_world
+
+    baseline, _follow, _people = plan_world(case)
+
+    def draft():
+        return plans.plan_draft(
+            school=case.school, baseline_round=baseline, title="Plan", actor=case.pia
+        )
+
+    approved = draft()
+    plans.plan_approve(plan=approved, actor=case.pia)
+    plan = draft()
+    goal = plan.goals.first()
+    action = plans.action_save(
+        plan=plan, personal=True, kind="triads", what="Triader", who="Alla", when="HT"
+    )
+
+    def spare_goal():
+        spare = draft()
+        return [spare.pk, spare.goals.first().pk]
+
+    def spare_action():
+        extra = plans.action_save(
+            plan=plan, personal=True, kind="other", what="x", who="y", when="z"
+        )
+        return [plan.pk, extra.pk]
+
+    school = lambda: [case.school.pk]  # noqa: E731
+    in_draft = lambda: [plan.pk]  # noqa: E731
+    in_approved = lambda: [approved.pk]  # noqa: E731
+    shut = {ANON: 302, "charlie": 404, "bob": 404}
+    edit = {**shut, "alice": 403, "olle": 403, "rita": 403, "pia": 200}
+    edit_post = {**shut, "alice": 403, "olle": 403, "rita": 403, "pia": 302}
+    read = {**shut, "alice": 200, "olle": 200, "rita": 200, "pia": 200}
+    return {
+        "improvement:plans": ("get", school, read),
+        "improvement:plan_draft": ("get", school, edit),
+        "improvement:plan": ("get", in_approved, read),
+        "improvement:plan_pdf": ("get", in_approved, read),
+        "improvement:plan_edit": ("post", in_draft, edit_post),
+        "improvement:plan_editors": ("post", in_draft, edit_post),
+        "improvement:plan_goal_add": ("post", in_draft, edit_post),
+        "improvement:plan_goal": ("get", lambda: [plan.pk, goal.pk], edit),
+        "improvement:plan_goal_remove": ("post", spare_goal, edit_post),
+        "improvement:plan_action_add": ("get", in_draft, edit),
+        "improvement:plan_action": ("get", lambda: [plan.pk, action.pk], edit),
+        "improvement:plan_action_remove": ("post", spare_action, edit_post),
+        "improvement:plan_approve": ("post", lambda: [draft().pk], edit_post),
+        "improvement:plan_follow_up": ("post", in_approved, edit_post),
     }

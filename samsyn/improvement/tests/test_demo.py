@@ -38,3 +38,24 @@ def test_the_demo_has_projects_a_library_and_a_year_wheel():
     demo_delete()
     assert not LibraryEntry.objects.exists() and not Project.objects.exists()
     assert search.ranked_ids("texterna") == []
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_approved_school_plan_followed_up_for_a_term():
+    from samsyn.improvement.models import SchoolPlan
+
+    demo_load()
+    plan = SchoolPlan.objects.get(school__name="Strandskolan")
+    assert plan.status == SchoolPlan.Status.APPROVED
+    assert plan.approved_by.memberships.filter(organisation=plan.school, role="principal")
+    assert plan.baseline_round.kind == "baseline"
+    assert plan.goals.filter(origin="weakest").exists()
+    assert plan.goals.filter(baseline_low__isnull=False).exists()
+    assert plan.actions.filter(triad_set__school=plan.school).exists()
+    follow_up = plan.follow_ups.get()
+    assert follow_up.round.starts_on > plan.baseline_round.starts_on
+    assert {row["code"] for row in follow_up.values} == set(
+        plan.goals.values_list("dimension_code", flat=True)
+    )
+    demo_delete()
+    assert not SchoolPlan.objects.exists()
