@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0001_initial"),
         ("coaching", "0001_initial"),
-        ("improvement", "0004_quality_cycle"),
+        ("improvement", "0005_library_search_stems"),
         ("observations", "0005_rating_summary"),
         ("triads", "0001_initial"),
         ("workshops", "0001_initial"),
