@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from samsyn.accounts.models import Organisation
 from samsyn.privacy.records import controller_record
@@ -51,7 +51,7 @@ def _facts(record: dict) -> list[tuple]:
         ("h", 2, _("Who sees what")),
         (
             "table",
-            [_("Role"), _("People now"), _("May")],
+            [_("Role"), _("People now"), pgettext("what a role is allowed to do", "May")],
             [[r["label"], str(r["people"]), ", ".join(r["permissions"])] for r in record["roles"]],
         ),
         (

@@ -4,6 +4,7 @@ processing. Each test fails on the text a Swedish reader saw before."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from django import forms
 from django.template import Context, Template
@@ -28,6 +29,22 @@ class BlankChoiceTests(BaseTestCase):
             self.assertIn("- Select an option -", str(Form()["owner_type"]))
 
 
+MONTHS = {
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+}
+
+
 class DateTests(BaseTestCase):
     def test_may_is_maj_in_swedish_dates(self):
         day = datetime.date(2026, 5, 4)
@@ -35,6 +52,20 @@ class DateTests(BaseTestCase):
             self.assertEqual(formats.date_format(day, "j F Y"), "4 maj 2026")
         with translation.override("en"):
             self.assertEqual(formats.date_format(day, "j F Y"), "4 May 2026")
+
+    def test_no_catalogue_translates_the_month_name_without_a_context(self):
+        """A bare msgid "May" in any catalogue of ours overrides Django's month name."""
+        import polib
+        from django.conf import settings as django_settings
+
+        base = Path(django_settings.BASE_DIR)
+        found = [
+            str(path.relative_to(base))
+            for path in base.glob("**/locale/sv/LC_MESSAGES/django.po")
+            if ".venv" not in path.parts
+            and any(e.msgid in MONTHS and not e.msgctxt for e in polib.pofile(str(path)))
+        ]
+        self.assertEqual(found, [])
 
     def test_the_record_still_says_what_a_role_may_do(self):
         template = Template(
