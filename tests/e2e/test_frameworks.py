@@ -39,7 +39,9 @@ def test_an_owner_admin_imports_fixes_and_publishes(
     page.goto(f"{live_server.url}/frameworks/import/")
     page.set_input_files("#id_file", str(bad_file))
     page.click("form.card button[type=submit]")
-    assert "dimensions[0].steps: en dimension behöver 3 till 7 steg, hittade 1" in page.inner_text("main")
+    assert "dimensions[0].steps: en dimension behöver 3 till 7 steg, hittade 1" in page.inner_text(
+        "main"
+    )
 
     good_file = tmp_path / "good.json"
     good_file.write_text(json.dumps(framework_data(slug="sjovik-matematik")))
