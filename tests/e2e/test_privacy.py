@@ -85,6 +85,7 @@ def test_a_teacher_sees_who_has_read_her_observations(live_server, demo_world, b
 
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(page, live_server.url, teacher.email)
+    page.click("details.home-menu summary")  # "Everything else" on the home page
     page.click("a[href='/privacy/my-data/']")
     page.click("a[href='/privacy/my-data/reads/']")
     page.wait_for_selector("table")

@@ -61,7 +61,7 @@ def test_dashboard_to_workshop_mode_with_keyboard_actions_and_pdf(
     # The home page offers the principal's next workshop.
     upcoming = Workshop.objects.filter(school=school).order_by("-starts_at").first()
     assert upcoming.is_upcoming
-    assert page.locator(f"a[href='/workshops/school/{school.pk}/{upcoming.pk}/']").count() == 1
+    assert page.locator(f"a[href='/workshops/school/{school.pk}/{upcoming.pk}/']").count() >= 1
 
     # The school dashboard: the baseline alone, then the follow-up beside the baseline.
     page.goto(f"{base}/dashboards/school/{school.pk}/")
