@@ -57,7 +57,7 @@ run_half() {
     "$@" $PY -m pytest "${pytest_args[@]}" >"$log" 2>&1 || status=$?
   echo "$status $((SECONDS - start))" >"$log.result"
 }
-pytest_args=("$@")
+pytest_args=(--durations=25 "$@")  # the slowest tests, to keep the run short
 
 pg_url=""
 port=$($PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
