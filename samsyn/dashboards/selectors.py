@@ -602,6 +602,23 @@ def _rounds_for(school_ids: list[int]) -> list[Round]:
     return list(Round.objects.filter(is_peer=False, pk__in=with_data).order_by("starts_on", "pk"))
 
 
+def counted_rounds_unscoped(school_ids: list[int]) -> list[Round]:
+    """The schools' non-peer rounds with counted observations, oldest first. Not scoped to a
+    user: the caller has checked access to the schools."""
+    return _rounds_for(school_ids)
+
+
+def teacher_means_unscoped(school_id: int, round: Round) -> tuple[list[DimensionInfo], np.ndarray]:
+    """Each teacher's mean step per dimension at one school in one round (rows: teachers,
+    columns: the round's dimensions, NaN where not rated), from the rating summaries. Not
+    scoped to a user and not suppressed: the caller has checked access and hides small
+    groups itself."""
+    dims = _dimensions(round.framework_version_id)
+    cells = _cells(_load([school_id], [round.pk], dims))
+    _teachers, means, _schools = _teacher_means(cells, round.pk, len(dims))
+    return dims, means
+
+
 def _pick_rounds(
     rounds: list[Round], round: Round | int | None, compare_round: Round | int | None
 ) -> tuple[Round | None, Round | None]:

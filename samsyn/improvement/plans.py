@@ -110,7 +110,7 @@ def rounds_of(school: Organisation) -> list[Round]:
     """The school's observation rounds with counted observations (peer rounds left out),
     oldest first."""
     summaries.flush()  # observations changed since the last read (usually nothing to do)
-    return dashboards._rounds_for([school.pk])
+    return dashboards.counted_rounds_unscoped([school.pk])
 
 
 def dimension_values(school: Organisation, round: Round) -> list[DimensionValue]:
@@ -118,9 +118,7 @@ def dimension_values(school: Organisation, round: Round) -> list[DimensionValue]
     its 95 % interval, or the reason it is hidden."""
     min_group = int(settings.SAMSYN_MIN_GROUP)
     summaries.flush()
-    dims = dashboards._dimensions(round.framework_version_id)
-    cells = dashboards._cells(dashboards._load([school.pk], [round.pk], dims))
-    _teachers, means, _schools = dashboards._teacher_means(cells, round.pk, len(dims))
+    dims, means = dashboards.teacher_means_unscoped(school.pk, round)
     out = []
     for i, d in enumerate(dims):
         values = [float(v) for v in means[:, i] if not np.isnan(v)] if means.size else []
