@@ -302,3 +302,42 @@ class PlanTests(BaseTestCase):
             reverse("improvement:plan_editors", args=[plan.pk]), {"editors": [self.oscar.pk]}
         )
         self.assertEqual(response.status_code, 403)
+
+
+class CrossPlanAttackTests(BaseTestCase):
+    """Review: a goal or action of another school's plan, named under one's own plan."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        cls.baseline, cls.follow, cls.teachers = plan_world(cls)
+        cls.mine = plans.plan_draft(
+            school=cls.school, baseline_round=cls.baseline, title="Vår plan", actor=cls.pia
+        )
+        cls.theirs = SchoolPlan.objects.create(
+            school=cls.school_b, title="Deras plan", baseline_round=cls.baseline
+        )
+        cls.goal = PlanGoal.objects.create(
+            plan=cls.theirs, dimension_code="x", dimension_name="X", goal="Deras mål"
+        )
+        cls.action = PlanAction.objects.create(
+            plan=cls.theirs, kind=PlanAction.Kind.OTHER, what="Deras åtgärd", who="De", when="Nu"
+        )
+
+    def test_another_plans_goal_and_action_are_not_found_under_ones_own_plan(self):
+        self.login(self.pia)
+        pk = self.mine.pk
+        urls = [
+            reverse("improvement:plan_goal", args=[pk, self.goal.pk]),
+            reverse("improvement:plan_goal_remove", args=[pk, self.goal.pk]),
+            reverse("improvement:plan_action", args=[pk, self.action.pk]),
+            reverse("improvement:plan_action_remove", args=[pk, self.action.pk]),
+        ]
+        for url in urls:
+            with self.subTest(url=url):
+                if not url.endswith("/remove/"):  # the remove views take POST only (405)
+                    self.assertEqual(self.client.get(url).status_code, 404)
+                self.assertEqual(self.client.post(url, {"goal": "Kapad"}).status_code, 404)
+        self.goal.refresh_from_db()
+        self.assertEqual(self.goal.goal, "Deras mål")
+        self.assertTrue(PlanAction.objects.filter(pk=self.action.pk).exists())
