@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from samsyn.lib import safejson
+from samsyn.lib.text import ERR_CONTROL
 
 
 class JsonLimitsMiddleware:
@@ -43,9 +43,6 @@ class JsonLimitsMiddleware:
         bad = safejson.control_character_paths(data)
         if not bad:
             return None
-        message = gettext_lazy(
-            "%(field)s contains a control character (%(char)s) that cannot be stored; remove it."
-        )
-        errors = {where: str(message) % {"field": where, "char": char} for where, char in bad}
+        errors = {where: str(ERR_CONTROL) % {"field": where, "char": char} for where, char in bad}
         detail = _("Text may not contain control characters.")
         return JsonResponse({"detail": detail, "errors": errors}, status=422)

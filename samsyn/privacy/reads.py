@@ -25,6 +25,7 @@ WHAT = {
     "observation": gettext_lazy("An observation of your lesson"),
     "dashboard.teacher_row": gettext_lazy("Your row in a dashboard's per-teacher table"),
     "coaching_conversation": gettext_lazy("A coaching conversation"),
+    "coaching_start": gettext_lazy("Your observations, listed to start a coaching conversation"),
     "support_plan": gettext_lazy("A support plan"),
     "support_eligibility": gettext_lazy("Whether a support plan is indicated"),
     "person": gettext_lazy("Your page in the organisation"),
