@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -71,19 +72,10 @@ def _teacher_surface(user, organisations: list) -> list[Panel]:
     in coaching and when it is followed up."""
     if not selectors.teacher_schools(user):
         return []
-    from samsyn.coaching.models import NextStep
     from samsyn.observations.selectors import observations_released_to
 
-    released = observations_released_to(teacher=user)
-    open_steps = [s for s in selectors.next_steps_for(teacher=user) if s.status in NextStep.OPEN]
-    step = min(open_steps, key=lambda s: s.follow_up_on) if open_steps else None
-    return [
-        Panel(
-            "coaching/_teacher_panel.html",
-            {
-                "released": released.count(),
-                "unread": released.filter(acknowledged_at=None).count(),
-                "step": step,
-            },
-        )
-    ]
+    counts = observations_released_to(teacher=user).aggregate(
+        released=Count("pk"), unread=Count("pk", filter=Q(acknowledged_at=None))
+    )
+    step = selectors.next_open_step_for(teacher=user)
+    return [Panel("coaching/_teacher_panel.html", {**counts, "step": step})]

@@ -206,6 +206,16 @@ def next_steps_for(*, teacher: User) -> list[NextStep]:
     )
 
 
+def next_open_step_for(*, teacher: User) -> NextStep | None:
+    """The teacher's own open next step that is followed up first, or None."""
+    return (
+        NextStep.objects.filter(conversation__teacher=teacher, status__in=NextStep.OPEN)
+        .select_related("conversation__coach", "dimension")
+        .order_by("follow_up_on", "pk")
+        .first()
+    )
+
+
 def get_next_step_for_user(request: HttpRequest, pk: int) -> NextStep:
     step = NextStep.objects.select_related("conversation").filter(pk=pk).first()
     if step is None or request.user.pk not in (

@@ -97,12 +97,17 @@ def _plan_actions(user, organisations: list) -> list[Action]:
     the school reads the approved plan."""
     from samsyn.improvement.models import SchoolPlan
 
+    schools = [e.organisation for e in organisations if e.organisation.kind == "school"]
+    managed = {org.pk for org in schools if Perm.PROJECTS_MANAGE in permissions_at(user, org)}
+    latest: dict[int, SchoolPlan] = {}  # the newest approved plan per school, in one query
+    for plan in SchoolPlan.objects.filter(
+        school__in=[org for org in schools if org.pk not in managed],
+        status=SchoolPlan.Status.APPROVED,
+    ).order_by("-approved_at"):
+        latest.setdefault(plan.school_id, plan)
     actions = []
-    for entry in organisations:
-        org = entry.organisation
-        if org.kind != "school":
-            continue
-        if Perm.PROJECTS_MANAGE in permissions_at(user, org):
+    for org in schools:
+        if org.pk in managed:
             actions.append(
                 Action(
                     _("Plans for skilled teaching in %(name)s") % {"name": org.name},
@@ -110,13 +115,7 @@ def _plan_actions(user, organisations: list) -> list[Action]:
                     reverse("improvement:plans", args=[org.pk]),
                 )
             )
-            continue
-        plan = (
-            SchoolPlan.objects.filter(school=org, status=SchoolPlan.Status.APPROVED)
-            .order_by("-approved_at")
-            .first()
-        )
-        if plan is not None:
+        elif (plan := latest.get(org.pk)) is not None:
             actions.append(
                 Action(
                     plan.title,
