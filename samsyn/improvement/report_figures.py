@@ -90,7 +90,7 @@ def _swedish() -> bool:
 
 def _indicator_sections(cycle: QualityCycle, code: str) -> list[IndicatorSection]:
     from samsyn.indicators import charts, selectors
-    from samsyn.indicators.views import _unit_label
+    from samsyn.indicators.selectors import unit_label
 
     linked = set(
         StepEvidence.objects.filter(step__cycle=cycle, kind=StepEvidence.Kind.INDICATOR)
@@ -103,7 +103,7 @@ def _indicator_sections(cycle: QualityCycle, code: str) -> list[IndicatorSection
     sections = []
     for indicator in indicators:
         series = selectors.indicator_series(indicator=indicator, code=code) if code else []
-        unit = _unit_label(indicator)
+        unit = unit_label(indicator)
         figures = []
         if series:
             rows = [[s.label, p.year, p.status or _fmt(p.value)] for s in series for p in s.points]

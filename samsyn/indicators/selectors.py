@@ -521,3 +521,12 @@ def latest_imports(limit: int = 20) -> QuerySet[ImportBatch]:
 def latest_kolada_fetches(limit: int = 10) -> QuerySet[KoladaFetch]:
     """Platform admins' Kolada fetches, newest first, each with its state or reason."""
     return KoladaFetch.objects.select_related("requested_by")[:limit]
+
+
+def unit_label(indicator: Indicator) -> str:
+    """The indicator's unit in words, for axis titles and tables."""
+    return {
+        Indicator.Unit.PERCENT: _("Per cent"),
+        Indicator.Unit.POINTS: _("Points"),
+        Indicator.Unit.COUNT: _("Pupils"),
+    }[indicator.unit]

@@ -36,20 +36,12 @@ from samsyn.indicators.forms import (
     TrendForm,
 )
 from samsyn.indicators.kolada_files import KoladaFileRefused
-from samsyn.indicators.models import Indicator, KoladaFetch, Question, Survey
+from samsyn.indicators.models import KoladaFetch, Question, Survey
 from samsyn.indicators.skolverket import ImportRefused
 from samsyn.indicators.tasks import kolada_refresh
 from samsyn.lib import spreadsheet
 
 SURVEY_KINDS = (Organisation.Kind.SCHOOL, Organisation.Kind.OWNER)
-
-
-def _unit_label(indicator: Indicator) -> str:
-    return {
-        Indicator.Unit.PERCENT: _("Per cent"),
-        Indicator.Unit.POINTS: _("Points"),
-        Indicator.Unit.COUNT: _("Pupils"),
-    }[indicator.unit]
 
 
 @login_required
@@ -150,7 +142,7 @@ def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                     "band": band_by_year.get(p.year),
                 }
             )
-    unit_label = _unit_label(indicator)
+    unit_label = selectors.unit_label(indicator)
     expected = selectors.expected_for(
         indicator=indicator, code=municipality_code, owner_type=owner_type
     )
