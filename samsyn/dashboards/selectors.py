@@ -611,11 +611,26 @@ def counted_rounds_unscoped(school_ids: list[int]) -> list[Round]:
 def teacher_means_unscoped(school_id: int, round: Round) -> tuple[list[DimensionInfo], np.ndarray]:
     """Each teacher's mean step per dimension at one school in one round (rows: teachers,
     columns: the round's dimensions, NaN where not rated), from the rating summaries. Not
-    scoped to a user and not suppressed: the caller has checked access and hides small
-    groups itself."""
+    scoped to a user: the caller has checked access and hides groups under the minimum
+    itself. A dimension the school's staff dashboard would hide as derivable from other
+    obtainable views (complementary suppression) comes back as NaN for every teacher."""
     dims = _dimensions(round.framework_version_id)
-    cells = _cells(_load([school_id], [round.pk], dims))
-    _teachers, means, _schools = _teacher_means(cells, round.pk, len(dims))
+    loaded = _load([school_id], [round.pk], dims)
+    _teachers, means, _schools = _teacher_means(_cells(loaded), round.pk, len(dims))
+    guard = _guard(
+        loaded,
+        round_ids=[round.pk],
+        shown=[round.pk],
+        levels=[(("school", school_id), frozenset({school_id}))],
+        teams=_teams([school_id]),
+    )
+    whole = (None, None)
+    picked = guard.pick(round.pk, whole)
+    if means.size and picked:
+        if not guard.shown(round.pk, picked, (("school", school_id), whole)):
+            means[:, :] = np.nan
+        else:
+            means[:, ~np.array(guard.shown_measures(round.pk, picked, len(dims)))] = np.nan
     return dims, means
 
 
