@@ -64,8 +64,25 @@ def static_version() -> str:
     return digest.hexdigest()[:16]
 
 
+_built_script: dict[tuple, str] = {}
+
+
 def service_worker_script() -> str:
-    """capture-sw.js with its configuration (the static version, its core files' URLs) first."""
+    """capture-sw.js with its configuration (the static version, its core files' URLs) first.
+
+    With a manifest (production) nothing it depends on changes while the process runs, so it is
+    built once; in development it is rebuilt per request so that an edited file shows at once."""
+    manifest = getattr(staticfiles_storage, "hashed_files", None)
+    if manifest and not settings.DEBUG:
+        key = (str(settings.STATIC_ROOT), id(manifest), len(manifest))
+        if key not in _built_script:
+            _built_script.clear()
+            _built_script[key] = _build_service_worker_script()
+        return _built_script[key]
+    return _build_service_worker_script()
+
+
+def _build_service_worker_script() -> str:
     config = {
         "version": static_version(),
         "core": [static(name) for name in SERVICE_WORKER_CORE],
