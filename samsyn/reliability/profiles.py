@@ -38,11 +38,13 @@ def _components(round_: Round) -> dict | None:
     return {c["name"]: (c["estimate"] or 0.0, c["se"]) for c in plan["components"]}
 
 
-def _visits(round_: Round) -> dict[int, Counter]:
+def _visits(round_: Round, teacher: User | None = None) -> dict[int, Counter]:
+    """Counted visits per teacher and observer: the whole round, or one teacher's part of it."""
     per: dict[int, Counter] = defaultdict(Counter)
-    for teacher_id, observer_id in round_.observations.filter(
-        status__in=Observation.COUNTED
-    ).values_list("teacher_id", "observer_id"):
+    counted = round_.observations.filter(status__in=Observation.COUNTED)
+    if teacher is not None:
+        counted = counted.filter(teacher=teacher)
+    for teacher_id, observer_id in counted.values_list("teacher_id", "observer_id"):
         per[teacher_id][observer_id] += 1
     return per
 
@@ -127,7 +129,7 @@ def for_teacher(teacher: User) -> list[ProfileRow]:
         comps = _components(round_)
         if comps is None:
             continue
-        counts = _visits(round_).get(teacher.pk)
+        counts = _visits(round_, teacher).get(teacher.pk)
         row = _row(round_, comps, counts) if counts else None
         if row:
             rows.append(row)
