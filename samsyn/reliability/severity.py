@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db.models import Count
 
 from samsyn.analysis.facets import fit_facets
 from samsyn.analysis.results import AnalysisError
@@ -59,7 +60,11 @@ class RoundSeverity:
 
 
 def _ratings(round_: Round):
-    dims = list(Dimension.objects.filter(version_id=round_.framework_version_id).order_by("order"))
+    dims = list(
+        Dimension.objects.filter(version_id=round_.framework_version_id)
+        .annotate(n_steps=Count("steps"))
+        .order_by("order")
+    )
     column = {d.pk: j for j, d in enumerate(dims)}
     orders = dict(
         Step.objects.filter(dimension__version_id=round_.framework_version_id).values_list(
@@ -90,7 +95,7 @@ def _compute(round_: Round) -> RoundSeverity:
     if x.size == 0:
         return RoundSeverity(error="no_ratings")
     try:
-        fit = fit_facets(x, t, o, d, n_categories=[d_.steps.count() for d_ in dims])
+        fit = fit_facets(x, t, o, d, n_categories=[d_.n_steps for d_ in dims])
     except AnalysisError as error:
         return RoundSeverity(error=str(error), n_ratings=int(x.size))
     observers = [
