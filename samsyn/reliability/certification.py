@@ -123,12 +123,18 @@ def score(observer: User) -> Score:
     }
     s = Score(answered=len(responses), total=len(exercises))
     hits = exact = 0
+    versions: dict[int, tuple[dict, dict]] = {}
     for e in exercises:
         response = responses.get(e.pk)
         if response is None:
             continue
-        dims = {str(d.pk): d for d in e.framework_version.dimensions.prefetch_related("steps")}
-        orders = {st.pk: st.order for d in dims.values() for st in d.steps.all()}
+        if e.framework_version_id not in versions:  # the bank's exercises share one version
+            dims_ = {str(d.pk): d for d in e.framework_version.dimensions.prefetch_related("steps")}
+            versions[e.framework_version_id] = (
+                dims_,
+                {st.pk: st.order for d in dims_.values() for st in d.steps.all()},
+            )
+        dims, orders = versions[e.framework_version_id]
         for dim_id, ref_step in e.reference.items():
             if ref_step is None:
                 continue
