@@ -38,7 +38,8 @@ def scatter_svg(relation: Relation) -> SafeString:
         return H - BOTTOM - (v - y0) / (y1 - y0) * (H - TOP - BOTTOM)
 
     title = escape(
-        _("Teaching change and %(outcome)s change, per school") % {"outcome": relation.outcome}
+        _("Teaching change and %(outcome)s change, per school")
+        % {"outcome": relation.outcome.lower()}
     )
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {W} {H}" width="{W}" '
@@ -78,10 +79,13 @@ def scatter_svg(relation: Relation) -> SafeString:
             f'<line x1="{sx(lo):.1f}" y1="{sy(a + b * lo):.1f}" x2="{sx(hi):.1f}" '
             f'y2="{sy(a + b * hi):.1f}" stroke="#555"/>'
         )
+    middle = (LEFT + W - RIGHT) / 2
     for p in relation.points:
+        right = sx(p["x"]) > middle  # label to the left of points in the right half
         parts.append(
             f'<circle cx="{sx(p["x"]):.1f}" cy="{sy(p["y"]):.1f}" r="4" fill="#1f5f8b"/>'
-            f'<text x="{sx(p["x"]) + 6:.1f}" y="{sy(p["y"]) - 6:.1f}" font-size="10">'
+            f'<text x="{sx(p["x"]) + (-6 if right else 6):.1f}" y="{sy(p["y"]) - 6:.1f}" '
+            f'font-size="10" text-anchor="{"end" if right else "start"}">'
             f"{escape(p['school'])}</text>"
         )
     parts.append("</svg>")

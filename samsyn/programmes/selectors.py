@@ -299,8 +299,8 @@ def _survey(measure: ProgrammeMeasure, schools: list[Organisation]) -> MeasureRe
         measure=measure,
         label=str(Kind(measure.kind).label),
         unit=_("each respondent's index (0–10) over the measure's statements"),
-        baseline_label=", ".join(s.title for s in baseline),
-        outcome_label=", ".join(s.title for s in outcome),
+        baseline_label=" · ".join(dict.fromkeys(s.title for s in baseline)),
+        outcome_label=" · ".join(dict.fromkeys(s.title for s in outcome)),
         # the schools with a chosen survey (a school without one is not listed)
         school_names={
             s.pk: s.name
