@@ -6,14 +6,19 @@ rounds: each teacher's mean step) or respondents (surveys: each respondent's ind
 belong to schools; the schools are the independent units of the programme.
 
 Per school (`SchoolComparison`):
-- the baseline and the outcome level: the mean with its Student-t interval over the units;
-- the change: paired (the same teachers in both rounds, matched by id) as the mean of the
-  teachers' changes with a t interval; unpaired (anonymous survey answers) as the difference
-  of the two means with the HC2 standard error (Welch's) and Satterthwaite degrees of freedom
-  (`samsyn.analysis.clustered`, each respondent its own unit).
-- Suppression: a school with fewer than `min_group` units on either side (or, paired, fewer
-  than `min_group` teachers seen in both) shows nothing, and its units are left out of the
-  programme's figures too, so no figure can be worked out by subtracting shown ones.
+- the baseline and the outcome level: the mean with its Student-t interval over all the
+  school's units on that side;
+- the change: the difference of the two means over all units of each side. With unit ids
+  (teachers, who are observed in both rounds) a teacher's two values form one cluster, so the
+  interval (CR2, Satterthwaite; `samsyn.analysis.clustered`) uses the pairing without
+  restricting the figures to the teachers seen twice; without ids (anonymous survey answers)
+  every unit is its own cluster (HC2 standard error, Welch's, with Satterthwaite degrees of
+  freedom). Every figure rests on the whole side: no figure is over a subset (such as the
+  teachers seen in both rounds) that another shown figure could be subtracted from to single
+  out the teacher who left or joined.
+- Suppression: a school with fewer than `min_group` units on either side shows nothing, and
+  its units are left out of the programme's figures too, so no figure can be worked out by
+  subtracting shown ones.
 
 Over the programme (`ProgrammeComparison`): the same quantities over the shown schools'
 units, with CR2 cluster-robust standard errors and Satterthwaite degrees of freedom on the
@@ -38,7 +43,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -59,8 +64,8 @@ __all__ = [
 @dataclass(frozen=True)
 class SchoolComparison:
     """One school's baseline, outcome and change. `hidden` names why nothing is shown:
-    "" (shown), "too_few" (fewer than the minimum on a side or in the pairs) or
-    "insufficient" (the data do not support an interval)."""
+    "" (shown), "too_few" (fewer than the minimum on a side) or "insufficient" (the data do
+    not support an interval). `n_pairs`: the units seen on both sides (with ids)."""
 
     school: Any
     n_baseline: int
@@ -84,7 +89,7 @@ class ProgrammeComparison:
     n_schools: int = 0  # the shown schools the programme's figures rest on
     n_hidden: int = 0
     reason: str = ""  # why the programme has no figures ("" when it has)
-    n_units: int = field(default=0)
+    n_units: int = 0  # the values behind the programme's change (both sides)
 
 
 def _vector(values: Any) -> np.ndarray:
@@ -101,31 +106,26 @@ def _level(values: np.ndarray, confidence: float) -> Estimate | None:
         return None
 
 
-def _pairs(
-    ids_b: np.ndarray, vb: np.ndarray, ids_a: np.ndarray, va: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(ids, before, after) of the units measured on both sides."""
-    common, ib, ia = np.intersect1d(ids_b, ids_a, return_indices=True)
-    return common, vb[ib], va[ia]
-
-
 def _school(
     school: Any,
     vb: np.ndarray,
     va: np.ndarray,
-    pairs: tuple[np.ndarray, np.ndarray] | None,
+    ids: tuple[np.ndarray, np.ndarray] | None,
     min_group: int,
     confidence: float,
 ) -> SchoolComparison:
-    n_pairs = None if pairs is None else int(pairs[0].size)
+    n_pairs = None if ids is None else int(np.intersect1d(ids[0], ids[1]).size)
     base = dict(school=school, n_baseline=int(vb.size), n_outcome=int(va.size), n_pairs=n_pairs)
-    if vb.size < min_group or va.size < min_group or (n_pairs is not None and n_pairs < min_group):
+    if vb.size < min_group or va.size < min_group:
         return SchoolComparison(**base, hidden="too_few")
     try:
-        if pairs is not None:
-            change = clustered_mean(pairs[1] - pairs[0], None, confidence=confidence)
-        else:
-            change = clustered_difference(vb, va, confidence=confidence)
+        change = clustered_difference(
+            vb,
+            va,
+            clusters_before=None if ids is None else ids[0],
+            clusters_after=None if ids is None else ids[1],
+            confidence=confidence,
+        )
     except AnalysisError:
         return SchoolComparison(**base, hidden="insufficient")
     return SchoolComparison(
@@ -149,8 +149,8 @@ def compare_baseline_outcome(
 ) -> ProgrammeComparison:
     """Baseline vs outcome per school and over the programme (module docstring).
 
-    `baseline`/`outcome`: one value per unit; `schools_*`: each unit's school. With `ids_*`
-    (teachers) the change is paired on the units seen on both sides; without, unpaired.
+    `baseline`/`outcome`: one value per unit; `schools_*`: each unit's school; `ids_*`: each
+    unit's id where the same units are measured on both sides (teachers), else None.
     Missing values (NaN) are dropped. Schools are reported in order of first appearance.
     """
     if min_group < 1:
@@ -172,69 +172,39 @@ def compare_baseline_outcome(
 
     order = list(dict.fromkeys([*sb.tolist(), *sa.tolist()]))
     schools: list[SchoolComparison] = []
-    kept_b: list[np.ndarray] = []
-    kept_a: list[np.ndarray] = []
-    kept_diff: list[tuple[np.ndarray, Any]] = []
+    kept_b = np.zeros(vb.size, dtype=bool)
+    kept_a = np.zeros(va.size, dtype=bool)
     for school in order:
         mb, ma = sb == school, sa == school
-        pairs = None
-        if paired:
-            _ids, before_p, after_p = _pairs(ib[mb], vb[mb], ia[ma], va[ma])
-            pairs = (before_p, after_p)
-        result = _school(school, vb[mb], va[ma], pairs, min_group, confidence)
+        ids = (ib[mb], ia[ma]) if paired else None
+        result = _school(school, vb[mb], va[ma], ids, min_group, confidence)
         schools.append(result)
-        if result.hidden == "too_few":
-            continue  # left out of the programme's figures too (no subtraction)
-        kept_b.append(mb)
-        kept_a.append(ma)
-        if pairs is not None:
-            kept_diff.append((pairs[1] - pairs[0], school))
+        if result.hidden != "too_few":  # a hidden school is left out of the programme too
+            kept_b |= mb
+            kept_a |= ma
     n_hidden = sum(1 for s in schools if s.hidden == "too_few")
     shown = [s.school for s in schools if s.hidden != "too_few"]
+    common = dict(schools=schools, paired=paired, n_schools=len(shown), n_hidden=n_hidden)
     if len(shown) < 2:
-        return ProgrammeComparison(
-            schools=schools,
-            paired=paired,
-            n_schools=len(shown),
-            n_hidden=n_hidden,
-            reason="one_school" if shown else "no_school",
-        )
-    mb = np.logical_or.reduce(kept_b)
-    ma = np.logical_or.reduce(kept_a)
+        return ProgrammeComparison(**common, reason="one_school" if shown else "no_school")
     try:
-        base_level = clustered_mean(vb[mb], sb[mb], confidence=confidence)
-        out_level = clustered_mean(va[ma], sa[ma], confidence=confidence)
-        if paired:
-            diffs = np.concatenate([d for d, _s in kept_diff])
-            labels = np.concatenate([np.full(d.size, i) for i, (d, _s) in enumerate(kept_diff)])
-            change = clustered_mean(diffs, labels, confidence=confidence)
-            n_units = int(diffs.size)
-        else:
-            change = clustered_difference(
-                vb[mb],
-                va[ma],
-                clusters_before=sb[mb],
-                clusters_after=sa[ma],
-                confidence=confidence,
-            )
-            n_units = int(mb.sum() + ma.sum())
-    except AnalysisError:
-        return ProgrammeComparison(
-            schools=schools,
-            paired=paired,
-            n_schools=len(shown),
-            n_hidden=n_hidden,
-            reason="insufficient",
+        base_level = clustered_mean(vb[kept_b], sb[kept_b], confidence=confidence)
+        out_level = clustered_mean(va[kept_a], sa[kept_a], confidence=confidence)
+        change = clustered_difference(
+            vb[kept_b],
+            va[kept_a],
+            clusters_before=sb[kept_b],
+            clusters_after=sa[kept_a],
+            confidence=confidence,
         )
+    except AnalysisError:
+        return ProgrammeComparison(**common, reason="insufficient")
     return ProgrammeComparison(
-        schools=schools,
-        paired=paired,
+        **common,
         baseline=base_level,
         outcome=out_level,
         change=change,
-        n_schools=len(shown),
-        n_hidden=n_hidden,
-        n_units=n_units,
+        n_units=int(kept_b.sum() + kept_a.sum()),
     )
 
 

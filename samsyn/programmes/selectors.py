@@ -149,7 +149,11 @@ class MeasureResult:
                     "programme": True,
                     "n_baseline": c.baseline.n_obs,
                     "n_outcome": c.outcome.n_obs,
-                    "n_pairs": c.n_units if c.paired else None,
+                    "n_pairs": (
+                        sum(s.n_pairs or 0 for s in c.schools if s.hidden != "too_few")
+                        if c.paired
+                        else None
+                    ),
                     "baseline": c.baseline,
                     "outcome": c.outcome,
                     "change": c.change,

@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from samsyn.indicators.models import Answer
 from samsyn.indicators.surveys import STEP
@@ -87,7 +88,8 @@ class EvaluationTests(BaseTestCase):
         self.assertFalse(result.comparison.paired)
 
     def test_relation_needs_three_schools_and_says_so(self):
-        _result, ev = self.result(Kind.TEACHING)
+        with translation.override("en"):
+            _result, ev = self.result(Kind.TEACHING)
         relation = ev.relations[0]
         self.assertEqual(len(relation.points), 2)  # A and B; C hidden
         self.assertIsNone(relation.slope)
