@@ -286,3 +286,38 @@ class PageTests(BaseTestCase):
             self.assertEqual(response["Content-Type"], "application/pdf")
             self.assertTrue(response.content.startswith(b"%PDF"))
             self.assertLess(elapsed, 10)
+
+
+class NetworkAndHomeTests(BaseTestCase):
+    def test_a_network_coordinator_creates_a_collaboration_programme(self):
+        self.login(self.nina)
+        url = reverse("programmes:create", args=[self.network.pk])
+        self.assertEqual(self.client.get(url).status_code, 200)
+        response = self.client.post(
+            url,
+            {
+                "name": "Nätverkets program",
+                "start_year": 2025,
+                "end_year": 2027,
+                "schools": [self.school.pk],
+            },
+        )
+        programme = Programme.objects.get(name="Nätverkets program")
+        self.assertRedirects(response, reverse("programmes:measures", args=[programme.pk]))
+        # the member school's principal reads it; the owner's administrator does not manage it
+        self.login(self.pia)
+        self.assertEqual(
+            self.client.get(reverse("programmes:detail", args=[programme.pk])).status_code, 200
+        )
+        self.login(self.olle)
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.assertEqual(
+            self.client.get(reverse("programmes:edit", args=[programme.pk])).status_code, 403
+        )
+
+    def test_home_offers_programmes_to_managers_and_not_to_teachers(self):
+        link = f'href="{reverse("programmes:list")}"'
+        self.login(self.olle)
+        self.assertContains(self.client.get(reverse("home")), link)
+        self.login(self.alice)
+        self.assertNotContains(self.client.get(reverse("home")), link)
