@@ -222,7 +222,7 @@ def _teaching(measure: ProgrammeMeasure, schools: list[Organisation]) -> Measure
     result = MeasureResult(
         measure=measure,
         label=str(Kind.TEACHING.label),
-        unit=_("each teacher's mean step (1–4) over the dimensions"),
+        unit=_("each teacher's mean step (1–4) over the dimensions shown in both rounds"),
         baseline_label=b.name if b else "",
         outcome_label=o.name if o else "",
         school_names={s.pk: s.name for s in schools},
@@ -233,13 +233,24 @@ def _teaching(measure: ProgrammeMeasure, schools: list[Organisation]) -> Measure
     summaries.flush()
     sides: dict[str, tuple[list, list, list]] = {"b": ([], [], []), "o": ([], [], [])}
     for school in schools:
-        for key, rnd in (("b", b), ("o", o)):
-            _dims, teachers, means = teacher_means_with_ids_unscoped(school.pk, rnd)
-            if not means.size:
+        read = {
+            key: teacher_means_with_ids_unscoped(school.pk, rnd)
+            for key, rnd in (("b", b), ("o", o))
+        }
+        # The same dimensions on both sides: those shown (not hidden as derivable, rated at
+        # all) in both rounds, matched by code (the rounds may use different versions).
+        shown = [
+            {d.code for i, d in enumerate(dims) if means.size and not np.isnan(means[:, i]).all()}
+            for dims, _t, means in read.values()
+        ]
+        common = shown[0] & shown[1]
+        for key, (dims, teachers, means) in read.items():
+            columns = [i for i, d in enumerate(dims) if d.code in common]
+            if not means.size or not columns:
                 continue
             with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # a row hidden entirely
-                overall = np.nanmean(means, axis=1)
+                warnings.simplefilter("ignore", RuntimeWarning)  # a teacher with no rating
+                overall = np.nanmean(means[:, columns], axis=1)
             keep = ~np.isnan(overall)
             values, ids, labels = sides[key]
             values.extend(overall[keep].tolist())

@@ -69,6 +69,36 @@ class EvaluationTests(BaseTestCase):
             statistics.mean(v for t, (s, v) in before.items() if s != self.school_c.pk),
         )
 
+    def test_a_dimension_missing_in_one_round_is_left_out_of_both(self):
+        from samsyn.observations import summaries
+
+        first = self.outcome.framework_version.dimensions.order_by("order").first()
+        gone = Rating.objects.filter(
+            observation__round=self.outcome, observation__school=self.school, dimension=first
+        )
+        teachers = set(gone.values_list("observation__teacher_id", flat=True))
+        gone.delete()
+        summaries.mark({(self.outcome.pk, t) for t in teachers})
+        result, _ev = self.result(Kind.TEACHING)
+        # each teacher's mean step per dimension, then over the remaining dimensions
+        by_dim: dict[tuple[int, int], list[int]] = defaultdict(list)
+        for teacher, dim, step in (
+            Rating.objects.filter(
+                observation__round=self.baseline,
+                observation__school=self.school,
+                step__isnull=False,
+            )
+            .exclude(dimension=first)
+            .values_list("observation__teacher_id", "dimension_id", "step__order")
+        ):
+            by_dim[(teacher, dim)].append(step)
+        teacher_means: dict[int, list[float]] = defaultdict(list)
+        for (teacher, _d), steps in by_dim.items():
+            teacher_means[teacher].append(sum(steps) / len(steps))
+        expected = statistics.mean(sum(v) / len(v) for v in teacher_means.values())
+        school = next(s for s in result.comparison.schools if s.school == self.school.pk)
+        self.assertAlmostEqual(school.baseline.estimate, expected)
+
     def test_survey_measure_uses_each_respondents_index_over_its_areas(self):
         result, _ev = self.result(Kind.SAFETY)
         base, out = self.survey_pairs[self.school.pk]
