@@ -63,6 +63,6 @@ else
 	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles --no-obsolete
 endif
 
-# The programme evaluation's long coverage simulations (3, 4 and 6 schools; about a minute).
+# The programme evaluation's long coverage simulations (3, 4 and 6 schools; 2 to 13 minutes).
 simulate-programme:
 	SAMSYN_LONG_SIMULATIONS=1 $(PY) -m pytest samsyn/analysis/tests/test_programme.py -q -s -k long_coverage
