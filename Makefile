@@ -6,7 +6,7 @@ PORT ?= 8000
 
 STATIC_ROOT ?= staticfiles
 
-.PHONY: run install migrate messages static demo test bench lint format makemessages
+.PHONY: run install migrate messages static demo test bench lint format makemessages simulate-programme
 
 run: install migrate messages static demo
 	@echo
@@ -62,3 +62,7 @@ ifdef APP
 else
 	$(PY) manage.py makemessages -l sv --ignore=.venv --ignore=staticfiles --no-obsolete
 endif
+
+# The programme evaluation's long coverage simulations (3, 4 and 6 schools; 2 to 13 minutes).
+simulate-programme:
+	SAMSYN_LONG_SIMULATIONS=1 $(PY) -m pytest samsyn/analysis/tests/test_programme.py -q -s -k long_coverage

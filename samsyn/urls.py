@@ -32,6 +32,7 @@ urlpatterns += i18n_patterns(
     path("onboarding/", include("samsyn.provisioning.urls")),
     path("reliability/", include("samsyn.reliability.urls")),
     path("admin/", admin.site.urls),
+    path("programmes/", include("samsyn.programmes.urls")),
     prefix_default_language=False,
 )
 

@@ -58,6 +58,8 @@ class Perm(StrEnum):
     SSO_MANAGE = "sso.manage"
     # Onboarding: schools, staff and duties (SS 12000 import), the owner's schools.
     ORGANISATIONS_MANAGE = "organisations.manage"
+    # Multi-year programme evaluations of an owner or a collaboration (network).
+    PROGRAMMES_MANAGE = "programmes.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -141,6 +143,8 @@ for _role, _extra in {
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.ORGANISATIONS_MANAGE}
+ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.PROGRAMMES_MANAGE}
+ROLE_PERMISSIONS[Role.NETWORK_COORDINATOR] |= {Perm.PROGRAMMES_MANAGE}
 ALL_PERMS = frozenset(Perm)
 
 # Which roles can be held in which kind of organisation.

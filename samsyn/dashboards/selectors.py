@@ -614,9 +614,18 @@ def teacher_means_unscoped(school_id: int, round: Round) -> tuple[list[Dimension
     scoped to a user: the caller has checked access and hides groups under the minimum
     itself. A dimension the school's staff dashboard would hide as derivable from other
     obtainable views (complementary suppression) comes back as NaN for every teacher."""
+    dims, _teachers, means = teacher_means_with_ids_unscoped(school_id, round)
+    return dims, means
+
+
+def teacher_means_with_ids_unscoped(
+    school_id: int, round: Round
+) -> tuple[list[DimensionInfo], np.ndarray, np.ndarray]:
+    """`teacher_means_unscoped` with each row's teacher id (for pairing teachers across
+    rounds; the ids never reach a page)."""
     dims = _dimensions(round.framework_version_id)
     loaded = _load([school_id], [round.pk], dims)
-    _teachers, means, _schools = _teacher_means(_cells(loaded), round.pk, len(dims))
+    teachers, means, _schools = _teacher_means(_cells(loaded), round.pk, len(dims))
     guard = _guard(
         loaded,
         round_ids=[round.pk],
@@ -631,7 +640,7 @@ def teacher_means_unscoped(school_id: int, round: Round) -> tuple[list[Dimension
             means[:, :] = np.nan
         else:
             means[:, ~np.array(guard.shown_measures(round.pk, picked, len(dims)))] = np.nan
-    return dims, means
+    return dims, teachers, means
 
 
 def _pick_rounds(

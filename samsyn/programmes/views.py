@@ -1,0 +1,150 @@
+"""Pages of programme evaluations (`selectors` holds the access rules and the figures)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from samsyn.accounts.access import Perm, get_organisation_for_user
+from samsyn.programmes import selectors, services
+from samsyn.programmes.figures import scatter_svg
+from samsyn.programmes.forms import MeasureForm, ProgrammeForm
+from samsyn.programmes.models import ProgrammeMeasure
+
+
+def _errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errs in error.error_dict.items():
+            for e in errs:
+                form.add_error(field if field in form.fields else None, e)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
+
+
+@login_required
+def programme_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {
+            "programmes": selectors.programmes_for(request.user),
+            "organisations": selectors.manageable_organisations(request.user),
+        },
+    )
+
+
+@login_required
+def programme_create(request: HttpRequest, org_pk: int) -> HttpResponse:
+    org = get_organisation_for_user(request, org_pk, Perm.PROGRAMMES_MANAGE)
+    form = ProgrammeForm(request.POST or None, organisation=org)
+    if request.method == "POST" and form.is_valid():
+        try:
+            programme = services.programme_create(
+                organisation=org, actor=request.user, **_fields(form)
+            )
+            messages.success(request, _("The programme is created; now fix its measures."))
+            return redirect("programmes:measures", programme.pk)
+        except ValidationError as error:
+            _errors(form, error)
+    return render(request, "programmes/programme_form.html", {"form": form, "org": org})
+
+
+def _fields(form: ProgrammeForm) -> dict:
+    data = form.cleaned_data
+    return {
+        "name": data["name"],
+        "start_year": data["start_year"],
+        "end_year": data["end_year"],
+        "schools": list(data["schools"]),
+        "description": data.get("description", ""),
+    }
+
+
+def _manage(request: HttpRequest, pk: int) -> selectors.ProgrammeAccess:
+    access = selectors.programme_access(request.user, pk)
+    if not access.manage:
+        raise PermissionDenied
+    return access
+
+
+@login_required
+def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _manage(request, pk).programme
+    form = ProgrammeForm(
+        request.POST or None, instance=programme, organisation=programme.organisation
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.programme_update(programme=programme, **_fields(form))
+            messages.success(request, _("The programme is saved."))
+            return redirect("programmes:detail", programme.pk)
+        except ValidationError as error:
+            _errors(form, error)
+    return render(
+        request,
+        "programmes/programme_form.html",
+        {"form": form, "org": programme.organisation, "programme": programme},
+    )
+
+
+@login_required
+def programme_measures(request: HttpRequest, pk: int) -> HttpResponse:
+    programme = _manage(request, pk).programme
+    measures = list(programme.measures.all())
+    measures.sort(key=lambda m: list(ProgrammeMeasure.Kind).index(m.kind))
+    data = request.POST if request.method == "POST" else None
+    forms = [MeasureForm(data, measure=m) for m in measures]
+    if data is not None and all(f.is_valid() for f in forms):
+        try:
+            with transaction.atomic():
+                for f in forms:
+                    services.measure_set(measure=f.measure, **f.cleaned_data)
+            messages.success(request, _("The measures are saved."))
+            return redirect("programmes:detail", programme.pk)
+        except ValidationError as error:
+            # which form: the one whose fields the error names (else the first)
+            names = set(getattr(error, "error_dict", {}))
+            target = next((f for f in forms if names & set(f.fields)), forms[0])
+            _errors(target, error)
+    return render(
+        request, "programmes/programme_measures.html", {"programme": programme, "forms": forms}
+    )
+
+
+def _context(access: selectors.ProgrammeAccess) -> dict:
+    evaluation = selectors.evaluation(access.programme)
+    for relation in evaluation.relations:
+        relation.svg = scatter_svg(relation)
+    return {
+        "programme": access.programme,
+        "access": access,
+        "evaluation": evaluation,
+        "schools": list(access.programme.schools.order_by("name")),
+    }
+
+
+@login_required
+def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    access = selectors.programme_access(request.user, pk)
+    return render(request, "programmes/programme_detail.html", _context(access))
+
+
+@login_required
+def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from weasyprint import HTML
+
+    access = selectors.programme_access(request.user, pk)
+    html = render_to_string("programmes/programme_pdf.html", _context(access), request=request)
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = slugify(access.programme.name) or "programme"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    return response
