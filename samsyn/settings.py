@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "samsyn.provisioning",
     "samsyn.reliability",
     "samsyn.demo",
+    "samsyn.public",
 ]
 
 MIDDLEWARE = [

@@ -58,6 +58,8 @@ class Perm(StrEnum):
     SSO_MANAGE = "sso.manage"
     # Onboarding: schools, staff and duties (SS 12000 import), the owner's schools.
     ORGANISATIONS_MANAGE = "organisations.manage"
+    # The public progress page of an owner or a network (samsyn.public).
+    PROGRESS_PAGE_MANAGE = "progress_page.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -141,6 +143,10 @@ for _role, _extra in {
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.ORGANISATIONS_MANAGE}
+# Public progress pages: prepared and approved by the owner's administrators or the network's
+# coordinators (a second one approves).
+ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.PROGRESS_PAGE_MANAGE}
+ROLE_PERMISSIONS[Role.NETWORK_COORDINATOR] |= {Perm.PROGRESS_PAGE_MANAGE}
 ALL_PERMS = frozenset(Perm)
 
 # Which roles can be held in which kind of organisation.
