@@ -19,7 +19,8 @@ KINDS = (Organisation.Kind.OWNER, Organisation.Kind.NETWORK)
 RESERVED_SLUGS = frozenset({"manage", "pages"})
 
 
-def _errors() -> dict[str, str]:
+def errors() -> dict[str, str]:
+    """The refusals, in the active language (tests assert them)."""
     return {
         "kind": _("A progress page belongs to an owner or a network."),
         "reserved": _("This address is reserved: choose another."),
@@ -41,11 +42,11 @@ def _manager(actor: User, page: ProgressPage) -> None:
 @transaction.atomic
 def page_create(*, organisation: Organisation, actor: User, slug: str) -> ProgressPage:
     if organisation.kind not in KINDS:
-        raise ValidationError(_errors()["kind"])
+        raise ValidationError(errors()["kind"])
     if not has_perm(actor, organisation, Perm.PROGRESS_PAGE_MANAGE):
         raise PermissionDenied
     if slug in RESERVED_SLUGS:
-        raise ValidationError(_errors()["reserved"])
+        raise ValidationError(errors()["reserved"])
     page = ProgressPage(organisation=organisation, slug=slug, created_by=actor)
     page.full_clean()
     page.save()
@@ -68,9 +69,9 @@ def page_update(
     page = ProgressPage.objects.select_for_update().get(pk=page.pk)
     _manager(actor, page)
     if page.state == ProgressPage.State.PUBLISHED:
-        raise ValidationError(_errors()["published"])
+        raise ValidationError(errors()["published"])
     if baseline_round and latest_round and baseline_round.starts_on >= latest_round.starts_on:
-        raise ValidationError(_errors()["rounds"])
+        raise ValidationError(errors()["rounds"])
     page.enabled = enabled
     page.indicator_codes = list(indicator_codes)
     page.baseline_round = baseline_round
@@ -90,9 +91,9 @@ def page_submit(*, page: ProgressPage, actor: User) -> ProgressPage:
     page = ProgressPage.objects.select_for_update().get(pk=page.pk)
     _manager(actor, page)
     if page.state == ProgressPage.State.PUBLISHED:
-        raise ValidationError(_errors()["published"])
+        raise ValidationError(errors()["published"])
     if page.latest_round_id is None and not page.indicator_codes:
-        raise ValidationError(_errors()["no_figures"])
+        raise ValidationError(errors()["no_figures"])
     page.state = ProgressPage.State.SUBMITTED
     page.submitted_by = actor
     page.submitted_at = timezone.now()
@@ -107,11 +108,11 @@ def page_approve(*, page: ProgressPage, actor: User) -> ProgressPage:
     page = ProgressPage.objects.select_for_update().get(pk=page.pk)
     _manager(actor, page)
     if page.state != ProgressPage.State.SUBMITTED:
-        raise ValidationError(_errors()["not_submitted"])
+        raise ValidationError(errors()["not_submitted"])
     if page.submitted_by_id == actor.pk:
-        raise ValidationError(_errors()["own"])
+        raise ValidationError(errors()["own"])
     if not page.enabled:
-        raise ValidationError(_errors()["not_enabled"])
+        raise ValidationError(errors()["not_enabled"])
     page.snapshot = content.snapshot(page, actor)
     page.state = ProgressPage.State.PUBLISHED
     page.approved_by = actor
@@ -127,7 +128,7 @@ def page_withdraw(*, page: ProgressPage, actor: User) -> ProgressPage:
     page = ProgressPage.objects.select_for_update().get(pk=page.pk)
     _manager(actor, page)
     if page.state != ProgressPage.State.PUBLISHED:
-        raise ValidationError(_errors()["not_published"])
+        raise ValidationError(errors()["not_published"])
     page.state = ProgressPage.State.WITHDRAWN
     page.snapshot = {}
     page.withdrawn_by = actor
