@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import get_conditional_response
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
@@ -20,9 +21,10 @@ from samsyn.observations.models import Round
 from samsyn.public import content, selectors, services
 from samsyn.public.models import ProgressPage
 
-# The public page is the same for everyone: shared caches may keep it a few minutes, so a
-# withdrawal reaches every reader within that time (the 410 itself is not cached).
-PUBLIC_MAX_AGE = 300
+# The public page is the same for everyone, so shared caches may keep it, but they ask again
+# each time (`no-cache` with an ETag: a 304 while the approved content is unchanged), so a
+# withdrawal takes the page offline at once, for every reader.
+PUBLIC_CACHE = "public, no-cache"
 
 
 class CreateForm(forms.Form):
@@ -89,6 +91,11 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
     page = selectors.public_page(slug)
     with translation.override(language):
         if page is not None and page.is_public:
+            etag = f'"{page.pk}-{language}-{page.approved_at.timestamp():.0f}"'
+            unchanged = get_conditional_response(request, etag=etag)
+            if unchanged is not None:
+                unchanged["Cache-Control"] = PUBLIC_CACHE
+                return unchanged
             data = page.snapshot.get(language) or {}
             other, other_url = _other_language_url(slug, language)
             response = render(
@@ -102,7 +109,8 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
                     "language": language,
                 },
             )
-            response["Cache-Control"] = f"public, max-age={PUBLIC_MAX_AGE}"
+            response["Cache-Control"] = PUBLIC_CACHE
+            response["ETag"] = etag
             return response
         gone = page is not None and page.was_published
         response = render(

@@ -305,3 +305,18 @@ class ManagerViewTests(BaseTestCase):
             self.assertEqual(response.status_code, status, user)
         self.page.refresh_from_db()
         self.assertEqual(self.page.state, ProgressPage.State.SUBMITTED)
+
+
+class CacheTests(BaseTestCase):
+    def test_caches_ask_again_so_a_withdrawal_is_seen_at_once(self):
+        world.second_managers(self)
+        baseline, follow = world.rounds(self, per_school=1)
+        page = world.published(self, baseline, follow)
+        url = public_url(page.slug, "en")
+        first = self.client.get(url)
+        self.assertEqual(first["Cache-Control"], "public, no-cache")
+        again = self.client.get(url, headers={"if-none-match": first["ETag"]})
+        self.assertEqual(again.status_code, 304)
+        services.page_withdraw(page=page, actor=self.ove)
+        gone = self.client.get(url, headers={"if-none-match": first["ETag"]})
+        self.assertEqual(gone.status_code, 410)
