@@ -320,3 +320,44 @@ class CacheTests(BaseTestCase):
         services.page_withdraw(page=page, actor=self.ove)
         gone = self.client.get(url, headers={"if-none-match": first["ETag"]})
         self.assertEqual(gone.status_code, 410)
+
+
+class FigureTests(BaseTestCase):
+    def test_the_figure_draws_only_shown_dimensions_from_the_snapshot(self):
+        from samsyn.public.templatetags.progress_figures import change_figure
+
+        changes = [
+            {"dimension": "A & B", "change": 0.4, "ci_low": 0.1, "ci_high": 0.7, "direction": "up"},
+            {"dimension": "Dold", "hidden": "Visas inte"},
+        ]
+        svg = str(change_figure(changes))
+        self.assertIn("A &amp; B", svg)
+        self.assertNotIn("Dold", svg)
+        self.assertEqual(svg.count("<circle"), 1)
+        self.assertEqual(str(change_figure([changes[1]])), "")
+
+
+class HomeTests(BaseTestCase):
+    def test_the_other_manager_is_asked_to_approve_on_the_home_page(self):
+        world.second_managers(self)
+        page = services.page_create(organisation=self.owner, actor=self.olle, slug="hem")
+        services.page_update(
+            page=page,
+            actor=self.olle,
+            enabled=True,
+            indicator_codes=["grade9-merit"],
+            baseline_round=None,
+            latest_round=None,
+            intro_sv="",
+            intro_en="",
+        )
+        services.page_submit(page=page, actor=self.olle)
+        edit = reverse("public:edit", args=[page.pk])
+        self.login(self.ove)
+        self.assertContains(self.client.get(reverse("home")), f'href="{edit}"')
+        self.login(self.olle)
+        home = self.client.get(reverse("home"))
+        self.assertNotContains(home, f'href="{edit}"')
+        self.assertContains(home, reverse("public:manage", args=[self.owner.pk]))
+        self.login(self.alice)
+        self.assertNotContains(self.client.get(reverse("home")), "/progress/")
