@@ -177,6 +177,7 @@ class PublicViewTests(BaseTestCase):
         self.assertContains(response, indicator.name_en)
         self.assertContains(response, "Source: Kolada")
         self.assertContains(response, "63.0")
+        self.assertContains(response, "From 2022 to 2023: 60.5 → 63.0.")
         self.assertContains(response, f"imported {timezone.localdate(batch.at).isoformat()}")
 
 
@@ -361,3 +362,17 @@ class HomeTests(BaseTestCase):
         self.assertContains(home, reverse("public:manage", args=[self.owner.pk]))
         self.login(self.alice)
         self.assertNotContains(self.client.get(reverse("home")), "/progress/")
+
+
+class NetworkContentTests(BaseTestCase):
+    def test_a_network_reads_the_statistics_of_its_member_schools_owners(self):
+        from samsyn.accounts.models import NetworkMembership
+        from samsyn.public import content
+
+        self.owner.municipality_code = "1111"
+        self.owner.save()
+        self.other_owner.municipality_code = "2222"
+        self.other_owner.save()
+        NetworkMembership.objects.create(network=self.network, school=self.other_school)
+        self.assertEqual(content.municipality_codes(self.network), ["1111", "2222"])
+        self.assertEqual(content.municipality_codes(self.owner), ["1111"])
