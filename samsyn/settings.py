@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "samsyn.reliability",
     "samsyn.demo",
     "samsyn.programmes",
+    "samsyn.public",
 ]
 
 MIDDLEWARE = [

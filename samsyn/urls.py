@@ -31,6 +31,7 @@ urlpatterns += i18n_patterns(
     path("integrations/", include("samsyn.integrations.urls")),
     path("onboarding/", include("samsyn.provisioning.urls")),
     path("reliability/", include("samsyn.reliability.urls")),
+    path("progress/", include("samsyn.public.urls")),
     path("admin/", admin.site.urls),
     path("programmes/", include("samsyn.programmes.urls")),
     prefix_default_language=False,

@@ -60,6 +60,8 @@ class Perm(StrEnum):
     ORGANISATIONS_MANAGE = "organisations.manage"
     # Multi-year programme evaluations of an owner or a collaboration (network).
     PROGRAMMES_MANAGE = "programmes.manage"
+    # The public progress page of an owner or a network (samsyn.public).
+    PROGRESS_PAGE_MANAGE = "progress_page.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -145,6 +147,10 @@ for _role, _extra in {
 ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.ORGANISATIONS_MANAGE}
 ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.PROGRAMMES_MANAGE}
 ROLE_PERMISSIONS[Role.NETWORK_COORDINATOR] |= {Perm.PROGRAMMES_MANAGE}
+# Public progress pages: prepared and approved by the owner's administrators or the network's
+# coordinators (a second one approves).
+ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.PROGRESS_PAGE_MANAGE}
+ROLE_PERMISSIONS[Role.NETWORK_COORDINATOR] |= {Perm.PROGRESS_PAGE_MANAGE}
 ALL_PERMS = frozenset(Perm)
 
 # Which roles can be held in which kind of organisation.

@@ -1,0 +1,58 @@
+"""Reads of progress pages: the managers' (scoped to the acting user) and the public one."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from samsyn.accounts.access import Perm, organisations_with_perm, require
+from samsyn.accounts.models import Organisation, User
+from samsyn.dashboards.selectors import area_schools, counted_rounds_unscoped
+from samsyn.indicators.models import Indicator
+from samsyn.indicators.selectors import indicators_for
+from samsyn.observations.models import Round
+from samsyn.public.models import ProgressPage
+from samsyn.public.services import KINDS
+
+
+def managed_organisations(user: User) -> list[Organisation]:
+    """Owners and networks where the user may prepare progress pages, by name."""
+    orgs = organisations_with_perm(user, Perm.PROGRESS_PAGE_MANAGE)
+    return sorted((o for o in orgs if o.kind in KINDS), key=lambda o: o.name)
+
+
+def pages_of(*, user: User, organisation: Organisation) -> QuerySet[ProgressPage]:
+    """The organisation's pages for a manager: 404 outsider, 403 without the right."""
+    if organisation.kind not in KINDS:
+        raise Http404
+    require(user, organisation, Perm.PROGRESS_PAGE_MANAGE)
+    return ProgressPage.objects.filter(organisation=organisation).select_related(
+        "submitted_by", "approved_by", "withdrawn_by"
+    )
+
+
+def page_for_manager(*, user: User, pk: int) -> ProgressPage:
+    page = (
+        ProgressPage.objects.filter(pk=pk)
+        .select_related("organisation", "baseline_round", "latest_round")
+        .first()
+    )
+    if page is None:
+        raise Http404
+    require(user, page.organisation, Perm.PROGRESS_PAGE_MANAGE)
+    return page
+
+
+def public_page(slug: str) -> ProgressPage | None:
+    """The page at `slug`, whatever its state (the view answers 404, 410 or the content)."""
+    return ProgressPage.objects.filter(slug=slug).first()
+
+
+def round_choices(organisation: Organisation) -> list[Round]:
+    """The area's non-peer rounds with counted observations, oldest first (the caller has
+    checked the user's right on the organisation)."""
+    return counted_rounds_unscoped([s.pk for s in area_schools(organisation)])
+
+
+def indicator_choices(organisation: Organisation) -> list[Indicator]:
+    return list(indicators_for(organisation=organisation))
