@@ -600,6 +600,20 @@ def run_phase(env: dict[str, str], *args: str) -> None:
     subprocess.run([sys.executable, __file__, *args], env=env, cwd=REPO, check=True)
 
 
+def group_cpu(pgid: int) -> float:
+    """CPU seconds (user + system) used so far by the live processes of a process group (the
+    gunicorn master and its workers), read from /proc; 0 where /proc is not there."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the command: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def wait_healthy(port: int, proc: subprocess.Popen, timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -724,7 +738,9 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
                 f"[{label}] warm-up {warm_elapsed:.1f} s: {len(warm.latencies)} requests "
                 f"(not in the figures; its errors and observations are counted)"
             )
+        measured_cpu = group_cpu(proc.pid)
         rec, elapsed, hung = run_clients(port, setup, args.seconds, args.think_ms, 0)
+        measured_cpu = group_cpu(proc.pid) - measured_cpu
         load_after = os.getloadavg()
         self_after = resource.getrusage(resource.RUSAGE_SELF)
         saturation = None
@@ -781,6 +797,11 @@ def load_run(label: str, env: dict[str, str], work: Path, args, results: list, p
         f"    CPU: server {server_cpu:.1f} s (gunicorn incl. start-up, {server_cpu / max(1, all_requests) * 1000:.1f} ms "
         f"per request), load generator {client_cpu:.1f} s, over {elapsed + (warm_elapsed if warm else 0):.1f} s "
         f"wall on {os.cpu_count()} CPUs"
+    )
+    print(
+        f"    CPU of the measured load alone (gunicorn's processes, from /proc): {measured_cpu:.1f} s, "
+        f"{measured_cpu / max(1, n) * 1000:.1f} ms per request: two free cores would serve about "
+        f"{2 / max(1e-9, measured_cpu / max(1, n)):.0f} requests/s"
     )
     for kind, values in rec.by_kind.items():
         print(
