@@ -19,10 +19,12 @@ average is printed beside it.
 from __future__ import annotations
 
 import argparse
+import atexit
 import io
 import json
 import os
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -44,6 +46,7 @@ def main() -> int:
     parser.add_argument("--sql", action="store_true", help="print the SQL of one save cycle")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="samsyn-prof-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # the database made for the run
     os.environ.update(
         SAMSYN_DATA_DIR=str(work),
         SQLITE_PATH=str(work / "prof.sqlite3"),
