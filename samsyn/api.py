@@ -21,6 +21,7 @@ from samsyn.improvement.api import router as improvement_router
 from samsyn.indicators.api import router as indicators_router
 from samsyn.integrations.api import router as integrations_router
 from samsyn.integrations.auth import ApiRateThrottle, TokenAuth
+from samsyn.lib.middleware import CachedJsonParser
 from samsyn.networks.api import router as networks_router
 from samsyn.observations.api import router as observations_router
 from samsyn.privacy.api import router as privacy_router
@@ -54,6 +55,7 @@ api = NinjaAPI(
     throttle=ApiRateThrottle(),
     urls_namespace="api",
     docs=LocalisedSwagger(),
+    parser=CachedJsonParser(),  # the body JsonLimitsMiddleware parsed, not parsed twice
 )
 
 

@@ -94,7 +94,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "samsyn.lib.middleware.JsonLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user read in the session's query (samsyn.accounts.sessions).
+    "samsyn.accounts.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "samsyn.accounts.middleware.SessionLimitsMiddleware",
     "samsyn.accounts.middleware.UserLanguageMiddleware",

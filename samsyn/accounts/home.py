@@ -38,6 +38,26 @@ class Panel:
     order: int = 50  # lower first: a principal's school cycle before their own visits
 
 
+@dataclass(frozen=True)
+class Figure:
+    """One figure of a role's panel: what it counts (`label`), the figure as shown, where to
+    act on it (or ""), and `key` for `data-figure` (tests and styles)."""
+
+    key: str
+    label: str
+    value: str
+    url: str = ""
+
+
+def figures_panel(
+    *, css: str, anchor: str, heading: str, figures: list[Figure], order: int = 30
+) -> Panel:
+    """A panel of figures, each linking to where it is acted on (`accounts/_figures_panel.html`):
+    the owner's, the network coordinator's and the researcher's homes."""
+    context = {"css": css, "anchor": anchor, "heading": heading, "figures": figures}
+    return Panel("accounts/_figures_panel.html", context, order=order)
+
+
 PanelProvider = Callable[[object, list], list[Panel]]
 _panel_providers: list[PanelProvider] = []
 

@@ -1,4 +1,4 @@
-"""Session limits and the per-user language."""
+"""Authentication from the session row's user, session limits and the per-user language."""
 
 from __future__ import annotations
 
@@ -6,18 +6,72 @@ import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib import auth, messages
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+    logout,
+)
+from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthentication
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import translation
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 LOGIN_TIME_KEY = "samsyn_login_at"
 LAST_SEEN_KEY = "samsyn_last_seen"
 # Write the "last seen" stamp at most this often, so a busy page does not write on every request.
 TOUCH_EVERY_SECONDS = 60
+
+
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+class AuthenticationMiddleware(DjangoAuthentication):
+    """Django's, except that `request.user` is the user the session store read with the session
+    row (`SessionStore.loaded_user`) when Django's checks accept it as it stands, which saves a
+    query on every request; in every other case Django's `auth.get_user` decides."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _cached_user(request))
+
+
+def _cached_user(request: HttpRequest):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = _session_row_user(request) or auth.get_user(request)
+    return request._cached_user
+
+
+def _session_row_user(request: HttpRequest):
+    """The session row's user if `auth.get_user` would return that very user: the session
+    names it with the model backend, it may log in, and the session's hash verifies with the
+    current secret. None otherwise (then `auth.get_user` runs: fallback secrets, flush)."""
+    session = request.session
+    try:
+        user_id = get_user_model()._meta.pk.to_python(session[SESSION_KEY])
+        backend_path = session[BACKEND_SESSION_KEY]
+    except KeyError:
+        return None
+    user = getattr(session, "loaded_user", None)
+    if (
+        user is None
+        or user.pk != user_id
+        or backend_path != MODEL_BACKEND
+        or backend_path not in settings.AUTHENTICATION_BACKENDS
+        or not ModelBackend().user_can_authenticate(user)
+    ):
+        return None
+    session_hash = session.get(HASH_SESSION_KEY)
+    if not session_hash or not constant_time_compare(session_hash, user.get_session_auth_hash()):
+        return None
+    return user
 
 
 class SessionLimitsMiddleware:

@@ -3,14 +3,24 @@
 This is the pattern from Django's docs ("Extending database-backed session engines"): with the
 user on the row, `sessions_end_for_user` can end every session of a person who logs out or is
 deactivated, without decoding every session in the table.
+
+The row is read with its user (one query, not two on every request): `loaded_user`, which
+`samsyn.accounts.middleware.AuthenticationMiddleware` takes when Django's own checks accept it.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.core.exceptions import SuspiciousOperation
+from django.utils import timezone
 
 
 class SessionStore(DBStore):
+    # The user on the session row as it was loaded (None before loading, or without one).
+    loaded_user = None
+
     @classmethod
     def get_model_class(cls):
         from samsyn.accounts.models import Session
@@ -25,3 +35,21 @@ class SessionStore(DBStore):
             user_id = None
         obj.user_id = user_id
         return obj
+
+    def _get_session_from_db(self):
+        """Django's lookup, with the row's user in the same query."""
+        self.loaded_user = None
+        try:
+            row = (
+                self.model.objects.select_related("user")
+                .filter(session_key=self.session_key, expire_date__gt=timezone.now())
+                .get()
+            )
+        except (self.model.DoesNotExist, SuspiciousOperation) as error:
+            if isinstance(error, SuspiciousOperation):
+                logger = logging.getLogger(f"django.security.{error.__class__.__name__}")
+                logger.warning(str(error))
+            self._session_key = None
+            return None
+        self.loaded_user = row.user
+        return row

@@ -49,7 +49,8 @@ def loads(raw: str | bytes, *, max_depth: int = MAX_DEPTH, max_bytes: int | None
     if max_bytes is not None and len(raw) > max_bytes:
         raise JsonLimitError(_("The JSON is larger than %(n)s kB.") % {"n": max_bytes // 1024})
     text = raw.decode("utf-8-sig") if isinstance(raw, bytes) else raw
-    if depth(text) > max_depth:
+    # Fewer brackets in all than the limit: no need to follow the nesting.
+    if text.count("[") + text.count("{") > max_depth and depth(text) > max_depth:
         raise JsonLimitError(
             _("The JSON is nested more than %(n)s levels deep.") % {"n": max_depth}
         )
@@ -60,6 +61,16 @@ def bad_character(text: str, *, multiline: bool = True) -> str | None:
     """The first control character not allowed in `text`, as `U+0000`, or None."""
     match = (_CONTROL if multiline else _CONTROL_OR_LINE).search(text)
     return None if match is None else f"U+{ord(match.group(0)):04X}"
+
+
+def may_hold_control_characters(raw: str | bytes) -> bool:
+    """False when JSON text `raw` cannot decode to a string with a control character (a cheap
+    test before `control_character_paths` walks the parsed data). The parser refuses C0
+    controls unescaped inside strings, so those can only come from an escape (`\\u0000`,
+    `\\b`, `\\f`), and every escape starts with a backslash; DEL may stand as it is."""
+    if isinstance(raw, bytes):
+        return b"\\" in raw or b"\x7f" in raw
+    return "\\" in raw or "\x7f" in raw
 
 
 def control_character_paths(data: Any, path: str = "") -> list[tuple[str, str]]:

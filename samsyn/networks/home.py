@@ -1,13 +1,15 @@
-"""Network and peer-review entries on people's home pages."""
+"""Network and peer-review entries on people's home pages, and the coordinator's panel."""
 
 from __future__ import annotations
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samsyn.accounts.home import Action, register
+from samsyn.accounts.home import Action, Figure, Panel, figures_panel, register, register_panel
+from samsyn.accounts.models import Role
 from samsyn.networks.models import TeamMember
 
 
@@ -69,3 +71,64 @@ def _network_actions(user, organisations: list) -> list:
             )
         )
     return actions
+
+
+@register_panel
+def _coordinator_panel(user, organisations: list) -> list[Panel]:
+    """A network coordinator's working surface, per network: this year's peer reviews in
+    progress and completed, those without visit dates, and the next visit."""
+    from samsyn.networks.models import PeerReview
+
+    panels = []
+    today = timezone.localdate()
+    for entry in organisations:
+        network = entry.organisation
+        if network.kind != "network" or Role.NETWORK_COORDINATOR not in entry.roles:
+            continue
+        reviews = PeerReview.objects.filter(network=network, year=today.year)
+        open_reviews = reviews.exclude(status=PeerReview.Status.COMPLETED)
+        next_visit = (
+            open_reviews.filter(visit_starts_on__gte=today)
+            .select_related("school")
+            .order_by("visit_starts_on", "pk")
+            .first()
+        )
+        url = reverse("networks:network", args=[network.pk])
+        figures = [
+            Figure(
+                "in-progress",
+                _("Peer reviews in progress this year"),
+                str(open_reviews.count()),
+                url,
+            ),
+            Figure(
+                "completed",
+                _("Reports completed this year"),
+                str(reviews.filter(status=PeerReview.Status.COMPLETED).count()),
+                url,
+            ),
+            Figure(
+                "no-visit",
+                _("Reviews without visit dates"),
+                str(open_reviews.filter(visit_starts_on=None).count()),
+                url,
+            ),
+            Figure(
+                "next-visit",
+                _("Next review visit"),
+                f"{date_format(next_visit.visit_starts_on)} · {next_visit.school.name}"
+                if next_visit
+                else _("None scheduled"),
+                reverse("networks:review", args=[next_visit.pk]) if next_visit else "",
+            ),
+        ]
+        panels.append(
+            figures_panel(
+                css="coordinator-panel",
+                anchor=f"network-{network.pk}",
+                heading=_("%(network)s: where the network stands") % {"network": network.name},
+                figures=figures,
+                order=10,
+            )
+        )
+    return panels

@@ -22,6 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -270,10 +271,15 @@ def round_close(*, actor: User, round_: Round) -> int:
 
 def observation_state(observation: Observation) -> dict[str, Any]:
     """The observation as the capture page and the API see it (one query for the ratings)."""
+    return _state(observation, _rating_rows(observation.pk))
+
+
+def _rating_rows(observation_id: int) -> list[dict[str, Any]]:
+    """The stored ratings as `observation_state` lists them, in the dimensions' order."""
     rows: dict[int, dict[str, Any]] = {}
     order: dict[int, int] = {}
     for dimension_id, dimension_order, step_id, note, criterion_id in (
-        Rating.objects.filter(observation_id=observation.pk)
+        Rating.objects.filter(observation_id=observation_id)
         .values_list("dimension_id", "dimension__order", "step_id", "note", "criteria")
         .order_by()
     ):
@@ -291,7 +297,7 @@ def observation_state(observation: Observation) -> dict[str, Any]:
             row["criteria"].append(criterion_id)
     for row in rows.values():
         row["criteria"].sort()
-    return _state(observation, sorted(rows.values(), key=lambda r: order[r["dimension_id"]]))
+    return sorted(rows.values(), key=lambda r: order[r["dimension_id"]])
 
 
 def _state(observation: Observation, ratings: list[dict[str, Any]]) -> dict[str, Any]:
@@ -306,6 +312,12 @@ def _state(observation: Observation, ratings: list[dict[str, Any]]) -> dict[str,
         **_context(observation),
         "ratings": ratings,
     }
+
+
+def _one(queryset: QuerySet) -> Any:
+    """The row a unique lookup finds, or None: `first()` without the ORDER BY it would add
+    (the model's default ordering), which a unique lookup does not need."""
+    return next(iter(queryset.order_by()[:1]), None)
 
 
 def _state_from(observation: Observation, layout: Layout, ratings: list[dict[str, Any]]):
@@ -403,10 +415,10 @@ def _resolve_target(actor: User, data: dict[str, Any]) -> tuple[Round, Assignmen
     """(round, assignment, teacher id, school id) for a new observation, checked for `actor`."""
     assignment_id = data.get("assignment_id")
     if assignment_id is not None:
-        assignment = (
-            Assignment.objects.select_related("round__framework_version")
-            .filter(pk=assignment_id, observer=actor)
-            .first()
+        assignment = _one(
+            Assignment.objects.select_related("round__framework_version").filter(
+                pk=assignment_id, observer=actor
+            )
         )
         if assignment is None:
             raise PayloadError({"assignment_id": _("no such assignment of yours")})
@@ -483,11 +495,10 @@ def _observation_save(
         context[name] = (context[name] or "").strip()
     ratings = data.get("ratings") or []
     content_hash = _content_hash(context, ratings)
-    observation = (
+    observation = _one(
         Observation.objects.select_for_update(of=("self",))
         .select_related("framework_version")
         .filter(uuid=uuid)
-        .first()
     )
 
     if observation is None:
@@ -547,14 +558,23 @@ def _write_ratings(
     each): the ratings' ids come back with their dimension (unique per observation), so the
     criteria rows never depend on the order a database returns rows in."""
     through = Rating.criteria.through
+    qn = connection.ops.quote_name
     if replace:
-        # Nothing else refers to a rating: two plain DELETEs instead of Django's collector
-        # (which reads every rating first).
-        through.objects.filter(rating__observation_id=observation.pk).delete()
-        Rating.objects.filter(observation_id=observation.pk)._raw_delete(Rating.objects.db)
+        # Nothing else refers to a rating: two plain DELETEs, written out (no collector, no
+        # query to compile on every save).
+        ratings_table, links_table = qn(Rating._meta.db_table), qn(through._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {links_table} WHERE {qn('rating_id')} IN "  # noqa: S608
+                f"(SELECT {qn('id')} FROM {ratings_table} WHERE {qn('observation_id')} = %s)",
+                [observation.pk],
+            )
+            cursor.execute(
+                f"DELETE FROM {ratings_table} WHERE {qn('observation_id')} = %s",  # noqa: S608
+                [observation.pk],
+            )
     if not ratings:
         return
-    qn = connection.ops.quote_name
     rows = [
         (observation.pk, r["dimension_id"], r.get("step_id"), (r.get("note") or "").strip()[:2000])
         for r in ratings
@@ -594,6 +614,30 @@ def observation_submit(*, actor: User, observation: Observation) -> Observation:
     if observation.status != Observation.Status.DRAFT:
         return observation  # submitting twice is not an error
     answered = set(observation.ratings.values_list("dimension_id", flat=True))
+    _submit(actor, observation, answered)
+    return observation
+
+
+@transaction.atomic
+def observation_submit_own(*, actor: User, uuid: uuid_module.UUID) -> dict[str, Any] | None:
+    """The API's submit: `observation_submit` of the actor's observation `uuid`, read once
+    (locked) with one read of its ratings, which also give the state it returns. None when the
+    actor has no observation with that UUID."""
+    observation = _one(
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("framework_version")
+        .filter(uuid=uuid, observer=actor)
+    )
+    if observation is None:
+        return None
+    rows = _rating_rows(observation.pk)
+    if observation.status == Observation.Status.DRAFT:  # submitting twice is not an error
+        _submit(actor, observation, {row["dimension_id"] for row in rows})
+    return _state(observation, rows)
+
+
+def _submit(actor: User, observation: Observation, answered: set[int]) -> None:
+    """Submit the draft `observation` (locked by the caller) whose ratings name `answered`."""
     if answered.issuperset(_layout(observation.framework_version).dimensions):
         missing = []
     else:  # names only when something is missing
@@ -617,7 +661,6 @@ def observation_submit(*, actor: User, observation: Observation) -> Observation:
     observation.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
     ObservationEvent.objects.create(observation=observation, actor=actor, action="submit")
     _round_changed(observation.round_id)
-    return observation
 
 
 def _round_changed(round_id: int) -> None:

@@ -1,4 +1,5 @@
-"""Home-page actions for data protection (registered from apps.py)."""
+"""Home-page actions for data protection, and the owner's and the researcher's panels
+(registered from apps.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from samsyn.accounts.access import Perm
-from samsyn.accounts.home import Action, register
+from samsyn.accounts.access import Perm, permissions_at
+from samsyn.accounts.home import Action, Figure, Panel, figures_panel, register, register_panel
+from samsyn.accounts.models import Organisation
 from samsyn.privacy import selectors
 
 
@@ -102,3 +104,127 @@ def _privacy_actions(user, organisations: list) -> list[Action]:
         )
     )
     return actions
+
+
+@register_panel
+def _owner_panel(user, organisations: list) -> list[Panel]:
+    """An owner administrator's working surface, per owner: requests and research exports that
+    wait for a decision, schools without an open round or an approved plan, visits in open
+    rounds not yet scheduled; each figure links to where it is acted on."""
+    return [
+        _owner_figures(entry.organisation)
+        for entry in organisations
+        if entry.organisation.kind == Organisation.Kind.OWNER
+        and Perm.PRIVACY_MANAGE in permissions_at(user, entry.organisation)
+    ]
+
+
+def _owner_figures(owner: Organisation) -> Panel:
+    from samsyn.improvement.models import SchoolPlan
+    from samsyn.observations.models import Assignment, Round
+    from samsyn.privacy.models import ResearchExport, SubjectRequest
+
+    ids = selectors.owner_org_ids(owner)
+    schools = set(
+        Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.SCHOOL).values_list(
+            "pk", flat=True
+        )
+    )
+    open_rounds = Round.objects.filter(
+        status=Round.Status.OPEN, is_peer=False, organisation_id__in=ids
+    )
+    in_a_round = set(open_rounds.values_list("schools", flat=True))
+    with_plan = set(
+        SchoolPlan.objects.filter(
+            school_id__in=schools, status=SchoolPlan.Status.APPROVED
+        ).values_list("school_id", flat=True)
+    )
+    requests = SubjectRequest.objects.filter(
+        owner=owner, status=SubjectRequest.Status.REQUESTED
+    ).count()
+    exports = ResearchExport.objects.filter(
+        owner=owner, status=ResearchExport.Status.PENDING
+    ).count()
+    unscheduled = Assignment.objects.filter(round__in=open_rounds, planned_at=None).count()
+    of_schools = _("%(n)s of %(total)s schools")
+    figures = [
+        Figure(
+            "requests",
+            _("Requests from people awaiting review"),
+            str(requests),
+            reverse("privacy:requests", args=[owner.pk]),
+        ),
+        Figure(
+            "exports",
+            _("Research exports awaiting review"),
+            str(exports),
+            reverse("privacy:research_reviews", args=[owner.pk]),
+        ),
+        Figure(
+            "no-round",
+            _("Schools without an open observation round"),
+            of_schools % {"n": len(schools - in_a_round), "total": len(schools)},
+            reverse("observations:overview"),
+        ),
+        Figure(
+            "unscheduled",
+            _("Visits in open rounds not yet scheduled"),
+            str(unscheduled),
+            reverse("observations:overview"),
+        ),
+        Figure(
+            "no-plan",
+            _("Schools without an approved plan for skilled teaching"),
+            of_schools % {"n": len(schools - with_plan), "total": len(schools)},
+            reverse("improvement:cycles", args=[owner.pk]),
+        ),
+    ]
+    return figures_panel(
+        css="owner-panel",
+        anchor=f"owner-{owner.pk}",
+        heading=_("%(org)s: what needs you") % {"org": owner.name},
+        figures=figures,
+        order=10,
+    )
+
+
+@register_panel
+def _researcher_panel(user, organisations: list) -> list[Panel]:
+    """A researcher's working surface: approved exports ready to download, requests waiting for
+    an owner's decision, and rejected ones (with the owner's reason on the list)."""
+    if user.is_superuser or not selectors.owners_with_perm(user, Perm.RESEARCH_EXPORT_REQUEST):
+        return []
+    from samsyn.privacy.models import ResearchExport
+
+    mine = ResearchExport.objects.filter(researcher=user)
+    ready = mine.filter(status=ResearchExport.Status.APPROVED, downloads__isnull=True)
+    url = reverse("privacy:research_list")
+    figures = [
+        Figure(
+            "ready",
+            _("Approved exports ready to download"),
+            str(ready.distinct().count()),
+            url,
+        ),
+        Figure(
+            "pending",
+            _("Requests awaiting the owner's review"),
+            str(mine.filter(status=ResearchExport.Status.PENDING).count()),
+            url,
+        ),
+        Figure(
+            "rejected",
+            _("Requests rejected"),
+            str(mine.filter(status=ResearchExport.Status.REJECTED).count()),
+            url,
+        ),
+    ]
+    return [
+        figures_panel(
+            css="researcher-panel",
+            anchor="researcher-exports",
+            heading=_("Your research exports"),
+            figures=figures,
+            order=10,
+        )
+    ]

@@ -131,3 +131,30 @@ class DraftTests(BaseTestCase):
         observation_services.observation_submit(actor=self.oscar, observation=result.observation)
         login(self, self.pia)
         assert self.client.get(url).status_code == 200  # submitted: leadership reads it
+
+
+class ParsedOnceTests(BaseTestCase):
+    """The API reads the body JsonLimitsMiddleware parsed; the control-character check still
+    sees every escape (the cheap test only skips bodies without a backslash or DEL)."""
+
+    def test_the_cheap_test_keeps_every_way_to_a_control_character(self):
+        for text in ('{"a": "\\u0000"}', '{"a": "\\b"}', '{"a": "x\x7f"}', '{"\\u0001": 1}'):
+            data = json.loads(text)
+            assert safejson.control_character_paths(data), text
+            assert safejson.may_hold_control_characters(text), text
+            assert safejson.may_hold_control_characters(text.encode()), text
+        assert not safejson.may_hold_control_characters('{"a": "Elever i par", "b": [1]}')
+
+    def test_attack_a_del_and_an_escaped_nul_in_an_api_save(self):
+        round_ = make_round(self)
+        assignment = round_.assignments.first()
+        self.client.force_login(self.oscar)
+        for note in ("x\x7f", "x\x00"):
+            body = {"assignment_id": assignment.pk, "subject": note, "ratings": []}
+            response = self.client.put(
+                f"/api/v1/observations/{uuid.uuid4()}",
+                data=json.dumps(body, ensure_ascii=False),
+                content_type="application/json",
+            )
+            assert response.status_code == 422, (note, response.content)
+            assert "subject" in response.json()["errors"]

@@ -133,3 +133,65 @@ class SaveQueriesTests(BaseTestCase):
             self.assertEqual(response.json(), stored)
         self.assertEqual(stored["revision"], 2)
         self.assertEqual(stored["ratings"][0]["note"], "i par")
+
+
+class QueriesPerRequestTests(BaseTestCase):
+    """Every statement one capture request sends, session and authentication included (#24):
+    the session row with its user in one read, the rate window, then the save itself."""
+
+    # create: session+user, rate window, observation, assignment, 3 INSERTs
+    # update: session+user, rate window, observation, UPDATE, 2 DELETEs, 2 INSERTs
+    # resend: session+user, rate window, observation (the same content: nothing written)
+    # submit: session+user, rate window, observation, its ratings, UPDATE, summary mark, event
+    MAXIMUM = {"create": 7, "update": 8, "resend": 4, "submit": 7}
+
+    def setUp(self):
+        super().setUp()
+        layout.cache_clear()
+        self.round = make_round(self)
+        self.assignment = self.round.assignments.first()
+        self.ratings = full_ratings(default_version())
+        self.client.force_login(self.oscar)
+
+    def statements(self, method, path, body=None) -> tuple[int, list[str]]:
+        data = json.dumps(body) if body is not None else ""
+        with CaptureQueriesContext(connection) as queries:
+            response = getattr(self.client, method)(
+                path, data=data, content_type="application/json"
+            )
+        sql = [q["sql"] for q in queries.captured_queries]
+        # The test case's own transaction turns each atomic block into savepoints.
+        return response.status_code, [s for s in sql if "SAVEPOINT" not in s]
+
+    def test_each_request_stays_within_its_statements(self):
+        warm = f"/api/v1/observations/{uuid.uuid4()}"
+        self.client.put(
+            warm,
+            data=json.dumps({"base_revision": 0, "assignment_id": self.assignment.pk}),
+            content_type="application/json",
+        )  # the layout cache and the rate window's row
+        path = f"/api/v1/observations/{uuid.uuid4()}"
+        body = {"base_revision": 0, "assignment_id": self.assignment.pk, "subject": "Matematik"}
+        steps = [
+            ("create", "put", path, {**body, "ratings": self.ratings[1:]}, 201),
+            ("update", "put", path, {**body, "base_revision": 1, "ratings": self.ratings}, 200),
+            ("resend", "put", path, {**body, "base_revision": 1, "ratings": self.ratings}, 200),
+            ("submit", "post", f"{path}/submit", None, 200),
+        ]
+        for kind, method, url, data, want in steps:
+            status, sql = self.statements(method, url, data)
+            self.assertEqual(status, want, kind)
+            self.assertLessEqual(len(sql), self.MAXIMUM[kind], f"{kind}: " + "\n".join(sql))
+            self.assertIn("accounts_user", sql[0], "the session is read with its user")
+            self.assertFalse(
+                any(s.startswith("SELECT") and '"accounts_user"."id" = ' in s for s in sql[1:]),
+                f"{kind}: the user is read again",
+            )
+
+    def test_another_observers_uuid_cannot_be_submitted(self):
+        path = f"/api/v1/observations/{uuid.uuid4()}"
+        body = {"base_revision": 0, "assignment_id": self.assignment.pk, "ratings": self.ratings}
+        self.assertEqual(self.statements("put", path, body)[0], 201)
+        self.client.force_login(self.charlie)
+        self.assertEqual(self.statements("post", f"{path}/submit")[0], 404)
+        self.assertEqual(Observation.objects.get().status, Observation.Status.DRAFT)
