@@ -58,6 +58,8 @@ class Perm(StrEnum):
     SSO_MANAGE = "sso.manage"
     # Onboarding: schools, staff and duties (SS 12000 import), the owner's schools.
     ORGANISATIONS_MANAGE = "organisations.manage"
+    # The regional collaboration's groups, decision log and joint competence development.
+    COLLABORATION_MANAGE = "collaboration.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -141,6 +143,7 @@ for _role, _extra in {
 }.items():
     ROLE_PERMISSIONS[_role] = ROLE_PERMISSIONS[_role] | _extra
 ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.ORGANISATIONS_MANAGE}
+ROLE_PERMISSIONS[Role.NETWORK_COORDINATOR] |= {Perm.COLLABORATION_MANAGE}
 ALL_PERMS = frozenset(Perm)
 
 # Which roles can be held in which kind of organisation.
