@@ -91,8 +91,7 @@ def _group_page(request: HttpRequest, group: CollaborationGroup, **bound) -> Htt
         ctx["decision_form"] = bound.get("decision_form") or forms.DecisionForm(group=group)
         ctx["assignment_form"] = bound.get("assignment_form") or forms.AssignmentForm(group=group)
         ctx["received_editable"] = True
-    status = 400 if bound else 200
-    return render(request, "networks/groups/group.html", ctx, status=status)
+    return render(request, "networks/groups/group.html", ctx)
 
 
 @login_required
