@@ -17,7 +17,7 @@ from samsyn.accounts.models import Membership, NetworkMembership, Organisation, 
 from samsyn.indicators import services as survey_services
 from samsyn.networks import competence, governance
 from samsyn.networks.models import CollaborationGroup, GroupAssignment, GroupMember
-from samsyn.test import BaseTestCase
+from samsyn.test import BaseTestCase, make_user
 
 Kind = CollaborationGroup.Kind
 DAY = dt.date(2026, 3, 10)
@@ -27,7 +27,7 @@ class CollaborationCase(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
         self.steering = governance.group_save(
-            network=self.network, kind=Kind.STEERING, name="Styrgruppen", mandate="Beslutar"
+            network=self.network, kind=Kind.STEERING, name="Styrgrupp Kust", mandate="Beslutar"
         )
         self.working = governance.group_save(
             network=self.network, kind=Kind.WORKING, name="Arbetsgrupp återkoppling"
@@ -76,10 +76,10 @@ class CollaborationCase(BaseTestCase):
 class ServiceTests(CollaborationCase):
     def test_group_names_are_unique_within_a_collaboration(self):
         with self.assertRaises(ValidationError) as caught:
-            governance.group_save(network=self.network, kind=Kind.PROCESS, name="styrgruppen")
+            governance.group_save(network=self.network, kind=Kind.PROCESS, name="styrgrupp kust")
         assert caught.exception.message_dict["name"] == [str(governance.ERR_NAME_TAKEN)]
         # The same name in another collaboration is fine.
-        governance.group_save(network=self.other_network, kind=Kind.PROCESS, name="Styrgruppen")
+        governance.group_save(network=self.other_network, kind=Kind.PROCESS, name="Styrgrupp Kust")
 
     def test_groups_belong_to_a_network(self):
         with self.assertRaises(ValidationError) as caught:
@@ -157,7 +157,7 @@ class AccessTests(CollaborationCase):
         self.login(self.pia)
         page = self.client.get(reverse("networks:collaboration", args=[self.network.pk]))
         assert "Arbetsgrupp återkoppling" in page.content.decode()
-        assert "Styrgruppen" not in page.content.decode()
+        assert "Styrgrupp Kust" not in page.content.decode()
         assert self.status(self.pia, "networks:group", self.working.pk) == 200
         assert self.status(self.pia, "networks:group", self.steering.pk) == 403
         log = self.client.get(reverse("networks:decisions", args=[self.network.pk]))
@@ -318,7 +318,7 @@ class CompetenceTests(CollaborationCase):
         assert summary.results.hidden  # 2 < the smallest group shown
         self.login(self.nina)
         page = self.client.get(reverse("networks:effort", args=[self.effort.pk])).content.decode()
-        assert "2 answers so far" in page
+        assert "2 svar hittills" in page
         assert "10.0" not in page and "100 %" not in page
 
     def test_shown_results_from_enough_answers(self):
@@ -365,3 +365,77 @@ class CompetenceTests(CollaborationCase):
         page = self.client.get(reverse("networks:efforts", args=[self.network.pk]))
         assert "Seminarium om återkoppling" in page.content.decode()
         assert "Kurs för rektorer" not in page.content.decode()
+
+
+class RegionalYearTests(CollaborationCase):
+    """Competence efforts in the regional yearly documentation: those planned from the
+    exchanges the reader sees, with participation and the evaluation's aggregate."""
+
+    def setUp(self) -> None:
+        super().setUp()
+        from samsyn.networks import services
+
+        neighbour = Organisation.objects.create(
+            kind=Organisation.Kind.OWNER, name="Grannkommunen", parent=self.region
+        )
+        third = Organisation.objects.create(
+            kind=Organisation.Kind.OWNER, name="Tredje kommunen", parent=self.region
+        )
+        organiser = make_user("rebecka", "Rebecka Region")
+        Membership.objects.create(user=organiser, organisation=self.region, role=Role.OWNER_ADMIN)
+        ours = services.exchange_create(
+            actor=organiser,
+            organiser=self.region,
+            title="Vårens utbyte",
+            starts_on=DAY,
+            ends_on=DAY + dt.timedelta(days=60),
+            owners=[self.owner, neighbour],
+            development_area="Återkoppling",
+        )
+        theirs = services.exchange_create(
+            actor=organiser,
+            organiser=self.region,
+            title="Deras utbyte",
+            starts_on=DAY,
+            ends_on=DAY + dt.timedelta(days=60),
+            owners=[neighbour, third],
+            development_area="Bedömning",
+        )
+        self.ours = competence.effort_save(
+            actor=self.nina,
+            network=self.network,
+            title="Kurs i formativ bedömning",
+            kind="course",
+            exchange=ours,
+            starts_on=DAY,
+            ends_on=DAY,
+            participants=[self.alice, self.pia, self.bob],
+        )
+        competence.evaluation_create(actor=self.nina, effort=self.ours)
+        competence.effort_save(
+            actor=self.nina,
+            network=self.network,
+            title="Seminarium för grannarna",
+            kind="seminar",
+            exchange=theirs,
+            starts_on=DAY,
+            ends_on=DAY,
+        )
+
+    def test_the_page_and_pdf_show_the_efforts_of_the_exchanges_the_reader_sees(self):
+        import pypdfium2
+
+        self.login(self.olle)
+        page = self.client.get(reverse("networks:regional_year", args=[self.region.pk, 2026]))
+        body = page.content.decode()
+        assert "Kurs i formativ bedömning" in body
+        assert "3 deltagare" in body
+        assert "0 svar hittills" in body
+        assert "Seminarium för grannarna" not in body
+        response = self.client.get(
+            reverse("networks:regional_year_pdf", args=[self.region.pk, 2026])
+        )
+        pdf = pypdfium2.PdfDocument(response.content)
+        text = "".join(page.get_textpage().get_text_range() for page in pdf)
+        assert "Kurs i formativ bedömning" in text
+        assert "Seminarium för grannarna" not in text
