@@ -30,6 +30,7 @@ ERR_EXCHANGE_ELSEWHERE = _("Choose an exchange of this collaboration.")
 ERR_EVALUATION_EXISTS = _("The effort already has an evaluation.")
 ERR_NO_EVALUATION = _("Create the evaluation first.")
 ERR_NO_PARTICIPANTS = _("Add the participants first: each gets one answer link.")
+ERR_LINKS_HANDED_OUT = _("Every participant already has an answer link.")
 
 
 def default_statements() -> list[str]:
@@ -183,10 +184,16 @@ def evaluation_create(
 
 @transaction.atomic
 def evaluation_links(*, effort: CompetenceEffort) -> list[str]:
-    """One anonymous answer link per participant (tokens; only their hashes are kept)."""
+    """One anonymous answer link per participant not yet given one (tokens; only their hashes
+    are kept)."""
     if not effort.evaluation_id:
         raise ValidationError(ERR_NO_EVALUATION)
-    count = effort.participants.count()
-    if not count:
+    participants = effort.participants.count()
+    if not participants:
         raise ValidationError(ERR_NO_PARTICIPANTS)
+    # Never more links than participants, so the evaluation cannot collect more answers than
+    # there are people (a participant added later gets one more link).
+    count = participants - effort.evaluation.links.count()
+    if count <= 0:
+        raise ValidationError(ERR_LINKS_HANDED_OUT)
     return survey_services.survey_links_create(survey=effort.evaluation, count=count)

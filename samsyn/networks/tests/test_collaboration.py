@@ -309,6 +309,9 @@ class CompetenceTests(CollaborationCase):
             competence.evaluation_create(actor=self.nina, effort=self.effort)
         tokens = competence.evaluation_links(effort=self.effort)
         assert len(tokens) == 2  # one per participant
+        with self.assertRaises(ValidationError) as caught:  # and no more
+            competence.evaluation_links(effort=self.effort)
+        assert caught.exception.messages == [str(competence.ERR_LINKS_HANDED_OUT)]
         questions = list(survey.questions.values_list("pk", flat=True))
         for token in tokens:
             survey_services.survey_answer_submit(token=token, answers=dict.fromkeys(questions, 4))
