@@ -40,6 +40,7 @@ ERR_OTHER_NETWORK = _("Both groups must belong to the same collaboration.")
 ERR_MEETING_OTHER_GROUP = _("The meeting belongs to another group.")
 ERR_DECISION_EMPTY = _("Write what was decided.")
 ERR_NOT_A_NETWORK = _("Groups belong to a network (the collaboration).")
+ERR_EXCHANGE_ELSEWHERE = _("Choose an exchange of this collaboration.")
 RECORDERS = (GroupMember.GroupRole.CHAIR, GroupMember.GroupRole.SECRETARY)
 
 
@@ -232,6 +233,8 @@ def group_save(
 ) -> CollaborationGroup:
     if network.kind != Organisation.Kind.NETWORK:
         raise ValidationError(ERR_NOT_A_NETWORK)
+    if exchange is not None and not exchanges_of(network).filter(pk=exchange.pk).exists():
+        raise ValidationError({"exchange": ERR_EXCHANGE_ELSEWHERE})
     group = group or CollaborationGroup(network=network)
     group.kind, group.name, group.mandate, group.exchange = kind, name.strip(), mandate, exchange
     if (

@@ -81,6 +81,22 @@ class ServiceTests(CollaborationCase):
         # The same name in another collaboration is fine.
         governance.group_save(network=self.other_network, kind=Kind.PROCESS, name="Styrgrupp Kust")
 
+    def test_a_working_group_carries_out_one_of_the_collaborations_exchanges(self):
+        from samsyn.networks.models import Exchange
+
+        elsewhere = Exchange.objects.create(
+            organiser=self.other_owner,
+            title="Deras utbyte",
+            starts_on=DAY,
+            ends_on=DAY,
+            development_area="x",
+        )
+        with self.assertRaises(ValidationError) as caught:
+            governance.group_save(
+                network=self.network, kind=Kind.WORKING, name="Ny", exchange=elsewhere
+            )
+        assert caught.exception.message_dict["exchange"] == [str(governance.ERR_EXCHANGE_ELSEWHERE)]
+
     def test_groups_belong_to_a_network(self):
         with self.assertRaises(ValidationError) as caught:
             governance.group_save(network=self.owner, kind=Kind.PROCESS, name="Processgruppen")
