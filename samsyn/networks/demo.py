@@ -500,6 +500,20 @@ def collaboration_groups(world: DemoWorld) -> None:
         due_on=today + dt.timedelta(days=30),
     )
     governance.assignment_set_status(assignment=assignment, status="in_progress")
+    working = groups[Kind.WORKING]
+    governance.decision_create(
+        actor=users[f"rektor@{DEMO_DOMAIN}"],
+        group=working,
+        meeting=governance.meeting_save(
+            group=working,
+            held_on=today - dt.timedelta(days=14),
+            agenda="1. Programmet för besöket i Ekbacka\n2. Frågor till eleverna",
+        ),
+        decided_on=today - dt.timedelta(days=14),
+        text="Besöket i Ekbacka börjar med lektioner där exit tickets används i årskurs 5 och 6.",
+        basis="Analysen efter besöket i Sjövik: vi behöver se hur lärarna tar reda på vad "
+        "eleverna förstått innan lektionen slutar.",
+    )
     _competence_effort(world, exchange)
 
 

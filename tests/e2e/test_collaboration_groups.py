@@ -78,7 +78,8 @@ def test_the_coordinator_records_a_decision_and_a_member_sees_only_their_group(
         response = page.goto(f"{base}/en/networks/groups/{steering.pk}/")
         assert response.status == 403
         page.goto(f"{base}/en/networks/{network.pk}/collaboration/decisions/")
-        assert "seminarieserie" not in page.content()
+        assert "seminarieserie" not in page.content()  # the steering group's decision
+        assert "exit tickets" in page.content()  # her working group's
         screenshot("collaboration-working-member", page)
     finally:
         context.close()

@@ -31,6 +31,7 @@ def test_the_demo_has_the_collaborations_groups_decision_and_effort():
     director = User.objects.get(email=f"huvudman.ekbacka@{DEMO_DOMAIN}")
     assert governance.visible_groups(director, network).count() == 4
     found = governance.decisions_for_user(director, network, query="seminarieserien")
+    assert [d.group.kind for d in governance.decisions_for_user(teacher, network)] == ["working"]
     assert [d.group.kind for d in found] == ["steering"]
     assert not governance.decisions_for_user(teacher, network, query="seminarieserien")
     effort = CompetenceEffort.objects.get(network=network)
