@@ -1,8 +1,9 @@
 """The collaboration's groups in the browser, on the demo world: the coordinator records a
 decision in the steering group and finds it in the decision log by a word of its basis in
 another inflection; a teacher in the working group finds only that group (the steering
-group's page is 403 for her); the director of education reads the competence effort with its
-evaluation in the regional yearly documentation."""
+group's page is 403 for her); the director of education, who chairs the steering group, sees
+every group and reads the competence effort with its evaluation in the regional yearly
+documentation."""
 
 from __future__ import annotations
 
@@ -89,6 +90,10 @@ def test_the_coordinator_records_a_decision_and_a_member_sees_only_their_group(
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = log_in(context, live_server, "huvudman")
+        open_collaboration(page, base, network.name)  # he chairs the steering group
+        names = page.locator("ul.actions li a").all_inner_texts()
+        assert sorted(names) == sorted(g.name for g in network.collaboration_groups.all())
+        assert len(names) == 4
         page.goto(f"{base}/en/networks/exchanges/year/{effort.exchange.organiser_id}/{year}/")
         section = page.locator("section.competence-effort")
         assert effort.title in section.inner_text()
