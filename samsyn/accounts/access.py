@@ -62,6 +62,8 @@ class Perm(StrEnum):
     PROGRAMMES_MANAGE = "programmes.manage"
     # The public progress page of an owner or a network (samsyn.public).
     PROGRESS_PAGE_MANAGE = "progress_page.manage"
+    # The regional collaboration's groups, decision log and joint competence development.
+    COLLABORATION_MANAGE = "collaboration.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -151,6 +153,7 @@ ROLE_PERMISSIONS[Role.NETWORK_COORDINATOR] |= {Perm.PROGRAMMES_MANAGE}
 # coordinators (a second one approves).
 ROLE_PERMISSIONS[Role.OWNER_ADMIN] |= {Perm.PROGRESS_PAGE_MANAGE}
 ROLE_PERMISSIONS[Role.NETWORK_COORDINATOR] |= {Perm.PROGRESS_PAGE_MANAGE}
+ROLE_PERMISSIONS[Role.NETWORK_COORDINATOR] |= {Perm.COLLABORATION_MANAGE}
 ALL_PERMS = frozenset(Perm)
 
 # Which roles can be held in which kind of organisation.

@@ -402,3 +402,162 @@ def remove_network_reviews(organisation_ids: list[int]) -> None:
     ReviewHeading.objects.filter(network_id__in=organisation_ids).delete()
     NetworkSettings.objects.filter(network_id__in=organisation_ids).delete()
     ConflictOfInterest.objects.filter(school_id__in=organisation_ids).delete()
+
+
+@step
+def collaboration_groups(world: DemoWorld) -> None:
+    """The Sjöviks/Ekbacka collaboration's groups (steering, process, a working group for the
+    exchange period, a reference group), a steering meeting with a decision and an assignment
+    to the process group, and a seminar series planned from the exchange's analysis, with
+    participants and an answered evaluation."""
+    from samsyn.networks import governance
+    from samsyn.networks.models import CollaborationGroup, Exchange
+
+    network = world.network
+    users = world.users
+    coordinator = users[f"natverk@{DEMO_DOMAIN}"]
+    today = timezone.localdate()
+    exchange = Exchange.objects.filter(organiser=world.owners["Sjöviks kommun"]).first()
+    Kind = CollaborationGroup.Kind
+    plan = [
+        (
+            Kind.STEERING,
+            "Styrgruppen",
+            "Förvaltningscheferna, högskolan och regionen ger uppdrag, prioriterar "
+            "utvecklingsområden och beslutar om gemensamma resurser.",
+            None,
+            [
+                ("huvudman", "chair", "Sjöviks kommun"),
+                ("huvudman.ekbacka", "member", "Ekbacka kommun"),
+                ("forskare", "member", "Högskolan"),
+                ("natverk", "secretary", "Regionen"),
+            ],
+        ),
+        (
+            Kind.PROCESS,
+            "Processgruppen",
+            "Bereder styrgruppens beslut och planerar utbytesperioderna och kompetensutvecklingen.",
+            None,
+            [
+                ("natverk", "chair", "Regionen"),
+                ("coach.sjovik", "member", "Sjöviks kommun"),
+                ("coach.ekbacka", "member", "Ekbacka kommun"),
+            ],
+        ),
+        (
+            Kind.WORKING,
+            "Arbetsgrupp återkoppling",
+            "Genomför utbytesperioden om återkoppling: förbereder, besöker och analyserar.",
+            exchange,
+            [
+                ("rektor", "chair", "Strandskolan"),
+                ("rektor.kvarnbyskolan", "member", "Kvarnbyskolan"),
+                ("larare", "member", "Strandskolan"),
+            ],
+        ),
+        (
+            Kind.REFERENCE,
+            "Referensgrupp elevhälsa",
+            "Ger råd om hur elevhälsans perspektiv tas med i besöken.",
+            None,
+            [("rektor.fyrtornsskolan", "chair", "Fyrtornsskolan")],
+        ),
+    ]
+    groups = {}
+    for kind, name, mandate, linked, members in plan:
+        group = governance.group_save(
+            network=network, kind=kind, name=name, mandate=mandate, exchange=linked
+        )
+        for key, role, represents in members:
+            governance.group_member_set(
+                group=group, user=users[f"{key}@{DEMO_DOMAIN}"], role=role, represents=represents
+            )
+        groups[kind] = group
+    steering, process = groups[Kind.STEERING], groups[Kind.PROCESS]
+    meeting = governance.meeting_save(
+        group=steering,
+        held_on=today - dt.timedelta(days=45),
+        agenda="1. Analysen efter besöket i Sjövik\n2. Kompetensutveckling under våren\n"
+        "3. Nästa utbytesperiod",
+        minutes="Arbetsgruppen redovisade analysen. Styrgruppen diskuterade hur lärarna i båda "
+        "kommunerna kan arbeta mer med återkoppling under lektionens gång.",
+    )
+    governance.decision_create(
+        actor=coordinator,
+        group=steering,
+        meeting=meeting,
+        decided_on=meeting.held_on,
+        text="Kommunerna genomför tillsammans en seminarieserie om återkoppling under "
+        "lektionen för rektorer och förstelärare.",
+        basis="Arbetsgruppens analys: lektionsmålen är tydliga men återkopplingen ges oftast "
+        "i slutet av lektionen, när eleverna inte längre hinner använda den.",
+        follow_up="Processgruppen redovisar utvärderingen vid styrgruppens nästa möte.",
+    )
+    assignment = governance.assignment_create(
+        from_group=steering,
+        to_group=process,
+        description="Planera seminarieserien och ta fram en kort utvärdering för deltagarna.",
+        due_on=today + dt.timedelta(days=30),
+    )
+    governance.assignment_set_status(assignment=assignment, status="in_progress")
+    working = groups[Kind.WORKING]
+    governance.decision_create(
+        actor=users[f"rektor@{DEMO_DOMAIN}"],
+        group=working,
+        meeting=governance.meeting_save(
+            group=working,
+            held_on=today - dt.timedelta(days=14),
+            agenda="1. Programmet för besöket i Ekbacka\n2. Frågor till eleverna",
+        ),
+        decided_on=today - dt.timedelta(days=14),
+        text="Besöket i Ekbacka börjar med lektioner där exit tickets används i årskurs 5 och 6.",
+        basis="Analysen efter besöket i Sjövik: vi behöver se hur lärarna tar reda på vad "
+        "eleverna förstått innan lektionen slutar.",
+    )
+    _competence_effort(world, exchange)
+
+
+def _competence_effort(world: DemoWorld, exchange) -> None:
+    from samsyn.indicators import services as survey_services
+    from samsyn.networks import competence
+
+    users = world.users
+    today = timezone.localdate()
+    leaders = [
+        users[f"{key}@{DEMO_DOMAIN}"]
+        for key in ("rektor", "rektor.kvarnbyskolan", "rektor.angsskolan", "observator")
+    ]
+    teachers = [
+        t
+        for t in world.teachers["Strandskolan"] + world.teachers["Kvarnbyskolan"]
+        if t not in leaders
+    ]
+    participants = leaders + teachers[1:3] + teachers[-2:]  # eight people
+    effort = competence.effort_save(
+        actor=users[f"natverk@{DEMO_DOMAIN}"],
+        network=world.network,
+        title="Seminarieserie: återkoppling under lektionen",
+        kind="seminar",
+        exchange=exchange,
+        need="Återkopplingen kommer sent i lektionen; lärarna vill ha fler sätt att se vad "
+        "eleverna förstått medan det fortfarande går att ändra undervisningen.",
+        starts_on=today - dt.timedelta(days=35),
+        ends_on=today - dt.timedelta(days=7),
+        material="Tre seminarier à två timmar med gemensam läsning mellan träffarna.\n"
+        "Kommunernas observationsprofiler för dimensionen återkoppling.",
+        participants=participants,
+    )
+    survey = competence.evaluation_create(actor=users[f"natverk@{DEMO_DOMAIN}"], effort=effort)
+    questions = list(survey.questions.values_list("pk", flat=True))
+    rng = world.rng
+    for token in competence.evaluation_links(effort=effort)[:-1]:  # one has not answered
+        answers = {pk: rng.choice([2, 3, 3, 4, 4]) for pk in questions}
+        survey_services.survey_answer_submit(token=token, answers=answers)
+
+
+@cleanup
+def remove_collaboration(organisation_ids: list[int]) -> None:
+    from samsyn.networks.models import CollaborationGroup, CompetenceEffort
+
+    CompetenceEffort.objects.filter(network_id__in=organisation_ids).delete()
+    CollaborationGroup.objects.filter(network_id__in=organisation_ids).delete()

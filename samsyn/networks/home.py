@@ -132,3 +132,47 @@ def _coordinator_panel(user, organisations: list) -> list[Panel]:
             )
         )
     return panels
+
+
+@register
+def _collaboration_actions(user, organisations: list) -> list:
+    """The collaboration's groups for coordinators and everyone with a seat in a group; joint
+    competence development for its participants."""
+    from samsyn.accounts.access import Perm, organisations_with_perm
+    from samsyn.accounts.models import Organisation
+    from samsyn.networks.models import CompetenceEffort, GroupMember
+
+    if not user.is_authenticated:
+        return []
+    ids = set(GroupMember.objects.filter(user=user).values_list("group__network_id", flat=True))
+    for org in organisations_with_perm(user, Perm.COLLABORATION_MANAGE):
+        if org.kind == Organisation.Kind.NETWORK:
+            ids.add(org.pk)
+        else:  # a region's coordinator reaches the networks below it
+            ids.update(
+                Organisation.objects.filter(parent=org, kind=Organisation.Kind.NETWORK).values_list(
+                    "pk", flat=True
+                )
+            )
+    actions = [
+        Action(
+            _("The collaboration's groups: %(network)s") % {"network": network.name},
+            _("Groups and mandates, meetings, assignments and the decision log."),
+            reverse("networks:collaboration", args=[network.pk]),
+        )
+        for network in Organisation.objects.filter(pk__in=ids).order_by("name")
+    ]
+    for network_id, name in (
+        CompetenceEffort.objects.filter(participants=user)
+        .exclude(network_id__in=ids)
+        .values_list("network_id", "network__name")
+        .distinct()
+    ):
+        actions.append(
+            Action(
+                _("Joint competence development: %(network)s") % {"network": name},
+                _("The efforts you take part in, their material and evaluation."),
+                reverse("networks:efforts", args=[network_id]),
+            )
+        )
+    return actions

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.accounts.models import Organisation
@@ -445,3 +445,226 @@ class ExchangeVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.host} {self.starts_on}"
+
+
+# ----------------------------------------------------------------------------- collaboration
+
+
+class CollaborationGroup(models.Model):
+    """One of the collaboration's groups: the steering group (directors of education, the
+    university, the region) commissions and decides, the process group prepares and plans,
+    working groups carry out an exchange period, reference groups advise."""
+
+    class Kind(models.TextChoices):
+        STEERING = "steering", _("Steering group")
+        PROCESS = "process", _("Process group")
+        WORKING = "working", _("Working group")
+        REFERENCE = "reference", _("Reference group")
+
+    network = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="collaboration_groups"
+    )
+    kind = models.CharField(_("kind of group"), max_length=16, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200)
+    mandate = models.TextField(_("mandate"), blank=True)
+    exchange = models.ForeignKey(
+        Exchange,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("exchange period"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("collaboration group")
+        verbose_name_plural = _("collaboration groups")
+        ordering = ["kind", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["network", "name"], name="collab_group_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMember(models.Model):
+    class GroupRole(models.TextChoices):
+        CHAIR = "chair", _("Chair")
+        SECRETARY = "secretary", _("Secretary")
+        MEMBER = "member", _("Member")
+
+    group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="members")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="collaboration_seats",
+        verbose_name=_("person"),
+    )
+    role = models.CharField(
+        _("role in the group"), max_length=16, choices=GroupRole.choices, default=GroupRole.MEMBER
+    )
+    represents = models.CharField(_("represents"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("group member")
+        verbose_name_plural = _("group members")
+        ordering = ["role", "user__full_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="group_member_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.group}"
+
+
+class GroupMeeting(models.Model):
+    group = models.ForeignKey(CollaborationGroup, on_delete=models.CASCADE, related_name="meetings")
+    held_on = models.DateField(_("date"))
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.held_on}"
+
+
+class GroupAssignment(models.Model):
+    """A task one group gives another (the steering group commissions the process group)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", pgettext_lazy("assignment status", "Open")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    from_group = models.ForeignKey(
+        CollaborationGroup,
+        on_delete=models.CASCADE,
+        related_name="assignments_given",
+        verbose_name=_("from group"),
+    )
+    to_group = models.ForeignKey(
+        CollaborationGroup,
+        on_delete=models.CASCADE,
+        related_name="assignments_received",
+        verbose_name=_("to group"),
+    )
+    description = models.TextField(_("assignment"))
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("assignment between groups")
+        verbose_name_plural = _("assignments between groups")
+        ordering = ["status", "due_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.from_group} → {self.to_group}"
+
+
+class GroupDecision(models.Model):
+    """A decision with its basis, in the collaboration's searchable decision log."""
+
+    group = models.ForeignKey(
+        CollaborationGroup, on_delete=models.CASCADE, related_name="decisions"
+    )
+    meeting = models.ForeignKey(
+        GroupMeeting,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="decisions",
+        verbose_name=_("meeting"),
+    )
+    decided_on = models.DateField(_("date"))
+    text = models.TextField(_("decision"))
+    basis = models.TextField(_("basis for the decision"), blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    # Swedish and English stems of text and basis (samsyn.improvement.search.stem), each
+    # between spaces, so a stem matches as a whole word on every database.
+    search_stems = models.TextField(default="", editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        ordering = ["-decided_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group} {self.decided_on}"
+
+
+class CompetenceEffort(models.Model):
+    """Joint competence development planned from an exchange's analysis, with its
+    participants and an evaluation on the survey engine (indicators.Survey)."""
+
+    class Kind(models.TextChoices):
+        COURSE = "course", _("Course")
+        SEMINAR = "seminar", _("Seminar")
+        WORKSHOP = "workshop", _("Workshop")
+        NETWORK_MEETING = "network_meeting", _("Network meeting")
+        READING = "reading", _("Joint reading")
+
+    network = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="competence_efforts"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    exchange = models.ForeignKey(
+        Exchange,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="competence_efforts",
+        verbose_name=_("planned from the exchange"),
+    )
+    need = models.TextField(_("need from the analysis"), blank=True)
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    material = models.TextField(
+        _("material"), blank=True, help_text=_("Links or text, one item per line.")
+    )
+    participants = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="competence_efforts",
+        verbose_name=_("participants"),
+    )
+    evaluation = models.OneToOneField(
+        "indicators.Survey",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="competence_effort",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("competence effort")
+        verbose_name_plural = _("competence efforts")
+        ordering = ["-starts_on", "title"]
+
+    def __str__(self) -> str:
+        return self.title

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samsyn.networks import views
+from samsyn.networks import governance_views, views
 
 app_name = "networks"
 
@@ -51,5 +51,37 @@ urlpatterns = [
         "practices/<int:pk>/requests/<int:request_pk>/",
         views.request_answer,
         name="request_answer",
+    ),
+    # The regional collaboration: groups, decision log, joint competence development.
+    path("<int:pk>/collaboration/", governance_views.collaboration, name="collaboration"),
+    path("<int:pk>/collaboration/groups/new/", governance_views.group_create, name="group_create"),
+    path("<int:pk>/collaboration/decisions/", governance_views.decisions, name="decisions"),
+    path("<int:pk>/collaboration/competence/", governance_views.efforts, name="efforts"),
+    path(
+        "<int:pk>/collaboration/competence/new/",
+        governance_views.effort_create,
+        name="effort_create",
+    ),
+    path("groups/<int:pk>/", governance_views.group_detail, name="group"),
+    path("groups/<int:pk>/members/", governance_views.group_member_add, name="group_member_add"),
+    path("groups/<int:pk>/meetings/", governance_views.meeting_add, name="meeting_add"),
+    path("groups/<int:pk>/decisions/", governance_views.decision_add, name="decision_add"),
+    path("groups/<int:pk>/assignments/", governance_views.assignment_add, name="assignment_add"),
+    path(
+        "assignments/<int:pk>/status/",
+        governance_views.assignment_status,
+        name="assignment_status",
+    ),
+    path("competence/<int:pk>/", governance_views.effort_detail, name="effort"),
+    path("competence/<int:pk>/edit/", governance_views.effort_edit, name="effort_edit"),
+    path(
+        "competence/<int:pk>/evaluation/",
+        governance_views.evaluation_create,
+        name="evaluation_create",
+    ),
+    path(
+        "competence/<int:pk>/evaluation/links/",
+        governance_views.evaluation_links,
+        name="evaluation_links",
     ),
 ]

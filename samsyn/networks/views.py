@@ -947,7 +947,10 @@ def _regional_context(request: HttpRequest, pk: int, year: int) -> dict:
         (owner, doc.visits_hosted.get(owner.pk, 0), doc.visits_made.get(owner.pk, 0))
         for owner in doc.owners
     ]
-    return {"doc": doc, "owner_rows": rows}
+    from samsyn.networks.competence import efforts_in_year
+
+    efforts = efforts_in_year(year=year, exchanges=doc.exchanges, organiser=doc.organiser)
+    return {"doc": doc, "owner_rows": rows, "efforts": efforts}
 
 
 @login_required

@@ -45,6 +45,7 @@ PERM_LABELS = {
     Perm.PRIVACY_MANAGE: gettext_lazy("administer data protection"),
     Perm.RESEARCH_EXPORT_REQUEST: gettext_lazy("request pseudonymised research exports"),
     Perm.SSO_MANAGE: gettext_lazy("configure single sign-on"),
+    Perm.COLLABORATION_MANAGE: gettext_lazy("manage the collaboration's groups and efforts"),
 }
 
 

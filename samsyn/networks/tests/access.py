@@ -11,6 +11,7 @@ import datetime as dt
 
 from samsyn.networks import services
 from samsyn.networks.models import FollowUpAction, Hub, PeerReview
+from samsyn.networks.tests.access_collaboration import rows as collaboration_rows
 
 ANON = "anon"
 
@@ -228,4 +229,5 @@ def rows(case) -> dict:
             lambda: _request(case),
             {ANON: 302, "charlie": 404, "olle": 404, "alice": 403, "nina": 403, "pia": 302},
         ),
+        **collaboration_rows(case),
     }

@@ -1,0 +1,348 @@
+"""The regional collaboration's groups: members and mandates, meetings, assignments from one
+group to another, and decisions with their basis in a searchable decision log.
+
+Access: the network's coordinators (`Perm.COLLABORATION_MANAGE`) manage everything; members of
+the steering group read every group; a member of another group reads that group only. Other
+members of the network get 403, everyone else 404. A group's chair and secretary record its
+meetings and decisions.
+
+Search over decisions (text and basis) stems both sides with `samsyn.improvement.search.stem`,
+in Swedish and English, and matches whole stems kept in `GroupDecision.search_stems`: the same
+query on SQLite and PostgreSQL, through the ORM.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.accounts.access import Perm, has_perm, permissions_at
+from samsyn.accounts.models import Organisation, User
+from samsyn.improvement.search import stem, words
+from samsyn.networks.models import (
+    CollaborationGroup,
+    Exchange,
+    GroupAssignment,
+    GroupDecision,
+    GroupMeeting,
+    GroupMember,
+)
+
+ERR_NAME_TAKEN = _("The collaboration already has a group with this name.")
+ERR_ONE_CHAIR = _("The group already has a chair. Make the current chair a member first.")
+ERR_SAME_GROUP = _("An assignment goes from one group to another group.")
+ERR_OTHER_NETWORK = _("Both groups must belong to the same collaboration.")
+ERR_MEETING_OTHER_GROUP = _("The meeting belongs to another group.")
+ERR_DECISION_EMPTY = _("Write what was decided.")
+ERR_NOT_A_NETWORK = _("Groups belong to a network (the collaboration).")
+ERR_EXCHANGE_ELSEWHERE = _("Choose an exchange of this collaboration.")
+RECORDERS = (GroupMember.GroupRole.CHAIR, GroupMember.GroupRole.SECRETARY)
+
+
+# ----------------------------------------------------------------------------- access
+
+
+def can_manage(user: User, network: Organisation) -> bool:
+    return has_perm(user, network, Perm.COLLABORATION_MANAGE)
+
+
+def is_steering(user: User, network: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return GroupMember.objects.filter(
+        user=user, group__network=network, group__kind=CollaborationGroup.Kind.STEERING
+    ).exists()
+
+
+def sees_all(user: User, network: Organisation) -> bool:
+    """Coordinators and the steering group see every group of the collaboration."""
+    return can_manage(user, network) or is_steering(user, network)
+
+
+def has_seat(user: User, network: Organisation) -> bool:
+    if not user.is_authenticated:
+        return False
+    return GroupMember.objects.filter(user=user, group__network=network).exists()
+
+
+def refuse(user: User, network: Organisation) -> None:
+    """403 for members of the network or of one of its groups, 404 for everyone else."""
+    if permissions_at(user, network) or has_seat(user, network):
+        raise PermissionDenied
+    raise Http404
+
+
+def get_collaboration_for_user(
+    request: HttpRequest, pk: int, *, manage: bool = False
+) -> Organisation:
+    """The network for its coordinators and, to read, anyone with a seat in one of its
+    groups; 403 for its other members, 404 for everyone else."""
+    network = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.NETWORK).first()
+    if network is None:
+        raise Http404
+    user = request.user
+    if can_manage(user, network):
+        return network
+    if manage or not has_seat(user, network):
+        refuse(user, network)
+    return network
+
+
+def visible_groups(user: User, network: Organisation) -> QuerySet[CollaborationGroup]:
+    groups = CollaborationGroup.objects.filter(network=network)
+    if sees_all(user, network):
+        return groups
+    if not user.is_authenticated:
+        return groups.none()
+    return groups.filter(members__user=user).distinct()
+
+
+def can_record(user: User, group: CollaborationGroup) -> bool:
+    """Coordinators, and the group's chair and secretary, record meetings and decisions."""
+    if can_manage(user, group.network):
+        return True
+    return group.members.filter(user=user, role__in=RECORDERS).exists()
+
+
+def get_group_for_user(
+    request: HttpRequest, pk: int, *, manage: bool = False, record: bool = False
+) -> CollaborationGroup:
+    group = CollaborationGroup.objects.select_related("network").filter(pk=pk).first()
+    if group is None:
+        raise Http404
+    user = request.user
+    network = group.network
+    if can_manage(user, network):
+        return group
+    readable = is_steering(user, network) or (
+        user.is_authenticated and group.members.filter(user=user).exists()
+    )
+    if not readable or manage or (record and not can_record(user, group)):
+        refuse(user, network)
+    return group
+
+
+def get_assignment_for_user(request: HttpRequest, pk: int) -> GroupAssignment:
+    """An assignment, to change its status: coordinators and the receiving group's recorders."""
+    assignment = (
+        GroupAssignment.objects.select_related("to_group__network", "from_group")
+        .filter(pk=pk)
+        .first()
+    )
+    if assignment is None:
+        raise Http404
+    group = get_group_for_user(request, assignment.to_group_id)
+    if not can_record(request.user, group):
+        refuse(request.user, group.network)
+    return assignment
+
+
+# ----------------------------------------------------------------------------- reads
+
+
+def group_overview(group: CollaborationGroup) -> dict:
+    return {
+        "members": list(group.members.select_related("user")),
+        "meetings": list(group.meetings.all()),
+        "given": list(group.assignments_given.select_related("to_group")),
+        "received": list(group.assignments_received.select_related("from_group")),
+        "decisions": list(group.decisions.select_related("meeting")),
+    }
+
+
+def decision_stems(text: str) -> str:
+    """Swedish and English stems of `text`, each once, between spaces."""
+    stems = dict.fromkeys([*stem(text, "sv"), *stem(text, "en")])
+    return f" {' '.join(stems)} " if stems else ""
+
+
+def search_decisions(decisions: QuerySet[GroupDecision], query: str) -> QuerySet[GroupDecision]:
+    """Decisions whose text or basis holds every word of `query` (in any inflection the
+    Swedish or English stemmer brings to the same stem)."""
+    for word in dict.fromkeys(words(query)):
+        match = Q()
+        for language in ("sv", "en"):
+            for found in stem(word, language):
+                match |= Q(search_stems__contains=f" {found} ")
+        decisions = decisions.filter(match)
+    return decisions
+
+
+def decisions_for_user(
+    user: User, network: Organisation, *, query: str = ""
+) -> QuerySet[GroupDecision]:
+    """The decision log: decisions of the groups the user sees, newest first."""
+    decisions = GroupDecision.objects.filter(
+        group__in=visible_groups(user, network)
+    ).select_related("group", "meeting")
+    if query.strip():
+        decisions = search_decisions(decisions, query)
+    return decisions
+
+
+def exchanges_of(network: Organisation) -> QuerySet[Exchange]:
+    """Exchanges of the collaboration: organised by the network or its region, or with an
+    owner of one of its member schools taking part."""
+    owner_ids = Organisation.objects.filter(children__network_links__network=network).values_list(
+        "pk", flat=True
+    )
+    organisers = [network.pk, *([network.parent_id] if network.parent_id else [])]
+    return (
+        Exchange.objects.filter(Q(organiser_id__in=organisers) | Q(owners__in=owner_ids))
+        .distinct()
+        .order_by("-starts_on", "title")
+    )
+
+
+def people_of(network: Organisation) -> QuerySet[User]:
+    """People who may sit in the collaboration's groups: anyone with a role in the network,
+    its region, its member schools or those schools' owners, or a seat in one of its groups."""
+    schools = Organisation.objects.filter(network_links__network=network)
+    owners = Organisation.objects.filter(children__in=schools)
+    orgs = [network.pk, *([network.parent_id] if network.parent_id else [])]
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(memberships__organisation_id__in=orgs)
+            | Q(memberships__organisation__in=schools)
+            | Q(memberships__organisation__in=owners)
+            | Q(collaboration_seats__group__network=network)
+        )
+        .distinct()
+        .order_by("full_name")
+    )
+
+
+# ----------------------------------------------------------------------------- writes
+
+
+@transaction.atomic
+def group_save(
+    *,
+    network: Organisation,
+    kind: str,
+    name: str,
+    mandate: str = "",
+    exchange: Exchange | None = None,
+    group: CollaborationGroup | None = None,
+) -> CollaborationGroup:
+    if network.kind != Organisation.Kind.NETWORK:
+        raise ValidationError(ERR_NOT_A_NETWORK)
+    if exchange is not None and not exchanges_of(network).filter(pk=exchange.pk).exists():
+        raise ValidationError({"exchange": ERR_EXCHANGE_ELSEWHERE})
+    group = group or CollaborationGroup(network=network)
+    group.kind, group.name, group.mandate, group.exchange = kind, name.strip(), mandate, exchange
+    if (
+        CollaborationGroup.objects.filter(network=network, name__iexact=group.name)
+        .exclude(pk=group.pk)
+        .exists()
+    ):
+        raise ValidationError({"name": ERR_NAME_TAKEN})
+    group.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            group.save()
+    except IntegrityError as error:
+        raise ValidationError({"name": ERR_NAME_TAKEN}) from error
+    return group
+
+
+@transaction.atomic
+def group_member_set(
+    *, group: CollaborationGroup, user: User, role: str, represents: str = ""
+) -> GroupMember:
+    """Add `user` to the group, or change their role; one chair per group."""
+    if (
+        role == GroupMember.GroupRole.CHAIR
+        and group.members.filter(role=GroupMember.GroupRole.CHAIR).exclude(user=user).exists()
+    ):
+        raise ValidationError({"role": ERR_ONE_CHAIR})
+    member = group.members.filter(user=user).first() or GroupMember(group=group, user=user)
+    member.role, member.represents = role, represents.strip()
+    member.full_clean(validate_constraints=False)
+    member.save()
+    return member
+
+
+@transaction.atomic
+def group_member_remove(*, member: GroupMember) -> None:
+    member.delete()
+
+
+@transaction.atomic
+def meeting_save(
+    *,
+    group: CollaborationGroup,
+    held_on: dt.date,
+    agenda: str = "",
+    minutes: str = "",
+    meeting: GroupMeeting | None = None,
+) -> GroupMeeting:
+    meeting = meeting or GroupMeeting(group=group)
+    meeting.held_on, meeting.agenda, meeting.minutes = held_on, agenda, minutes
+    meeting.full_clean()
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    from_group: CollaborationGroup,
+    to_group: CollaborationGroup,
+    description: str,
+    due_on: dt.date | None = None,
+) -> GroupAssignment:
+    if from_group.pk == to_group.pk:
+        raise ValidationError({"to_group": ERR_SAME_GROUP})
+    if from_group.network_id != to_group.network_id:
+        raise ValidationError({"to_group": ERR_OTHER_NETWORK})
+    assignment = GroupAssignment(
+        from_group=from_group, to_group=to_group, description=description.strip(), due_on=due_on
+    )
+    assignment.full_clean()
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_set_status(*, assignment: GroupAssignment, status: str) -> GroupAssignment:
+    assignment.status = status
+    assignment.full_clean()
+    assignment.save(update_fields=["status"])
+    return assignment
+
+
+@transaction.atomic
+def decision_create(
+    *,
+    actor: User | None,
+    group: CollaborationGroup,
+    decided_on: dt.date,
+    text: str,
+    basis: str = "",
+    follow_up: str = "",
+    meeting: GroupMeeting | None = None,
+) -> GroupDecision:
+    if not text.strip():
+        raise ValidationError({"text": ERR_DECISION_EMPTY})
+    if meeting is not None and meeting.group_id != group.pk:
+        raise ValidationError({"meeting": ERR_MEETING_OTHER_GROUP})
+    decision = GroupDecision(
+        group=group,
+        meeting=meeting,
+        decided_on=decided_on,
+        text=text.strip(),
+        basis=basis.strip(),
+        follow_up=follow_up.strip(),
+        created_by=actor,
+    )
+    decision.search_stems = decision_stems(f"{decision.text} {decision.basis}")
+    decision.full_clean()
+    decision.save()
+    return decision
