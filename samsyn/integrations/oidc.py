@@ -39,6 +39,7 @@ from samsyn.accounts.access import ancestor_ids
 from samsyn.accounts.models import AuditEvent, Membership, User
 from samsyn.accounts.services import audit_record
 from samsyn.integrations.models import SsoIdentity, SsoProvider
+from samsyn.lib import outbound
 
 SESSION_KEY = "samsyn_oidc_pending"
 PENDING_MAX = 5  # flows a browser may have open at once
@@ -93,7 +94,7 @@ def _http_json(url: str, *, data: dict | None = None, headers: dict | None = Non
     for key, value in (headers or {}).items():
         request.add_header(key, value)
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
+        with outbound.urlopen(request, timeout=HTTP_TIMEOUT) as response:
             return json.loads(response.read().decode())
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise SsoError(ERR_PROVIDER) from error
@@ -143,7 +144,7 @@ def _fetch_json(url: str) -> tuple[dict | None, str]:
         return None, "not an http(s) URL"
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
+        with outbound.urlopen(request, timeout=HTTP_TIMEOUT) as response:
             raw = response.read(1_000_000)
     except urllib.error.HTTPError as error:
         return None, f"HTTP {error.code}"
