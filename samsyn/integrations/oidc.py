@@ -35,7 +35,7 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from samsyn.accounts.access import ancestor_ids
+from samsyn.accounts.access import account_within_owner
 from samsyn.accounts.models import AuditEvent, Membership, User
 from samsyn.accounts.services import audit_record
 from samsyn.integrations.models import SsoIdentity, SsoProvider
@@ -345,12 +345,7 @@ def roles_from_claims(provider: SsoProvider, claims: dict) -> list[tuple[int, st
 def _may_link(user: User, provider: SsoProvider) -> bool:
     """An existing account is linked only if all its roles lie within this owner: an owner's
     identity provider must not take over accounts of other owners or platform admins."""
-    if user.is_superuser or user.is_staff:
-        return False
-    return all(
-        provider.owner_id in ancestor_ids(m.organisation)
-        for m in Membership.objects.filter(user=user).select_related("organisation")
-    )
+    return account_within_owner(user, provider.owner_id)
 
 
 @transaction.atomic
