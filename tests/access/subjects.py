@@ -235,3 +235,52 @@ def subjects(owner: Organisation) -> dict[str, dict[str, Any]]:
     )
     add("token", token=NO_TOKEN, uidb64="MQ", fmt="json")
     return out
+
+
+# kind → (model, the field naming its school or owner): what `copy_to_owner` copies.
+COPIED = {
+    "conversation": (Conversation, "school"),
+    "support": (SupportPlan, "school"),
+    "triad_set": (TriadSet, "school"),
+    "workshop": (Workshop, "school"),
+    "project": (Project, "school"),
+    "plan": (SchoolPlan, "school"),
+    "survey": (Survey, "organisation"),
+    "calibration": (CalibrationExercise, "organisation"),
+    "cycle": (QualityCycle, "owner"),
+    "exchange": (Exchange, "organiser"),
+    "practice": (Practice, "school"),
+}
+
+
+def copy_to_owner(own: Organisation, other: Organisation) -> list[str]:
+    """Give the other owner a copy of the own owner's first object of each kind the demo
+    has only for the own owner (the same row, its school or owner and every person in it
+    moved to the other owner), so the matrix can ask for another owner's object of every
+    kind. Returns the kinds copied."""
+    from django.db import IntegrityError, transaction
+
+    from samsyn.accounts.models import User
+
+    other_school = _first(Organisation.objects.filter(parent=other, kind=Organisation.Kind.SCHOOL))
+    person = _first(User.objects.filter(memberships__organisation=other_school))
+    copied = []
+    for kind, (model, field) in COPIED.items():
+        target = other if field in ("owner", "organiser") else other_school
+        if model.objects.filter(**{f"{field}__in": [other, *other.children.all()]}).exists():
+            continue
+        obj = _first(model.objects.filter(**{f"{field}__in": [own, *own.children.all()]}))
+        if obj is None:
+            continue
+        obj.pk = obj.id = None
+        for f in model._meta.concrete_fields:
+            if f.is_relation and f.related_model is User and getattr(obj, f.attname):
+                setattr(obj, f.name, person)
+        setattr(obj, field, target)
+        try:
+            with transaction.atomic():
+                obj.save()
+        except IntegrityError:
+            continue
+        copied.append(kind)
+    return copied

@@ -2,7 +2,8 @@
 
 Every named URL pattern (routes.py) is requested with GET by every persona of the demo, its
 path parameters filled with a real object of the personas' own school owner (Sjöviks kommun)
-and again with one of another owner (Ekbacka kommun). The expected status of each (route,
+and again with one of another owner (Ekbacka kommun; where the demo gives Ekbacka none of a
+kind, `copy_to_owner` first copies Sjövik's to it). The expected status of each (route,
 object, persona) is declared in `matrix.py`; a route missing there fails, so a new page
 cannot ship without its access rules. Outsiders get 404 (anonymous visitors the login
 redirect), members without the permission 403. A 200 on another owner's object for a persona
@@ -28,7 +29,7 @@ from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.demo.services import DEMO_DOMAIN
 from tests.access import matrix
 from tests.access.routes import SHARED_KINDS, all_routes
-from tests.access.subjects import subjects
+from tests.access.subjects import copy_to_owner, subjects
 
 OWN, OTHER = "Sjöviks kommun", "Ekbacka kommun"
 ANON = "anon"
@@ -116,10 +117,9 @@ def quick_pdfs(monkeypatch):
 def test_the_matrix_holds_on_the_demo_world(demo_world, quick_pdfs, capsys):
     started, cpu = time.monotonic(), time.process_time()
     people = personas()
-    objects = {
-        "own": subjects(Organisation.objects.get(name=OWN)),
-        "other": subjects(Organisation.objects.get(name=OTHER)),
-    }
+    own, other = Organisation.objects.get(name=OWN), Organisation.objects.get(name=OTHER)
+    copied = copy_to_owner(own, other)
+    objects = {"own": subjects(own), "other": subjects(other)}
     routes = [r for r in all_routes() if r.name not in matrix.NOT_REQUESTED]
     seen = _observe(routes, objects, _clients(people))
     if os.environ.get("SAMSYN_MATRIX_RECORD"):
@@ -141,7 +141,8 @@ def test_the_matrix_holds_on_the_demo_world(demo_world, quick_pdfs, capsys):
             f"other-owner) × {len(people)} personas = {len(seen) * len(people)} requests "
             f"in {time.monotonic() - started:.0f} s ({time.process_time() - cpu:.0f} s CPU); "
             f"{len(missing)} declared rows without a demo object, "
-            f"{len(matrix.NOT_REQUESTED)} routes not requested (matrix.NOT_REQUESTED)"
+            f"{len(matrix.NOT_REQUESTED)} routes not requested (matrix.NOT_REQUESTED); "
+            f"copied to {OTHER} for the test: {', '.join(copied)}"
         )
     assert not missing, f"declared rows the demo world has no object for: {missing}"
     assert not wrong, "\n".join(wrong)
