@@ -290,6 +290,9 @@ TASKS = {
 # Product rules
 # Aggregates over fewer teachers than this are never shown outside the school leadership.
 SAMSYN_MIN_GROUP = max(3, envint("SAMSYN_MIN_GROUP", "5"))
+# Addresses typed in by administrators (SS 12000 API, SSO issuer) may lead to loopback,
+# private, link-local or reserved addresses only when this is on (samsyn.lib.outbound).
+SAMSYN_ALLOW_PRIVATE_URLS = envbool("SAMSYN_ALLOW_PRIVATE_URLS", "true" if DEBUG else "false")
 # Pages that compare teachers are offered only when every teacher's profile reaches this
 # projected reliability (docs/methods.md, "How reliable one teacher's profile is").
 SAMSYN_MIN_PROFILE_RELIABILITY = float(os.getenv("SAMSYN_MIN_PROFILE_RELIABILITY", "0.70"))

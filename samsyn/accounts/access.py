@@ -309,3 +309,17 @@ def organisations_with_perm(user: User, perm: Perm) -> list[Organisation]:
 
 def role_labels(roles: Iterable[str]) -> list[str]:
     return [str(Role(role).label) for role in roles]
+
+
+def account_within_owner(user: User, owner_pk: int) -> bool:
+    """Whether an owner may change the account itself: it is no platform account and every
+    one of its roles lies within this owner. The account (name, e-mail, sign-in) is shared
+    with every other owner the person works for, so linking it to the owner's identity
+    provider (`integrations.oidc`) or rectifying it (`privacy.services.check_may_change`) is
+    refused otherwise."""
+    if user.is_superuser or user.is_staff:
+        return False
+    return all(
+        owner_pk in ancestor_ids(m.organisation)
+        for m in Membership.objects.filter(user=user).select_related("organisation")
+    )

@@ -37,6 +37,7 @@ from samsyn.analysis.suppression import (
     protect_filtered_views,
     suppress,
 )
+from samsyn.dashboards import hooks
 from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations import summaries
 from samsyn.observations.models import RatingSummary, Round
@@ -513,20 +514,6 @@ class _Guard:
         return out
 
 
-def _teams(school_ids: list[int]) -> list[tuple[object, int, frozenset]]:
-    """Every workshop team of these schools, oldest workshop first (a new team never changes
-    what was decided before it)."""
-    from samsyn.workshops.models import Workshop  # workshops build on dashboards, not back
-
-    out: dict[tuple[int, int], set] = {}
-    through = Workshop.team.through.objects.filter(workshop__school_id__in=school_ids)
-    for workshop_id, school_id, user_id in through.values_list(
-        "workshop_id", "workshop__school_id", "user_id"
-    ):
-        out.setdefault((workshop_id, school_id), set()).add(user_id)
-    return [(("team", pk), school, frozenset(users)) for (pk, school), users in sorted(out.items())]
-
-
 def _levels(scope: str, organisation: Organisation, school_ids: list[int]) -> list:
     """The levels whose views a person can obtain: each school, then (region) each owner, then
     the area itself."""
@@ -631,7 +618,7 @@ def teacher_means_with_ids_unscoped(
         round_ids=[round.pk],
         shown=[round.pk],
         levels=[(("school", school_id), frozenset({school_id}))],
-        teams=_teams([school_id]),
+        teams=hooks.teams([school_id]),
     )
     whole = (None, None)
     picked = guard.pick(round.pk, whole)
@@ -778,7 +765,7 @@ def _build(
             round_ids=protect_ids,
             shown=[r.pk for r in shown],
             levels=_levels(scope, organisation, school_ids),
-            teams=_teams(school_ids),
+            teams=hooks.teams(school_ids),
         )
         chosen_filter = guard.chosen(filters)
         team = set(teacher_ids) if teacher_ids is not None else None

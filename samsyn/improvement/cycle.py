@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
+from samsyn.improvement import hooks
 from samsyn.improvement.models import (
     CycleStep,
     Project,
@@ -373,17 +374,5 @@ def annual_report(cycle: QualityCycle) -> dict:
         "schools": status_by_school(cycle),
         "projects": projects,
         "published": published,
-        "exchanges": exchanges_of(cycle.owner, year_start, year_end),
+        "exchanges": hooks.exchanges_of(cycle.owner, year_start, year_end),
     }
-
-
-def exchanges_of(owner, year_start: date, year_end: date) -> list:
-    """The regional experience exchanges (samsyn.networks) the owner took part in during the
-    year, with their visits: their documentation belongs in the owner's quality report."""
-    from samsyn.networks.models import Exchange
-
-    return list(
-        Exchange.objects.filter(owners=owner, starts_on__lte=year_end, ends_on__gte=year_start)
-        .prefetch_related("owners", "visits__host", "visits__visitors")
-        .order_by("starts_on")
-    )

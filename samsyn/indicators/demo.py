@@ -12,13 +12,11 @@ data is absent the statistics are skipped, saying why; the owners and the survey
 from __future__ import annotations
 
 import logging
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.utils import timezone
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, DemoWorld, step
@@ -87,55 +85,6 @@ def indicators(world: DemoWorld) -> None:
     )
     Membership.objects.create(user=developer, organisation=owners["1384"], role=Role.OWNER_ADMIN)
     world.users[developer.email] = developer
-    _collaboration_year(owners, developer)
-
-
-def _collaboration_year(owners: dict[str, Organisation], developer: User) -> None:
-    """Kungsbacka's quality cycle with all 13 shared indicators as evidence (its annual report
-    shows each with its figures, or where its source is), and the collaboration's exchange of
-    the year, convened by Kungsbacka (its regional documentation)."""
-    from samsyn.improvement import cycle
-    from samsyn.indicators.models import Indicator
-    from samsyn.networks import services as networks
-
-    today = timezone.localdate()
-    quality = cycle.cycle_create(
-        owner=owners["1384"],
-        year=today.year,
-        title=f"Från bra till utmärkt: kvalitetsrapport {today.year}",
-        actor=developer,
-    )
-    analysis = quality.steps.filter(kind="analysis").order_by("deadline").first()
-    for indicator in Indicator.objects.filter(owner=None).order_by("position"):
-        cycle.step_evidence_add(
-            step=analysis, kind="indicator", indicator_code=indicator.code, label=indicator.name_sv
-        )
-    exchange = networks.exchange_create(
-        actor=developer,
-        organiser=owners["1384"],
-        title="Från bra till utmärkt: kritiska vänner",
-        starts_on=date(today.year, 2, 1),
-        ends_on=date(today.year, 11, 30),
-        owners=list(owners.values()),
-        development_area="Gapet mellan förväntat och faktiskt resultat i årskurs 6 och 9.",
-        soft_values="Elevernas trygghet och studiero.",
-    )
-    networks.exchange_update(
-        exchange=exchange,
-        analysis="Kommunerna med positiv residual följer upp undervisningen närmare; de "
-        "övriga prövar samma uppföljning under hösten.",
-    )
-    order = ["1384", "1383", "1380", "1381", "1315"]
-    for i, code in enumerate(order):
-        starts = date(today.year, 3 + i, 10)
-        networks.exchange_visit_save(
-            exchange=exchange,
-            host=owners[code],
-            visitors=[owners[order[(i + 1) % len(order)]]],
-            starts_on=starts,
-            ends_on=starts,
-            observations="Lektionsbesök och samtal med rektorer om resultatanalysen.",
-        )
 
 
 @step

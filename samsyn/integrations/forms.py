@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from samsyn.accounts.models import Organisation, Role
 from samsyn.integrations.models import Scope
 from samsyn.integrations.services import TOKEN_DEFAULT_DAYS, TOKEN_MAX_DAYS
+from samsyn.lib.outbound import validate_public_url
 
 
 class TokenForm(forms.Form):
@@ -58,6 +59,11 @@ class SsoProviderForm(forms.Form):
             if has_secret
             else _("Stored for the token request; never shown again.")
         )
+
+    def clean_issuer(self) -> str:
+        issuer = self.cleaned_data["issuer"]
+        validate_public_url(issuer, field=str(self.fields["issuer"].label))
+        return issuer
 
     def clean_client_secret(self) -> str:
         secret = self.cleaned_data["client_secret"]

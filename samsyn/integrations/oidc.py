@@ -35,10 +35,11 @@ from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
 
-from samsyn.accounts.access import ancestor_ids
+from samsyn.accounts.access import account_within_owner
 from samsyn.accounts.models import AuditEvent, Membership, User
 from samsyn.accounts.services import audit_record
 from samsyn.integrations.models import SsoIdentity, SsoProvider
+from samsyn.lib import outbound
 
 SESSION_KEY = "samsyn_oidc_pending"
 PENDING_MAX = 5  # flows a browser may have open at once
@@ -93,7 +94,7 @@ def _http_json(url: str, *, data: dict | None = None, headers: dict | None = Non
     for key, value in (headers or {}).items():
         request.add_header(key, value)
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
+        with outbound.urlopen(request, timeout=HTTP_TIMEOUT) as response:
             return json.loads(response.read().decode())
     except (urllib.error.URLError, OSError, ValueError) as error:
         raise SsoError(ERR_PROVIDER) from error
@@ -143,7 +144,7 @@ def _fetch_json(url: str) -> tuple[dict | None, str]:
         return None, "not an http(s) URL"
     request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
+        with outbound.urlopen(request, timeout=HTTP_TIMEOUT) as response:
             raw = response.read(1_000_000)
     except urllib.error.HTTPError as error:
         return None, f"HTTP {error.code}"
@@ -344,12 +345,7 @@ def roles_from_claims(provider: SsoProvider, claims: dict) -> list[tuple[int, st
 def _may_link(user: User, provider: SsoProvider) -> bool:
     """An existing account is linked only if all its roles lie within this owner: an owner's
     identity provider must not take over accounts of other owners or platform admins."""
-    if user.is_superuser or user.is_staff:
-        return False
-    return all(
-        provider.owner_id in ancestor_ids(m.organisation)
-        for m in Membership.objects.filter(user=user).select_related("organisation")
-    )
+    return account_within_owner(user, provider.owner_id)
 
 
 @transaction.atomic

@@ -7,4 +7,8 @@ class NetworksConfig(AppConfig):
     verbose_name = _("Networks, peer review and best practice")
 
     def ready(self) -> None:
+        from samsyn.improvement import hooks
         from samsyn.networks import home  # noqa: F401  (registers the home-page actions)
+        from samsyn.networks.selectors import exchanges_of_owner
+
+        hooks.register_exchanges(exchanges_of_owner)

@@ -9,9 +9,12 @@ import uuid
 from django.db.models import Q
 from django.utils import timezone
 
-from samsyn.accounts.models import User
+from samsyn.accounts.models import Organisation, User
 from samsyn.demo.services import DEMO_DOMAIN, HUB_SCHOOL, DemoWorld, _slug, cleanup, step
 from samsyn.frameworks.models import FrameworkVersion
+from samsyn.improvement import cycle
+from samsyn.indicators.catalogue import COLLABORATION
+from samsyn.indicators.models import Indicator
 from samsyn.networks import services
 from samsyn.networks.models import (
     ConflictOfInterest,
@@ -359,6 +362,58 @@ def critical_friends(world: DemoWorld) -> None:
         programme="Ekbacka centralskola och Ängsskolan: exit tickets och elevernas egen "
         "uppföljning.",
     )
+
+
+@step
+def collaboration_year(world: DemoWorld) -> None:
+    """Kungsbacka's quality cycle with all 13 shared indicators as evidence (its annual report
+    shows each with its figures, or where its source is), and the collaboration's exchange of
+    the year, convened by Kungsbacka (its regional documentation)."""
+    owners = {
+        o.municipality_code: o
+        for o in Organisation.objects.filter(
+            parent=world.region, municipality_code__in=list(COLLABORATION)
+        ).order_by("pk")
+    }
+    developer = world.users[f"kvalitet.kungsbacka@{DEMO_DOMAIN}"]
+    today = timezone.localdate()
+    quality = cycle.cycle_create(
+        owner=owners["1384"],
+        year=today.year,
+        title=f"Från bra till utmärkt: kvalitetsrapport {today.year}",
+        actor=developer,
+    )
+    analysis = quality.steps.filter(kind="analysis").order_by("deadline").first()
+    for indicator in Indicator.objects.filter(owner=None).order_by("position"):
+        cycle.step_evidence_add(
+            step=analysis, kind="indicator", indicator_code=indicator.code, label=indicator.name_sv
+        )
+    exchange = services.exchange_create(
+        actor=developer,
+        organiser=owners["1384"],
+        title="Från bra till utmärkt: kritiska vänner",
+        starts_on=dt.date(today.year, 2, 1),
+        ends_on=dt.date(today.year, 11, 30),
+        owners=list(owners.values()),
+        development_area="Gapet mellan förväntat och faktiskt resultat i årskurs 6 och 9.",
+        soft_values="Elevernas trygghet och studiero.",
+    )
+    services.exchange_update(
+        exchange=exchange,
+        analysis="Kommunerna med positiv residual följer upp undervisningen närmare; de "
+        "övriga prövar samma uppföljning under hösten.",
+    )
+    order = ["1384", "1383", "1380", "1381", "1315"]
+    for i, code in enumerate(order):
+        starts = dt.date(today.year, 3 + i, 10)
+        services.exchange_visit_save(
+            exchange=exchange,
+            host=owners[code],
+            visitors=[owners[order[(i + 1) % len(order)]]],
+            starts_on=starts,
+            ends_on=starts,
+            observations="Lektionsbesök och samtal med rektorer om resultatanalysen.",
+        )
 
 
 @cleanup

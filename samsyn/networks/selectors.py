@@ -28,7 +28,10 @@ from samsyn.accounts.access import Perm, has_perm, permissions_at, refuse
 from samsyn.accounts.models import Membership, NetworkMembership, Organisation, Role, User
 from samsyn.analysis.suppression import suppress
 from samsyn.frameworks.models import Dimension
+from samsyn.improvement.models import CycleStep
+from samsyn.improvement.selectors import dimension_choices
 from samsyn.networks.models import (
+    Exchange,
     Hub,
     HubCoordinator,
     NetworkSettings,
@@ -440,8 +443,6 @@ def practices_for(
 
 def dimension_names() -> dict[str, str]:
     """Dimension code → name (the newest published version's wording)."""
-    from samsyn.improvement.selectors import dimension_choices
-
     return dict(dimension_choices())
 
 
@@ -652,7 +653,6 @@ def regional_year_for_user(request: HttpRequest, organiser_pk: int, year: int) -
     """The year's exchanges organised by `organiser` that the reader may see (as for one
     exchange: its managers and working group). 404 for outsiders, 403 for members of the
     organisations involved who see none of them."""
-    from samsyn.improvement.models import CycleStep
     from samsyn.networks.models import Exchange, ExchangeMember
 
     organiser = Organisation.objects.filter(pk=organiser_pk).first()
@@ -728,3 +728,14 @@ def _collaboration_indicators(owners: list[Organisation]) -> tuple[list[dict], l
                     missing.setdefault(source.label, source)
         rows.append({"indicator": indicator, "cells": cells})
     return [{"members": members, "rows": rows}], list(missing.values())
+
+
+def exchanges_of_owner(owner: Organisation, year_start: dt.date, year_end: dt.date) -> list:
+    """The regional experience exchanges the owner took part in during the period, with their
+    visits: their documentation belongs in the owner's annual quality report (registered with
+    `samsyn.improvement.hooks` from the app's `ready()`)."""
+    return list(
+        Exchange.objects.filter(owners=owner, starts_on__lte=year_end, ends_on__gte=year_start)
+        .prefetch_related("owners", "visits__host", "visits__visitors")
+        .order_by("starts_on")
+    )

@@ -17,6 +17,7 @@ from samsyn.accounts.access import Perm, has_perm
 from samsyn.accounts.models import Organisation, User
 from samsyn.analysis.review_teams import Proposal, Reviewer, ReviewSlot, propose_review_teams
 from samsyn.frameworks.models import FrameworkVersion
+from samsyn.improvement import services as library
 from samsyn.networks import selectors
 from samsyn.networks.models import (
     ConflictOfInterest,
@@ -575,8 +576,6 @@ def _publish_excellence(practice, actor: User) -> None:
     """An area of excellence confirmed in a peer review is proven experience: it goes to the
     library of proven experience too (samsyn.improvement), where every signed-in person can
     find it. It is about a school, never a named teacher."""
-    from samsyn.improvement import services as library
-
     evidence = []
     if practice.evidence:
         evidence.append({"label": str(_("Evidence")), "detail": practice.evidence})

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.layout import Layout, version_layout
 from samsyn.frameworks.models import Dimension, FrameworkVersion
+from samsyn.observations import hooks
 from samsyn.observations.models import (
     Assignment,
     Conflict,
@@ -153,7 +154,7 @@ def assignments_generate(*, round_: Round) -> int:
         load.setdefault(entry.observer_id, 0)
     have = Counter(a.teacher_id for a in round_.assignments.all())
     seen_pairs = {(a.observer_id, a.teacher_id) for a in round_.assignments.all()}
-    details = _teacher_details(round_)
+    details = hooks.teacher_details(round_)
     new: list[Assignment] = []
     for entry in round_.round_teachers.order_by("school_id", "teacher_id"):
         for _i in range(max(0, round_.target_lessons - have[entry.teacher_id])):
@@ -178,23 +179,6 @@ def assignments_generate(*, round_: Round) -> int:
             )
     Assignment.objects.bulk_create(new)
     return len(new)
-
-
-def _teacher_details(round_: Round) -> dict[tuple[int, int], dict[str, str]]:
-    """Subject and grade to pre-fill a visit with, from the teacher's details (kept by the
-    principal or filled in by an SS 12000 import): the first subject and the grade span."""
-    from samsyn.triads.models import TeacherDetails
-
-    rows = TeacherDetails.objects.filter(
-        teacher__round_entries__round=round_, school__in=round_.schools.all()
-    ).values_list("teacher_id", "school_id", "subject_area", "grade_span")
-    return {
-        (teacher, school): {
-            "subject": subject.split(",")[0].strip()[:100],
-            "grade": grade.split(",")[0].strip()[:20],
-        }
-        for teacher, school, subject, grade in rows
-    }
 
 
 @transaction.atomic

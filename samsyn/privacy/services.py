@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samsyn.accounts.access import Perm, ancestor_ids, has_perm, roles_at
+from samsyn.accounts.access import Perm, account_within_owner, has_perm, roles_at
 from samsyn.accounts.models import AuditEvent, Membership, Organisation, Role, User
 from samsyn.accounts.services import audit_record, sessions_end_for_user
 from samsyn.observations.models import Round
@@ -176,18 +176,17 @@ def _level(roles) -> int:
 def check_may_change(*, owner: Organisation, actor: User, subject: User, kind: str) -> None:
     """Refuse a request that would let `actor` change a person beyond their reach.
 
-    Like single sign-on's `_may_link`: a rectification changes the account itself, which is
-    shared with every other owner the person works for, so it is refused when any of the
-    person's roles lies outside this owner. And nobody (erasure or rectification) acts on a
-    person whose role is at or above their own level here, themselves included.
+    As for linking an account to single sign-on (`accounts.access.account_within_owner`): a
+    rectification changes the account itself, which is shared with every other owner the
+    person works for, so it is refused when any of the person's roles lies outside this
+    owner. And nobody (erasure or rectification) acts on a person whose role is at or above
+    their own level here, themselves included.
     """
     if subject.is_superuser or subject.is_staff:
         raise ValidationError(str(ERR_LEVEL))
-    memberships = list(Membership.objects.filter(user=subject).select_related("organisation"))
-    if kind == SubjectRequest.Kind.RECTIFICATION and any(
-        owner.pk not in ancestor_ids(m.organisation) for m in memberships
-    ):
+    if kind == SubjectRequest.Kind.RECTIFICATION and not account_within_owner(subject, owner.pk):
         raise ValidationError(str(ERR_OTHER_OWNER))
+    memberships = list(Membership.objects.filter(user=subject))
     mine = PLATFORM_LEVEL if actor.is_superuser else _level(roles_at(actor, owner))
     if actor.pk == subject.pk or _level(m.role for m in memberships) >= mine:
         raise ValidationError(str(ERR_LEVEL))

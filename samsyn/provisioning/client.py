@@ -11,6 +11,8 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 
+from samsyn.lib import outbound
+
 ENDPOINTS = ("organisations", "duties", "persons", "groups", "activities")
 PAGE_LIMIT = 500
 MAX_PAGES = 10_000
@@ -26,7 +28,7 @@ def _get(url: str, token: str) -> dict:
         url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}
     )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT) as response:  # noqa: S310
+        with outbound.urlopen(request, timeout=TIMEOUT) as response:
             return json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as error:
         raise ApiError(f"{url}: HTTP {error.code}") from error

@@ -3,6 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.lib.outbound import validate_public_url
+
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
@@ -30,6 +32,11 @@ class ApiForm(forms.Form):
         widget=forms.PasswordInput(render_value=False),
         help_text=_("Used for this reading only; it is not stored."),
     )
+
+    def clean_base_url(self) -> str:
+        url = self.cleaned_data["base_url"]
+        validate_public_url(url, field=str(self.fields["base_url"].label))
+        return url
 
 
 class SchoolForm(forms.Form):

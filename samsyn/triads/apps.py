@@ -7,4 +7,8 @@ class TriadsConfig(AppConfig):
     verbose_name = _("Triads and peer observations")
 
     def ready(self) -> None:
+        from samsyn.observations import hooks
         from samsyn.triads import home  # noqa: F401  (registers the home-page actions)
+        from samsyn.triads.selectors import round_teacher_details
+
+        hooks.register_teacher_details(round_teacher_details)

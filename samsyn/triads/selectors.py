@@ -291,3 +291,19 @@ def peer_visits(triad: Triad) -> list[Assignment]:
     for visit in visits:
         visit.observation = next(iter(visit.observations.all()), None)
     return visits
+
+
+def round_teacher_details(round_: Round) -> dict[tuple[int, int], dict[str, str]]:
+    """Subject and grade to pre-fill a round's planned visits with, from the teacher's details
+    (kept by the principal or filled in by an SS 12000 import): the first subject and the grade
+    span (registered with `samsyn.observations.hooks`)."""
+    rows = TeacherDetails.objects.filter(
+        teacher__round_entries__round=round_, school__in=round_.schools.all()
+    ).values_list("teacher_id", "school_id", "subject_area", "grade_span")
+    return {
+        (teacher, school): {
+            "subject": subject.split(",")[0].strip()[:100],
+            "grade": grade.split(",")[0].strip()[:20],
+        }
+        for teacher, school, subject, grade in rows
+    }

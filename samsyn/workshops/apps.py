@@ -7,4 +7,8 @@ class WorkshopsConfig(AppConfig):
     verbose_name = _("Workshops")
 
     def ready(self) -> None:
+        from samsyn.dashboards import hooks
         from samsyn.workshops import home  # noqa: F401  (registers the home-page actions)
+        from samsyn.workshops.selectors import workshop_teams
+
+        hooks.register_teams(workshop_teams)

@@ -156,3 +156,16 @@ def owned_open_actions(user: User) -> QuerySet[Action]:
         .select_related("school")
         .order_by("due_on", "id")
     )
+
+
+def workshop_teams(school_ids: list[int]) -> list[tuple[object, int, frozenset]]:
+    """Every workshop team of these schools, oldest workshop first (a new team never changes
+    what was decided before it): the dashboards' complementary-suppression guard counts each
+    team's view as obtainable (registered with `samsyn.dashboards.hooks`)."""
+    out: dict[tuple[int, int], set] = {}
+    through = Workshop.team.through.objects.filter(workshop__school_id__in=school_ids)
+    for workshop_id, school_id, user_id in through.values_list(
+        "workshop_id", "workshop__school_id", "user_id"
+    ):
+        out.setdefault((workshop_id, school_id), set()).add(user_id)
+    return [(("team", pk), school, frozenset(users)) for (pk, school), users in sorted(out.items())]

@@ -16,6 +16,7 @@ import time
 import urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
+from django.test import override_settings
 from joserfc import jwt
 from joserfc.jwk import KeySet, RSAKey
 
@@ -55,12 +56,16 @@ class Provider:
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> Provider:
+        # The server runs on 127.0.0.1, which samsyn.lib.outbound refuses unless allowed.
+        self.allow_loopback = override_settings(SAMSYN_ALLOW_PRIVATE_URLS=True)
+        self.allow_loopback.enable()
         self.thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.server.server_close()
+        self.allow_loopback.disable()
 
     def metadata(self) -> dict:
         return {
