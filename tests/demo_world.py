@@ -88,10 +88,12 @@ class DatabaseSnapshot:
 class DemoSnapshot(DatabaseSnapshot):
     """The database with the demo world in it. `loaded` is what demo_load() answered when it
     built the world into the empty test database; `data_dir` is the DATA_DIR it wrote to (the
-    observation model's truth file, written when the build committed)."""
+    observation model's truth file, written when the build committed); `empty` is the test
+    database as it was before."""
 
     loaded: bool
     data_dir: Path
+    empty: DatabaseSnapshot
 
 
 @pytest.fixture(scope="session")
@@ -110,13 +112,13 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
             with override_settings(DATA_DIR=data_dir):
                 loaded = demo_load()
             demo = DemoSnapshot(connection)
-            demo.loaded, demo.data_dir = loaded, data_dir
         finally:
             before.restore()
-            before.drop()
+        demo.loaded, demo.data_dir, demo.empty = loaded, data_dir, before
     yield demo
     with django_db_blocker.unblock():
         demo.drop()
+        before.drop()
         connection.close()  # PostgreSQL will not drop a test database still in use
 
 
@@ -124,22 +126,22 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
 def demo_world(demo_snapshot, transactional_db):
     """The demo world, fresh for this test (the database is emptied after it, as usual)."""
     demo_snapshot.restore()
-    return True
+    yield True
+    if demo_snapshot.connection.vendor == "sqlite":
+        # Emptied by copying the empty database back (9 ms of CPU) before the usual flush,
+        # which would otherwise delete the demo's rows one by one (0.7 s).
+        demo_snapshot.empty.restore()
 
 
 @pytest.fixture(scope="module")
 def _demo_in_database(demo_snapshot, django_db_blocker):
     """The demo world put into the database for a module's tests, and taken out after them."""
-    from django.db import connection
-
     with django_db_blocker.unblock():
-        before = DatabaseSnapshot(connection)
         try:
             demo_snapshot.restore()
             yield demo_snapshot
         finally:
-            before.restore()
-            before.drop()
+            demo_snapshot.empty.restore()
 
 
 @pytest.fixture
