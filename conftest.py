@@ -92,3 +92,29 @@ def collected_static() -> Path:
             shutil.rmtree(root, ignore_errors=True)
             partial.rename(root)
     return root
+
+
+def uses_database(item) -> bool:
+    """Whether a collected test touches the test database (a django_db mark, a fixture that
+    sets the database up, or a Django test case that has databases)."""
+    if item.get_closest_marker("django_db") or "django_db_setup" in getattr(
+        item, "fixturenames", ()
+    ):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None and getattr(cls, "databases", None):
+        from django.test import TransactionTestCase
+
+        return issubclass(cls, TransactionTestCase) or bool(cls.databases)
+    return False
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """SAMSYN_TEST_DATABASE_ONLY=1 (make test's PostgreSQL half): only the tests that use the
+    database; the others do the same on every database and run in the SQLite half."""
+    if not os.environ.get("SAMSYN_TEST_DATABASE_ONLY"):
+        return
+    keep = [item for item in items if uses_database(item)]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in set(keep)])
+        items[:] = keep
