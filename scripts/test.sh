@@ -107,7 +107,7 @@ fi
 for half in sqlite postgresql; do
   label=$([ $half = sqlite ] && echo SQLite || echo PostgreSQL)
   if [ $half = postgresql ] && [ -z "${SAMSYN_TEST_PG_ALL:-}" ]; then
-    label="PostgreSQL (those that use the database; deselected: on SQLite only)"
+    label="PostgreSQL (the tests that use the database; the others run on SQLite only)"
   fi
   if [ ! -f "$work/$half.log.result" ]; then
     note FAILED "tests on $label: did not run (PostgreSQL did not start)"
