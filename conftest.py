@@ -10,6 +10,9 @@ import pytest
 
 REPO = Path(__file__).resolve().parent
 
+# The demo world built once per run: `demo_snapshot`, `demo_db`, `demo_world`.
+pytest_plugins = ["tests.demo_world"]
+
 
 def shared_path() -> Path:
     """The shared/ folder beside the checkout (or SAMSYN_SHARED_DIR)."""
@@ -45,13 +48,19 @@ def rscript() -> str:
 
 def pytest_configure(config) -> None:
     """Argon2 is slow on purpose; tests do not need that. Static files versioned as in
-    production (collected once, see collected_static). (Pure tests run without Django.)"""
+    production (collected once, see collected_static). Under pytest-xdist each worker has a
+    data directory of its own inside SAMSYN_DATA_DIR. (Pure tests run without Django.)"""
     if config.pluginmanager.hasplugin("django") and os.environ.get("DJANGO_SETTINGS_MODULE"):
         from django.conf import settings
         from django.test.utils import override_settings
 
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
         override_settings(STATIC_ROOT=collected_static()).enable()  # for the whole run
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker:  # pytest -n: each worker process writes files of its own
+            data_dir = Path(settings.DATA_DIR) / worker
+            data_dir.mkdir(parents=True, exist_ok=True)
+            override_settings(DATA_DIR=data_dir).enable()
 
 
 def collected_static() -> Path:
@@ -83,3 +92,29 @@ def collected_static() -> Path:
             shutil.rmtree(root, ignore_errors=True)
             partial.rename(root)
     return root
+
+
+def uses_database(item) -> bool:
+    """Whether a collected test touches the test database (a django_db mark, a fixture that
+    sets the database up, or a Django test case that has databases)."""
+    if item.get_closest_marker("django_db") or "django_db_setup" in getattr(
+        item, "fixturenames", ()
+    ):
+        return True
+    cls = getattr(item, "cls", None)
+    if cls is not None and getattr(cls, "databases", None):
+        from django.test import TransactionTestCase
+
+        return issubclass(cls, TransactionTestCase) or bool(cls.databases)
+    return False
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    """SAMSYN_TEST_DATABASE_ONLY=1 (make test's PostgreSQL half): only the tests that use the
+    database; the others do the same on every database and run in the SQLite half."""
+    if not os.environ.get("SAMSYN_TEST_DATABASE_ONLY"):
+        return
+    keep = [item for item in items if uses_database(item)]
+    if len(keep) < len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in set(keep)])
+        items[:] = keep

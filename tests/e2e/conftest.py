@@ -13,8 +13,7 @@ connection after the sharing ended ("DatabaseWrapper objects created in a thread
 used in that same thread").
 
 The demo world is built once per run (`demo_snapshot`) and put back for each test that asks
-for `demo_world`: SQLite copies the whole in-memory database with its backup API, PostgreSQL
-copies every table from a snapshot schema.
+for `demo_world`: see tests/demo_world.py, which every test can use.
 """
 
 from __future__ import annotations
@@ -22,12 +21,13 @@ from __future__ import annotations
 import os
 import shutil
 import socket
-import sqlite3
 import threading
 from contextlib import contextmanager, nullcontext, suppress
 from pathlib import Path
 
 import pytest
+
+from tests.demo_world import DatabaseSnapshot  # noqa: F401 (for modules that run their own server)
 
 CHROMIUM = os.environ.get("SAMSYN_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / os.environ.get(
@@ -194,99 +194,6 @@ def live_server(request):
     server = Server(host, int(port or 0)).start()
     yield server
     server.stop()
-
-
-# --- the demo world, built once --------------------------------------------------------------
-
-
-class DatabaseSnapshot:
-    """The whole test database, copied aside, and put back on demand (same schema)."""
-
-    def __init__(self, connection) -> None:
-        self.connection = connection
-        connection.ensure_connection()
-        if connection.vendor == "sqlite":
-            self.copy = sqlite3.connect(":memory:")
-            connection.connection.backup(self.copy)
-        else:
-            self.schema = f"samsyn_snapshot_{id(self)}"
-            self.tables = connection.introspection.table_names(include_views=False)
-            qn = connection.ops.quote_name
-            with connection.cursor() as cursor:
-                cursor.execute(f"CREATE SCHEMA {self.schema}")
-                for table in self.tables:
-                    cursor.execute(f"CREATE TABLE {self.schema}.{qn(table)} AS TABLE {qn(table)}")
-
-    def restore(self) -> None:
-        from django.contrib.contenttypes.models import ContentType
-
-        connection = self.connection
-        connection.ensure_connection()
-        if connection.vendor == "sqlite":
-            self.copy.backup(connection.connection)
-        else:
-            self._restore_postgresql()
-        ContentType.objects.clear_cache()  # the ids may differ from the flushed database's
-
-    def _restore_postgresql(self) -> None:
-        """Every table emptied and filled from the snapshot schema, in one transaction. The
-        planner keeps the column statistics demo_load's ANALYZE gathered (TRUNCATE does not
-        drop them) and sizes the tables from their pages, so no ANALYZE here."""
-        from django.apps import apps
-        from django.core.management.color import no_style
-        from django.db import transaction
-
-        connection = self.connection
-        qn = connection.ops.quote_name
-        models = apps.get_models(include_auto_created=True)
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SHOW is_superuser")
-            if cursor.fetchone()[0] == "on":
-                # The copy is of a consistent database: skip the foreign-key triggers (else
-                # the deferred checks of 100 000 rows take seconds at the commit).
-                cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.execute("TRUNCATE " + ", ".join(qn(t) for t in self.tables))
-            for table in self.tables:  # (names from the database's own catalogue, quoted)
-                copy = f"INSERT INTO {qn(table)} SELECT * FROM {self.schema}.{qn(table)}"  # noqa: S608
-                cursor.execute(copy)
-            for sql in connection.ops.sequence_reset_sql(no_style(), models):
-                cursor.execute(sql)
-
-    def drop(self) -> None:
-        if self.connection.vendor == "sqlite":
-            self.copy.close()
-        else:
-            with self.connection.cursor() as cursor:
-                cursor.execute(f"DROP SCHEMA {self.schema} CASCADE")
-
-
-@pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker):
-    """The demo world, loaded once for the run (20 to 40 s) and kept as a snapshot; the test
-    database is left as it was."""
-    from django.db import connection
-
-    from samsyn.demo.services import demo_load
-
-    with django_db_blocker.unblock():
-        before = DatabaseSnapshot(connection)
-        try:
-            demo_load()
-            demo = DatabaseSnapshot(connection)
-        finally:
-            before.restore()
-            before.drop()
-    yield demo
-    with django_db_blocker.unblock():
-        demo.drop()
-        connection.close()  # PostgreSQL will not drop a test database still in use
-
-
-@pytest.fixture
-def demo_world(demo_snapshot, transactional_db):
-    """The demo world, fresh for this test (the database is emptied after it, as usual)."""
-    demo_snapshot.restore()
-    return True
 
 
 # --- the browser -------------------------------------------------------------------------------

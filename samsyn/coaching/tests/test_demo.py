@@ -4,19 +4,16 @@ Strandskolan; removed again by demo_delete."""
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 
 from samsyn.accounts.models import User
 from samsyn.coaching import selectors
 from samsyn.coaching.models import Conversation, NextStep, SupportPlan
-from samsyn.demo.services import DEMO_DOMAIN, demo_delete, demo_load
+from samsyn.demo.services import DEMO_DOMAIN, demo_delete
 
 
-@pytest.mark.django_db
-def test_the_demo_has_coaching_records_and_a_support_plan():
-    demo_load()
+def test_the_demo_has_coaching_records_and_a_support_plan(demo_db):
     teacher = User.objects.get(email=f"larare@{DEMO_DOMAIN}")
     coach = User.objects.get(email=f"observator@{DEMO_DOMAIN}")
     mine = Conversation.objects.filter(teacher=teacher, coach=coach)

@@ -3,16 +3,12 @@ a clean removal (the FTS index included)."""
 
 from __future__ import annotations
 
-import pytest
-
-from samsyn.demo.services import demo_delete, demo_load
+from samsyn.demo.services import demo_delete
 from samsyn.improvement import cycle, search, selectors
 from samsyn.improvement.models import LibraryEntry, Project, QualityCycle, Report
 
 
-@pytest.mark.django_db
-def test_the_demo_has_projects_a_library_and_a_year_wheel():
-    demo_load()
+def test_the_demo_has_projects_a_library_and_a_year_wheel(demo_db):
     ongoing = Project.objects.get(school__name="Strandskolan")
     finished = Project.objects.get(school__name="Björkhagens skola")
     assert ongoing.phase == Project.Phase.IMPLEMENTATION
@@ -40,11 +36,9 @@ def test_the_demo_has_projects_a_library_and_a_year_wheel():
     assert search.ranked_ids("texterna") == []
 
 
-@pytest.mark.django_db
-def test_the_demo_has_an_approved_school_plan_followed_up_for_a_term():
+def test_the_demo_has_an_approved_school_plan_followed_up_for_a_term(demo_db):
     from samsyn.improvement.models import SchoolPlan
 
-    demo_load()
     plan = SchoolPlan.objects.get(school__name="Strandskolan")
     assert plan.status == SchoolPlan.Status.APPROVED
     assert plan.approved_by.memberships.filter(organisation=plan.school, role="principal")

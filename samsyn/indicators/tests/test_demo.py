@@ -3,23 +3,16 @@ residuals, and a survey with answers."""
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from samsyn.accounts.models import Organisation
-from samsyn.demo.services import demo_load
 from samsyn.indicators import selectors
 from samsyn.indicators.models import Indicator, StatValue, Survey
 from samsyn.indicators.surveys import compare, survey_results
 from samsyn.indicators.tests.helpers import GRADE9_XLSX, skolverket_dir
 
 
-@pytest.mark.django_db
-def test_the_demo_has_the_collaboration_and_a_survey():
-    started = time.monotonic()
-    demo_load()
-    elapsed = time.monotonic() - started
+def test_the_demo_has_the_collaboration_and_a_survey(demo_db):
     owners = Organisation.objects.filter(
         municipality_code__in=["1384", "1383", "1380", "1381", "1315"]
     )
@@ -43,7 +36,6 @@ def test_the_demo_has_the_collaboration_and_a_survey():
         result = selectors.expected_for(indicator=merit, code=code)
         assert len(result.years) >= 8, code
     _the_collaboration_year_shows_its_indicators()
-    print(f"demo_load with indicators: {elapsed:.1f} s")
 
 
 def _the_collaboration_year_shows_its_indicators():

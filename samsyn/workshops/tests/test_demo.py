@@ -3,17 +3,13 @@ two open) and an upcoming one that opens with their follow-up; removed again by 
 
 from __future__ import annotations
 
-import pytest
-
 from samsyn.accounts.models import User
-from samsyn.demo.services import DEMO_DOMAIN, demo_delete, demo_load
+from samsyn.demo.services import DEMO_DOMAIN, demo_delete
 from samsyn.workshops import selectors
 from samsyn.workshops.models import Workshop
 
 
-@pytest.mark.django_db
-def test_the_demo_has_a_held_and_an_upcoming_workshop():
-    demo_load()
+def test_the_demo_has_a_held_and_an_upcoming_workshop(demo_db):
     held, upcoming = Workshop.objects.filter(school__name="Strandskolan").order_by("starts_at")
     assert not held.is_upcoming and upcoming.is_upcoming
     assert held.round.kind == "follow_up" and held.compare_round.kind == "baseline"
