@@ -240,7 +240,11 @@ def _index_spec(title: str, values: list[dict]) -> dict:
         "width": "container",
         "height": max(60, 34 * len(values)),
         "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "labelLimit": 220}},
+        "config": {
+            "aria": False,  # Vega's own ARIA labels are English only; the table has the data
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "labelLimit": 220},
+        },
         "description": title,
         "data": {"values": values},
         "layer": [

@@ -46,6 +46,7 @@ from samsyn.improvement.forms import (
 )
 from samsyn.improvement.models import CycleStep, LibraryEntry, Measure, QualityCycle, Report
 from samsyn.improvement.report_figures import report_figures
+from samsyn.indicators.selectors import municipality_code_for
 
 
 def _school(request: HttpRequest, pk: int) -> Organisation:
@@ -125,6 +126,8 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staff": project.staff.order_by("full_name"),
         "report": report,
         "dimension": dict(selectors.dimension_choices()).get(project.dimension_code, ""),
+        # An indicator's page needs the municipality its figures are about (else it is a 404).
+        "indicator_pages": bool(municipality_code_for(project.school)),
         "phase_form": PhaseForm(initial={"phase": project.phase}),
         "comment_form": CommentForm(),
         "group_form": GroupChoiceForm(school=project.school, initial={"group": project.group_id}),

@@ -1,0 +1,257 @@
+"""The crawl: one demo role in one language, from the role's home along every same-origin link.
+
+Pages are deduplicated by URL pattern (Django's resolver: the route and the view's name), so
+each pattern is opened once per role and language; every distinct link a page shows is requested
+too (GET, up to `links_per_pattern` per pattern), and a status of 400 or more is a broken link.
+Never requested: logout, anything that deletes, exports or downloads (by the view's name),
+admin, and links that leave the site. Each opened page is checked as it loads (console errors,
+uncaught exceptions, `<html lang>`, the time the document took, links into the other language,
+the language of its text) and then at each width asked for (a horizontal scrollbar).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from urllib.parse import urldefrag, urlsplit
+
+from tests.crawl.checks import COLLECT_TEXT, Finding, language_findings
+
+# View names never requested: they end the session, change or export data, or are files.
+NEVER = re.compile(r"logout|delete|remove|revoke|export|download|csv|xlsx|pdf|\bpng|svg|ics", re.I)
+NOT_PAGES = re.compile(r"^/(?:en/)?(?:admin/|static/|media/|i18n/)|^/capture-sw\.js|^/healthz")
+
+OVERFLOW = """() => {
+  const doc = document.documentElement, width = doc.clientWidth;
+  if (doc.scrollWidth <= width) return null;
+  let widest = null;
+  for (const el of document.body.querySelectorAll('*')) {
+    const r = el.getBoundingClientRect();
+    if (r.right > width + 1 && r.width > 0 && getComputedStyle(el).position !== 'fixed') {
+      if (!widest || !widest.contains(el)) widest = el;  // the outermost one
+    }
+  }
+  const name = (el) => el ? el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+      + (el.classList.length ? '.' + [...el.classList].slice(0, 2).join('.') : '')
+      + (el.parentElement ? ' in ' + el.parentElement.tagName.toLowerCase()
+         + (el.parentElement.classList.length ? '.' + el.parentElement.classList[0] : '') : '') : '?';
+  return {scroll: doc.scrollWidth, width, element: name(widest)};
+}"""
+
+LINKS = """() => [...document.querySelectorAll('a[href]')]
+  .filter(a => !a.hasAttribute('download'))
+  .map(a => a.href)"""
+
+TIMING = """() => {
+  const n = performance.getEntriesByType('navigation')[0];
+  return n ? n.responseEnd - n.startTime : null;
+}"""
+
+
+@dataclass
+class Pattern:
+    key: str  # route and view name
+    url: str  # the first URL seen with it
+    status: int = 0
+    seconds: float | None = None
+
+
+@dataclass
+class CrawlResult:
+    role: str
+    lang: str
+    pages: dict[str, Pattern] = field(default_factory=dict)  # pattern key → the page opened
+    links_checked: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+
+def pattern_of(path: str, lang: str) -> str | None:
+    """The URL pattern (route and view name) a path resolves to in `lang`, None if none."""
+    from django.urls import Resolver404, resolve
+    from django.utils import translation
+
+    with translation.override(lang):
+        try:
+            match = resolve(path)
+        except Resolver404:
+            return None
+    route = match.route.removeprefix(f"{lang}/") if lang != "sv" else match.route
+    return f"{route} ({match.view_name})"
+
+
+class Crawler:
+    def __init__(
+        self,
+        context,
+        base_url: str,
+        *,
+        role: str,
+        lang: str,
+        widths: tuple[int, ...] = (1280,),
+        narrow_widths: tuple[int, ...] = (),
+        links_per_pattern: int = 3,
+        slow_seconds: float | None = None,
+        max_pages: int = 400,
+        user_texts: frozenset[str] = frozenset(),
+    ) -> None:
+        self.user_texts = user_texts
+        self.context = context
+        self.base = base_url.rstrip("/")
+        self.origin = urlsplit(self.base).netloc
+        self.role = role
+        self.lang = lang
+        self.widths = widths
+        self.narrow_widths = narrow_widths  # for the home page and the main menu's pages only
+        self.links_per_pattern = links_per_pattern
+        self.slow_seconds = slow_seconds
+        self.max_pages = max_pages
+        self.result = CrawlResult(role=role, lang=lang)
+        self.link_status: dict[str, int] = {}
+        self.links_of_pattern: dict[str, int] = {}
+        self.main_pages: set[str] = set()
+
+    # --- helpers
+
+    @property
+    def prefix(self) -> str:
+        return "" if self.lang == "sv" else f"/{self.lang}"
+
+    def find(self, kind: str, url: str, detail: str) -> None:
+        self.result.findings.append(Finding(kind, f"{self.role}/{self.lang} {url}", detail))
+
+    def same_site_path(self, href: str) -> str | None:
+        href = urldefrag(href)[0]
+        parts = urlsplit(href)
+        if parts.scheme not in ("http", "https") or parts.netloc != self.origin:
+            return None
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+
+    # --- the crawl
+
+    def log_in(self, email: str, password: str):
+        page = self.context.new_page()
+        page.goto(f"{self.base}{self.prefix}/accounts/login/")
+        page.fill("#id_username", email)
+        page.fill("#id_password", password)
+        page.click("form.card button[type=submit]")
+        page.wait_for_load_state()
+        return page
+
+    def run(self, page) -> CrawlResult:
+        console: list[str] = []
+        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: console.append(f"uncaught: {e}"))
+        page.on(
+            "response",
+            lambda r: (
+                console.append(f"{r.status} for the {r.request.resource_type} {r.url}")
+                if r.status >= 400 and r.request.resource_type != "document"
+                else None
+            ),
+        )
+        home = f"{self.prefix}/"
+        queue: deque[str] = deque([home])
+        queued = {pattern_of(home, self.lang)}
+        first = True
+        while queue and len(self.result.pages) < self.max_pages:
+            path = queue.popleft()
+            key = pattern_of(urlsplit(path).path, self.lang) or path
+            links = self.visit(page, path, key, console, home=first)
+            first = False
+            for link in links:
+                link_key = pattern_of(urlsplit(link).path, self.lang)
+                if link_key and link_key not in queued and not NOT_PAGES.search(link):
+                    queued.add(link_key)
+                    queue.append(link)
+        return self.result
+
+    def visit(self, page, path: str, key: str, console: list[str], *, home: bool) -> list[str]:
+        """Open one page, check it, and return the same-site links worth opening next."""
+        url = self.base + path
+        console.clear()
+        page.set_viewport_size({"width": self.widths[0], "height": 900})
+        started = time.monotonic()
+        response = page.goto(url, wait_until="load")
+        elapsed = time.monotonic() - started
+        status = response.status if response else 0
+        record = Pattern(key=key, url=path, status=status)
+        self.result.pages[key] = record
+        if status >= 400:
+            self.find("link", path, f"the page answered {status}")
+            return []
+        if "text/html" not in (response.headers.get("content-type", "") if response else ""):
+            return []
+        page.wait_for_timeout(50)  # scripts run on load (charts, htmx)
+        record.seconds = page.evaluate(TIMING)
+        record.seconds = record.seconds / 1000 if record.seconds is not None else elapsed
+        if self.slow_seconds is not None and record.seconds > self.slow_seconds:
+            self.find("slow", path, f"{record.seconds:.2f} s (limit {self.slow_seconds} s)")
+        self.check_page(page, path, console)
+        hrefs = page.evaluate(LINKS)
+        if home:
+            self.main_pages = {
+                p
+                for p in (self.same_site_path(h) for h in page.evaluate(MAIN_LINKS))
+                if p is not None
+            }
+        widths = self.widths[1:] + (self.narrow_widths if home or path in self.main_pages else ())
+        for width in widths:
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(30)
+            self.check_overflow(page, path, width)
+        links = []
+        for href in dict.fromkeys(hrefs):
+            link = self.same_site_path(href)
+            if link is None or NOT_PAGES.search(link):
+                continue
+            link_key = pattern_of(urlsplit(link).path, self.lang)
+            if link_key and NEVER.search(link_key):
+                continue
+            self.check_link(path, link, link_key)
+            links.append(link)
+        return links
+
+    def check_page(self, page, path: str, console: list[str]) -> None:
+        for message in dict.fromkeys(console):
+            self.find("console", path, message[:300])
+        collected = page.evaluate(COLLECT_TEXT)
+        if collected["lang"] != self.lang:
+            self.find("lang", path, f"<html lang={collected['lang']!r}>, not {self.lang!r}")
+        for finding in language_findings(path, self.lang, collected["texts"], self.user_texts):
+            self.find(finding.kind, path, finding.detail)
+        self.check_overflow(page, path, self.widths[0])
+
+    def check_overflow(self, page, path: str, width: int) -> None:
+        over = page.evaluate(OVERFLOW)
+        if over:
+            self.find(
+                "overflow",
+                path,
+                f"at {width} px the page is {over['scroll']} px wide; widest: {over['element']}",
+            )
+
+    def check_link(self, on: str, link: str, key: str | None) -> None:
+        path = urlsplit(link).path
+        if not path.startswith(("/api/", "/healthz")):
+            if self.lang == "sv" and path.startswith("/en/"):
+                self.find("other-language-link", on, f"links to the English {link}")
+            if self.lang != "sv" and not path.startswith(f"/{self.lang}/"):
+                self.find("other-language-link", on, f"links to the Swedish {link}")
+        if link in self.link_status:
+            return
+        count_key = key or link
+        if self.links_of_pattern.get(count_key, 0) >= self.links_per_pattern:
+            return
+        self.links_of_pattern[count_key] = self.links_of_pattern.get(count_key, 0) + 1
+        response = self.context.request.get(self.base + link, max_redirects=5)
+        status = response.status
+        response.dispose()
+        self.link_status[link] = status
+        self.result.links_checked += 1
+        if status >= 400:
+            self.find("link", on, f"{link} answers {status}")
+
+
+MAIN_LINKS = """() => [...document.querySelectorAll('nav.main-nav a[href]')].map(a => a.href)"""
