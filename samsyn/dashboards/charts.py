@@ -60,7 +60,10 @@ class Interval:
     def __str__(self) -> str:
         from django.utils.formats import number_format
 
-        return f"{number_format(self.low, 2)} – {number_format(self.high, 2)}"
+        from samsyn.lib.templatetags.numbers import real_minus
+
+        low, high = (real_minus(number_format(v, 2)) for v in (self.low, self.high))
+        return f"{low} – {high}"
 
 
 Cell = str | int | float | Interval | Hidden | None

@@ -111,6 +111,8 @@ class Crawler:
         self.link_status: dict[str, int] = {}
         self.links_of_pattern: dict[str, int] = {}
         self.main_pages: set[str] = set()
+        self.queue: deque[tuple[str, str]] = deque()  # (path, the page that links to it)
+        self.queued: set[str | None] = set()
 
     # --- helpers
 
@@ -152,23 +154,20 @@ class Crawler:
             ),
         )
         home = f"{self.prefix}/"
-        queue: deque[str] = deque([home])
-        queued = {pattern_of(home, self.lang)}
+        self.queue.append((home, "the login"))
+        self.queued.add(pattern_of(home, self.lang))
         first = True
-        while queue and len(self.result.pages) < self.max_pages:
-            path = queue.popleft()
+        while self.queue and len(self.result.pages) < self.max_pages:
+            path, referrer = self.queue.popleft()
             key = pattern_of(urlsplit(path).path, self.lang) or path
-            links = self.visit(page, path, key, console, home=first)
+            self.visit(page, path, key, console, home=first, referrer=referrer)
             first = False
-            for link in links:
-                link_key = pattern_of(urlsplit(link).path, self.lang)
-                if link_key and link_key not in queued and not NOT_PAGES.search(link):
-                    queued.add(link_key)
-                    queue.append(link)
         return self.result
 
-    def visit(self, page, path: str, key: str, console: list[str], *, home: bool) -> list[str]:
-        """Open one page, check it, and return the same-site links worth opening next."""
+    def visit(
+        self, page, path: str, key: str, console: list[str], *, home: bool, referrer: str
+    ) -> None:
+        """Open one page, check it, and queue the links to patterns not yet seen."""
         url = self.base + path
         console.clear()
         page.set_viewport_size({"width": self.widths[0], "height": 900})
@@ -179,10 +178,10 @@ class Crawler:
         record = Pattern(key=key, url=path, status=status)
         self.result.pages[key] = record
         if status >= 400:
-            self.find("link", path, f"the page answered {status}")
-            return []
+            self.find("link", referrer, f"{path} answers {status}")
+            return
         if "text/html" not in (response.headers.get("content-type", "") if response else ""):
-            return []
+            return
         page.wait_for_timeout(50)  # scripts run on load (charts, htmx)
         record.seconds = page.evaluate(TIMING)
         record.seconds = record.seconds / 1000 if record.seconds is not None else elapsed
@@ -201,7 +200,6 @@ class Crawler:
             page.set_viewport_size({"width": width, "height": 900})
             page.wait_for_timeout(30)
             self.check_overflow(page, path, width)
-        links = []
         for href in dict.fromkeys(hrefs):
             link = self.same_site_path(href)
             if link is None or NOT_PAGES.search(link):
@@ -209,17 +207,30 @@ class Crawler:
             link_key = pattern_of(urlsplit(link).path, self.lang)
             if link_key and NEVER.search(link_key):
                 continue
-            self.check_link(path, link, link_key)
-            links.append(link)
-        return links
+            if link_key is not None and link_key not in self.queued:
+                # Opened as a page later: its status is checked then.
+                self.queued.add(link_key)
+                self.queue.append((link, path))
+                self.link_status[link] = 0
+                self.check_link(path, link, link_key, request=False)
+            else:
+                self.check_link(path, link, link_key)
+
+    def language_of(self, path: str) -> str:
+        """The language a page must be in: the crawl's, but a URL outside the language prefixes
+        (/api/v1/docs) is in the default language, as every URL without a prefix."""
+        if self.lang == "sv" or path.startswith(f"/{self.lang}/"):
+            return self.lang
+        return "sv"
 
     def check_page(self, page, path: str, console: list[str]) -> None:
         for message in dict.fromkeys(console):
             self.find("console", path, message[:300])
         collected = page.evaluate(COLLECT_TEXT)
-        if collected["lang"] != self.lang:
-            self.find("lang", path, f"<html lang={collected['lang']!r}>, not {self.lang!r}")
-        for finding in language_findings(path, self.lang, collected["texts"], self.user_texts):
+        lang = self.language_of(path)
+        if collected["lang"] != lang:
+            self.find("lang", path, f"<html lang={collected['lang']!r}>, not {lang!r}")
+        for finding in language_findings(path, lang, collected["texts"], self.user_texts):
             self.find(finding.kind, path, finding.detail)
         self.check_overflow(page, path, self.widths[0])
 
@@ -232,14 +243,15 @@ class Crawler:
                 f"at {width} px the page is {over['scroll']} px wide; widest: {over['element']}",
             )
 
-    def check_link(self, on: str, link: str, key: str | None) -> None:
+    def check_link(self, on: str, link: str, key: str | None, *, request: bool = True) -> None:
         path = urlsplit(link).path
+        lang = self.language_of(urlsplit(on).path)
         if not path.startswith(("/api/", "/healthz")):
-            if self.lang == "sv" and path.startswith("/en/"):
+            if lang == "sv" and path.startswith("/en/"):
                 self.find("other-language-link", on, f"links to the English {link}")
-            if self.lang != "sv" and not path.startswith(f"/{self.lang}/"):
+            if lang != "sv" and not path.startswith(f"/{lang}/"):
                 self.find("other-language-link", on, f"links to the Swedish {link}")
-        if link in self.link_status:
+        if not request or link in self.link_status:
             return
         count_key = key or link
         if self.links_of_pattern.get(count_key, 0) >= self.links_per_pattern:

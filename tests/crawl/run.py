@@ -84,7 +84,8 @@ def crawl(
                     lang=lang,
                     widths=(1280,) if quick else FULL_WIDTHS,
                     narrow_widths=NARROW_WIDTHS if quick else (),
-                    links_per_pattern=links_per_pattern,
+                    # (In the quick crawl the English pages' links are the Swedish ones'.)
+                    links_per_pattern=0 if quick and lang != "sv" else links_per_pattern,
                     slow_seconds=slow_seconds,
                     user_texts=user_texts,
                 )
@@ -102,7 +103,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--slow", type=float, default=None, help="seconds a page may take")
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--languages", default=",".join(LANGUAGES))
-    parser.add_argument("--links-per-pattern", type=int, default=5)
+    parser.add_argument(
+        "--links-per-pattern",
+        type=int,
+        default=5,
+        help="other URLs of a pattern already opened to request, per role and language",
+    )
     args = parser.parse_args(argv)
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samsyn.settings")
