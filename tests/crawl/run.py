@@ -48,8 +48,9 @@ class Report:
             f"over {len(self.results)} role × language crawls in {self.seconds:.0f} s",
         ]
         for r in self.results:
-            times = [p.seconds for p in r.pages.values() if p.seconds is not None]
-            slowest = f", slowest {max(times):.2f} s" if times else ""
+            timed = [p for p in r.pages.values() if p.seconds is not None]
+            worst = max(timed, key=lambda p: p.seconds, default=None)
+            slowest = f", slowest {worst.seconds:.2f} s ({worst.url})" if worst else ""
             lines.append(f"  {r.role:<11} {r.lang}: {len(r.pages):3d} patterns{slowest}")
         lines.append(
             "findings: " + (", ".join(f"{k} {n}" for k, n in sorted(kinds.items())) or "none")
@@ -66,12 +67,14 @@ def crawl(
     quick: bool = True,
     slow_seconds: float | None = None,
     links_per_pattern: int = 3,
+    user_texts: frozenset[str] | None = None,
 ) -> Report:
     from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
     from tests.crawl.userdata import database_texts
 
     started = time.monotonic()
-    user_texts = database_texts()
+    if user_texts is None:
+        user_texts = database_texts()
     results = []
     for role in roles:
         for lang in languages:
@@ -117,7 +120,10 @@ def main(argv: list[str] | None = None) -> int:
     django.setup()
     from playwright.sync_api import sync_playwright
 
+    from tests.crawl.userdata import database_texts
     from tests.e2e.conftest import CHROMIUM, FLAGS
+
+    user_texts = database_texts()  # (before Playwright's event loop, which the ORM refuses)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
@@ -130,6 +136,7 @@ def main(argv: list[str] | None = None) -> int:
                 quick=args.quick,
                 slow_seconds=args.slow,
                 links_per_pattern=args.links_per_pattern,
+                user_texts=user_texts,
             )
         finally:
             browser.close()

@@ -17,9 +17,11 @@ MIN_LENGTH = 2
 
 def _strings(value, into: set[str]) -> None:
     if isinstance(value, str):
-        text = " ".join(value.split())
-        if len(text) >= MIN_LENGTH and any(c.isalpha() for c in text):
-            into.add(text)
+        # The whole text, and each of its lines (a page shows them as paragraphs or items).
+        for text in {value, *value.splitlines()}:
+            text = " ".join(text.split()).lstrip("-•* ")
+            if len(text) >= MIN_LENGTH and any(c.isalpha() for c in text):
+                into.add(text)
     elif isinstance(value, dict):
         for item in value.values():
             _strings(item, into)
