@@ -143,7 +143,14 @@ class Crawler:
 
     def run(self, page) -> CrawlResult:
         console: list[str] = []
-        page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
+        page.on(
+            "console",
+            lambda m: (
+                console.append(f"{m.text} ({m.location.get('url') or 'the page'})")
+                if m.type == "error"
+                else None
+            ),
+        )
         page.on("pageerror", lambda e: console.append(f"uncaught: {e}"))
         page.on(
             "response",
@@ -197,8 +204,7 @@ class Crawler:
             }
         widths = self.widths[1:] + (self.narrow_widths if home or path in self.main_pages else ())
         for width in widths:
-            page.set_viewport_size({"width": width, "height": 900})
-            page.wait_for_timeout(30)
+            page.set_viewport_size({"width": width, "height": 900})  # (scrollWidth lays out)
             self.check_overflow(page, path, width)
         for href in dict.fromkeys(hrefs):
             link = self.same_site_path(href)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 import time
 from dataclasses import dataclass
 
@@ -68,35 +69,91 @@ def crawl(
     slow_seconds: float | None = None,
     links_per_pattern: int = 3,
     user_texts: frozenset[str] | None = None,
+    workers: int = 1,
 ) -> Report:
-    from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
+    """Crawl as each role in each language. With `workers` > 1 the crawls run that many at a
+    time, each worker in its own thread with its own Chromium (`browser` then unused)."""
     from tests.crawl.userdata import database_texts
 
     started = time.monotonic()
     if user_texts is None:
         user_texts = database_texts()
-    results = []
-    for role in roles:
-        for lang in languages:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            try:
-                crawler = Crawler(
-                    context,
-                    base_url,
-                    role=role,
-                    lang=lang,
-                    widths=(1280,) if quick else FULL_WIDTHS,
-                    narrow_widths=NARROW_WIDTHS if quick else (),
-                    # (In the quick crawl the English pages' links are the Swedish ones'.)
-                    links_per_pattern=0 if quick and lang != "sv" else links_per_pattern,
-                    slow_seconds=slow_seconds,
-                    user_texts=user_texts,
-                )
-                page = crawler.log_in(f"{role}@{DEMO_DOMAIN}", DEMO_PASSWORD)
-                results.append(crawler.run(page))
-            finally:
-                context.close()
-    return Report(results, time.monotonic() - started)
+    jobs = [(role, lang) for role in roles for lang in languages]
+    options = {
+        "quick": quick,
+        "slow_seconds": slow_seconds,
+        "links_per_pattern": links_per_pattern,
+        "user_texts": user_texts,
+    }
+    if workers <= 1:
+        results = [_crawl_one(browser, base_url, role, lang, **options) for role, lang in jobs]
+        return Report(results, time.monotonic() - started)
+    done: dict[tuple[str, str], CrawlResult] = {}
+    errors: list[BaseException] = []
+    pending = list(reversed(jobs))
+    lock = threading.Lock()
+
+    def work() -> None:
+        from playwright.sync_api import sync_playwright
+
+        from tests.e2e.conftest import CHROMIUM, FLAGS
+
+        try:
+            with sync_playwright() as playwright:
+                own = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+                try:
+                    while True:
+                        with lock:
+                            if not pending or errors:
+                                return
+                            job = pending.pop()
+                        done[job] = _crawl_one(own, base_url, *job, **options)
+                finally:
+                    own.close()
+        except BaseException as error:  # reported in the calling thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, name=f"crawl-{i}") for i in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+    return Report([done[job] for job in jobs], time.monotonic() - started)
+
+
+def _crawl_one(
+    browser,
+    base_url: str,
+    role: str,
+    lang: str,
+    *,
+    quick: bool,
+    slow_seconds: float | None,
+    links_per_pattern: int,
+    user_texts: frozenset[str],
+) -> CrawlResult:
+    from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        crawler = Crawler(
+            context,
+            base_url,
+            role=role,
+            lang=lang,
+            widths=(1280,) if quick else FULL_WIDTHS,
+            narrow_widths=NARROW_WIDTHS if quick else (),
+            # (In the quick crawl the English pages' links are the Swedish ones'.)
+            links_per_pattern=0 if quick and lang != "sv" else links_per_pattern,
+            slow_seconds=slow_seconds,
+            user_texts=user_texts,
+        )
+        page = crawler.log_in(f"{role}@{DEMO_DOMAIN}", DEMO_PASSWORD)
+        return crawler.run(page)
+    finally:
+        context.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -104,6 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--slow", type=float, default=None, help="seconds a page may take")
+    parser.add_argument("--workers", type=int, default=1, help="crawls at a time")
     parser.add_argument("--roles", default=",".join(ROLES))
     parser.add_argument("--languages", default=",".join(LANGUAGES))
     parser.add_argument(
@@ -137,6 +195,7 @@ def main(argv: list[str] | None = None) -> int:
                 slow_seconds=args.slow,
                 links_per_pattern=args.links_per_pattern,
                 user_texts=user_texts,
+                workers=args.workers,
             )
         finally:
             browser.close()
