@@ -140,6 +140,13 @@ def language_findings(
     )
     english_ids, swedish_strs = catalogue_words()
     other_catalogue = english_ids if lang == "sv" else swedish_strs
+
+    def other_words(text: str) -> list[str]:
+        """The other language's words, when they outnumber the page language's."""
+        words = WORD.findall(text.casefold())
+        foreign = [w for w in words if w in foreign_words]
+        return foreign if len(foreign) > sum(w in own_words for w in words) else []
+
     findings = []
     seen = set()
     for item in texts:
@@ -147,22 +154,14 @@ def language_findings(
         if (text, where) in seen:
             continue
         seen.add((text, where))
-        words = WORD.findall(text.casefold())
-        foreign = [w for w in words if w in foreign_words]
-        own = [w for w in words if w in own_words]
-        if (foreign and len(foreign) >= len(own)) or text in other_catalogue:
+
+        foreign = other_words(text)
+        flagged = bool(foreign) or text in other_catalogue
+        if flagged and user_texts:
             # Only then the slower look for the people's texts inside it.
-            rest = without_user_texts(text, user_texts)
-            words = WORD.findall(rest.casefold())
-            foreign = [w for w in words if w in foreign_words]
-            own = [w for w in words if w in own_words]
-            if not (foreign and len(foreign) > len(own)) and rest.strip() not in other_catalogue:
-                foreign = []
-                flagged = False
-            else:
-                flagged = True
-        else:
-            flagged = False
+            rest = without_user_texts(text, user_texts).strip()
+            foreign = other_words(rest)
+            flagged = bool(foreign) or rest in other_catalogue
         if flagged:
             shown = text if len(text) <= 140 else text[:137] + "…"
             why = ", ".join(dict.fromkeys(foreign)) or "a catalogue entry's other language"

@@ -41,6 +41,13 @@ def test_the_language_checks_catch_the_other_language():
     assert [f.kind for f in language_findings("/en/", "en", swedish_on_english)] == ["language"]
     fine = [{"text": "Spara och gå vidare", "where": "p", "numeric": False}]
     assert language_findings("/", "sv", fine) == []
+    # What people wrote is theirs, also inside a translated sentence; the rest is still checked.
+    wrote = "Pröva ett arbetssätt för alla"
+    around = [{"text": f"Status of “{wrote}”", "where": "label", "numeric": False}]
+    assert [f.kind for f in language_findings("/en/", "en", around)] == ["language"]
+    assert language_findings("/en/", "en", around, frozenset({wrote})) == []
+    around = [{"text": f"Status för “{wrote}” och mer", "where": "label", "numeric": False}]
+    assert language_findings("/en/", "en", around, frozenset({wrote})) != []
     numbers = [
         {"text": "0.45", "where": "td", "numeric": True},
         {"text": "-0,3", "where": "td", "numeric": True},
