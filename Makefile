@@ -6,7 +6,7 @@ PORT ?= 8000
 
 STATIC_ROOT ?= staticfiles
 
-.PHONY: run install migrate messages static demo test bench lint format makemessages simulate-programme
+.PHONY: run install migrate messages static demo test crawl bench lint format makemessages simulate-programme
 
 run: install migrate messages static demo
 	@echo
@@ -37,6 +37,11 @@ demo:
 
 test:
 	scripts/test.sh
+
+# The quality gate over every page (docs/quality.md): the demo served by gunicorn, crawled in
+# Chromium as every role in Swedish and English at 1280, 1024 and 390 px.
+crawl:
+	scripts/crawl.sh
 
 bench:
 	@scripts/bootstrap.sh --dev

@@ -6,12 +6,13 @@ from django.urls import include, path
 
 from samsyn.accounts import views as account_views
 from samsyn.api import api
-from samsyn.lib.views import healthz
+from samsyn.lib.views import favicon, healthz
 from samsyn.observations import views as observation_views
 
 urlpatterns = [
     path("api/v1/", api.urls),
     path("healthz", healthz, name="healthz"),
+    path("favicon.ico", favicon, name="favicon"),
     path("capture-sw.js", observation_views.service_worker, name="capture_sw"),
     path("i18n/setlang/", account_views.set_language, name="set_language"),
 ]

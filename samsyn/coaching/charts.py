@@ -31,7 +31,11 @@ def profile_spec(profile: dict) -> dict:
         "title": {"text": title, "anchor": "start", "fontSize": 14},
         "width": "container",
         "height": 280,
-        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}},
+        "config": {
+            "aria": False,  # Vega's own ARIA labels are English only; the table has the data
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12},
+        },
         "data": {"values": values},
         "mark": {"type": "line", "point": {"filled": True, "size": 50}, "strokeWidth": 2},
         "encoding": {

@@ -60,7 +60,10 @@ class Interval:
     def __str__(self) -> str:
         from django.utils.formats import number_format
 
-        return f"{number_format(self.low, 2)} – {number_format(self.high, 2)}"
+        from samsyn.lib.templatetags.numbers import real_minus
+
+        low, high = (real_minus(number_format(v, 2)) for v in (self.low, self.high))
+        return f"{low} – {high}"
 
 
 Cell = str | int | float | Interval | Hidden | None
@@ -134,6 +137,7 @@ def _base(title: str, height: int | None = None) -> dict[str, Any]:
         "width": "container",
         "title": {"text": title, "anchor": "start", "fontSize": 14},
         "config": {
+            "aria": False,  # Vega's own ARIA labels are English only; the table has the data
             "view": {"stroke": None},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
             "legend": {"labelFontSize": 12, "titleFontSize": 12},

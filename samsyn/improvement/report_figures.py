@@ -79,7 +79,19 @@ class ReportFigures:
 def _fmt(value: float | None, digits: int = 1) -> str:
     if value is None:
         return "–"
-    return f"{value:.{digits}f}".replace(".", ",") if _swedish() else f"{value:.{digits}f}"
+    text = f"{value:.{digits}f}".replace("-", "\u2212")
+    return text.replace(".", ",") if _swedish() else text
+
+
+def _cell(value) -> str:
+    """A dashboard table's cell as text in the reader's language (decimal sign, minus sign)."""
+    from django.utils.formats import localize
+
+    from samsyn.lib.templatetags.numbers import real_minus
+
+    if isinstance(value, float):
+        return real_minus(localize(value))
+    return str(value)
 
 
 def _swedish() -> bool:
@@ -240,7 +252,11 @@ def _index_spec(title: str, values: list[dict]) -> dict:
         "width": "container",
         "height": max(60, 34 * len(values)),
         "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "labelLimit": 220}},
+        "config": {
+            "aria": False,  # Vega's own ARIA labels are English only; the table has the data
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "labelLimit": 220},
+        },
         "description": title,
         "data": {"values": values},
         "layer": [
@@ -301,7 +317,7 @@ def _observation_figures(cycle: QualityCycle, user: User) -> tuple[list[Figure],
                     spec=chart.spec,
                     caption=chart.table.caption,
                     columns=list(chart.table.columns),
-                    rows=[[str(c) for c in row] for row in chart.table.rows],
+                    rows=[[_cell(c) for c in row] for row in chart.table.rows],
                     notes=list(chart.notes),
                 )
             )

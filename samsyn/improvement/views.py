@@ -46,6 +46,7 @@ from samsyn.improvement.forms import (
 )
 from samsyn.improvement.models import CycleStep, LibraryEntry, Measure, QualityCycle, Report
 from samsyn.improvement.report_figures import report_figures
+from samsyn.indicators.selectors import municipality_code_for
 
 
 def _school(request: HttpRequest, pk: int) -> Organisation:
@@ -118,6 +119,7 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "access": access,
         "project": project,
         "evidence": project.evidence.all(),
+        "openable_rounds": _openable_rounds(request, project),
         "measures": project.measures.all(),
         "sessions": project.sessions.prefetch_related("participants"),
         "comments": project.comments.select_related("author"),
@@ -125,11 +127,25 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "staff": project.staff.order_by("full_name"),
         "report": report,
         "dimension": dict(selectors.dimension_choices()).get(project.dimension_code, ""),
+        # An indicator's page needs the municipality its figures are about (else it is a 404).
+        "indicator_pages": bool(municipality_code_for(project.school)),
         "phase_form": PhaseForm(initial={"phase": project.phase}),
         "comment_form": CommentForm(),
         "group_form": GroupChoiceForm(school=project.school, initial={"group": project.group_id}),
     }
     return render(request, "improvement/project_detail.html", ctx)
+
+
+def _openable_rounds(request: HttpRequest, project) -> set[int]:
+    """The project's evidence rounds the reader plans, whose pages they may open (a round of
+    the school's owner is evidence for the school, but its page is its planners')."""
+    from samsyn.observations.models import Round
+
+    ids = [e.round_id for e in project.evidence.all() if e.kind == "round" and e.round_id]
+    rounds = Round.objects.filter(pk__in=ids, is_peer=False).select_related("organisation")
+    return {
+        r.pk for r in rounds if Perm.MANAGE_ROUNDS in permissions_at(request.user, r.organisation)
+    }
 
 
 def _manage(request: HttpRequest, pk: int) -> selectors.ProjectAccess:

@@ -22,7 +22,11 @@ def _base(title: str) -> dict:
         "width": "container",
         "height": 260,
         "title": {"text": title, "anchor": "start", "fontSize": 14},
-        "config": {"view": {"stroke": None}, "axis": {"labelFontSize": 12, "titleFontSize": 12}},
+        "config": {
+            "aria": False,  # Vega's own ARIA labels are English only; the table has the data
+            "view": {"stroke": None},
+            "axis": {"labelFontSize": 12, "titleFontSize": 12},
+        },
         "description": title,
     }
 

@@ -957,7 +957,16 @@ def _regional_context(request: HttpRequest, pk: int, year: int) -> dict:
 def regional_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     """A collaboration's yearly documentation of its exchanges: areas, visits, analyses and
     the members' follow-up."""
-    return render(request, "networks/regional_year.html", _regional_context(request, pk, year))
+    ctx = _regional_context(request, pk, year)
+    # The years before and after, linked only when the reader may open them (no 403 link).
+    ctx["nearby_years"] = []
+    for other in (year - 1, year + 1):
+        try:
+            selectors.regional_year_for_user(request, pk, other)
+        except (Http404, PermissionDenied):
+            continue
+        ctx["nearby_years"].append(other)
+    return render(request, "networks/regional_year.html", ctx)
 
 
 @login_required

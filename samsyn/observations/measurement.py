@@ -275,7 +275,10 @@ def item_map(data: dict, dimensions: list[Dimension], width: int = 640) -> dict:
         }
         for k, n in sorted(bins.items())
     ]
-    ticks = [{"x": scale(v), "label": str(v)} for v in range(int(lo + 0.5), int(hi) + 1)]
+    ticks = [
+        {"x": scale(v), "label": str(v).replace("-", "\u2212")}
+        for v in range(int(lo + 0.5), int(hi) + 1)
+    ]
     axis_y = 95 + 26 * len(rows)
     return {
         "rows": rows,

@@ -108,6 +108,14 @@ def rounds_for_user(*, user: User) -> dict[str, list]:
             .annotate(n_observations=Count("observations", distinct=True))
             .order_by("-starts_on")
         )
+        # A round of the school's owner that covers the school is listed, but only its
+        # planners open it (get_round_for_user): no link the reader would get a 403 from.
+        can_plan: dict[int, bool] = {}
+        for round_ in managed:
+            org = round_.organisation
+            if org.pk not in can_plan:
+                can_plan[org.pk] = Perm.MANAGE_ROUNDS in permissions_at(user, org)
+            round_.can_open = can_plan[org.pk]
     observing = list(
         Round.objects.filter(round_observers__observer=user, is_peer=False)
         .order_by("-starts_on")

@@ -62,6 +62,7 @@ class AccessMatrixTests(BaseTestCase):
         return {
             "home": ("get", list, {ANON: 200, "alice": 200, "adam": 200}),
             "healthz": ("get", list, {ANON: 200}),
+            "favicon": ("get", list, {ANON: 301, "alice": 301}),
             "set_language": ("post", list, {ANON: 302, "alice": 302}),
             "accounts:login": ("get", list, {ANON: 200, "alice": 302}),
             "accounts:logout": ("post", list, {ANON: 302, "alice": 302}),

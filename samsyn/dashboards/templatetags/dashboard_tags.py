@@ -14,6 +14,8 @@ from django.template.base import render_value_in_context
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from samsyn.lib.templatetags.numbers import real_minus
+
 register = template.Library()
 
 
@@ -30,6 +32,8 @@ def _cell(cell: Any, first: bool, context) -> SafeString:
             text,
         )
     value = "" if cell is None else render_value_in_context(cell, context)
+    if isinstance(cell, int | float):
+        value = real_minus(value)
     return format_html("<td>{}</td>", value)
 
 

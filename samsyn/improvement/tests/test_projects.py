@@ -95,6 +95,33 @@ class ProjectPageTests(BaseTestCase):
         response = self.client.post(url, {"indicator": "grade9-merit"})
         self.assertEqual(project.evidence.count(), 2)
 
+    def test_evidence_links_only_to_pages_the_reader_may_open(self):
+        """(Found by the crawl.) An owner's round as evidence is linked to its planners only,
+        and an indicator only where the school has a municipality its figures are about."""
+        project = services.project_create(school=self.school, lead=self.pia, title="P")
+        owners_round = make_round(self, actor=self.olle, organisation=self.owner, name="Kommunens")
+        schools_round = make_round(self, name="Skolans")
+        for round_ in (owners_round, schools_round):
+            services.project_evidence_add(
+                project=project, kind="round", label=round_.name, round=round_
+            )
+        services.project_evidence_add(
+            project=project, kind="indicator", label="Meritvärde", indicator_code="grade9-merit"
+        )
+        self.login(self.pia)
+        page = self.client.get(reverse("improvement:project", args=[project.pk]))
+        html = page.content.decode()
+        owners_url = reverse("observations:round", args=[owners_round.pk])
+        self.assertEqual(self.client.get(owners_url).status_code, 403)
+        self.assertNotIn(f'href="{owners_url}"', html)
+        self.assertIn(f'href="{reverse("observations:round", args=[schools_round.pk])}"', html)
+        indicator_url = reverse(
+            "indicators:indicator_detail", args=[self.school.pk, "grade9-merit"]
+        )
+        self.assertEqual(self.client.get(indicator_url).status_code, 404)  # no municipality code
+        self.assertNotIn(f'href="{indicator_url}"', html)
+        self.assertIn("Meritvärde", html)
+
     def test_measures_keep_their_interval_whole(self):
         project = services.project_create(school=self.school, lead=self.pia, title="P")
         self.login(self.pia)

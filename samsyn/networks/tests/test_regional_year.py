@@ -100,3 +100,17 @@ class RegionalYearTests(BaseTestCase):
         text = "".join(page.get_textpage().get_text_range() for page in pdf)
         self.assertIn("Kritiska vänner vår 2026", text)
         self.assertNotIn("Utan Testkommun", text)
+
+    def test_the_years_around_are_linked_only_when_the_reader_may_open_them(self):
+        """(Found by the crawl: a member owner was shown a link to next year, a 403.)"""
+        self.login(self.olle)
+        response = self.client.get(self.url)
+        self.assertEqual(response.context["nearby_years"], [2025])
+        self.assertEqual(
+            self.client.get(
+                reverse("networks:regional_year", args=[self.region.pk, 2027])
+            ).status_code,
+            403,
+        )
+        self.login(self.coordinator)  # manages the region's exchanges: every year opens
+        self.assertEqual(self.client.get(self.url).context["nearby_years"], [2025, 2027])

@@ -216,3 +216,19 @@ class ReleaseAndReadTests(BaseTestCase):
             self.client.get(reverse("observations:detail", args=[observation.uuid])).status_code,
             403,
         )
+
+
+class OverviewLinkTests(BaseTestCase):
+    def test_an_owners_round_is_listed_to_the_principal_without_a_link_to_its_403(self):
+        """(Found by the crawl.) The owner's round covers the school, so the principal sees it
+        listed; its page is its planners', so no link the principal would get a 403 from."""
+        round_ = make_round(self, actor=self.olle, organisation=self.owner, name="Kommunens runda")
+        url = reverse("observations:round", args=[round_.pk])
+        self.login(self.pia)
+        self.assertEqual(self.client.get(url).status_code, 403)
+        page = self.client.get(reverse("observations:overview")).content.decode()
+        self.assertIn("Kommunens runda", page)
+        self.assertNotIn(f'href="{url}"', page)
+        self.login(self.olle)
+        page = self.client.get(reverse("observations:overview")).content.decode()
+        self.assertIn(f'href="{url}"', page)
