@@ -139,6 +139,20 @@ class AreaChangeAttackTests(LeakCheck, BaseTestCase):
         rows = [list(r) for sheet in book.worksheets for r in sheet.iter_rows(values_only=True)]
         self.assertGreater(self.assert_no_decimal_in_cells(rows, self.names, "xlsx"), 0)
 
+    def test_the_pdf_export_shows_no_change_of_the_small_dimension(self):
+        import pypdfium2
+
+        self.login(self.olle)
+        url = reverse("dashboards:area_export", args=[self.owner.pk, "pdf"]) + self.query()
+        response = self.client.get(url)
+        self.assertEqual(response.status_code, 200)
+        pdf = pypdfium2.PdfDocument(response.content)
+        text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+        rows = [line for line in text.splitlines() if self.dim.short_name in line.split()]
+        self.assertTrue(rows)
+        for row in rows:
+            self.assertIsNone(DECIMAL.search(row), f"pdf: {row}")
+
 
 def _school_before(t, order, lesson):
     return None if order == 3 and t >= 4 else world.before(t, order, lesson)
