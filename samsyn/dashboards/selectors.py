@@ -835,26 +835,11 @@ def _build(
             return pairable[i]
 
     changes = _changes(means, chosen, compare, dimensions, scope, min_group, leadership, paired_ok)
+    if not leadership and compare is not None:
+        changes = _hide_small_rounds(changes, distributions, (compare.pk, chosen.pk), min_group)
     if any(dashboard_hidden.get(r.pk) for r in shown):
         reason = next(dashboard_hidden[r.pk] for r in shown if r.pk in dashboard_hidden)
-        changes = [
-            DimensionChange(
-                dimension=ch.dimension,
-                before=None,
-                after=None,
-                change=None,
-                ci_low=None,
-                ci_high=None,
-                effect=None,
-                effect_low=None,
-                effect_high=None,
-                p_value=None,
-                n_teachers=0,
-                method=ch.method,
-                hidden=reason,
-            )
-            for ch in changes
-        ]
+        changes = [_blank(ch, reason) for ch in changes]
     current = [
         d for d in distributions.get(chosen.pk, []) if d.mean is not None and d.hidden is None
     ]
@@ -914,6 +899,48 @@ def _coverage(rows: SummaryRows) -> dict[str, int]:
         "observers": int(np.unique(rows.observer_ids).size),
         "schools": int(np.unique(rows.school).size),
     }
+
+
+def _hide_small_rounds(
+    changes: list[DimensionChange],
+    distributions: dict[int, list[Distribution]],
+    round_pks: tuple[int, int],
+    min_group: int,
+) -> list[DimensionChange]:
+    """A change shows each round's mean of the dimension: it is shown only when the
+    dimension's figure in each of the two rounds is (at least `min_group` teachers, not
+    derivable), whatever the two rounds' teachers count together. A hidden change keeps no
+    number."""
+    dists = {pk: {d.dimension.code: d for d in distributions.get(pk, [])} for pk in round_pks}
+    out = []
+    for ch in changes:
+        hidden = ch.hidden
+        if hidden is None:
+            cells = [dists[pk].get(ch.dimension.code) for pk in round_pks]
+            hidden = next((c.hidden for c in cells if c is not None and c.hidden), None)
+            if hidden is None and any(c is None or c.n_teachers < min_group for c in cells):
+                hidden = _too_few(min_group)
+        out.append(ch if hidden is None else _blank(ch, hidden))
+    return out
+
+
+def _blank(ch: DimensionChange, hidden: Hidden) -> DimensionChange:
+    """The change hidden, with no number left on it."""
+    return DimensionChange(
+        dimension=ch.dimension,
+        before=None,
+        after=None,
+        change=None,
+        ci_low=None,
+        ci_high=None,
+        effect=None,
+        effect_low=None,
+        effect_high=None,
+        p_value=None,
+        n_teachers=0,
+        method=ch.method,
+        hidden=hidden,
+    )
 
 
 def _changes(means, chosen, compare, dimensions, scope, min_group, leadership, paired_ok=None):

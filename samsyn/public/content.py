@@ -3,9 +3,9 @@
 The teaching figures come from `samsyn.dashboards.selectors.area_dashboard` (the aggregate an
 owner's administrator or a network's coordinator sees: small cells and derivable cells already
 hidden by the dashboards' guard, change with its cluster-robust interval). On top of that this
-module shows a dimension's change only when every group behind it (each round's teachers rated
-on it, and the paired teachers) holds at least `SAMSYN_MIN_GROUP` teachers, and never anything
-per school or per teacher. The national indicators are the municipality's public statistics
+module shows nothing per school or per teacher (the guard shows a dimension's change only
+when each round's teachers rated on it, and the paired teachers, hold at least
+`SAMSYN_MIN_GROUP`). The national indicators are the municipality's public statistics
 (Skolverket, Kolada) with their source and import date.
 
 `page_content` returns plain JSON-able data in the active language; `snapshot` computes it in
@@ -57,23 +57,12 @@ def _coverage(dashboard, info, min_group: int) -> dict:
 
 
 def _dimension_change(change, before, after, min_group: int) -> dict:
-    """One dimension's change, or the reason it is not shown. `before`/`after`: the
-    dimension's distributions in the two rounds (their teacher counts and suppression)."""
+    """One dimension's change, or the reason it is not shown. The dashboards' guard has
+    already hidden every change whose group in either round (or whose paired teachers) is
+    under `min_group` or derivable; `before`/`after` (the dimension's distributions in the
+    two rounds) give the smallest group behind a shown change."""
     name = change.dimension.name
-    groups = [d.n_teachers for d in (before, after) if d is not None and d.hidden is None]
-    if change.method == "paired":
-        groups.append(change.n_teachers)
-    shown = (
-        change.hidden is None
-        and change.change is not None
-        and change.ci_low is not None
-        and change.ci_high is not None
-        and before is not None
-        and after is not None
-        and before.hidden is None
-        and after.hidden is None
-        and min(groups) >= min_group
-    )
+    shown = change.hidden is None and change.ci_low is not None and change.ci_high is not None
     if not shown:
         return {"dimension": name, "hidden": _hidden_reason(min_group)}
     return {
@@ -84,7 +73,10 @@ def _dimension_change(change, before, after, min_group: int) -> dict:
         "ci_low": _num(change.ci_low),
         "ci_high": _num(change.ci_high),
         "direction": "up" if change.ci_low > 0 else "down" if change.ci_high < 0 else "unclear",
-        "n_teachers": min(groups),
+        "n_teachers": min(
+            [d.n_teachers for d in (before, after) if d is not None]
+            + ([change.n_teachers] if change.method == "paired" else [])
+        ),
     }
 
 
