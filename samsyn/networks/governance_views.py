@@ -185,6 +185,9 @@ def efforts(request: HttpRequest, pk: int) -> HttpResponse:
             "network": network,
             "efforts": list(competence.efforts_for_user(request.user, network)),
             "can_manage": governance.can_manage(request.user, network),
+            # A participant without a seat in any group may not open the groups' page.
+            "sees_groups": governance.can_manage(request.user, network)
+            or governance.has_seat(request.user, network),
         },
     )
 

@@ -40,8 +40,9 @@ OVERFLOW = """() => {
   return {scroll: doc.scrollWidth, width, element: name(widest)};
 }"""
 
+# A link with hreflang is a deliberate switch of language (checked as a link, not as a slip).
 LINKS = """() => [...document.querySelectorAll('a[href]')]
-  .filter(a => !a.hasAttribute('download'))
+  .filter(a => !a.hasAttribute('download') && !a.hasAttribute('hreflang'))
   .map(a => a.href)"""
 
 TIMING = """() => {
