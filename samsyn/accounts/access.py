@@ -4,17 +4,28 @@ A role held in an organisation reaches every organisation below it (an owner adm
 municipality acts in all its schools). Network coordinators reach the network's member schools,
 but only to see them. Anyone with a role somewhere below an organisation may see its page.
 
-Views use `get_organisation_for_user`: an outsider gets 404 (we do not even confirm that the
-organisation exists), a member without the permission gets 403. The same permission names are
-used by templates (`can`) and the API, after pretix's permission model.
+This module is the one access layer, after pretix's permission model:
+
+- `Perm` is the one vocabulary of rights. Views, the API and templates all speak it; objects with
+  their own parties (a peer review's team, a coaching conversation's teacher and coach) grant
+  Perm values too, never role strings of their own.
+- Every read of an object by pk goes through a `get_<entity>_for_user(*, user, pk, perm)` helper
+  in its app's `selectors.py`, built on `get_object_for_user` (or, for person-scoped records,
+  `get_party_object_for_user`): an outsider gets 404 (we do not even confirm that the object
+  exists), a member without the permission gets 403.
+- Templates receive the user's permissions on the object (`can`, a frozenset of Perm) and ask
+  `{% if can|has:"rounds.manage" %}`; the `has` filter refuses names that are not a Perm.
+- A selector that is not scoped to a user ends in `_unscoped`; no view or API function calls one,
+  nor `get_object_or_404` (`samsyn/tests/test_access_layer.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from samsyn.accounts.models import Membership, NetworkMembership, Organisation, Role, User
@@ -267,15 +278,63 @@ def refuse(user: User, org: Organisation, perms: frozenset[Perm] | None = None):
     raise Http404
 
 
-def get_organisation_for_user(
-    request: HttpRequest, pk: int, perm: Perm = Perm.VIEW
-) -> Organisation:
-    """The organisation `pk` if the user may `perm` there: 404 for outsiders, 403 otherwise."""
-    org = Organisation.objects.filter(pk=pk).select_related("parent").first()
-    if org is None:
+def get_object_for_user[M: Model](
+    *,
+    user: User,
+    queryset: QuerySet[M] | type[M],
+    perm: Perm,
+    org_of: Callable[[M], Organisation],
+    **lookup: object,
+) -> M:
+    """The one object matching `lookup` if the user holds `perm` in its organisation (`org_of`):
+    404 when there is none or the user has no role reaching that organisation (its existence is
+    not confirmed), 403 for members without `perm`."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
         raise Http404
-    require(request.user, org, perm)
-    return org
+    require(user, org_of(obj), perm)
+    return obj
+
+
+def get_party_object_for_user[M: Model](
+    *,
+    user: User,
+    queryset: QuerySet[M] | type[M],
+    parties: Callable[[M], Iterable[int | None]],
+    **lookup: object,
+) -> M:
+    """The one object matching `lookup` if the user is one of its `parties` (user ids), whatever
+    their roles: person-scoped records (coaching) answer 404 to everyone else."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    obj = queryset.filter(**lookup).first()
+    if obj is None or not user.is_authenticated or user.pk not in set(parties(obj)):
+        raise Http404
+    return obj
+
+
+def get_organisation_for_user(*, user: User, pk: int, perm: Perm = Perm.VIEW) -> Organisation:
+    """The organisation `pk` if the user may `perm` there: 404 for outsiders, 403 otherwise."""
+    return get_object_for_user(
+        user=user,
+        queryset=Organisation.objects.select_related("parent"),
+        perm=perm,
+        org_of=lambda org: org,
+        pk=pk,
+    )
+
+
+def perms_anywhere(user: User) -> frozenset[Perm]:
+    """Every permission the user holds directly somewhere (what their menus may offer; the
+    union of `organisations_with_perm` over all Perm)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    perms: set[Perm] = set()
+    for m in _memberships(user):
+        perms |= ROLE_PERMISSIONS[m.role]
+    return frozenset(perms)
 
 
 def require_platform_admin(request: HttpRequest) -> None:

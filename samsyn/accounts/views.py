@@ -147,7 +147,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.VIEW)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW)
     perms = permissions_at(request.user, org)
     ctx = {
         "org": org,
@@ -165,7 +165,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.VIEW_MEMBERS)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW_MEMBERS)
     filters = MemberFilterForm(request.GET or None)
     q = role = ""
     if filters.is_valid():
@@ -189,7 +189,7 @@ def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INVITE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INVITE)
     roles = invitable_roles(request.user, org)
     if not roles:
         return render(request, "accounts/no_roles_to_invite.html", {"org": org}, status=403)
@@ -214,7 +214,7 @@ def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INVITE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INVITE)
     invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=org)
     services.invitation_revoke(invitation=invitation)
     messages.success(
@@ -226,7 +226,7 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 @require_POST
 @login_required
 def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.MANAGE_MEMBERS)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.MANAGE_MEMBERS)
     membership = get_object_or_404(
         Membership.objects.select_related("user"), pk=membership_pk, organisation=org
     )
@@ -245,7 +245,7 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
 
 @login_required
 def person_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.VIEW_PERSON)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW_PERSON)
     person = selectors.person_for_user(actor=request.user, organisation=org, person_id=user_pk)
     services.audit_record(
         actor=request.user,
@@ -269,7 +269,7 @@ def person_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def person_deactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.DEACTIVATE_USERS)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.DEACTIVATE_USERS)
     person = selectors.person_for_user(actor=request.user, organisation=org, person_id=user_pk)
     reactivate = request.POST.get("reactivate") == "1"
     try:

@@ -293,7 +293,7 @@ def next_step_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def school_conversations(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's leadership: who had a coaching conversation and when, never the content."""
-    school = get_organisation_for_user(request, pk, Perm.VIEW_OBSERVATIONS)
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW_OBSERVATIONS)
     ctx = {"school": school, "rows": selectors.school_conversation_dates(school)}
     return render(request, "coaching/school_conversations.html", ctx)
 
@@ -303,7 +303,7 @@ def school_conversations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def support_plans(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_organisation_for_user(request, pk, Perm.SUPPORT_PLANS_MANAGE)
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SUPPORT_PLANS_MANAGE)
     eligible = selectors.support_eligible(school)
     audit_record(
         actor=request.user,
@@ -325,7 +325,7 @@ def support_plans(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def support_plan_create(request: HttpRequest, pk: int, teacher_pk: int) -> HttpResponse:
-    school = get_organisation_for_user(request, pk, Perm.SUPPORT_PLANS_MANAGE)
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SUPPORT_PLANS_MANAGE)
     eligible = selectors.support_eligible(school)
     entry = next((e for e in eligible["teachers"] if e["teacher"].pk == teacher_pk), None)
     if entry is None:

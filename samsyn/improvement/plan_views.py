@@ -163,7 +163,7 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 @login_required
 def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_organisation_for_user(request, pk, Perm.VIEW)
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW)
     if school.kind != Organisation.Kind.SCHOOL:
         raise Http404
     ctx = {
@@ -176,7 +176,7 @@ def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_draft(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_organisation_for_user(request, pk, Perm.PROJECTS_MANAGE)
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_MANAGE)
     form = DraftForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         try:

@@ -49,7 +49,7 @@ from samsyn.improvement.report_figures import report_figures
 
 
 def _school(request: HttpRequest, pk: int) -> Organisation:
-    org = get_organisation_for_user(request, pk, Perm.PROJECTS_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_MANAGE)
     if org.kind != Organisation.Kind.SCHOOL:
         raise Http404
     return org
@@ -398,7 +398,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def group_create(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.PROJECTS_SUPERVISE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_SUPERVISE)
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = services.group_create(
@@ -476,7 +476,7 @@ def _cycle(request: HttpRequest, pk: int, perm: Perm) -> QualityCycle:
 
 @login_required
 def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.QUALITY_CYCLE_VIEW)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.QUALITY_CYCLE_VIEW)
     if org.kind == Organisation.Kind.OWNER:
         owner = org
     elif org.kind == Organisation.Kind.SCHOOL and org.parent_id:
@@ -537,7 +537,9 @@ def cycle_school(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     quality = QualityCycle.objects.filter(pk=pk).select_related("owner").first()
     if quality is None:
         raise Http404
-    school = get_organisation_for_user(request, school_pk, Perm.QUALITY_CYCLE_VIEW)
+    school = get_organisation_for_user(
+        user=request.user, pk=school_pk, perm=Perm.QUALITY_CYCLE_VIEW
+    )
     if school.parent_id != quality.owner_id:
         raise Http404
     perms = permissions_at(request.user, school)
@@ -584,7 +586,9 @@ def step_status(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality)
     school = None
     if request.POST.get("school"):
-        school = get_organisation_for_user(request, int(request.POST["school"]), Perm.VIEW)
+        school = get_organisation_for_user(
+            user=request.user, pk=int(request.POST["school"]), perm=Perm.VIEW
+        )
         if school.parent_id != quality.owner_id:
             raise Http404
         perms = permissions_at(request.user, school)

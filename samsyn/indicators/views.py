@@ -46,7 +46,7 @@ SURVEY_KINDS = (Organisation.Kind.SCHOOL, Organisation.Kind.OWNER)
 
 @login_required
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INDICATORS_VIEW)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_VIEW)
     code = selectors.municipality_code_for(org)
     rows = []
     if code:
@@ -85,7 +85,7 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INDICATORS_VIEW)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_VIEW)
     municipality_code = selectors.municipality_code_for(org)
     if not municipality_code:
         raise Http404
@@ -181,7 +181,7 @@ def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INDICATORS_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_MANAGE)
     if org.kind != Organisation.Kind.OWNER:
         raise Http404
     form = IndicatorForm(request.POST or None)
@@ -199,7 +199,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def municipality_link(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INDICATORS_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_MANAGE)
     if org.kind != Organisation.Kind.OWNER:
         raise Http404
     form = MunicipalityLinkForm(
@@ -317,7 +317,7 @@ def kolada_retry(request: HttpRequest, fetch_pk: int) -> HttpResponse:
 
 
 def _survey_org(request: HttpRequest, pk: int) -> Organisation:
-    org = get_organisation_for_user(request, pk, Perm.SURVEYS_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SURVEYS_MANAGE)
     if org.kind not in SURVEY_KINDS:
         raise Http404
     return org

@@ -158,7 +158,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _owner(request: HttpRequest, pk: int) -> Organisation:
-    org = get_organisation_for_user(request, pk, Perm.SSO_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SSO_MANAGE)
     if org.kind != Organisation.Kind.OWNER:
         raise Http404
     return org

@@ -62,7 +62,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
             request, "observations/round_choose_org.html", {"organisations": organisations}
         )
     organisation = (
-        get_organisation_for_user(request, int(org_id), Perm.MANAGE_ROUNDS)
+        get_organisation_for_user(user=request.user, pk=int(org_id), perm=Perm.MANAGE_ROUNDS)
         if org_id and org_id.isdigit()
         else organisations[0]
     )

@@ -52,7 +52,7 @@ def progress_text(run: ImportRun) -> str:
 
 def owner_for(request: HttpRequest, pk: int, perm: Perm = Perm.ORGANISATIONS_MANAGE):
     """The owner `pk` if the user may manage its organisations: 404 / 403 otherwise."""
-    owner = get_organisation_for_user(request, pk, perm)
+    owner = get_organisation_for_user(user=request.user, pk=pk, perm=perm)
     if owner.kind != Organisation.Kind.OWNER:
         raise Http404
     return owner

@@ -216,7 +216,7 @@ def paperwork_download(request: HttpRequest, pk: int, document: str) -> HttpResp
 def my_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer declares their own conflicts of interest with the network's member schools
     (anyone with a role in the network or a member school; outsiders 404)."""
-    network = get_organisation_for_user(request, pk, Perm.VIEW)
+    network = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW)
     if network.kind != Organisation.Kind.NETWORK:
         raise Http404
     schools = list(Organisation.objects.filter(network_links__network=network).order_by("name"))
@@ -234,7 +234,7 @@ def my_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def my_conflict_remove(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResponse:
-    network = get_organisation_for_user(request, pk, Perm.VIEW)
+    network = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW)
     conflict = ConflictOfInterest.objects.filter(
         pk=conflict_pk, user=request.user, school__network_links__network=network
     ).first()

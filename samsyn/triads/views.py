@@ -35,7 +35,9 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def school(request: HttpRequest, school_pk: int) -> HttpResponse:
-    organisation = get_organisation_for_user(request, school_pk, Perm.TRIADS_MANAGE)
+    organisation = get_organisation_for_user(
+        user=request.user, pk=school_pk, perm=Perm.TRIADS_MANAGE
+    )
     sets = list(selectors.sets_for_school(organisation))
     current = next((s for s in sets if s.status == "saved"), None)
     ctx = {
@@ -54,7 +56,9 @@ def school(request: HttpRequest, school_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def propose(request: HttpRequest, school_pk: int) -> HttpResponse:
-    organisation = get_organisation_for_user(request, school_pk, Perm.TRIADS_MANAGE)
+    organisation = get_organisation_for_user(
+        user=request.user, pk=school_pk, perm=Perm.TRIADS_MANAGE
+    )
     form = ProposeForm(request.POST)
     form.is_valid()  # two optional tick boxes: always valid
     triad_set = services.triad_set_propose(
@@ -148,7 +152,9 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def details(request: HttpRequest, school_pk: int) -> HttpResponse:
-    organisation = get_organisation_for_user(request, school_pk, Perm.TRIADS_MANAGE)
+    organisation = get_organisation_for_user(
+        user=request.user, pk=school_pk, perm=Perm.TRIADS_MANAGE
+    )
     teachers = list(selectors.school_teachers(organisation))
     stored = selectors.teacher_details(organisation)
     forms_by_teacher = []
