@@ -53,6 +53,9 @@ class Perm(StrEnum):
     # Dashboards: aggregates of a school / owner / network; workshops on "our teaching".
     DASHBOARD_VIEW = "dashboards.view"
     WORKSHOPS_MANAGE = "workshops.manage"
+    # Object-level (granted by the object, held by no role): the school's own people see its
+    # workshops (samsyn.workshops.selectors.workshop_perms).
+    WORKSHOPS_VIEW = "workshops.view"
     # Networks: peer review between schools, critical-friend exchanges, best practice.
     PEER_REVIEW_COORDINATE = "peer_review.coordinate"
     PEER_REVIEW_SCHOOL = "peer_review.school"
@@ -284,17 +287,25 @@ def get_object_for_user[M: Model](
     queryset: QuerySet[M] | type[M],
     perm: Perm,
     org_of: Callable[[M], Organisation],
+    perms_of: Callable[[M], frozenset[Perm]] | None = None,
     **lookup: object,
 ) -> M:
-    """The one object matching `lookup` if the user holds `perm` in its organisation (`org_of`):
-    404 when there is none or the user has no role reaching that organisation (its existence is
-    not confirmed), 403 for members without `perm`."""
+    """The one object matching `lookup` if the user holds `perm` on it: 404 when there is none
+    or the user has no role reaching its organisation (`org_of`; its existence is not
+    confirmed), 403 for members without `perm`.
+
+    The user's permissions on the object are those in its organisation, or `perms_of(obj)` for
+    objects that grant their own (a school's workshops to its own people, a peer review to its
+    team)."""
     if isinstance(queryset, type):
         queryset = queryset._default_manager.all()
     obj = queryset.filter(**lookup).first()
     if obj is None:
         raise Http404
-    require(user, org_of(obj), perm)
+    org = org_of(obj)
+    perms = perms_of(obj) if perms_of is not None else permissions_at(user, org)
+    if perm not in perms:
+        refuse(user, org, perms or None)
     return obj
 
 

@@ -140,17 +140,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
     ("samsyn.triads.views", "samsyn.triads.selectors.set_view"),
     ("samsyn.triads.views", "samsyn.triads.selectors.sets_for_school"),
     ("samsyn.triads.views", "samsyn.triads.selectors.teacher_details"),
-    ("samsyn.workshops.api", "samsyn.workshops.selectors.actions_of"),
-    ("samsyn.workshops.api", "samsyn.workshops.selectors.get_school_for_user"),
-    ("samsyn.workshops.api", "samsyn.workshops.selectors.workshops_of"),
-    ("samsyn.workshops.views", "samsyn.workshops.selectors.actions_of"),
-    ("samsyn.workshops.views", "samsyn.workshops.selectors.followup_actions"),
-    ("samsyn.workshops.views", "samsyn.workshops.selectors.get_action"),
-    ("samsyn.workshops.views", "samsyn.workshops.selectors.get_item"),
-    ("samsyn.workshops.views", "samsyn.workshops.selectors.get_school_for_user"),
-    ("samsyn.workshops.views", "samsyn.workshops.selectors.get_workshop"),
-    ("samsyn.workshops.views", "samsyn.workshops.selectors.school_rounds"),
-    ("samsyn.workshops.views", "samsyn.workshops.selectors.workshops_of"),
 }
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
@@ -272,16 +261,6 @@ REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
     ("samsyn.triads.selectors", "set_view"),
     ("samsyn.triads.selectors", "sets_for_school"),
     ("samsyn.triads.selectors", "teacher_details"),
-    ("samsyn.workshops.selectors", "actions_of"),
-    ("samsyn.workshops.selectors", "followup_actions"),
-    ("samsyn.workshops.selectors", "get_action"),
-    ("samsyn.workshops.selectors", "get_item"),
-    ("samsyn.workshops.selectors", "get_school_for_user"),
-    ("samsyn.workshops.selectors", "get_workshop"),
-    ("samsyn.workshops.selectors", "school_people"),
-    ("samsyn.workshops.selectors", "school_rounds"),
-    ("samsyn.workshops.selectors", "school_teachers"),
-    ("samsyn.workshops.selectors", "workshops_of"),
 }
 
 
