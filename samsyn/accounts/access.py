@@ -65,6 +65,10 @@ class Perm(StrEnum):
     PROJECTS_SUPERVISE = "projects.supervise"
     QUALITY_CYCLE_MANAGE = "quality_cycle.manage"
     QUALITY_CYCLE_VIEW = "quality_cycle.view"
+    # Object-level (granted by a project, samsyn.improvement.selectors.project_perms): its staff
+    # group reads it; its school's principals and its supervisors log sessions and comment.
+    PROJECTS_VIEW = "projects.view"
+    PROJECTS_FOLLOW = "projects.follow"
     # Data protection: the owner (controller) administers retention, requests and exports.
     PRIVACY_MANAGE = "privacy.manage"
     RESEARCH_EXPORT_REQUEST = "research_export.request"

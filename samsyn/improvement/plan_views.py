@@ -169,7 +169,7 @@ def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "org": school,
         "plans": plans.plans_at(request.user, school),
-        "can_draft": Perm.PROJECTS_MANAGE in permissions_at(request.user, school),
+        "can": permissions_at(request.user, school),
     }
     return render(request, "improvement/plans/plan_list.html", ctx)
 

@@ -8,46 +8,63 @@ measures, report), never the school's other data: evidence links show labels, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from samsyn.accounts.access import Perm, ancestor_ids, permissions_at, refuse
+from samsyn.accounts.access import (
+    Perm,
+    ancestor_ids,
+    get_object_for_user,
+    permissions_at,
+    refuse,
+)
 from samsyn.accounts.models import Organisation, User
 from samsyn.frameworks.models import Dimension
 from samsyn.improvement import search
-from samsyn.improvement.models import LibraryEntry, Project, SupervisionGroup
+from samsyn.improvement.models import LibraryEntry, Project, QualityCycle, SupervisionGroup
 from samsyn.indicators.models import Survey
 from samsyn.indicators.selectors import indicators_for
 from samsyn.observations.models import Round
 
 
-@dataclass(frozen=True)
-class ProjectAccess:
-    project: Project
-    manage: bool  # the school's principal: edits everything, writes the report
-    supervise: bool  # logs sessions, comments, reviews the report
-    member: bool  # in the staff group: reads
+def project_perms(user: User, project: Project) -> frozenset[Perm]:
+    """The user's permissions on a project: those in its school, PROJECTS_SUPERVISE for the
+    supervisor of its group, PROJECTS_FOLLOW (sessions, comments) for principals and
+    supervisors, PROJECTS_VIEW for them and the project's staff group."""
+    perms = set(permissions_at(user, project.school))
+    if project.group is not None and project.group.supervisor_id == user.pk:
+        perms.add(Perm.PROJECTS_SUPERVISE)
+    if Perm.PROJECTS_MANAGE in perms or Perm.PROJECTS_SUPERVISE in perms:
+        perms |= {Perm.PROJECTS_FOLLOW, Perm.PROJECTS_VIEW}
+    elif user.is_authenticated and project.staff.filter(pk=user.pk).exists():
+        perms.add(Perm.PROJECTS_VIEW)
+    return frozenset(perms)
 
 
-def project_access(user: User, pk: int) -> ProjectAccess:
-    """The project with the user's rights to it; 404 for outsiders, 403 for other members of
-    the school."""
-    project = (
-        Project.objects.filter(pk=pk).select_related("school", "lead", "group__supervisor").first()
+def get_project_for_user(*, user: User, pk: int, perm: Perm = Perm.PROJECTS_VIEW) -> Project:
+    """The project if the user holds `perm` on it (`project_perms`); 404 for outsiders, 403 for
+    other members of the school."""
+    return get_object_for_user(
+        user=user,
+        queryset=Project.objects.select_related("school", "lead", "group__supervisor"),
+        perm=perm,
+        org_of=lambda project: project.school,
+        perms_of=lambda project: project_perms(user, project),
+        pk=pk,
     )
-    if project is None:
-        raise Http404
-    perms = permissions_at(user, project.school)
-    manage = Perm.PROJECTS_MANAGE in perms
-    supervise = Perm.PROJECTS_SUPERVISE in perms or (
-        project.group is not None and project.group.supervisor_id == user.pk
+
+
+def get_cycle_for_user(
+    *, user: User, pk: int, perm: Perm = Perm.QUALITY_CYCLE_VIEW
+) -> QualityCycle:
+    """The owner's annual quality cycle: 404 for outsiders, 403 for members without `perm`."""
+    return get_object_for_user(
+        user=user,
+        queryset=QualityCycle.objects.select_related("owner"),
+        perm=perm,
+        org_of=lambda cycle: cycle.owner,
+        pk=pk,
     )
-    member = project.staff.filter(pk=user.pk).exists()
-    if not (manage or supervise or member):
-        refuse(user, project.school, perms)
-    return ProjectAccess(project=project, manage=manage, supervise=supervise, member=member)
 
 
 def projects_at(school: Organisation) -> QuerySet[Project]:

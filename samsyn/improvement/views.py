@@ -20,8 +20,8 @@ from samsyn.accounts.access import (
     get_organisation_for_user,
     organisations_with_perm,
     permissions_at,
+    perms_anywhere,
     refuse,
-    require,
 )
 from samsyn.accounts.models import Organisation
 from samsyn.improvement import cycle, selectors, services
@@ -44,7 +44,14 @@ from samsyn.improvement.forms import (
     StepForm,
     StepStatusForm,
 )
-from samsyn.improvement.models import CycleStep, LibraryEntry, Measure, QualityCycle, Report
+from samsyn.improvement.models import (
+    CycleStep,
+    LibraryEntry,
+    Measure,
+    Project,
+    QualityCycle,
+    Report,
+)
 from samsyn.improvement.report_figures import report_figures
 
 
@@ -83,7 +90,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "quality": quality,
         # Only whether to link the groups page: the groups themselves are listed there.
         "supervises_groups": user.supervision_groups.exists(),
-        "can_supervise": bool(organisations_with_perm(user, Perm.PROJECTS_SUPERVISE)),
+        "perms_anywhere": perms_anywhere(user),
     }
     return render(request, "improvement/project_list.html", ctx)
 
@@ -111,11 +118,10 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    project = access.project
+    project = selectors.get_project_for_user(user=request.user, pk=pk)
     report = Report.objects.filter(project=project).first()
     ctx = {
-        "access": access,
+        "can": selectors.project_perms(request.user, project),
         "project": project,
         "evidence": project.evidence.all(),
         "measures": project.measures.all(),
@@ -132,16 +138,13 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "improvement/project_detail.html", ctx)
 
 
-def _manage(request: HttpRequest, pk: int) -> selectors.ProjectAccess:
-    access = selectors.project_access(request.user, pk)
-    if not access.manage:
-        raise PermissionDenied
-    return access
+def _manage(request: HttpRequest, pk: int) -> Project:
+    return selectors.get_project_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_MANAGE)
 
 
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     form = ProjectForm(request.POST or None, instance=project, school=project.school)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -158,7 +161,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     form = EvidenceForm(request.POST or None, school=project.school)
     if request.method == "POST" and form.is_valid():
         services.project_evidence_add(
@@ -172,7 +175,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     evidence = get_object_or_404(project.evidence, pk=evidence_pk)
     services.project_evidence_remove(evidence=evidence)
     messages.success(request, _("The link is removed."))
@@ -181,7 +184,7 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
 
 @login_required
 def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     measure = get_object_or_404(Measure, pk=measure_pk, project=project) if measure_pk else None
     form = MeasureForm(request.POST or None, instance=measure)
     if request.method == "POST" and form.is_valid():
@@ -198,7 +201,7 @@ def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -
 @login_required
 @require_POST
 def phase_set(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     form = PhaseForm(request.POST)
     if form.is_valid():
         services.project_phase_set(
@@ -216,7 +219,7 @@ def phase_set(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def group_set(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     form = GroupChoiceForm(request.POST, school=project.school)
     if form.is_valid():
         services.project_group_set(project=project, group=form.cleaned_data["group"])
@@ -228,10 +231,7 @@ def group_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    if not (access.manage or access.supervise):
-        raise PermissionDenied
-    project = access.project
+    project = selectors.get_project_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_FOLLOW)
     form = SessionForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         services.session_log(project=project, actor=request.user, **form.cleaned_data)
@@ -243,18 +243,14 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    if not (access.manage or access.supervise):
-        raise PermissionDenied
+    project = selectors.get_project_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_FOLLOW)
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.comment_add(
-            project=access.project, author=request.user, text=form.cleaned_data["text"]
-        )
+        services.comment_add(project=project, author=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("The comment is saved."))
     else:
         messages.error(request, _("Write a comment."))
-    return redirect("improvement:project", access.project.pk)
+    return redirect("improvement:project", project.pk)
 
 
 # ---------------------------------------------------------------- final report
@@ -262,7 +258,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     report = services.report_start(project=project, language=request.LANGUAGE_CODE[:2])
     if report.status == Report.Status.PUBLISHED:
         return redirect("improvement:report", project.pk)
@@ -276,18 +272,19 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    report = Report.objects.filter(project=access.project).first()
+    project = selectors.get_project_for_user(user=request.user, pk=pk)
+    can = selectors.project_perms(request.user, project)
+    report = Report.objects.filter(project=project).first()
     if report is None:
-        if access.manage:
+        if Perm.PROJECTS_MANAGE in can:
             return redirect("improvement:report_edit", pk)
         raise Http404
     ctx = {
-        "access": access,
-        "project": access.project,
+        "can": can,
+        "project": project,
         "report": report,
         "sections": _sections(report),
-        "measures": access.project.measures.all(),
+        "measures": project.measures.all(),
         "review_form": ReviewForm(),
         "publish_form": PublishForm(),
     }
@@ -304,7 +301,7 @@ def _sections(report: Report) -> list[tuple[str, str]]:
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     report = get_object_or_404(Report, project=project)
     try:
         services.report_submit(report=report)
@@ -317,10 +314,8 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    if not access.supervise:
-        raise PermissionDenied
-    report = get_object_or_404(Report, project=access.project)
+    project = selectors.get_project_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_SUPERVISE)
+    report = get_object_or_404(Report, project=project)
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether to approve or ask for changes."))
@@ -341,7 +336,7 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     report = get_object_or_404(Report, project=project)
     if project.lead_id != request.user.pk:
         # Consent is the author's: another principal of the school cannot give it.
@@ -364,7 +359,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if report is not None and report.status == Report.Status.PUBLISHED:
         project = report.project  # published: shared with every signed-in person
     else:
-        project = selectors.project_access(request.user, pk).project
+        project = selectors.get_project_for_user(user=request.user, pk=pk)
         if report is None:
             raise Http404
     html = render_to_string(
@@ -467,11 +462,7 @@ def library_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _cycle(request: HttpRequest, pk: int, perm: Perm) -> QualityCycle:
-    cycle = QualityCycle.objects.filter(pk=pk).select_related("owner").first()
-    if cycle is None:
-        raise Http404
-    require(request.user, cycle.owner, perm)
-    return cycle
+    return selectors.get_cycle_for_user(user=request.user, pk=pk, perm=perm)
 
 
 @login_required
@@ -483,7 +474,7 @@ def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
         owner = org.parent
     else:
         raise Http404
-    can_manage = Perm.QUALITY_CYCLE_MANAGE in permissions_at(request.user, owner)
+    can = permissions_at(request.user, owner)
     form = CycleForm(
         request.POST or None,
         initial={
@@ -492,7 +483,7 @@ def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST":
-        if not can_manage:
+        if Perm.QUALITY_CYCLE_MANAGE not in can:
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -512,7 +503,7 @@ def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
         "org": org,
         "owner": owner,
         "cycles": QualityCycle.objects.filter(owner=owner).annotate(step_count=Count("steps")),
-        "can_manage": can_manage,
+        "can": can,
         "form": form,
         "school": org if org.kind == Organisation.Kind.SCHOOL else None,
     }
@@ -526,7 +517,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": quality,
         "months": cycle.months(quality),
         "schools": cycle.status_by_school(quality),
-        "can_manage": Perm.QUALITY_CYCLE_MANAGE in permissions_at(request.user, quality.owner),
+        "can": permissions_at(request.user, quality.owner),
         "today": timezone.localdate(),
     }
     return render(request, "improvement/cycle_detail.html", ctx)
@@ -542,12 +533,11 @@ def cycle_school(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     )
     if school.parent_id != quality.owner_id:
         raise Http404
-    perms = permissions_at(request.user, school)
     ctx = {
         "cycle": quality,
         "school": school,
         "steps": cycle.steps_for_school(quality, school),
-        "can_update": Perm.QUALITY_CYCLE_MANAGE in perms or Perm.PROJECTS_MANAGE in perms,
+        "can": permissions_at(request.user, school),
         "status_form": StepStatusForm(),
         "today": timezone.localdate(),
     }
