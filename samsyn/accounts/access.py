@@ -60,6 +60,20 @@ class Perm(StrEnum):
     PEER_REVIEW_COORDINATE = "peer_review.coordinate"
     PEER_REVIEW_SCHOOL = "peer_review.school"
     EXCHANGES_MANAGE = "exchanges.manage"
+    # Object-level, granted by a peer review to its parties
+    # (samsyn.networks.selectors.review_perms): the reviewed school's leadership holds
+    # PEER_REVIEW_SCHOOL and its coordinators PEER_REVIEW_COORDINATE on the review too.
+    # Object-level, granted by a network (samsyn.networks.selectors.network_perms): its
+    # coordinators, its hubs' coordinators and its member schools' leaders take part in it (the
+    # leaders also hold PEER_REVIEW_SCHOOL on it); and by an exchange to its working group.
+    NETWORK_VIEW = "network.view"
+    EXCHANGES_VIEW = "exchanges.view"
+    PEER_REVIEW_TEAM = "peer_review.team"  # a reviewer on its team
+    PEER_REVIEW_READ = "peer_review.read"  # the completed report is shared with them
+    PEER_REVIEW_VIEW = "peer_review.view"  # its page: school, team or coordinators
+    PEER_REVIEW_VISIT = "peer_review.visit"  # plan the visit: team or coordinators
+    PEER_REVIEW_AGREE = "peer_review.agree"  # agree estimates, complete: school or team
+    PEER_REVIEW_REPORT = "peer_review.report"  # read the report: school, team or readers
     # Improvement work: development projects, supervision, the owner's annual quality cycle.
     PROJECTS_MANAGE = "projects.manage"
     PROJECTS_SUPERVISE = "projects.supervise"

@@ -120,7 +120,7 @@ def _region_schools(network: Organisation):
 
 @login_required
 def network_members(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_network_for_user(request, pk, coordinate=True)
+    network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
     members = NetworkMembership.objects.filter(network=network).select_related("school__parent")
     candidates = _region_schools(network).exclude(network_links__network=network)
     form = PickForm(request.POST or None, objects=candidates.order_by("name"), label=_("School"))
@@ -139,7 +139,7 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def network_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    network = get_network_for_user(request, pk, coordinate=True)
+    network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
     membership = get_object_or_404(NetworkMembership, pk=member_pk, network=network)
     editing.network_member_remove(membership=membership)
     messages.success(request, _("The school left the network."))
@@ -157,7 +157,7 @@ def _network_people(network: Organisation, schools) -> list[User]:
 
 @login_required
 def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_network_for_user(request, pk, coordinate=True)
+    network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
     schools = list(Organisation.objects.filter(network_links__network=network).order_by("name"))
     form = ConflictForm(
         request.POST or None, people=_network_people(network, schools), schools=schools
@@ -178,7 +178,7 @@ def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def conflict_remove(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResponse:
-    network = get_network_for_user(request, pk, coordinate=True)
+    network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
     conflict = ConflictOfInterest.objects.filter(
         pk=conflict_pk, school__network_links__network=network
     ).first()
