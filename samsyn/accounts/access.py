@@ -42,6 +42,15 @@ class Perm(StrEnum):
     MANAGE_ROUNDS = "rounds.manage"
     VIEW_OBSERVATIONS = "observations.view"
     RUN_CALIBRATION = "calibration.run"
+    # Object-level (samsyn.observations.selectors): an observation's observer observes it
+    # (releases, resolves conflicts), its teacher acknowledges it, whoever may see it reads
+    # it, its observer and the school's leadership reopen it; observers in the organiser's area
+    # take a calibration exercise.
+    OBSERVATION_READ = "observation.read"
+    OBSERVATION_OBSERVE = "observation.observe"
+    OBSERVATION_ACKNOWLEDGE = "observation.acknowledge"
+    OBSERVATION_REOPEN = "observation.reopen"
+    CALIBRATION_TAKE = "calibration.take"
     VIEW_MEASUREMENT = "measurement.view"
     INDICATORS_VIEW = "indicators.view"
     INDICATORS_MANAGE = "indicators.manage"

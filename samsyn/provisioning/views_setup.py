@@ -87,7 +87,7 @@ def _observer_candidates(round_) -> list[User]:
 
 @login_required
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_round_for_user(request, pk)
+    round_ = get_round_for_user(user=request.user, pk=pk)
     initial = {
         "name": round_.name,
         "starts_on": round_.starts_on,
