@@ -59,6 +59,10 @@ class Perm(StrEnum):
     # teacher and coach only, whatever their roles).
     TRIADS_MANAGE = "triads.manage"
     SUPPORT_PLANS_MANAGE = "support_plans.manage"
+    # Object-level (samsyn.coaching.selectors.support_plan_perms): a plan's teacher, coach and
+    # the school's principals read it; all but its teacher add check-ins.
+    SUPPORT_PLAN_VIEW = "support_plan.view"
+    SUPPORT_PLAN_CHECK_IN = "support_plan.check_in"
     # Dashboards: aggregates of a school / owner / network; workshops on "our teaching".
     DASHBOARD_VIEW = "dashboards.view"
     WORKSHOPS_MANAGE = "workshops.manage"

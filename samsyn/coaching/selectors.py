@@ -13,10 +13,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from samsyn.accounts.access import Perm, permissions_at, refuse
+from samsyn.accounts.access import (
+    Perm,
+    get_object_for_user,
+    get_party_object_for_user,
+    permissions_at,
+)
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.coaching.models import CheckIn, Conversation, NextStep, SelfRating, SupportPlan
 from samsyn.frameworks.models import Dimension, FrameworkVersion, Step
@@ -126,20 +130,17 @@ def conversations_for(*, user: User) -> dict[str, list[Conversation]]:
     }
 
 
-def get_conversation_for_user(request: HttpRequest, pk: int) -> Conversation:
+def get_conversation_for_user(*, user: User, pk: int) -> Conversation:
     """The conversation for its teacher or coach; 404 for everyone else, whatever their role
     (leadership learns only that it exists from `school_conversation_dates`)."""
-    conversation = (
-        Conversation.objects.select_related(
+    return get_party_object_for_user(
+        user=user,
+        queryset=Conversation.objects.select_related(
             "teacher", "coach", "school", "framework_version", "suggested_focus"
-        )
-        .filter(pk=pk)
-        .first()
+        ),
+        parties=lambda conversation: (conversation.teacher_id, conversation.coach_id),
+        pk=pk,
     )
-    user = request.user
-    if conversation is None or user.pk not in (conversation.teacher_id, conversation.coach_id):
-        raise Http404
-    return conversation
 
 
 def school_conversation_dates(school: Organisation) -> list[dict]:
@@ -216,14 +217,14 @@ def next_open_step_for(*, teacher: User) -> NextStep | None:
     )
 
 
-def get_next_step_for_user(request: HttpRequest, pk: int) -> NextStep:
-    step = NextStep.objects.select_related("conversation").filter(pk=pk).first()
-    if step is None or request.user.pk not in (
-        step.conversation.teacher_id,
-        step.conversation.coach_id,
-    ):
-        raise Http404
-    return step
+def get_next_step_for_user(*, user: User, pk: int) -> NextStep:
+    """A conversation's next step, for the conversation's teacher and coach only (404)."""
+    return get_party_object_for_user(
+        user=user,
+        queryset=NextStep.objects.select_related("conversation"),
+        parties=lambda step: (step.conversation.teacher_id, step.conversation.coach_id),
+        pk=pk,
+    )
 
 
 # ----------------------------------------------------------------------------- my teaching
@@ -510,25 +511,32 @@ def can_view_support_plan(user: User, plan: SupportPlan) -> bool:
     return Perm.SUPPORT_PLANS_MANAGE in permissions_at(user, plan.school)
 
 
+def support_plan_perms(user: User, plan: SupportPlan) -> frozenset[Perm]:
+    """Those at the plan's school, SUPPORT_PLAN_VIEW for its teacher, coach and principals, and
+    SUPPORT_PLAN_CHECK_IN for all of them but its teacher."""
+    perms = set(permissions_at(user, plan.school))
+    if can_view_support_plan(user, plan):
+        perms.add(Perm.SUPPORT_PLAN_VIEW)
+        if user.pk != plan.teacher_id:
+            perms.add(Perm.SUPPORT_PLAN_CHECK_IN)
+    return frozenset(perms)
+
+
 def get_support_plan_for_user(
-    request: HttpRequest, pk: int, *, manage: bool = False
+    *, user: User, pk: int, perm: Perm = Perm.SUPPORT_PLAN_VIEW
 ) -> SupportPlan:
-    """The plan for its teacher, coach and the school's principals (`manage`: principals only).
-    Members of the school without the right get 403, everyone else 404."""
-    plan = (
-        SupportPlan.objects.select_related("teacher", "coach", "school", "framework_version")
-        .filter(pk=pk)
-        .first()
+    """The plan if the user holds `perm` on it (`support_plan_perms`; SUPPORT_PLANS_MANAGE:
+    principals only). Members of the school without the right get 403, everyone else 404."""
+    return get_object_for_user(
+        user=user,
+        queryset=SupportPlan.objects.select_related(
+            "teacher", "coach", "school", "framework_version"
+        ),
+        perm=perm,
+        org_of=lambda plan: plan.school,
+        perms_of=lambda plan: support_plan_perms(user, plan),
+        pk=pk,
     )
-    if plan is None:
-        raise Http404
-    user = request.user
-    if manage:
-        if Perm.SUPPORT_PLANS_MANAGE in permissions_at(user, plan.school):
-            return plan
-    elif can_view_support_plan(user, plan):
-        return plan
-    refuse(user, plan.school)
 
 
 def support_plans_for(*, user: User) -> dict[str, list[SupportPlan]]:

@@ -203,14 +203,14 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
 
 @login_required
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = selectors.get_conversation_for_user(request, pk)
+    conversation = selectors.get_conversation_for_user(user=request.user, pk=pk)
     return _conversation_page(request, conversation)
 
 
 @login_required
 @require_POST
 def conversation_reflect(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = selectors.get_conversation_for_user(request, pk)
+    conversation = selectors.get_conversation_for_user(user=request.user, pk=pk)
     if request.user.pk != conversation.teacher_id:
         raise PermissionDenied
     form = ReflectionForm(request.POST, version_id=conversation.framework_version_id)
@@ -235,7 +235,7 @@ def conversation_reflect(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def conversation_prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = selectors.get_conversation_for_user(request, pk)
+    conversation = selectors.get_conversation_for_user(user=request.user, pk=pk)
     if request.user.pk != conversation.coach_id:
         raise PermissionDenied
     form = PrepareForm(request.POST, version_id=conversation.framework_version_id)
@@ -255,7 +255,7 @@ def conversation_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = selectors.get_conversation_for_user(request, pk)
+    conversation = selectors.get_conversation_for_user(user=request.user, pk=pk)
     if request.user.pk != conversation.coach_id:
         raise PermissionDenied
     form = RecordForm(request.POST, version_id=conversation.framework_version_id)
@@ -275,7 +275,7 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def next_step_status(request: HttpRequest, pk: int) -> HttpResponse:
-    step = selectors.get_next_step_for_user(request, pk)
+    step = selectors.get_next_step_for_user(user=request.user, pk=pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         services.next_step_set_status(
@@ -371,10 +371,9 @@ def support_plan_create(request: HttpRequest, pk: int, teacher_pk: int) -> HttpR
 
 
 def _plan_page(request, plan, **forms) -> HttpResponse:
-    from samsyn.accounts.access import permissions_at
-
     user = request.user
-    can_manage = Perm.SUPPORT_PLANS_MANAGE in permissions_at(user, plan.school)
+    can = selectors.support_plan_perms(user, plan)
+    can_manage = Perm.SUPPORT_PLANS_MANAGE in can
     can_update = can_manage or user.pk == plan.coach_id
     active = plan.status == plan.Status.ACTIVE
     if can_update and active:
@@ -402,7 +401,7 @@ def _plan_page(request, plan, **forms) -> HttpResponse:
         "reason": reason,
         "focus": list(plan.focus_dimensions.order_by("order")),
         "check_ins": selectors.check_ins(plan),
-        "can_manage": can_manage,
+        "can": can,
         **forms,
     }
     return render(request, "coaching/support_plan.html", ctx)
@@ -410,16 +409,16 @@ def _plan_page(request, plan, **forms) -> HttpResponse:
 
 @login_required
 def support_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_support_plan_for_user(request, pk)
+    plan = selectors.get_support_plan_for_user(user=request.user, pk=pk)
     return _plan_page(request, plan)
 
 
 @login_required
 @require_POST
 def support_plan_check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_support_plan_for_user(request, pk)
-    if request.user.pk == plan.teacher_id:
-        raise PermissionDenied
+    plan = selectors.get_support_plan_for_user(
+        user=request.user, pk=pk, perm=Perm.SUPPORT_PLAN_CHECK_IN
+    )
     form = CheckInForm(request.POST, observations=selectors.check_in_observations(plan))
     if form.is_valid():
         try:
@@ -435,7 +434,9 @@ def support_plan_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def support_plan_close(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_support_plan_for_user(request, pk, manage=True)
+    plan = selectors.get_support_plan_for_user(
+        user=request.user, pk=pk, perm=Perm.SUPPORT_PLANS_MANAGE
+    )
     form = CloseForm(request.POST)
     if form.is_valid():
         try:
