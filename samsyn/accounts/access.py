@@ -39,6 +39,9 @@ class Perm(StrEnum):
     MANAGE_MEMBERS = "org.manage_members"
     DEACTIVATE_USERS = "users.deactivate"
     MANAGE_FRAMEWORKS = "frameworks.manage"
+    # Object-level (samsyn.frameworks.selectors.framework_perms): a global framework is read by
+    # everyone signed in, an organisation's by those with a role in or below it.
+    FRAMEWORKS_READ = "frameworks.read"
     MANAGE_ROUNDS = "rounds.manage"
     VIEW_OBSERVATIONS = "observations.view"
     RUN_CALIBRATION = "calibration.run"
