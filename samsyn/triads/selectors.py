@@ -12,9 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
 
-from samsyn.accounts.access import Perm, organisations_with_perm, require
+from samsyn.accounts.access import (
+    Perm,
+    get_object_for_user,
+    get_party_object_for_user,
+    organisations_with_perm,
+)
 from samsyn.accounts.models import Organisation, Role, User
 from samsyn.analysis import triads as proposer
 from samsyn.frameworks.models import Dimension
@@ -33,12 +37,15 @@ def schools_for_manager(user: User) -> list[Organisation]:
     ]
 
 
-def get_set_for_manager(request: HttpRequest, pk: int) -> TriadSet:
-    triad_set = TriadSet.objects.select_related("school", "source_round").filter(pk=pk).first()
-    if triad_set is None:
-        raise Http404
-    require(request.user, triad_set.school, Perm.TRIADS_MANAGE)
-    return triad_set
+def get_triad_set_for_user(*, user: User, pk: int, perm: Perm = Perm.TRIADS_MANAGE) -> TriadSet:
+    """A school's triad set, for its principals (404 outsiders, 403 members without `perm`)."""
+    return get_object_for_user(
+        user=user,
+        queryset=TriadSet.objects.select_related("school", "source_round"),
+        perm=perm,
+        org_of=lambda triad_set: triad_set.school,
+        pk=pk,
+    )
 
 
 def school_teachers(school: Organisation) -> QuerySet[User]:
@@ -267,15 +274,15 @@ def current_triad_for(*, teacher: User) -> Triad | None:
     return found[0] if found else None
 
 
-def get_triad_for_member(request: HttpRequest, pk: int) -> Triad:
+def get_triad_for_user(*, user: User, pk: int) -> Triad:
     """A triad of a saved set that the user belongs to; 404 for everyone else (the principal
     too: what a triad does among itself is the triad's)."""
-    triad = _with_members(
-        Triad.objects.filter(pk=pk, triad_set__status=TriadSet.Status.SAVED)
-    ).first()
-    if triad is None or request.user.pk not in {m.teacher_id for m in triad.members.all()}:
-        raise Http404
-    return triad
+    return get_party_object_for_user(
+        user=user,
+        queryset=_with_members(Triad.objects.filter(triad_set__status=TriadSet.Status.SAVED)),
+        parties=lambda triad: [m.teacher_id for m in triad.members.all()],
+        pk=pk,
+    )
 
 
 def peer_visits(triad: Triad) -> list[Assignment]:

@@ -70,7 +70,7 @@ def propose(request: HttpRequest, school_pk: int) -> HttpResponse:
 
 @login_required
 def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    triad_set = selectors.get_set_for_manager(request, pk)
+    triad_set = selectors.get_triad_set_for_user(user=request.user, pk=pk)
     view = selectors.set_view(triad_set)
     editable = triad_set.status == "draft"
     teachers = [m["user"] for row in view.triads for m in row["members"]] + view.unplaced
@@ -93,7 +93,7 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    triad_set = selectors.get_set_for_manager(request, pk)
+    triad_set = selectors.get_triad_set_for_user(user=request.user, pk=pk)
     view = selectors.set_view(triad_set)
     teachers = [m["user"] for row in view.triads for m in row["members"]] + view.unplaced
     form = MoveForm(request.POST, teachers=teachers, triads=[r["triad"] for r in view.triads])
@@ -122,7 +122,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def save(request: HttpRequest, pk: int) -> HttpResponse:
-    triad_set = selectors.get_set_for_manager(request, pk)
+    triad_set = selectors.get_triad_set_for_user(user=request.user, pk=pk)
     form = SaveForm(request.POST)
     if form.is_valid():
         try:
@@ -201,7 +201,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    triad = selectors.get_triad_for_member(request, pk)
+    triad = selectors.get_triad_for_user(user=request.user, pk=pk)
     members = triad.teachers
     form = PeerVisitForm(
         request.POST or None,
