@@ -31,13 +31,6 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # (view module, function called) still to convert.
 REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
-    ("samsyn.accounts.views", "get_object_or_404"),
-    ("samsyn.accounts.views", "samsyn.accounts.selectors.audit_events"),
-    ("samsyn.accounts.views", "samsyn.accounts.selectors.network_hub_ids"),
-    ("samsyn.accounts.views", "samsyn.accounts.selectors.organisation_children"),
-    ("samsyn.accounts.views", "samsyn.accounts.selectors.organisation_open_invitations"),
-    ("samsyn.accounts.views", "samsyn.accounts.selectors.person_for_user"),
-    ("samsyn.accounts.views", "samsyn.accounts.selectors.person_memberships_visible_to"),
     ("samsyn.coaching.views", "samsyn.coaching.selectors.check_in_observations"),
     ("samsyn.coaching.views", "samsyn.coaching.selectors.check_ins"),
     ("samsyn.coaching.views", "samsyn.coaching.selectors.coachable_observations"),
@@ -122,12 +115,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
 REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
-    ("samsyn.accounts.selectors", "audit_events"),
-    ("samsyn.accounts.selectors", "network_hub_ids"),
-    ("samsyn.accounts.selectors", "organisation_children"),
-    ("samsyn.accounts.selectors", "organisation_open_invitations"),
-    ("samsyn.accounts.selectors", "person_for_user"),
-    ("samsyn.accounts.selectors", "person_memberships_visible_to"),
     ("samsyn.coaching.selectors", "check_in_observations"),
     ("samsyn.coaching.selectors", "check_ins"),
     ("samsyn.coaching.selectors", "coachable_observations"),
