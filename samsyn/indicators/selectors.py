@@ -18,8 +18,8 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from samsyn.accounts.access import ancestor_ids
-from samsyn.accounts.models import Organisation
+from samsyn.accounts.access import Perm, ancestor_ids, get_object_for_user, permissions_at
+from samsyn.accounts.models import Organisation, User
 from samsyn.analysis.expected import expected_values, residual_trend
 from samsyn.analysis.results import AnalysisError, Estimate
 from samsyn.indicators.catalogue import (
@@ -32,9 +32,62 @@ from samsyn.indicators.models import (
     KoladaFetch,
     Municipality,
     MunicipalityGroup,
+    Question,
     StatValue,
+    Survey,
 )
 from samsyn.indicators.skolverket import OWNER_TYPE_LABELS
+
+# Surveys are run by schools and owners.
+SURVEY_KINDS = (Organisation.Kind.SCHOOL, Organisation.Kind.OWNER)
+
+
+def indicator_perms(user: User, organisation: Organisation) -> frozenset[Perm]:
+    """The user's permissions in `organisation` as its indicator pages use them: owners add
+    indicators and link a municipality (INDICATORS_MANAGE), schools and owners run surveys
+    (SURVEYS_MANAGE); elsewhere those rights do not apply."""
+    perms = set(permissions_at(user, organisation))
+    if organisation.kind != Organisation.Kind.OWNER:
+        perms.discard(Perm.INDICATORS_MANAGE)
+    if organisation.kind not in SURVEY_KINDS:
+        perms.discard(Perm.SURVEYS_MANAGE)
+    return frozenset(perms)
+
+
+def get_survey_for_user(
+    *, user: User, pk: int, organisation: Organisation, perm: Perm = Perm.SURVEYS_MANAGE
+) -> Survey:
+    """A survey of `organisation` (404 when it is another organisation's)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Survey.objects.select_related("baseline", "organisation").filter(
+            organisation=organisation
+        ),
+        perm=perm,
+        org_of=lambda survey: survey.organisation,
+        pk=pk,
+    )
+
+
+def get_question_for_user(
+    *, user: User, pk: int, survey: Survey, perm: Perm = Perm.SURVEYS_MANAGE
+) -> Question:
+    return get_object_for_user(
+        user=user,
+        queryset=Question.objects.select_related("survey__organisation").filter(survey=survey),
+        perm=perm,
+        org_of=lambda question: question.survey.organisation,
+        pk=pk,
+    )
+
+
+def get_failed_kolada_fetch_for_user(*, user: User, pk: int) -> KoladaFetch:
+    """A failed Kolada fetch, for platform admins (404 for everyone else)."""
+    fetch = KoladaFetch.objects.filter(pk=pk, state=KoladaFetch.State.FAILED).first()
+    if fetch is None or not user.is_authenticated or not user.is_platform_admin:
+        raise Http404
+    return fetch
+
 
 SKOLVERKET = ImportBatch.Source.SKOLVERKET
 KOLADA = ImportBatch.Source.KOLADA

@@ -59,7 +59,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
     ("samsyn.indicators.api", "samsyn.indicators.selectors.indicator_series"),
     ("samsyn.indicators.api", "samsyn.indicators.selectors.indicators_for"),
     ("samsyn.indicators.api", "samsyn.indicators.selectors.municipality_code_for"),
-    ("samsyn.indicators.views", "get_object_or_404"),
     ("samsyn.indicators.views", "samsyn.indicators.selectors.comparison_groups"),
     ("samsyn.indicators.views", "samsyn.indicators.selectors.expected_for"),
     ("samsyn.indicators.views", "samsyn.indicators.selectors.group_band"),
