@@ -8,7 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +18,7 @@ from samsyn.networks.models import ConflictOfInterest
 from samsyn.networks.selectors import get_network_for_user
 from samsyn.observations.selectors import get_round_for_user, people_with_role
 from samsyn.privacy.selectors import get_owner_for_user
-from samsyn.provisioning import editing, odt, paperwork
+from samsyn.provisioning import editing, odt, paperwork, selectors
 from samsyn.provisioning.forms import ConflictForm, PickForm, RoundEditForm, SchoolForm
 from samsyn.provisioning.views import owner_for
 
@@ -51,9 +51,7 @@ def schools(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def school_edit(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     owner = owner_for(request, pk)
-    school = get_object_or_404(
-        Organisation, pk=school_pk, parent=owner, kind=Organisation.Kind.SCHOOL
-    )
+    school = selectors.get_owner_school_for_user(user=request.user, pk=school_pk, owner=owner)
     initial = {
         "name": school.name,
         "unit_code": school.unit_code,
@@ -140,7 +138,9 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def network_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
     network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
-    membership = get_object_or_404(NetworkMembership, pk=member_pk, network=network)
+    membership = selectors.get_network_membership_for_user(
+        user=request.user, pk=member_pk, network=network
+    )
     editing.network_member_remove(membership=membership)
     messages.success(request, _("The school left the network."))
     return redirect("provisioning:network_members", network.pk)
@@ -197,13 +197,13 @@ PAPERWORK = {
 
 @login_required
 def paperwork_view(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = get_owner_for_user(request.user, pk)
+    owner = get_owner_for_user(user=request.user, pk=pk)
     return render(request, "provisioning/paperwork.html", {"owner": owner})
 
 
 @login_required
 def paperwork_download(request: HttpRequest, pk: int, document: str) -> HttpResponse:
-    owner = get_owner_for_user(request.user, pk)
+    owner = get_owner_for_user(user=request.user, pk=pk)
     if document not in PAPERWORK:
         raise Http404
     filename, build = PAPERWORK[document]
