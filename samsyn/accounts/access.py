@@ -64,6 +64,9 @@ class Perm(StrEnum):
     SUPPORT_PLANS_MANAGE = "support_plans.manage"
     # Object-level (samsyn.coaching.selectors.support_plan_perms): a plan's teacher, coach and
     # the school's principals read it; all but its teacher add check-ins.
+    # Granted by samsyn.coaching.selectors.coaching_perms to teachers and to coaches (observers
+    # and principals with schools).
+    COACHING_START = "coaching.start"
     SUPPORT_PLAN_VIEW = "support_plan.view"
     SUPPORT_PLAN_CHECK_IN = "support_plan.check_in"
     # Dashboards: aggregates of a school / owner / network; workshops on "our teaching".

@@ -60,6 +60,13 @@ def coach_schools(user: User) -> list[Organisation]:
     return sorted(found.values(), key=lambda s: s.name)
 
 
+def coaching_perms(user: User) -> frozenset[Perm]:
+    """COACHING_START for those who teach or may coach at some school."""
+    if teacher_schools(user) or coach_schools(user):
+        return frozenset({Perm.COACHING_START})
+    return frozenset()
+
+
 def coaches_for(school: Organisation) -> QuerySet[User]:
     """People with the observer/coach or principal role in `school` or the organisations above
     it."""

@@ -64,7 +64,7 @@ def my_teaching(request: HttpRequest) -> HttpResponse:
         "status_form": StatusForm(),
         "triad": selectors.current_triad(teacher=user),
         "plans": selectors.support_plans_for(user=user),
-        "can_start": bool(selectors.teacher_schools(user) or selectors.coach_schools(user)),
+        "can": selectors.coaching_perms(user),
     }
     return render(request, "coaching/my_teaching.html", ctx)
 
