@@ -43,7 +43,7 @@ def my_teaching(request: HttpRequest) -> HttpResponse:
     from samsyn.observations.selectors import observations_released_to, teacher_measures
 
     user = request.user
-    observations = list(observations_released_to(teacher=user))
+    observations = list(observations_released_to(user=user))
     own = [o for o in observations if not o.round.is_peer]
     profile = selectors.teaching_profile(teacher=user)
     conversations = selectors.conversations_for(user=user)

@@ -122,7 +122,9 @@ def version_for_user(*, user: User, framework: Framework, number: int) -> Framew
     return version
 
 
-def latest_published(framework: Framework) -> FrameworkVersion | None:
+def latest_published(*, user: User, framework: Framework) -> FrameworkVersion | None:
+    if Perm.FRAMEWORKS_READ not in framework_perms(user, framework):
+        raise Http404
     return (
         framework.versions.filter(status=FrameworkVersion.Status.PUBLISHED)
         .order_by("-number")
@@ -130,12 +132,17 @@ def latest_published(framework: Framework) -> FrameworkVersion | None:
     )
 
 
-def draft_of(framework: Framework) -> FrameworkVersion | None:
+def draft_of(*, user: User, framework: Framework) -> FrameworkVersion | None:
+    """The framework's draft, for those who may manage it (None for everyone else)."""
+    if Perm.MANAGE_FRAMEWORKS not in framework_perms(user, framework):
+        return None
     return framework.versions.filter(status=FrameworkVersion.Status.DRAFT).first()
 
 
-def version_content(version: FrameworkVersion) -> QuerySet[Dimension]:
+def version_content(*, user: User, version: FrameworkVersion) -> QuerySet[Dimension]:
     """Dimensions with steps and criteria, in order, in three queries."""
+    if Perm.FRAMEWORKS_READ not in framework_perms(user, version.framework):
+        raise Http404
     return version.dimensions.order_by("order").prefetch_related(
         Prefetch(
             "steps",

@@ -30,7 +30,7 @@ def _draft_for(request: HttpRequest, slug: str) -> tuple[Framework, FrameworkVer
     framework = selectors.get_framework_for_user(
         user=request.user, slug=slug, perm=Perm.MANAGE_FRAMEWORKS
     )
-    draft = selectors.draft_of(framework)
+    draft = selectors.draft_of(user=request.user, framework=framework)
     if draft is None:
         raise Http404
     return framework, draft
@@ -53,7 +53,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
     framework = selectors.get_framework_for_user(user=request.user, slug=slug)
-    version = selectors.latest_published(framework)
+    version = selectors.latest_published(user=request.user, framework=framework)
     if version is None:
         if Perm.MANAGE_FRAMEWORKS in selectors.framework_perms(request.user, framework):
             return redirect("frameworks:draft", slug=slug)
@@ -72,10 +72,10 @@ def _reader(request: HttpRequest, framework: Framework, version: FrameworkVersio
     ctx = {
         "framework": framework,
         "version": version,
-        "dimensions": selectors.version_content(version),
+        "dimensions": selectors.version_content(user=request.user, version=version),
         "versions": framework.versions.filter(status="published").order_by("-number"),
         "can": selectors.framework_perms(request.user, framework),
-        "draft": selectors.draft_of(framework),
+        "draft": selectors.draft_of(user=request.user, framework=framework),
     }
     return render(request, "frameworks/reader.html", ctx)
 
@@ -91,7 +91,7 @@ def version_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         {
             "framework": framework,
             "version": version,
-            "dimensions": selectors.version_content(version),
+            "dimensions": selectors.version_content(user=request.user, version=version),
         },
         request=request,
     )
@@ -200,7 +200,7 @@ def draft(request: HttpRequest, slug: str) -> HttpResponse:
         "framework": framework,
         "version": version,
         "form": form,
-        "dimensions": selectors.version_content(version),
+        "dimensions": selectors.version_content(user=request.user, version=version),
         "new_dimension": DimensionCreateForm(version=version),
         "problems": fmt.check(fmt.export_version(version)),
     }
@@ -273,7 +273,7 @@ def draft_preview(request: HttpRequest, slug: str) -> HttpResponse:
     ctx = {
         "framework": framework,
         "version": version,
-        "dimensions": selectors.version_content(version),
+        "dimensions": selectors.version_content(user=request.user, version=version),
     }
     return render(request, "frameworks/preview.html", ctx)
 

@@ -272,17 +272,21 @@ def get_conflict_for_user(*, user: User, pk: int) -> Conflict:
     return conflict
 
 
-def observations_released_to(*, teacher: User) -> QuerySet[Observation]:
+def observations_released_to(*, user: User) -> QuerySet[Observation]:
+    """The released observations of the user's own lessons."""
     return (
-        Observation.objects.filter(teacher=teacher, status=Observation.Status.RELEASED)
+        Observation.objects.filter(teacher=user, status=Observation.Status.RELEASED)
         .select_related("round", "observer", "framework_version__framework")
         .order_by("-observed_on", "-released_at")
     )
 
 
-def observation_detail(observation: Observation) -> list[dict]:
+def observation_detail(*, user: User, observation: Observation) -> list[dict]:
     """Per dimension of the observation's version: the step chosen (or not observed), the
-    criteria seen and the evidence note, with the exact texts of that version."""
+    criteria seen and the evidence note, with the exact texts of that version (for those who
+    may read the observation: `observation_perms`)."""
+    if Perm.OBSERVATION_READ not in observation_perms(user, observation):
+        raise Http404
     ratings = {
         r.dimension_id: r
         for r in observation.ratings.select_related("step").prefetch_related("criteria")

@@ -294,7 +294,7 @@ def observation_detail(request: HttpRequest, uuid) -> HttpResponse:
     is_observer = user.pk == observation.observer_id
     ctx = {
         "observation": observation,
-        "rows": selectors.observation_detail(observation),
+        "rows": selectors.observation_detail(user=request.user, observation=observation),
         "is_teacher": user.pk == observation.teacher_id,
         "is_observer": is_observer,
         "can": selectors.observation_perms(user, observation),
@@ -372,7 +372,7 @@ def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     from samsyn.observations.readable import teacher_reading
 
-    observations = list(selectors.observations_released_to(teacher=request.user))
+    observations = list(selectors.observations_released_to(user=request.user))
     return render(
         request,
         "observations/mine.html",

@@ -153,8 +153,9 @@ def _type_label(key: str) -> str:
     return str(entry.label) if entry else key
 
 
-def result_lines(request: SubjectRequest) -> list[dict]:
+def result_lines(*, user: User, request: SubjectRequest) -> list[dict]:
     """An executed erasure's lines with record-type labels in the reader's language."""
+    require(user, request.owner, Perm.PRIVACY_MANAGE)
     from samsyn.privacy.services import erasure_scopes
 
     labels = dict(erasure_scopes())

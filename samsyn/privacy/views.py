@@ -228,7 +228,7 @@ def request_detail(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
         "owner": owner,
         "req": req,
         "form": form,
-        "result_lines": selectors.result_lines(req),
+        "result_lines": selectors.result_lines(user=request.user, request=req),
         "scope_labels": [scopes.get(key, key) for key in req.scope]
         if req.kind == SubjectRequest.Kind.ERASURE
         else [],

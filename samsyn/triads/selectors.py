@@ -251,8 +251,10 @@ def _with_members(qs: QuerySet[Triad]) -> QuerySet[Triad]:
     )
 
 
-def current_triads_for(*, teacher: User) -> list[Triad]:
-    """The teacher's triads in the current (newest saved) set of each of their schools."""
+def current_triads_for(*, user: User) -> list[Triad]:
+    """The user's triads (as a teacher) in the current (newest saved) set of each of their
+    schools."""
+    teacher = user
     schools = (
         TriadMember.objects.filter(teacher=teacher, triad__triad_set__status=TriadSet.Status.SAVED)
         .values_list("triad__triad_set__school_id", flat=True)
@@ -270,7 +272,7 @@ def current_triad_for(*, teacher: User) -> Triad | None:
     """The teacher's current triad (the first by school name if they teach in several), with
     `members` prefetched: `triad.teachers` lists the users, `triad.triad_set` names the set.
     None when the teacher is in no current triad. For the teacher's own pages."""
-    found = current_triads_for(teacher=teacher)
+    found = current_triads_for(user=teacher)
     return found[0] if found else None
 
 

@@ -27,7 +27,7 @@ def _form_errors(form, error: ValidationError) -> None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     schools = selectors.schools_for_manager(request.user)
-    triads = selectors.current_triads_for(teacher=request.user)
+    triads = selectors.current_triads_for(user=request.user)
     if len(schools) == 1 and not triads:
         return redirect("triads:school", school_pk=schools[0].pk)
     return render(request, "triads/index.html", {"schools": schools, "triads": triads})
@@ -194,7 +194,7 @@ def details(request: HttpRequest, school_pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    triads = selectors.current_triads_for(teacher=request.user)
+    triads = selectors.current_triads_for(user=request.user)
     rows = [{"triad": t, "visits": selectors.peer_visits(t)} for t in triads]
     return render(request, "triads/mine.html", {"rows": rows})
 
