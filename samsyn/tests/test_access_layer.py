@@ -94,12 +94,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
     ("samsyn.observations.views", "samsyn.observations.selectors.capture_framework"),
     ("samsyn.observations.views", "samsyn.observations.selectors.teacher_measures"),
     ("samsyn.provisioning.views_setup", "samsyn.observations.selectors.people_with_role"),
-    ("samsyn.triads.views", "samsyn.triads.selectors.latest_round"),
-    ("samsyn.triads.views", "samsyn.triads.selectors.peer_visits"),
-    ("samsyn.triads.views", "samsyn.triads.selectors.school_teachers"),
-    ("samsyn.triads.views", "samsyn.triads.selectors.set_view"),
-    ("samsyn.triads.views", "samsyn.triads.selectors.sets_for_school"),
-    ("samsyn.triads.views", "samsyn.triads.selectors.teacher_details"),
 }
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
@@ -177,15 +171,9 @@ REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
     ("samsyn.triads.selectors", "current_triad_for"),
     ("samsyn.triads.selectors", "groups_of"),
     ("samsyn.triads.selectors", "last_saved_set"),
-    ("samsyn.triads.selectors", "latest_round"),
     ("samsyn.triads.selectors", "options_for"),
-    ("samsyn.triads.selectors", "peer_visits"),
     ("samsyn.triads.selectors", "profiles"),
     ("samsyn.triads.selectors", "proposer_teachers"),
-    ("samsyn.triads.selectors", "school_teachers"),
-    ("samsyn.triads.selectors", "set_view"),
-    ("samsyn.triads.selectors", "sets_for_school"),
-    ("samsyn.triads.selectors", "teacher_details"),
 }
 
 
