@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from samsyn.accounts.access import (
@@ -20,6 +21,7 @@ from samsyn.accounts.access import (
     get_object_for_user,
     get_party_object_for_user,
     permissions_at,
+    require,
 )
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.coaching.models import CheckIn, Conversation, NextStep, SelfRating, SupportPlan
@@ -112,10 +114,11 @@ def coachable_observations(*, teacher: User, coach: User | None = None) -> Query
     )
 
 
-def coached_teachers(*, coach: User) -> QuerySet[User]:
+def coached_teachers(*, user: User) -> QuerySet[User]:
     """The teachers a coach may start a conversation with: those at the coach's schools whose
     lesson the coach observed (released, outside triads). Anyone else asks for coaching by
     starting the conversation herself and naming the coach."""
+    coach = user
     observed = Observation.objects.filter(
         observer=coach, status=Observation.Status.RELEASED, round__is_peer=False
     ).values("teacher_id")
@@ -150,8 +153,9 @@ def get_conversation_for_user(*, user: User, pk: int) -> Conversation:
     )
 
 
-def school_conversation_dates(school: Organisation) -> list[dict]:
+def school_conversation_dates(*, user: User, school: Organisation) -> list[dict]:
     """For the school's leadership: who had a conversation and when, no content."""
+    require(user, school, Perm.VIEW_OBSERVATIONS)
     return list(
         Conversation.objects.filter(school=school)
         .order_by("-created_at")
@@ -159,9 +163,11 @@ def school_conversation_dates(school: Organisation) -> list[dict]:
     )
 
 
-def conversation_ratings(conversation: Conversation) -> list[dict]:
+def conversation_ratings(*, user: User, conversation: Conversation) -> list[dict]:
     """Per dimension of the conversation's framework: the observers' steps in the linked
-    observations, their mean, and the teacher's self-rating."""
+    observations, their mean, and the teacher's self-rating (for its teacher and coach only)."""
+    if user.pk not in (conversation.teacher_id, conversation.coach_id):
+        raise Http404
     dimensions = list(
         Dimension.objects.filter(version_id=conversation.framework_version_id)
         .order_by("order")
@@ -206,9 +212,10 @@ def follow_ups_due(*, user: User, today: dt.date | None = None) -> list[NextStep
     )
 
 
-def next_steps_for(*, teacher: User) -> list[NextStep]:
+def next_steps_for(*, user: User) -> list[NextStep]:
+    """The next steps of the user's own conversations as a teacher."""
     return list(
-        NextStep.objects.filter(conversation__teacher=teacher)
+        NextStep.objects.filter(conversation__teacher=user)
         .select_related("conversation__coach", "dimension")
         .order_by("-follow_up_on")
     )
@@ -246,13 +253,13 @@ class ProfileCell:
     lessons: int
 
 
-def teaching_profile(*, teacher: User) -> dict:
+def teaching_profile(*, user: User) -> dict:
     """The teacher's mean step per dimension per round (released, non-peer observations), and
     the change between the last two rounds (with at least two lessons each, where there are
     such) per dimension with its 95 % interval
     (`samsyn.analysis.change.independent_change`: Welch interval for the difference of the
     mean step, lessons as the units)."""
-    observations = list(coachable_observations(teacher=teacher))
+    observations = list(coachable_observations(teacher=user))
     rounds = sorted({o.round_id: o.round for o in observations}.values(), key=lambda r: r.starts_on)
     ratings = (
         Rating.objects.filter(observation__in=observations, step__isnull=False)
@@ -348,13 +355,13 @@ def teaching_profile(*, teacher: User) -> dict:
     }
 
 
-def current_triad(*, teacher: User):
-    """The teacher's current triad, from the triads app once it is there."""
+def current_triad(*, user: User):
+    """The user's current triad (as a teacher), from the triads app once it is there."""
     try:
         from samsyn.triads.selectors import current_triad_for
     except (ImportError, AttributeError):
         return None
-    return current_triad_for(teacher=teacher)
+    return current_triad_for(teacher=user)
 
 
 def my_teaching_export(*, teacher: User) -> dict:
@@ -452,7 +459,12 @@ def latest_closed_round(school: Organisation) -> Round | None:
     )
 
 
-def support_eligible(school: Organisation) -> dict:
+def support_eligible(*, user: User, school: Organisation) -> dict:
+    require(user, school, Perm.SUPPORT_PLANS_MANAGE)
+    return support_eligible_unscoped(school)
+
+
+def support_eligible_unscoped(school: Organisation) -> dict:
     """Teachers of `school` whose mean step in the latest closed round is below the framework's
     satisfactory step in at least SUPPORT_MIN_DIMENSIONS dimensions, each with the reason (which
     dimensions, their mean step, from how many lessons). Alphabetical: never a ranking."""
@@ -502,7 +514,8 @@ def support_eligible(school: Organisation) -> dict:
     return {"round": round_, "teachers": found, "satisfactory": satisfactory}
 
 
-def support_plans_at(school: Organisation) -> QuerySet[SupportPlan]:
+def support_plans_at(*, user: User, school: Organisation) -> QuerySet[SupportPlan]:
+    require(user, school, Perm.SUPPORT_PLANS_MANAGE)
     return (
         SupportPlan.objects.filter(school=school)
         .select_related("teacher", "coach")
@@ -554,7 +567,13 @@ def support_plans_for(*, user: User) -> dict[str, list[SupportPlan]]:
     }
 
 
-def check_in_observations(plan: SupportPlan) -> QuerySet[Observation]:
+def check_in_observations(*, user: User, plan: SupportPlan) -> QuerySet[Observation]:
+    if Perm.SUPPORT_PLAN_VIEW not in support_plan_perms(user, plan):
+        raise Http404
+    return check_in_observations_unscoped(plan)
+
+
+def check_in_observations_unscoped(plan: SupportPlan) -> QuerySet[Observation]:
     """Observations of the plan's teacher since it started that a check-in can point at."""
     return (
         Observation.objects.filter(
@@ -569,5 +588,7 @@ def check_in_observations(plan: SupportPlan) -> QuerySet[Observation]:
     )
 
 
-def check_ins(plan: SupportPlan) -> list[CheckIn]:
+def check_ins(*, user: User, plan: SupportPlan) -> list[CheckIn]:
+    if Perm.SUPPORT_PLAN_VIEW not in support_plan_perms(user, plan):
+        raise Http404
     return list(plan.check_ins.select_related("observation__observer"))

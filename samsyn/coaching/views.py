@@ -45,10 +45,10 @@ def my_teaching(request: HttpRequest) -> HttpResponse:
     user = request.user
     observations = list(observations_released_to(user=user))
     own = [o for o in observations if not o.round.is_peer]
-    profile = selectors.teaching_profile(teacher=user)
+    profile = selectors.teaching_profile(user=user)
     conversations = selectors.conversations_for(user=user)
     self_vs_observed = [
-        {"conversation": c, "rows": selectors.conversation_ratings(c)}
+        {"conversation": c, "rows": selectors.conversation_ratings(user=user, conversation=c)}
         for c in conversations["as_teacher"]
         if c.self_ratings.exists()
     ]
@@ -60,9 +60,9 @@ def my_teaching(request: HttpRequest) -> HttpResponse:
         "reading": teacher_reading(observations=own),
         "conversations": conversations,
         "self_vs_observed": self_vs_observed,
-        "next_steps": selectors.next_steps_for(teacher=user),
+        "next_steps": selectors.next_steps_for(user=user),
         "status_form": StatusForm(),
-        "triad": selectors.current_triad(teacher=user),
+        "triad": selectors.current_triad(user=user),
         "plans": selectors.support_plans_for(user=user),
         "can": selectors.coaching_perms(user),
     }
@@ -82,7 +82,7 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     # A coach starts only with a teacher whose lesson they observed; anyone else asks for
     # coaching by starting the conversation herself (issue 19: coaching was a back door).
-    teachers = selectors.coached_teachers(coach=user) if coach_schools else []
+    teachers = selectors.coached_teachers(user=user) if coach_schools else []
     teacher_id = request.POST.get("teacher") or request.GET.get("teacher")
     teacher = None
     if teacher_id:
@@ -155,7 +155,7 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
     is_coach = user.pk == conversation.coach_id
     version_id = conversation.framework_version_id
     observations = list(conversation.observations.select_related("round", "observer"))
-    rows = selectors.conversation_ratings(conversation)
+    rows = selectors.conversation_ratings(user=request.user, conversation=conversation)
     next_step = getattr(conversation, "next_step", None)
     if is_teacher and "reflection_form" not in forms:
         initial = {"reflection": conversation.reflection}
@@ -294,7 +294,10 @@ def next_step_status(request: HttpRequest, pk: int) -> HttpResponse:
 def school_conversations(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's leadership: who had a coaching conversation and when, never the content."""
     school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW_OBSERVATIONS)
-    ctx = {"school": school, "rows": selectors.school_conversation_dates(school)}
+    ctx = {
+        "school": school,
+        "rows": selectors.school_conversation_dates(user=request.user, school=school),
+    }
     return render(request, "coaching/school_conversations.html", ctx)
 
 
@@ -304,7 +307,7 @@ def school_conversations(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def support_plans(request: HttpRequest, pk: int) -> HttpResponse:
     school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SUPPORT_PLANS_MANAGE)
-    eligible = selectors.support_eligible(school)
+    eligible = selectors.support_eligible(user=request.user, school=school)
     audit_record(
         actor=request.user,
         action="read",
@@ -317,7 +320,7 @@ def support_plans(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "school": school,
         "eligible": eligible,
-        "plans": selectors.support_plans_at(school),
+        "plans": selectors.support_plans_at(user=request.user, school=school),
         "min_dimensions": selectors.SUPPORT_MIN_DIMENSIONS,
     }
     return render(request, "coaching/support_plans.html", ctx)
@@ -326,7 +329,7 @@ def support_plans(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def support_plan_create(request: HttpRequest, pk: int, teacher_pk: int) -> HttpResponse:
     school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SUPPORT_PLANS_MANAGE)
-    eligible = selectors.support_eligible(school)
+    eligible = selectors.support_eligible(user=request.user, school=school)
     entry = next((e for e in eligible["teachers"] if e["teacher"].pk == teacher_pk), None)
     if entry is None:
         raise Http404
@@ -378,7 +381,8 @@ def _plan_page(request, plan, **forms) -> HttpResponse:
     active = plan.status == plan.Status.ACTIVE
     if can_update and active:
         forms.setdefault(
-            "check_in_form", CheckInForm(observations=selectors.check_in_observations(plan))
+            "check_in_form",
+            CheckInForm(observations=selectors.check_in_observations(user=request.user, plan=plan)),
         )
     if can_manage and active:
         forms.setdefault("close_form", CloseForm())
@@ -400,7 +404,7 @@ def _plan_page(request, plan, **forms) -> HttpResponse:
         "plan": plan,
         "reason": reason,
         "focus": list(plan.focus_dimensions.order_by("order")),
-        "check_ins": selectors.check_ins(plan),
+        "check_ins": selectors.check_ins(user=request.user, plan=plan),
         "can": can,
         **forms,
     }
@@ -419,7 +423,9 @@ def support_plan_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     plan = selectors.get_support_plan_for_user(
         user=request.user, pk=pk, perm=Perm.SUPPORT_PLAN_CHECK_IN
     )
-    form = CheckInForm(request.POST, observations=selectors.check_in_observations(plan))
+    form = CheckInForm(
+        request.POST, observations=selectors.check_in_observations(user=request.user, plan=plan)
+    )
     if form.is_valid():
         try:
             services.support_plan_check_in_add(plan=plan, **form.cleaned_data)

@@ -40,18 +40,8 @@ PUBLIC_READS: set[tuple[str, str]] = {
 
 # (view module, function called) still to convert.
 REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.check_in_observations"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.check_ins"),
     ("samsyn.coaching.views", "samsyn.coaching.selectors.coachable_observations"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.coached_teachers"),
     ("samsyn.coaching.views", "samsyn.coaching.selectors.coaches_for"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.conversation_ratings"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.current_triad"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.next_steps_for"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.school_conversation_dates"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.support_eligible"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.support_plans_at"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.teaching_profile"),
     ("samsyn.improvement.api", "samsyn.improvement.selectors.library_entries"),
     ("samsyn.improvement.plan_views", "SchoolPlan.objects.get"),
     ("samsyn.improvement.plan_views", "get_object_or_404"),
@@ -98,22 +88,12 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
 REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
-    ("samsyn.coaching.selectors", "check_in_observations"),
-    ("samsyn.coaching.selectors", "check_ins"),
     ("samsyn.coaching.selectors", "coachable_observations"),
-    ("samsyn.coaching.selectors", "coached_teachers"),
     ("samsyn.coaching.selectors", "coaches_for"),
-    ("samsyn.coaching.selectors", "conversation_ratings"),
-    ("samsyn.coaching.selectors", "current_triad"),
     ("samsyn.coaching.selectors", "latest_closed_round"),
     ("samsyn.coaching.selectors", "my_teaching_export"),
     ("samsyn.coaching.selectors", "next_open_step_for"),
-    ("samsyn.coaching.selectors", "next_steps_for"),
-    ("samsyn.coaching.selectors", "school_conversation_dates"),
-    ("samsyn.coaching.selectors", "support_eligible"),
-    ("samsyn.coaching.selectors", "support_plans_at"),
     ("samsyn.coaching.selectors", "teachers_at"),
-    ("samsyn.coaching.selectors", "teaching_profile"),
     ("samsyn.dashboards.selectors", "area_schools"),
     ("samsyn.dashboards.selectors", "grade_span_label"),
     ("samsyn.improvement.selectors", "dimension_choices"),
