@@ -21,7 +21,16 @@ from samsyn.accounts.access import (
 from samsyn.accounts.models import Organisation, User
 from samsyn.frameworks.models import Dimension
 from samsyn.improvement import search
-from samsyn.improvement.models import LibraryEntry, Project, QualityCycle, SupervisionGroup
+from samsyn.improvement.models import (
+    CycleStep,
+    Evidence,
+    LibraryEntry,
+    Measure,
+    Project,
+    QualityCycle,
+    Report,
+    SupervisionGroup,
+)
 from samsyn.indicators.models import Survey
 from samsyn.indicators.selectors import indicators_for
 from samsyn.observations.models import Round
@@ -64,6 +73,66 @@ def get_cycle_for_user(
         perm=perm,
         org_of=lambda cycle: cycle.owner,
         pk=pk,
+    )
+
+
+def get_evidence_for_user(
+    *, user: User, pk: int, project: Project, perm: Perm = Perm.PROJECTS_MANAGE
+) -> Evidence:
+    return get_object_for_user(
+        user=user,
+        queryset=Evidence.objects.filter(project=project),
+        perm=perm,
+        org_of=lambda evidence: project.school,
+        perms_of=lambda evidence: project_perms(user, project),
+        pk=pk,
+    )
+
+
+def get_measure_for_user(
+    *, user: User, pk: int, project: Project, perm: Perm = Perm.PROJECTS_MANAGE
+) -> Measure:
+    return get_object_for_user(
+        user=user,
+        queryset=Measure.objects.filter(project=project),
+        perm=perm,
+        org_of=lambda measure: project.school,
+        perms_of=lambda measure: project_perms(user, project),
+        pk=pk,
+    )
+
+
+def get_report_for_user(*, user: User, project: Project, perm: Perm) -> Report:
+    """The project's final report (404 when there is none yet)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Report.objects.all(),
+        perm=perm,
+        org_of=lambda report: project.school,
+        perms_of=lambda report: project_perms(user, project),
+        project=project,
+    )
+
+
+def get_library_entry_for_user(*, user: User, pk: int) -> LibraryEntry:
+    """A published entry of the library: every signed-in person reads it."""
+    entry = LibraryEntry.objects.filter(pk=pk).first()
+    if entry is None or not user.is_authenticated or not user.is_active:
+        raise Http404
+    return entry
+
+
+def get_cycle_step_for_user(
+    *, user: User, pk: int, cycle_pk: int, perm: Perm = Perm.QUALITY_CYCLE_MANAGE
+) -> CycleStep:
+    """A step of the owner's quality cycle `cycle_pk` (404 when it is another cycle's)."""
+    return get_object_for_user(
+        user=user,
+        queryset=CycleStep.objects.select_related("cycle__owner"),
+        perm=perm,
+        org_of=lambda step: step.cycle.owner,
+        pk=pk,
+        cycle_id=cycle_pk,
     )
 
 

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -45,9 +45,6 @@ from samsyn.improvement.forms import (
     StepStatusForm,
 )
 from samsyn.improvement.models import (
-    CycleStep,
-    LibraryEntry,
-    Measure,
     Project,
     QualityCycle,
     Report,
@@ -176,7 +173,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
     project = _manage(request, pk)
-    evidence = get_object_or_404(project.evidence, pk=evidence_pk)
+    evidence = selectors.get_evidence_for_user(user=request.user, pk=evidence_pk, project=project)
     services.project_evidence_remove(evidence=evidence)
     messages.success(request, _("The link is removed."))
     return redirect("improvement:project", project.pk)
@@ -185,7 +182,11 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
 @login_required
 def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -> HttpResponse:
     project = _manage(request, pk)
-    measure = get_object_or_404(Measure, pk=measure_pk, project=project) if measure_pk else None
+    measure = (
+        selectors.get_measure_for_user(user=request.user, pk=measure_pk, project=project)
+        if measure_pk
+        else None
+    )
     form = MeasureForm(request.POST or None, instance=measure)
     if request.method == "POST" and form.is_valid():
         services.measure_save(project=project, measure=measure, **form.cleaned_data)
@@ -302,7 +303,9 @@ def _sections(report: Report) -> list[tuple[str, str]]:
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     project = _manage(request, pk)
-    report = get_object_or_404(Report, project=project)
+    report = selectors.get_report_for_user(
+        user=request.user, project=project, perm=Perm.PROJECTS_MANAGE
+    )
     try:
         services.report_submit(report=report)
         messages.success(request, _("The report is sent to the supervisor for review."))
@@ -315,7 +318,9 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
     project = selectors.get_project_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_SUPERVISE)
-    report = get_object_or_404(Report, project=project)
+    report = selectors.get_report_for_user(
+        user=request.user, project=project, perm=Perm.PROJECTS_SUPERVISE
+    )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether to approve or ask for changes."))
@@ -337,7 +342,9 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
     project = _manage(request, pk)
-    report = get_object_or_404(Report, project=project)
+    report = selectors.get_report_for_user(
+        user=request.user, project=project, perm=Perm.PROJECTS_MANAGE
+    )
     if project.lead_id != request.user.pk:
         # Consent is the author's: another principal of the school cannot give it.
         raise PermissionDenied
@@ -449,7 +456,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def library_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(LibraryEntry, pk=pk)
+    entry = selectors.get_library_entry_for_user(user=request.user, pk=pk)
     ctx = {
         "entry": entry,
         "related": selectors.related_entries(entry),
@@ -547,7 +554,11 @@ def cycle_school(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
 @login_required
 def step_edit(request: HttpRequest, pk: int, step_pk: int | None = None) -> HttpResponse:
     quality = _cycle(request, pk, Perm.QUALITY_CYCLE_MANAGE)
-    step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality) if step_pk else None
+    step = (
+        selectors.get_cycle_step_for_user(user=request.user, pk=step_pk, cycle_pk=quality.pk)
+        if step_pk
+        else None
+    )
     form = StepForm(request.POST or None, instance=step, cycle=quality)
     if request.method == "POST" and form.is_valid():
         cycle.step_save(cycle=quality, step=step, **form.cleaned_data)
@@ -561,7 +572,9 @@ def step_edit(request: HttpRequest, pk: int, step_pk: int | None = None) -> Http
 @require_POST
 def step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     quality = _cycle(request, pk, Perm.QUALITY_CYCLE_MANAGE)
-    cycle.step_remove(step=get_object_or_404(CycleStep, pk=step_pk, cycle=quality))
+    cycle.step_remove(
+        step=selectors.get_cycle_step_for_user(user=request.user, pk=step_pk, cycle_pk=quality.pk)
+    )
     messages.success(request, _("The step is removed."))
     return redirect("improvement:cycle", quality.pk)
 
@@ -570,10 +583,12 @@ def step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 @require_POST
 def step_status(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     """The owner marks a step; a school's principal marks their school's part of it."""
-    quality = QualityCycle.objects.filter(pk=pk).select_related("owner").first()
-    if quality is None:
-        raise Http404
-    step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality)
+    # Anyone with a role reaching the owner gets this far (the checks below decide); everyone
+    # else 404, as for a cycle or step that does not exist.
+    step = selectors.get_cycle_step_for_user(
+        user=request.user, pk=step_pk, cycle_pk=pk, perm=Perm.VIEW
+    )
+    quality = step.cycle
     school = None
     if request.POST.get("school"):
         school = get_organisation_for_user(
@@ -605,7 +620,7 @@ def step_status(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 @login_required
 def step_evidence(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     quality = _cycle(request, pk, Perm.QUALITY_CYCLE_MANAGE)
-    step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality)
+    step = selectors.get_cycle_step_for_user(user=request.user, pk=step_pk, cycle_pk=quality.pk)
     form = StepEvidenceForm(request.POST or None, owner=quality.owner)
     if request.method == "POST" and form.is_valid():
         cycle.step_evidence_add(step=step, **form.cleaned_data["link"])

@@ -45,7 +45,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
     ("samsyn.improvement.api", "samsyn.improvement.selectors.library_entries"),
     ("samsyn.improvement.plan_views", "SchoolPlan.objects.get"),
     ("samsyn.improvement.plan_views", "get_object_or_404"),
-    ("samsyn.improvement.views", "get_object_or_404"),
     ("samsyn.improvement.views", "samsyn.improvement.selectors.dimension_choices"),
     ("samsyn.improvement.views", "samsyn.improvement.selectors.library_entries"),
     ("samsyn.improvement.views", "samsyn.improvement.selectors.projects_at"),
