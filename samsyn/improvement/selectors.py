@@ -17,6 +17,7 @@ from samsyn.accounts.access import (
     get_object_for_user,
     permissions_at,
     refuse,
+    require,
 )
 from samsyn.accounts.models import Organisation, User
 from samsyn.frameworks.models import Dimension
@@ -136,7 +137,8 @@ def get_cycle_step_for_user(
     )
 
 
-def projects_at(school: Organisation) -> QuerySet[Project]:
+def projects_at(*, user: User, school: Organisation) -> QuerySet[Project]:
+    require(user, school, Perm.PROJECTS_MANAGE)
     return Project.objects.filter(school=school).select_related("lead", "group")
 
 
@@ -241,8 +243,11 @@ def library_entries(
     return search.search(query, entries)
 
 
-def related_entries(entry: LibraryEntry, limit: int = 5) -> list[LibraryEntry]:
-    """Entries linked to this one, then others on the same area or framework dimension."""
+def related_entries(*, user: User, entry: LibraryEntry, limit: int = 5) -> list[LibraryEntry]:
+    """Entries linked to this one, then others on the same area or framework dimension (the
+    library is read by every signed-in person)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
     linked = list(entry.related.all())
     similar = Q()
     if entry.area:

@@ -95,7 +95,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def school_projects(request: HttpRequest, pk: int) -> HttpResponse:
     school = _school(request, pk)
-    ctx = {"org": school, "projects": selectors.projects_at(school)}
+    ctx = {"org": school, "projects": selectors.projects_at(user=request.user, school=school)}
     return render(request, "improvement/school_projects.html", ctx)
 
 
@@ -459,7 +459,7 @@ def library_entry(request: HttpRequest, pk: int) -> HttpResponse:
     entry = selectors.get_library_entry_for_user(user=request.user, pk=pk)
     ctx = {
         "entry": entry,
-        "related": selectors.related_entries(entry),
+        "related": selectors.related_entries(user=request.user, entry=entry),
         "dimension": dict(selectors.dimension_choices()).get(entry.dimension_code, ""),
     }
     return render(request, "improvement/library_entry.html", ctx)

@@ -270,8 +270,11 @@ def reviews_for_user(user: User) -> dict[str, list[PeerReview]]:
     return {"own": own, "reviewing": reviewing, "shared": shared}
 
 
-def previous_review(review: PeerReview) -> PeerReview | None:
-    """The school's latest earlier review in the network (its follow-up actions carry over)."""
+def previous_review(*, user: User, review: PeerReview) -> PeerReview | None:
+    """The school's latest earlier review in the network (its follow-up actions carry over),
+    for those who may see the review's page."""
+    if Perm.PEER_REVIEW_VIEW not in review_perms(user, review):
+        raise Http404
     return (
         PeerReview.objects.filter(network=review.network, school=review.school)
         .filter(Q(year__lt=review.year) | Q(year=review.year, pk__lt=review.pk))

@@ -210,7 +210,7 @@ def _evaluations(review: PeerReview):
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_VIEW)
     can = selectors.review_perms(request.user, review)
-    previous = selectors.previous_review(review)
+    previous = selectors.previous_review(user=request.user, review=review)
     round_ = review.round
     assignments = []
     if round_ is not None:
