@@ -21,6 +21,7 @@ from samsyn.accounts.access import (
     organisations_with_perm,
     permissions_at,
     refuse,
+    require,
 )
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.models import Criterion, Dimension, FrameworkVersion, Step
@@ -52,7 +53,22 @@ def schools_under(organisation: Organisation) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.SCHOOL).order_by("name")
 
 
-def people_with_role(schools, roles: list[str], extra_orgs=()) -> QuerySet[User]:
+def round_observer_candidates(*, user: User, round_: Round) -> list[User]:
+    """Who may observe in a round, for its planners: observers and principals of its schools
+    and of the owner above, and those already observing in it."""
+    require(user, round_.organisation, Perm.MANAGE_ROUNDS)
+    organisation = round_.organisation
+    owner = organisation.parent if organisation.kind == Organisation.Kind.SCHOOL else organisation
+    found = people_with_role_unscoped(
+        list(round_.schools.all()),
+        [Role.OBSERVER, Role.PRINCIPAL],
+        extra_orgs=[owner] if owner else [],
+    )
+    current = User.objects.filter(observer_entries__round=round_)
+    return sorted(set(found) | set(current), key=lambda u: (u.full_name, u.pk))
+
+
+def people_with_role_unscoped(schools, roles: list[str], extra_orgs=()) -> QuerySet[User]:
     org_ids = [s.pk for s in schools] + [o.pk for o in extra_orgs]
     return (
         User.objects.filter(

@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm, get_organisation_for_user
-from samsyn.accounts.models import NetworkMembership, Organisation, Role, User
+from samsyn.accounts.models import NetworkMembership, Organisation, User
 from samsyn.networks.models import ConflictOfInterest
 from samsyn.networks.selectors import get_network_for_user
-from samsyn.observations.selectors import get_round_for_user, people_with_role
+from samsyn.observations.selectors import get_round_for_user, round_observer_candidates
 from samsyn.privacy.selectors import get_owner_for_user
 from samsyn.provisioning import editing, odt, paperwork, selectors
 from samsyn.provisioning.forms import ConflictForm, PickForm, RoundEditForm, SchoolForm
@@ -71,16 +71,8 @@ def school_edit(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     )
 
 
-def _observer_candidates(round_) -> list[User]:
-    organisation = round_.organisation
-    owner = organisation.parent if organisation.kind == "school" else organisation
-    found = people_with_role(
-        list(round_.schools.all()),
-        [Role.OBSERVER, Role.PRINCIPAL],
-        extra_orgs=[owner] if owner else [],
-    )
-    current = User.objects.filter(observer_entries__round=round_)
-    return sorted(set(found) | set(current), key=lambda u: (u.full_name, u.pk))
+def _observer_candidates(request: HttpRequest, round_) -> list[User]:
+    return round_observer_candidates(user=request.user, round_=round_)
 
 
 @login_required
@@ -95,7 +87,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     form = RoundEditForm(
-        request.POST or None, initial=initial, candidates=_observer_candidates(round_)
+        request.POST or None, initial=initial, candidates=_observer_candidates(request, round_)
     )
     if request.method == "POST" and form.is_valid():
         try:

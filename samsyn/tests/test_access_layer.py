@@ -78,7 +78,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
     ("samsyn.observations.api", "samsyn.observations.selectors.capture_framework"),
     ("samsyn.observations.views", "samsyn.observations.selectors.capture_framework"),
     ("samsyn.observations.views", "samsyn.observations.selectors.teacher_measures"),
-    ("samsyn.provisioning.views_setup", "samsyn.observations.selectors.people_with_role"),
 }
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
@@ -128,7 +127,6 @@ REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
     ("samsyn.networks.selectors", "school_dimension_estimates"),
     ("samsyn.networks.selectors", "settings_for"),
     ("samsyn.observations.selectors", "capture_framework"),
-    ("samsyn.observations.selectors", "people_with_role"),
     ("samsyn.observations.selectors", "schools_under"),
     ("samsyn.observations.selectors", "teacher_measures"),
     ("samsyn.privacy.selectors", "cutoff_for"),
