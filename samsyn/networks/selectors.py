@@ -30,6 +30,7 @@ from samsyn.accounts.access import (
     get_object_for_user,
     has_perm,
     permissions_at,
+    refuse,
 )
 from samsyn.accounts.models import Membership, NetworkMembership, Organisation, Role, User
 from samsyn.analysis.suppression import suppress
@@ -116,6 +117,29 @@ def network_perms(user: User, network: Organisation) -> frozenset[Perm]:
     if Perm.PEER_REVIEW_COORDINATE in perms or led or coordinated_hubs(user, network):
         perms.add(Perm.NETWORK_VIEW)
     return frozenset(perms)
+
+
+def _require_network(user: User, network: Organisation) -> None:
+    perms = network_perms(user, network)
+    if Perm.NETWORK_VIEW not in perms:
+        refuse(user, network, perms or None)
+
+
+def network_schools(*, user: User, network: Organisation) -> QuerySet[Organisation]:
+    """The network's member schools, for those who take part in it (NETWORK_VIEW).
+    `member_schools` is the unscoped read the rest of the app builds on."""
+    _require_network(user, network)
+    return member_schools(network)
+
+
+def network_hub_school_ids(*, user: User, network: Organisation) -> set[int]:
+    _require_network(user, network)
+    return hub_school_ids(network)
+
+
+def network_settings(*, user: User, network: Organisation) -> NetworkSettings:
+    _require_network(user, network)
+    return settings_for(network)
 
 
 def get_network_for_user(*, user: User, pk: int, perm: Perm = Perm.NETWORK_VIEW) -> Organisation:

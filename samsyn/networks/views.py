@@ -46,8 +46,10 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
     network = selectors.get_network_for_user(user=request.user, pk=pk)
     user = request.user
     coordinator = selectors.is_coordinator(user, network)
-    schools = list(selectors.member_schools(network).select_related("parent"))
-    hub_ids = selectors.hub_school_ids(network)
+    schools = list(
+        selectors.network_schools(user=request.user, network=network).select_related("parent")
+    )
+    hub_ids = selectors.network_hub_school_ids(user=request.user, network=network)
     hubs = list(
         Hub.objects.filter(network=network)
         .select_related("hub_school")
@@ -71,7 +73,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owners": len({s.parent_id for s in schools}),
             "hubs": hubs,
             "headings": services.headings_ensure(network=network),
-            "settings": selectors.settings_for(network),
+            "settings": selectors.network_settings(user=request.user, network=network),
             "reviews": reviews,
             "led": selectors.led_schools(user, network),
         },
@@ -83,7 +85,7 @@ def network_settings(request: HttpRequest, pk: int) -> HttpResponse:
     network = selectors.get_network_for_user(
         user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
     )
-    instance = selectors.settings_for(network)
+    instance = selectors.network_settings(user=request.user, network=network)
     form = forms.SettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.settings_update(network=network, **form.cleaned_data)
@@ -93,7 +95,7 @@ def network_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _hub_form(request: HttpRequest, network: Organisation, hub: Hub | None):
-    schools = selectors.member_schools(network)
+    schools = selectors.network_schools(user=request.user, network=network)
     people = User.objects.filter(
         is_active=True,
         memberships__organisation__in=schools,
@@ -183,7 +185,9 @@ def review_create(request: HttpRequest, pk: int) -> HttpResponse:
     network = selectors.get_network_for_user(
         user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
     )
-    form = forms.ReviewCreateForm(request.POST or None, schools=selectors.member_schools(network))
+    form = forms.ReviewCreateForm(
+        request.POST or None, schools=selectors.network_schools(user=request.user, network=network)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_create(
@@ -280,7 +284,9 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
     )
     network = review.network
-    others = selectors.member_schools(network).exclude(pk=review.school_id)
+    others = selectors.network_schools(user=request.user, network=network).exclude(
+        pk=review.school_id
+    )
     people = (
         User.objects.filter(
             is_active=True, memberships__organisation__in=others, memberships__role=Role.PRINCIPAL
@@ -496,7 +502,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 "scope": review.share_scope,
                 "schools": [s.pk for s in ctx["shared_schools"]],
             },
-            schools=selectors.member_schools(review.network).exclude(pk=review.school_id),
+            schools=selectors.network_schools(user=request.user, network=review.network).exclude(
+                pk=review.school_id
+            ),
         )
     return render(request, "networks/report.html", ctx)
 
@@ -524,7 +532,9 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_SCHOOL)
     form = forms.ShareForm(
         request.POST,
-        schools=selectors.member_schools(review.network).exclude(pk=review.school_id),
+        schools=selectors.network_schools(user=request.user, network=review.network).exclude(
+            pk=review.school_id
+        ),
     )
     if form.is_valid():
         try:
@@ -598,7 +608,7 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
 
 def _led_or_all(user: User, network: Organisation):
     if selectors.is_coordinator(user, network):
-        return selectors.member_schools(network)
+        return selectors.network_schools(user=user, network=network)
     led = selectors.led_schools(user, network)
     return Organisation.objects.filter(pk__in=[s.pk for s in led]).order_by("name")
 
@@ -763,7 +773,9 @@ def request_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
 @login_required
 def match(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     network = selectors.get_network_for_user(user=request.user, pk=pk)
-    school = selectors.member_schools(network).filter(pk=school_pk).first()
+    school = (
+        selectors.network_schools(user=request.user, network=network).filter(pk=school_pk).first()
+    )
     if school is None:
         raise Http404
 
