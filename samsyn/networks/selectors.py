@@ -31,6 +31,7 @@ from samsyn.accounts.access import (
     has_perm,
     permissions_at,
     refuse,
+    require,
 )
 from samsyn.accounts.models import Membership, NetworkMembership, Organisation, Role, User
 from samsyn.analysis.suppression import suppress
@@ -140,6 +141,47 @@ def network_hub_school_ids(*, user: User, network: Organisation) -> set[int]:
 def network_settings(*, user: User, network: Organisation) -> NetworkSettings:
     _require_network(user, network)
     return settings_for(network)
+
+
+def _require_review(user: User, review: PeerReview) -> None:
+    perms = review_perms(user, review)
+    if Perm.PEER_REVIEW_VIEW not in perms:
+        refuse(user, review.school, perms or None)
+
+
+def review_observation_profile(
+    *, user: User, review: PeerReview, since: dt.date | None, until: dt.date | None
+) -> Profile:
+    """The reviewed school's anonymised observation profile, for the review's parties."""
+    _require_review(user, review)
+    return observation_profile(school=review.school, since=since, until=until)
+
+
+def review_indicator_rows(*, user: User, review: PeerReview) -> tuple[str, list[dict]]:
+    _require_review(user, review)
+    return indicator_rows(review.school)
+
+
+def review_round_summary(*, user: User, review: PeerReview) -> Profile:
+    """The profile of the review's own round (`round_summary`), for the review's parties."""
+    _require_review(user, review)
+    return round_summary(review.round)
+
+
+def network_practices(*, user: User, network: Organisation, dimension_code: str = "") -> QuerySet:
+    _require_network(user, network)
+    return practices_for(network, dimension_code=dimension_code)
+
+
+def network_match(*, user: User, network: Organisation, school: Organisation) -> dict:
+    _require_network(user, network)
+    return match_for(network=network, school=school)
+
+
+def exchange_owner_choices_for(*, user: User, organiser: Organisation) -> QuerySet[Organisation]:
+    """School owners that may take part in an exchange `organiser` organises (its managers)."""
+    require(user, organiser, Perm.EXCHANGES_MANAGE)
+    return exchange_owner_choices(organiser)
 
 
 def get_network_for_user(*, user: User, pk: int, perm: Perm = Perm.NETWORK_VIEW) -> Organisation:

@@ -354,8 +354,10 @@ def analysis(request: HttpRequest, pk: int) -> HttpResponse:
     review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_VIEW)
     until = review.visit_starts_on if review.status != PeerReview.Status.PREPARATION else None
     since = dt.date(review.year - 1, 1, 1)
-    profile = selectors.observation_profile(school=review.school, since=since, until=until)
-    code, indicators = selectors.indicator_rows(review.school)
+    profile = selectors.review_observation_profile(
+        user=request.user, review=review, since=since, until=until
+    )
+    code, indicators = selectors.review_indicator_rows(user=request.user, review=review)
     return render(
         request,
         "networks/analysis.html",
@@ -456,7 +458,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("networks:review", review.pk)
     profile = None
     if review.round_id:
-        profile = selectors.round_summary(review.round)
+        profile = selectors.review_round_summary(user=request.user, review=review)
     return render(
         request,
         "networks/agreement.html",
@@ -619,7 +621,9 @@ def practices(request: HttpRequest, pk: int) -> HttpResponse:
     names = selectors.dimension_names()
     code = request.GET.get("dimension", "")
     code = code if code in names else ""
-    entries = list(selectors.practices_for(network, dimension_code=code))
+    entries = list(
+        selectors.network_practices(user=request.user, network=network, dimension_code=code)
+    )
     return render(
         request,
         "networks/practices.html",
@@ -790,7 +794,7 @@ def match(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
         {
             "network": network,
             "school": school,
-            **selectors.match_for(network=network, school=school),
+            **selectors.network_match(user=request.user, network=network, school=school),
         },
     )
 
@@ -824,7 +828,11 @@ def exchange_create(request: HttpRequest) -> HttpResponse:
     organiser_qs = Organisation.objects.filter(pk__in=[o.pk for o in organisers])
     owner_ids: set[int] = set()
     for organiser in organisers:
-        owner_ids.update(selectors.exchange_owner_choices(organiser).values_list("pk", flat=True))
+        owner_ids.update(
+            selectors.exchange_owner_choices_for(
+                user=request.user, organiser=organiser
+            ).values_list("pk", flat=True)
+        )
     form = forms.ExchangeCreateForm(
         request.POST or None,
         initial={"organiser": organisers[0].pk},
