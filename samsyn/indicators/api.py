@@ -69,7 +69,10 @@ def _indicator(indicator) -> dict:
 )
 def indicator_catalogue(request: HttpRequest, org_id: int = Path(..., ge=1, le=2**63 - 1)):
     org = get_organisation_for_user(user=request.user, pk=org_id, perm=Perm.INDICATORS_VIEW)
-    return [_indicator(i) for i in selectors.indicators_for(organisation=org)]
+    return [
+        _indicator(i)
+        for i in selectors.organisation_indicators(user=request.user, organisation=org)
+    ]
 
 
 @router.get(
@@ -84,10 +87,12 @@ def indicator_series(
     owner_type: str = "all",
 ):
     org = get_organisation_for_user(user=request.user, pk=org_id, perm=Perm.INDICATORS_VIEW)
-    municipality_code = selectors.municipality_code_for(org)
+    municipality_code = selectors.organisation_municipality_code(
+        user=request.user, organisation=org
+    )
     if not municipality_code or owner_type not in selectors.OWNER_TYPES:
         raise Http404
-    indicator = selectors.indicator_for(organisation=org, code=code)
+    indicator = selectors.indicator_for(user=request.user, organisation=org, code=code)
     series = selectors.indicator_series(
         indicator=indicator, code=municipality_code, owner_type=owner_type
     )

@@ -18,7 +18,13 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from samsyn.accounts.access import Perm, ancestor_ids, get_object_for_user, permissions_at
+from samsyn.accounts.access import (
+    Perm,
+    ancestor_ids,
+    get_object_for_user,
+    permissions_at,
+    require,
+)
 from samsyn.accounts.models import Organisation, User
 from samsyn.analysis.expected import expected_values, residual_trend
 from samsyn.analysis.results import AnalysisError, Estimate
@@ -176,8 +182,21 @@ def municipality(code: str) -> Municipality | None:
     return Municipality.objects.filter(code=code).first() if code else None
 
 
-def owners_below(organisation: Organisation) -> QuerySet[Organisation]:
+def organisation_municipality_code(*, user: User, organisation: Organisation) -> str:
+    """`municipality_code_for`, for those who see the organisation's statistics."""
+    require(user, organisation, Perm.INDICATORS_VIEW)
+    return municipality_code_for(organisation)
+
+
+def organisation_indicators(*, user: User, organisation: Organisation) -> QuerySet[Indicator]:
+    """`indicators_for`, for those who see the organisation's statistics."""
+    require(user, organisation, Perm.INDICATORS_VIEW)
+    return indicators_for(organisation=organisation)
+
+
+def owners_below(*, user: User, organisation: Organisation) -> QuerySet[Organisation]:
     """Owners directly below a region, in name order (never a ranking)."""
+    require(user, organisation, Perm.INDICATORS_VIEW)
     return Organisation.objects.filter(parent=organisation, kind=Organisation.Kind.OWNER).order_by(
         "name"
     )
@@ -190,8 +209,9 @@ def indicators_for(*, organisation: Organisation) -> QuerySet[Indicator]:
     ).order_by("position", "code")
 
 
-def indicator_for(*, organisation: Organisation, code: str) -> Indicator:
-    indicator = indicators_for(organisation=organisation).filter(code=code).first()
+def indicator_for(*, user: User, organisation: Organisation, code: str) -> Indicator:
+    indicator = organisation_indicators(user=user, organisation=organisation).filter(code=code)
+    indicator = indicator.first()
     if indicator is None:
         raise Http404
     return indicator
@@ -567,12 +587,19 @@ def values_for_export(*, code: str = "") -> Iterator[dict]:
         }
 
 
-def latest_imports(limit: int = 20) -> QuerySet[ImportBatch]:
+def _require_platform_admin(user: User) -> None:
+    if not user.is_authenticated or not user.is_platform_admin:
+        raise Http404
+
+
+def latest_imports(*, user: User, limit: int = 20) -> QuerySet[ImportBatch]:
+    _require_platform_admin(user)
     return ImportBatch.objects.select_related("imported_by")[:limit]
 
 
-def latest_kolada_fetches(limit: int = 10) -> QuerySet[KoladaFetch]:
+def latest_kolada_fetches(*, user: User, limit: int = 10) -> QuerySet[KoladaFetch]:
     """Platform admins' Kolada fetches, newest first, each with its state or reason."""
+    _require_platform_admin(user)
     return KoladaFetch.objects.select_related("requested_by")[:limit]
 
 

@@ -46,10 +46,10 @@ SURVEY_KINDS = selectors.SURVEY_KINDS
 @login_required
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
     org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_VIEW)
-    code = selectors.municipality_code_for(org)
+    code = selectors.organisation_municipality_code(user=request.user, organisation=org)
     rows = []
     if code:
-        indicators = list(selectors.indicators_for(organisation=org))
+        indicators = list(selectors.organisation_indicators(user=request.user, organisation=org))
         sources = selectors.indicator_sources(indicators=indicators, code=code)
         for indicator in indicators:
             series = selectors.indicator_series(indicator=indicator, code=code)
@@ -74,7 +74,9 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
         "code": code,
         "municipality": selectors.municipality(code),
         "rows": rows,
-        "owners": selectors.owners_below(org) if org.kind == Organisation.Kind.REGION else [],
+        "owners": selectors.owners_below(user=request.user, organisation=org)
+        if org.kind == Organisation.Kind.REGION
+        else [],
         "can": selectors.indicator_perms(request.user, org),
     }
     return render(request, "indicators/overview.html", ctx)
@@ -83,10 +85,12 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_VIEW)
-    municipality_code = selectors.municipality_code_for(org)
+    municipality_code = selectors.organisation_municipality_code(
+        user=request.user, organisation=org
+    )
     if not municipality_code:
         raise Http404
-    indicator = selectors.indicator_for(organisation=org, code=code)
+    indicator = selectors.indicator_for(user=request.user, organisation=org, code=code)
     owner_type = (
         request.GET.get("owner_type")
         if request.GET.get("owner_type")
@@ -234,8 +238,8 @@ def _import_page(request: HttpRequest, **forms) -> HttpResponse:
         "form": ImportForm(),
         "kolada_form": KoladaForm(initial={"first_year": 2016, "last_year": 2025}),
         "kolada_file_form": KoladaFileForm(),
-        "imports": selectors.latest_imports(),
-        "fetches": selectors.latest_kolada_fetches(),
+        "imports": selectors.latest_imports(user=request.user),
+        "fetches": selectors.latest_kolada_fetches(user=request.user),
         **forms,
     }
     return render(request, "indicators/import.html", ctx)
