@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from samsyn.accounts.access import Perm, get_organisation_for_user, permissions_at
 from samsyn.accounts.models import Organisation, User
 from samsyn.improvement import plans
-from samsyn.improvement.models import PlanAction, PlanGoal, SchoolPlan
+from samsyn.improvement.models import PlanAction, SchoolPlan
 from samsyn.observations.models import Round
 
 
@@ -241,7 +241,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _edit(request, pk).plan
-    form = PlanForm(request.POST, instance=SchoolPlan.objects.get(pk=plan.pk))
+    form = PlanForm(request.POST, instance=plans.plan_access(request.user, plan.pk).plan)
     if form.is_valid():
         plans.plan_update(plan=plan, **form.cleaned_data)
         messages.success(request, _("The plan is saved."))
@@ -266,7 +266,7 @@ def plan_editors(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _edit(request, pk).plan
-    goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
+    goal = plans.get_goal_for_user(user=request.user, pk=goal_pk, plan=plan)
     form = GoalForm(request.POST or None, initial={"goal": goal.goal})
     if request.method == "POST" and form.is_valid():
         plans.goal_update(goal=goal, text=form.cleaned_data["goal"])
@@ -298,7 +298,7 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goal_remove(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _edit(request, pk).plan
-    plans.goal_remove(goal=get_object_or_404(PlanGoal, pk=goal_pk, plan=plan))
+    plans.goal_remove(goal=plans.get_goal_for_user(user=request.user, pk=goal_pk, plan=plan))
     messages.success(request, _("The goal is removed."))
     return redirect("improvement:plan", plan.pk)
 
@@ -307,7 +307,9 @@ def goal_remove(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 def action_edit(request: HttpRequest, pk: int, action_pk: int | None = None) -> HttpResponse:
     access = _edit(request, pk)
     plan = access.plan
-    action = get_object_or_404(PlanAction, pk=action_pk, plan=plan) if action_pk else None
+    action = (
+        plans.get_action_for_user(user=request.user, pk=action_pk, plan=plan) if action_pk else None
+    )
     form = ActionForm(
         request.POST or None, instance=action, plan=plan, personal=access.link_personal
     )
@@ -329,7 +331,9 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int | None = None) -> 
 @require_POST
 def action_remove(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     plan = _edit(request, pk).plan
-    plans.action_remove(action=get_object_or_404(PlanAction, pk=action_pk, plan=plan))
+    plans.action_remove(
+        action=plans.get_action_for_user(user=request.user, pk=action_pk, plan=plan)
+    )
     messages.success(request, _("The action is removed."))
     return redirect("improvement:plan", plan.pk)
 

@@ -24,7 +24,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
@@ -78,6 +78,29 @@ def plan_access(user: User, pk: int) -> PlanAccess:
     return PlanAccess(
         plan=plan, edit=edit, approve=is_principal(user, school), link_personal=manage
     )
+
+
+def _editable(user: User, plan: SchoolPlan) -> None:
+    if not plan_access(user, plan.pk).edit:
+        raise PermissionDenied
+
+
+def get_goal_for_user(*, user: User, pk: int, plan: SchoolPlan) -> PlanGoal:
+    """A goal of `plan`, for those who may edit the plan (404 when it is another plan's)."""
+    _editable(user, plan)
+    goal = PlanGoal.objects.filter(pk=pk, plan=plan).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def get_action_for_user(*, user: User, pk: int, plan: SchoolPlan) -> PlanAction:
+    """An action of `plan`, for those who may edit the plan (404 when it is another plan's)."""
+    _editable(user, plan)
+    action = PlanAction.objects.filter(pk=pk, plan=plan).first()
+    if action is None:
+        raise Http404
+    return action
 
 
 def plans_at(user: User, school: Organisation) -> QuerySet[SchoolPlan]:

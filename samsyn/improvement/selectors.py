@@ -243,6 +243,15 @@ def library_entries(
     return search.search(query, entries)
 
 
+def library_search(
+    *, user: User, query: str = "", school_form: str = "", area: str = "", dimension: str = ""
+) -> QuerySet[LibraryEntry]:
+    """`library_entries` for a signed-in reader (the library is everyone's who signs in)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    return library_entries(query=query, school_form=school_form, area=area, dimension=dimension)
+
+
 def related_entries(*, user: User, entry: LibraryEntry, limit: int = 5) -> list[LibraryEntry]:
     """Entries linked to this one, then others on the same area or framework dimension (the
     library is read by every signed-in person)."""

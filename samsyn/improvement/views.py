@@ -440,7 +440,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def library(request: HttpRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.library_entries(
+    entries = selectors.library_search(
+        user=request.user,
         query=filters.get("q", ""),
         school_form=filters.get("school_form", ""),
         area=filters.get("area", ""),

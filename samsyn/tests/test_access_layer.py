@@ -47,10 +47,6 @@ PUBLIC_READS: set[tuple[str, str]] = {
 REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
     ("samsyn.coaching.views", "samsyn.coaching.selectors.coachable_observations"),
     ("samsyn.coaching.views", "samsyn.coaching.selectors.coaches_for"),
-    ("samsyn.improvement.api", "samsyn.improvement.selectors.library_entries"),
-    ("samsyn.improvement.plan_views", "SchoolPlan.objects.get"),
-    ("samsyn.improvement.plan_views", "get_object_or_404"),
-    ("samsyn.improvement.views", "samsyn.improvement.selectors.library_entries"),
     ("samsyn.indicators.api", "samsyn.indicators.selectors.expected_for"),
     ("samsyn.indicators.api", "samsyn.indicators.selectors.indicator_series"),
     ("samsyn.indicators.views", "samsyn.indicators.selectors.expected_for"),
