@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -741,7 +741,7 @@ class RegionalYear:
     missing: list = field(default_factory=list)
 
 
-def regional_year_for_user(request: HttpRequest, organiser_pk: int, year: int) -> RegionalYear:
+def regional_year_for_user(*, user: User, organiser_pk: int, year: int) -> RegionalYear:
     """The year's exchanges organised by `organiser` that the reader may see (as for one
     exchange: its managers and working group). 404 for outsiders, 403 for members of the
     organisations involved who see none of them."""
@@ -751,7 +751,6 @@ def regional_year_for_user(request: HttpRequest, organiser_pk: int, year: int) -
     organiser = Organisation.objects.filter(pk=organiser_pk).first()
     if organiser is None or not 2000 <= year <= 2100:
         raise Http404
-    user = request.user
     all_exchanges = list(
         Exchange.objects.filter(
             organiser=organiser,

@@ -976,7 +976,7 @@ def exchange_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _regional_context(request: HttpRequest, pk: int, year: int) -> dict:
-    doc = selectors.regional_year_for_user(request, pk, year)
+    doc = selectors.regional_year_for_user(user=request.user, organiser_pk=pk, year=year)
     rows = [
         (owner, doc.visits_hosted.get(owner.pk, 0), doc.visits_made.get(owner.pk, 0))
         for owner in doc.owners
