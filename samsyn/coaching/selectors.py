@@ -97,6 +97,21 @@ def teachers_at(schools: list[Organisation]) -> QuerySet[User]:
     )
 
 
+def coaches_at(*, user: User, school: Organisation) -> QuerySet[User]:
+    """`coaches_for`, for those with a role reaching the school."""
+    require(user, school, Perm.VIEW)
+    return coaches_for(school)
+
+
+def observations_for_conversation(*, user: User, teacher: User) -> QuerySet[Observation]:
+    """What a conversation between `user` and `teacher` can be about: all of the teacher's
+    coachable observations when the user is the teacher, else only those the user (as coach)
+    may already read (`coachable_observations`)."""
+    if teacher.pk == user.pk:
+        return coachable_observations(teacher=user)
+    return coachable_observations(teacher=teacher, coach=user)
+
+
 def coachable_observations(*, teacher: User, coach: User | None = None) -> QuerySet[Observation]:
     """The teacher's released observations a conversation can be about (peer observations of a
     triad stay within the triad). When a coach starts the conversation (`coach`), only those

@@ -99,11 +99,10 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
     school = (selectors.teacher_schools(teacher) or [None])[0]
     if teacher.pk != user.pk:
         school = next((s for s in selectors.teacher_schools(teacher) if s in coach_schools), school)
-    coaches = selectors.coaches_for(school).exclude(pk=teacher.pk)
-    observations = selectors.coachable_observations(teacher=teacher)
+    coaches = selectors.coaches_at(user=user, school=school).exclude(pk=teacher.pk)
+    observations = selectors.observations_for_conversation(user=user, teacher=teacher)
     if teacher.pk != user.pk:
         coaches = coaches.filter(pk=user.pk)
-        observations = selectors.coachable_observations(teacher=teacher, coach=user)
         # The page lists someone else's observations: a read of her data, audited.
         audit_record(
             actor=user,
@@ -337,7 +336,7 @@ def support_plan_create(request: HttpRequest, pk: int, teacher_pk: int) -> HttpR
     form = SupportPlanForm(
         request.POST or None,
         version_id=eligible["round"].framework_version_id,
-        coaches=selectors.coaches_for(school).exclude(pk=teacher.pk),
+        coaches=selectors.coaches_at(user=request.user, school=school).exclude(pk=teacher.pk),
         below=[b["dimension"].pk for b in entry["below"]],
     )
     if request.method == "POST" and form.is_valid():

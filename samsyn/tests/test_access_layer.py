@@ -51,8 +51,6 @@ PUBLIC_READS: set[tuple[str, str]] = {
 
 # (view module, function called) still to convert.
 REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.coachable_observations"),
-    ("samsyn.coaching.views", "samsyn.coaching.selectors.coaches_for"),
     ("samsyn.observations.api", "samsyn.observations.selectors.capture_framework"),
     ("samsyn.observations.views", "samsyn.observations.selectors.capture_framework"),
     ("samsyn.observations.views", "samsyn.observations.selectors.teacher_measures"),
