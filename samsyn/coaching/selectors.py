@@ -97,6 +97,17 @@ def teachers_at(schools: list[Organisation]) -> QuerySet[User]:
     )
 
 
+def conversation_measures(
+    *, user: User, conversation: Conversation, observations: list[Observation]
+) -> list[dict]:
+    """The teacher's measures for a conversation's page, for its teacher and coach only."""
+    from samsyn.observations.selectors import teacher_measures
+
+    if user.pk not in (conversation.teacher_id, conversation.coach_id):
+        raise Http404
+    return teacher_measures(teacher=conversation.teacher, observations=observations)
+
+
 def coaches_at(*, user: User, school: Organisation) -> QuerySet[User]:
     """`coaches_for`, for those with a role reaching the school."""
     require(user, school, Perm.VIEW)

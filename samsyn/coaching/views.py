@@ -40,7 +40,7 @@ def _errors_to_form(form, error: ValidationError) -> None:
 @login_required
 def my_teaching(request: HttpRequest) -> HttpResponse:
     from samsyn.observations.readable import teacher_reading
-    from samsyn.observations.selectors import observations_released_to, teacher_measures
+    from samsyn.observations.selectors import observations_released_to, own_measures
 
     user = request.user
     observations = list(observations_released_to(user=user))
@@ -56,7 +56,7 @@ def my_teaching(request: HttpRequest) -> HttpResponse:
         "observations": observations,
         "profile": profile,
         "profile_spec": charts.profile_spec(profile) if profile["rounds"] else None,
-        "measures": teacher_measures(teacher=user, observations=own),
+        "measures": own_measures(user=user, observations=own),
         "reading": teacher_reading(observations=own),
         "conversations": conversations,
         "self_vs_observed": self_vs_observed,
@@ -135,7 +135,6 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
 
 def _conversation_page(request, conversation, **forms) -> HttpResponse:
     from samsyn.observations.readable import teacher_reading
-    from samsyn.observations.selectors import teacher_measures
 
     user = request.user
     # The coach reads the teacher's ratings, measures and reflection: audited like any read of
@@ -191,7 +190,9 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
         "rows": rows,
         "next_step": next_step,
         "status_form": StatusForm(initial={"status": next_step.status} if next_step else None),
-        "measures": teacher_measures(teacher=conversation.teacher, observations=observations)
+        "measures": selectors.conversation_measures(
+            user=request.user, conversation=conversation, observations=observations
+        )
         if is_coach
         else [],
         "reading": teacher_reading(observations=observations),

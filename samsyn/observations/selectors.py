@@ -417,6 +417,13 @@ def get_calibration_for_user(
     )
 
 
+def own_measures(*, user: User, observations: list[Observation]) -> list[dict]:
+    """`teacher_measures` of the user's own lessons (only their own observations count)."""
+    return teacher_measures(
+        teacher=user, observations=[o for o in observations if o.teacher_id == user.pk]
+    )
+
+
 def teacher_measures(*, teacher: User, observations: list[Observation]) -> list[dict]:
     """Per round with one of `observations` (released to `teacher`): the teacher's measure with
     its interval, or how many more lessons are needed first, and the steps just above it. The caller checks that the

@@ -378,7 +378,7 @@ def mine(request: HttpRequest) -> HttpResponse:
         "observations/mine.html",
         {
             "observations": observations,
-            "measures": selectors.teacher_measures(teacher=request.user, observations=observations),
+            "measures": selectors.own_measures(user=request.user, observations=observations),
             "reading": teacher_reading(observations=observations),
         },
     )

@@ -53,7 +53,6 @@ PUBLIC_READS: set[tuple[str, str]] = {
 REMAINING_VIEW_CALLS: set[tuple[str, str]] = {
     ("samsyn.observations.api", "samsyn.observations.selectors.capture_framework"),
     ("samsyn.observations.views", "samsyn.observations.selectors.capture_framework"),
-    ("samsyn.observations.views", "samsyn.observations.selectors.teacher_measures"),
 }
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
@@ -129,13 +128,30 @@ def view_modules() -> list[ModuleType]:
     return [importlib.import_module(n) for n in sorted(names)]
 
 
-def _target(module: ModuleType, func: ast.expr):
+def _local_imports(tree: ast.AST) -> dict[str, object]:
+    """Names imported inside functions (`from samsyn.x import selectors` in a view body)."""
+    found: dict[str, object] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if not node.module.startswith("samsyn"):
+                continue
+            source = importlib.import_module(node.module)
+            for alias in node.names:
+                value = getattr(source, alias.name, None)
+                if value is None:
+                    value = importlib.import_module(f"{node.module}.{alias.name}")
+                found[alias.asname or alias.name] = value
+    return found
+
+
+def _target(module: ModuleType, func: ast.expr, local: dict[str, object] | None = None):
     """The object a call's function expression names in `module`, when it can be resolved
-    statically (a global name, or an attribute of a global module)."""
+    statically (a global name or one imported in a function, or an attribute of a module)."""
+    names = {**(local or {}), **module.__dict__}
     if isinstance(func, ast.Name):
-        return module.__dict__.get(func.id)
+        return names.get(func.id)
     if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        owner = module.__dict__.get(func.value.id)
+        owner = names.get(func.value.id)
         if isinstance(owner, ModuleType):
             return getattr(owner, func.attr, None)
     return None
@@ -167,13 +183,14 @@ def view_violations() -> set[tuple[str, str]]:
     found: set[tuple[str, str]] = set()
     for module in view_modules():
         tree = ast.parse(Path(module.__file__).read_text())
+        local = _local_imports(tree)
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
             if _is_objects_get(node.func):
                 found.add((module.__name__, f"{ast.unparse(node.func.value.value)}.objects.get"))
                 continue
-            target = _target(module, node.func)
+            target = _target(module, node.func, local)
             if target in (get_object_or_404, get_list_or_404):
                 found.add((module.__name__, target.__name__))
             elif _unscoped_selector(target):
