@@ -328,6 +328,24 @@ def observation_detail(*, user: User, observation: Observation) -> list[dict]:
     return rows
 
 
+def assignment_capture_framework(*, user: User, assignment: Assignment) -> dict:
+    """`capture_framework` for the visit's observer (404 for everyone else)."""
+    if assignment.observer_id != user.pk:
+        raise Http404
+    return capture_framework(assignment.round.framework_version)
+
+
+def round_capture_framework(*, user: User, round_pk: int) -> dict:
+    """`capture_framework` of a round the user observes in (404 for everyone else)."""
+    round_ = get_party_object_for_user(
+        user=user,
+        queryset=Round.objects.select_related("framework_version"),
+        parties=lambda round_: round_.round_observers.values_list("observer_id", flat=True),
+        pk=round_pk,
+    )
+    return capture_framework(round_.framework_version)
+
+
 def capture_framework(version: FrameworkVersion) -> dict:
     """The framework as the capture page needs it: ids and texts in both languages."""
     dimensions = (

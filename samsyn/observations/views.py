@@ -260,7 +260,9 @@ def capture(request: HttpRequest, pk: int) -> HttpResponse:
             "grade": assignment.grade,
             "round": assignment.round.name,
         },
-        "framework": selectors.capture_framework(assignment.round.framework_version),
+        "framework": selectors.assignment_capture_framework(
+            user=request.user, assignment=assignment
+        ),
         "observation": services.observation_state(existing) if existing else None,
         "api": "/api/v1/observations/",
         "today": timezone.localdate().isoformat(),
