@@ -101,6 +101,12 @@ class Perm(StrEnum):
     # Object-level (granted by a project, samsyn.improvement.selectors.project_perms): its staff
     # group reads it; its school's principals and its supervisors log sessions and comment.
     PROJECTS_VIEW = "projects.view"
+    # Object-level (samsyn.improvement.plans.plan_perms): a school plan is read by the school's
+    # people once approved, edited by its principals and delegated editors, approved by its
+    # principals.
+    PLAN_VIEW = "plans.view"
+    PLAN_EDIT = "plans.edit"
+    PLAN_APPROVE = "plans.approve"
     PROJECTS_FOLLOW = "projects.follow"
     # Data protection: the owner (controller) administers retention, requests and exports.
     PRIVACY_MANAGE = "privacy.manage"
