@@ -121,7 +121,7 @@ TEMPLATES = [
                 "samsyn.accounts.context_processors.navigation",
             ],
             # Our floatformat (a real minus sign) replaces Django's in every template.
-            "builtins": ["samsyn.lib.templatetags.numbers"],
+            "builtins": ["samsyn.lib.templatetags.numbers", "samsyn.accounts.templatetags.access"],
         },
     }
 ]

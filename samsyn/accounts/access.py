@@ -4,17 +4,28 @@ A role held in an organisation reaches every organisation below it (an owner adm
 municipality acts in all its schools). Network coordinators reach the network's member schools,
 but only to see them. Anyone with a role somewhere below an organisation may see its page.
 
-Views use `get_organisation_for_user`: an outsider gets 404 (we do not even confirm that the
-organisation exists), a member without the permission gets 403. The same permission names are
-used by templates (`can`) and the API, after pretix's permission model.
+This module is the one access layer, after pretix's permission model:
+
+- `Perm` is the one vocabulary of rights. Views, the API and templates all speak it; objects with
+  their own parties (a peer review's team, a coaching conversation's teacher and coach) grant
+  Perm values too, never role strings of their own.
+- Every read of an object by pk goes through a `get_<entity>_for_user(*, user, pk, perm)` helper
+  in its app's `selectors.py`, built on `get_object_for_user` (or, for person-scoped records,
+  `get_party_object_for_user`): an outsider gets 404 (we do not even confirm that the object
+  exists), a member without the permission gets 403.
+- Templates receive the user's permissions on the object (`can`, a frozenset of Perm) and ask
+  `{% if can|has:"rounds.manage" %}`; the `has` filter refuses names that are not a Perm.
+- A selector that is not scoped to a user ends in `_unscoped`; no view or API function calls one,
+  nor `get_object_or_404` (`samsyn/tests/test_access_layer.py`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 
 from samsyn.accounts.models import Membership, NetworkMembership, Organisation, Role, User
@@ -28,9 +39,21 @@ class Perm(StrEnum):
     MANAGE_MEMBERS = "org.manage_members"
     DEACTIVATE_USERS = "users.deactivate"
     MANAGE_FRAMEWORKS = "frameworks.manage"
+    # Object-level (samsyn.frameworks.selectors.framework_perms): a global framework is read by
+    # everyone signed in, an organisation's by those with a role in or below it.
+    FRAMEWORKS_READ = "frameworks.read"
     MANAGE_ROUNDS = "rounds.manage"
     VIEW_OBSERVATIONS = "observations.view"
     RUN_CALIBRATION = "calibration.run"
+    # Object-level (samsyn.observations.selectors): an observation's observer observes it
+    # (releases, resolves conflicts), its teacher acknowledges it, whoever may see it reads
+    # it, its observer and the school's leadership reopen it; observers in the organiser's area
+    # take a calibration exercise.
+    OBSERVATION_READ = "observation.read"
+    OBSERVATION_OBSERVE = "observation.observe"
+    OBSERVATION_ACKNOWLEDGE = "observation.acknowledge"
+    OBSERVATION_REOPEN = "observation.reopen"
+    CALIBRATION_TAKE = "calibration.take"
     VIEW_MEASUREMENT = "measurement.view"
     INDICATORS_VIEW = "indicators.view"
     INDICATORS_MANAGE = "indicators.manage"
@@ -39,18 +62,52 @@ class Perm(StrEnum):
     # teacher and coach only, whatever their roles).
     TRIADS_MANAGE = "triads.manage"
     SUPPORT_PLANS_MANAGE = "support_plans.manage"
+    # Object-level (samsyn.coaching.selectors.support_plan_perms): a plan's teacher, coach and
+    # the school's principals read it; all but its teacher add check-ins.
+    # Granted by samsyn.coaching.selectors.coaching_perms to teachers and to coaches (observers
+    # and principals with schools).
+    COACHING_START = "coaching.start"
+    SUPPORT_PLAN_VIEW = "support_plan.view"
+    SUPPORT_PLAN_CHECK_IN = "support_plan.check_in"
     # Dashboards: aggregates of a school / owner / network; workshops on "our teaching".
     DASHBOARD_VIEW = "dashboards.view"
     WORKSHOPS_MANAGE = "workshops.manage"
+    # Object-level (granted by the object, held by no role): the school's own people see its
+    # workshops (samsyn.workshops.selectors.workshop_perms).
+    WORKSHOPS_VIEW = "workshops.view"
     # Networks: peer review between schools, critical-friend exchanges, best practice.
     PEER_REVIEW_COORDINATE = "peer_review.coordinate"
     PEER_REVIEW_SCHOOL = "peer_review.school"
     EXCHANGES_MANAGE = "exchanges.manage"
+    # Object-level, granted by a peer review to its parties
+    # (samsyn.networks.selectors.review_perms): the reviewed school's leadership holds
+    # PEER_REVIEW_SCHOOL and its coordinators PEER_REVIEW_COORDINATE on the review too.
+    # Object-level, granted by a network (samsyn.networks.selectors.network_perms): its
+    # coordinators, its hubs' coordinators and its member schools' leaders take part in it (the
+    # leaders also hold PEER_REVIEW_SCHOOL on it); and by an exchange to its working group.
+    NETWORK_VIEW = "network.view"
+    EXCHANGES_VIEW = "exchanges.view"
+    PEER_REVIEW_TEAM = "peer_review.team"  # a reviewer on its team
+    PEER_REVIEW_READ = "peer_review.read"  # the completed report is shared with them
+    PEER_REVIEW_VIEW = "peer_review.view"  # its page: school, team or coordinators
+    PEER_REVIEW_VISIT = "peer_review.visit"  # plan the visit: team or coordinators
+    PEER_REVIEW_AGREE = "peer_review.agree"  # agree estimates, complete: school or team
+    PEER_REVIEW_REPORT = "peer_review.report"  # read the report: school, team or readers
     # Improvement work: development projects, supervision, the owner's annual quality cycle.
     PROJECTS_MANAGE = "projects.manage"
     PROJECTS_SUPERVISE = "projects.supervise"
     QUALITY_CYCLE_MANAGE = "quality_cycle.manage"
     QUALITY_CYCLE_VIEW = "quality_cycle.view"
+    # Object-level (granted by a project, samsyn.improvement.selectors.project_perms): its staff
+    # group reads it; its school's principals and its supervisors log sessions and comment.
+    PROJECTS_VIEW = "projects.view"
+    # Object-level (samsyn.improvement.plans.plan_perms): a school plan is read by the school's
+    # people once approved, edited by its principals and delegated editors, approved by its
+    # principals.
+    PLAN_VIEW = "plans.view"
+    PLAN_EDIT = "plans.edit"
+    PLAN_APPROVE = "plans.approve"
+    PROJECTS_FOLLOW = "projects.follow"
     # Data protection: the owner (controller) administers retention, requests and exports.
     PRIVACY_MANAGE = "privacy.manage"
     RESEARCH_EXPORT_REQUEST = "research_export.request"
@@ -280,15 +337,71 @@ def refuse(user: User, org: Organisation, perms: frozenset[Perm] | None = None):
     raise Http404
 
 
-def get_organisation_for_user(
-    request: HttpRequest, pk: int, perm: Perm = Perm.VIEW
-) -> Organisation:
-    """The organisation `pk` if the user may `perm` there: 404 for outsiders, 403 otherwise."""
-    org = Organisation.objects.filter(pk=pk).select_related("parent").first()
-    if org is None:
+def get_object_for_user[M: Model](
+    *,
+    user: User,
+    queryset: QuerySet[M] | type[M],
+    perm: Perm,
+    org_of: Callable[[M], Organisation],
+    perms_of: Callable[[M], frozenset[Perm]] | None = None,
+    **lookup: object,
+) -> M:
+    """The one object matching `lookup` if the user holds `perm` on it: 404 when there is none
+    or the user has no role reaching its organisation (`org_of`; its existence is not
+    confirmed), 403 for members without `perm`.
+
+    The user's permissions on the object are those in its organisation, or `perms_of(obj)` for
+    objects that grant their own (a school's workshops to its own people, a peer review to its
+    team)."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    obj = queryset.filter(**lookup).first()
+    if obj is None:
         raise Http404
-    require(request.user, org, perm)
-    return org
+    org = org_of(obj)
+    perms = perms_of(obj) if perms_of is not None else permissions_at(user, org)
+    if perm not in perms:
+        refuse(user, org, perms or None)
+    return obj
+
+
+def get_party_object_for_user[M: Model](
+    *,
+    user: User,
+    queryset: QuerySet[M] | type[M],
+    parties: Callable[[M], Iterable[int | None]],
+    **lookup: object,
+) -> M:
+    """The one object matching `lookup` if the user is one of its `parties` (user ids), whatever
+    their roles: person-scoped records (coaching) answer 404 to everyone else."""
+    if isinstance(queryset, type):
+        queryset = queryset._default_manager.all()
+    obj = queryset.filter(**lookup).first()
+    if obj is None or not user.is_authenticated or user.pk not in set(parties(obj)):
+        raise Http404
+    return obj
+
+
+def get_organisation_for_user(*, user: User, pk: int, perm: Perm = Perm.VIEW) -> Organisation:
+    """The organisation `pk` if the user may `perm` there: 404 for outsiders, 403 otherwise."""
+    return get_object_for_user(
+        user=user,
+        queryset=Organisation.objects.select_related("parent"),
+        perm=perm,
+        org_of=lambda org: org,
+        pk=pk,
+    )
+
+
+def perms_anywhere(user: User) -> frozenset[Perm]:
+    """Every permission the user holds directly somewhere (what their menus may offer; the
+    union of `organisations_with_perm` over all Perm)."""
+    if not user.is_authenticated or not user.is_active:
+        return frozenset()
+    perms: set[Perm] = set()
+    for m in _memberships(user):
+        perms |= ROLE_PERMISSIONS[m.role]
+    return frozenset(perms)
 
 
 def require_platform_admin(request: HttpRequest) -> None:

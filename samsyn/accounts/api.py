@@ -66,4 +66,4 @@ def my_organisations(request: HttpRequest):
     summary="One organisation the user may see",
 )
 def organisation(request: HttpRequest, org_id: int = Path(..., ge=1, le=2**63 - 1)):
-    return get_organisation_for_user(request, org_id, Perm.VIEW)
+    return get_organisation_for_user(user=request.user, pk=org_id, perm=Perm.VIEW)

@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from samsyn.accounts.access import Perm, ancestor_ids, permissions_at
+from samsyn.accounts.access import (
+    Perm,
+    ancestor_ids,
+    get_object_for_user,
+    invitable_roles,
+    permissions_at,
+    require,
+)
 from samsyn.accounts.models import (
     AuditEvent,
     Invitation,
@@ -48,8 +55,46 @@ def organisations_for_user(*, user: User) -> list[OrganisationRoles]:
     )
 
 
-def organisation_children(*, organisation: Organisation) -> QuerySet[Organisation]:
+def organisation_perms(user: User, organisation: Organisation) -> frozenset[Perm]:
+    """The user's permissions in `organisation`, INVITE only when there is a role they may
+    hand out there (`invitable_roles`)."""
+    perms = permissions_at(user, organisation)
+    if Perm.INVITE in perms and not invitable_roles(user, organisation):
+        perms = perms - {Perm.INVITE}
+    return perms
+
+
+def get_invitation_for_user(
+    *, user: User, pk: int, organisation: Organisation, perm: Perm = Perm.INVITE
+) -> Invitation:
+    """An invitation to `organisation` (404 when it is another organisation's)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Invitation.objects.filter(organisation=organisation),
+        perm=perm,
+        org_of=lambda invitation: invitation.organisation,
+        pk=pk,
+    )
+
+
+def get_membership_for_user(
+    *, user: User, pk: int, organisation: Organisation, perm: Perm = Perm.MANAGE_MEMBERS
+) -> Membership:
+    """A role held directly in `organisation` (404 when it is held elsewhere)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Membership.objects.select_related("user", "organisation").filter(
+            organisation=organisation
+        ),
+        perm=perm,
+        org_of=lambda membership: membership.organisation,
+        pk=pk,
+    )
+
+
+def organisation_children(*, user: User, organisation: Organisation) -> QuerySet[Organisation]:
     """Organisations directly below (a network's member schools count as below it)."""
+    require(user, organisation, Perm.VIEW)
     if organisation.kind == Organisation.Kind.NETWORK:
         return (
             Organisation.objects.filter(network_links__network=organisation)
@@ -63,7 +108,8 @@ def organisation_children(*, organisation: Organisation) -> QuerySet[Organisatio
     ).order_by("kind", "name")
 
 
-def network_hub_ids(*, organisation: Organisation) -> set[int]:
+def network_hub_ids(*, user: User, organisation: Organisation) -> set[int]:
+    require(user, organisation, Perm.VIEW)
     return set(
         NetworkMembership.objects.filter(network=organisation, is_hub=True).values_list(
             "school_id", flat=True
@@ -85,18 +131,20 @@ def organisation_members(
     return memberships.order_by("user__full_name", "role")
 
 
-def organisation_open_invitations(*, organisation: Organisation) -> list[Invitation]:
+def organisation_open_invitations(*, user: User, organisation: Organisation) -> list[Invitation]:
+    require(user, organisation, Perm.VIEW_MEMBERS)
     invitations = Invitation.objects.filter(
         organisation=organisation, accepted_at=None, revoked_at=None
     ).select_related("invited_by")
     return [invitation for invitation in invitations if invitation.is_open]
 
 
-def person_for_user(*, actor: User, organisation: Organisation, person_id: int) -> User:
+def person_for_user(*, user: User, organisation: Organisation, person_id: int) -> User:
     """A person who holds a role in `organisation` or below; 404 otherwise.
 
-    The caller has checked Perm.VIEW_PERSON in `organisation` and audits the read.
+    The caller audits the read.
     """
+    require(user, organisation, Perm.VIEW_PERSON)
     person = User.objects.filter(pk=person_id).first()
     if person is None:
         raise Http404
@@ -106,16 +154,18 @@ def person_for_user(*, actor: User, organisation: Organisation, person_id: int) 
     raise Http404
 
 
-def person_memberships_visible_to(*, actor: User, person: User) -> list[Membership]:
-    """The person's roles in organisations where the actor may view members."""
+def person_memberships_visible_to(*, user: User, person: User) -> list[Membership]:
+    """The person's roles in organisations where the user may view members."""
     memberships = Membership.objects.filter(user=person).select_related("organisation")
-    return [m for m in memberships if Perm.VIEW_MEMBERS in permissions_at(actor, m.organisation)]
+    return [m for m in memberships if Perm.VIEW_MEMBERS in permissions_at(user, m.organisation)]
 
 
 def audit_events(
-    *, actor_query: str = "", subject_query: str = "", action: str = ""
+    *, user: User, actor_query: str = "", subject_query: str = "", action: str = ""
 ) -> QuerySet[AuditEvent]:
-    """The audit log, newest first. Only platform admins reach this (checked by the view)."""
+    """The audit log, newest first, for platform admins (404 for everyone else)."""
+    if not user.is_authenticated or not user.is_platform_admin:
+        raise Http404
     events = AuditEvent.objects.select_related("organisation")
     if actor_query:
         events = events.filter(actor_label__icontains=actor_query)

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -36,7 +36,7 @@ from samsyn.accounts.forms import (
 )
 from samsyn.accounts.home import home_actions, home_panels
 from samsyn.accounts.i18n import translate_path
-from samsyn.accounts.models import AuditEvent, Invitation, Language, Membership, User
+from samsyn.accounts.models import AuditEvent, Language, Membership, User
 
 
 class LoginView(auth_views.LoginView):
@@ -147,13 +147,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 
 @login_required
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.VIEW)
-    perms = permissions_at(request.user, org)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW)
     ctx = {
         "org": org,
-        "perms": {perm.name: True for perm in perms},
-        "children": selectors.organisation_children(organisation=org),
-        "hub_ids": selectors.network_hub_ids(organisation=org),
+        "can": permissions_at(request.user, org),
+        "children": selectors.organisation_children(user=request.user, organisation=org),
+        "hub_ids": selectors.network_hub_ids(user=request.user, organisation=org),
         "my_roles": role_labels(
             Membership.objects.filter(user=request.user, organisation=org)
             .order_by("role")
@@ -165,7 +164,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.VIEW_MEMBERS)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW_MEMBERS)
     filters = MemberFilterForm(request.GET or None)
     q = role = ""
     if filters.is_valid():
@@ -174,22 +173,19 @@ def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
         user=request.user, organisation=org, query=q, role=role
     )
     page = Paginator(members, 50).get_page(request.GET.get("page"))
-    perms = permissions_at(request.user, org)
     ctx = {
         "org": org,
         "page": page,
         "filters": filters,
-        "invitations": selectors.organisation_open_invitations(organisation=org),
-        "can_invite": Perm.INVITE in perms and bool(invitable_roles(request.user, org)),
-        "can_manage": Perm.MANAGE_MEMBERS in perms,
-        "can_view_person": Perm.VIEW_PERSON in perms,
+        "invitations": selectors.organisation_open_invitations(user=request.user, organisation=org),
+        "can": selectors.organisation_perms(request.user, org),
     }
     return render(request, "accounts/organisation_members.html", ctx)
 
 
 @login_required
 def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INVITE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INVITE)
     roles = invitable_roles(request.user, org)
     if not roles:
         return render(request, "accounts/no_roles_to_invite.html", {"org": org}, status=403)
@@ -214,8 +210,10 @@ def organisation_invite(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INVITE)
-    invitation = get_object_or_404(Invitation, pk=invitation_pk, organisation=org)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INVITE)
+    invitation = selectors.get_invitation_for_user(
+        user=request.user, pk=invitation_pk, organisation=org
+    )
     services.invitation_revoke(invitation=invitation)
     messages.success(
         request, _("The invitation to %(email)s was withdrawn.") % {"email": invitation.email}
@@ -226,9 +224,9 @@ def invitation_revoke(request: HttpRequest, pk: int, invitation_pk: int) -> Http
 @require_POST
 @login_required
 def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.MANAGE_MEMBERS)
-    membership = get_object_or_404(
-        Membership.objects.select_related("user"), pk=membership_pk, organisation=org
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.MANAGE_MEMBERS)
+    membership = selectors.get_membership_for_user(
+        user=request.user, pk=membership_pk, organisation=org
     )
     try:
         services.membership_remove(actor=request.user, membership=membership)
@@ -245,8 +243,8 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
 
 @login_required
 def person_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.VIEW_PERSON)
-    person = selectors.person_for_user(actor=request.user, organisation=org, person_id=user_pk)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW_PERSON)
+    person = selectors.person_for_user(user=request.user, organisation=org, person_id=user_pk)
     services.audit_record(
         actor=request.user,
         action=AuditEvent.Action.READ,
@@ -259,9 +257,8 @@ def person_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
     ctx = {
         "org": org,
         "person": person,
-        "memberships": selectors.person_memberships_visible_to(actor=request.user, person=person),
-        "can_deactivate": Perm.DEACTIVATE_USERS in permissions_at(request.user, org)
-        and person.pk != request.user.pk,
+        "memberships": selectors.person_memberships_visible_to(user=request.user, person=person),
+        "can": permissions_at(request.user, org),
     }
     return render(request, "accounts/person_detail.html", ctx)
 
@@ -269,8 +266,8 @@ def person_detail(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def person_deactivate(request: HttpRequest, pk: int, user_pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.DEACTIVATE_USERS)
-    person = selectors.person_for_user(actor=request.user, organisation=org, person_id=user_pk)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.DEACTIVATE_USERS)
+    person = selectors.person_for_user(user=request.user, organisation=org, person_id=user_pk)
     reactivate = request.POST.get("reactivate") == "1"
     try:
         if reactivate:
@@ -293,6 +290,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     filters = AuditFilterForm(request.GET or None)
     data = filters.cleaned_data if filters.is_valid() else {}
     events = selectors.audit_events(
+        user=request.user,
         actor_query=data.get("actor", ""),
         subject_query=data.get("subject", ""),
         action=data.get("action", ""),

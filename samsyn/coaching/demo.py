@@ -161,7 +161,7 @@ def coaching_records(world: DemoWorld) -> None:
 
     # One support plan at the school.
     school = world.schools[SCHOOL]
-    eligible = selectors.support_eligible(school)
+    eligible = selectors.support_eligible_unscoped(school)
     if eligible["teachers"]:
         entry = eligible["teachers"][0]
         plan = services.support_plan_start(

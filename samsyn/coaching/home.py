@@ -74,7 +74,7 @@ def _teacher_surface(user, organisations: list) -> list[Panel]:
         return []
     from samsyn.observations.selectors import observations_released_to
 
-    counts = observations_released_to(teacher=user).aggregate(
+    counts = observations_released_to(user=user).aggregate(
         released=Count("pk"), unread=Count("pk", filter=Q(acknowledged_at=None))
     )
     step = selectors.next_open_step_for(teacher=user)

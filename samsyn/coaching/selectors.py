@@ -13,10 +13,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Max, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils import timezone
 
-from samsyn.accounts.access import Perm, permissions_at, refuse
+from samsyn.accounts.access import (
+    Perm,
+    get_object_for_user,
+    get_party_object_for_user,
+    permissions_at,
+    require,
+)
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.coaching.models import CheckIn, Conversation, NextStep, SelfRating, SupportPlan
 from samsyn.frameworks.models import Dimension, FrameworkVersion, Step
@@ -56,6 +62,13 @@ def coach_schools(user: User) -> list[Organisation]:
     return sorted(found.values(), key=lambda s: s.name)
 
 
+def coaching_perms(user: User) -> frozenset[Perm]:
+    """COACHING_START for those who teach or may coach at some school."""
+    if teacher_schools(user) or coach_schools(user):
+        return frozenset({Perm.COACHING_START})
+    return frozenset()
+
+
 def coaches_for(school: Organisation) -> QuerySet[User]:
     """People with the observer/coach or principal role in `school` or the organisations above
     it."""
@@ -84,6 +97,32 @@ def teachers_at(schools: list[Organisation]) -> QuerySet[User]:
     )
 
 
+def conversation_measures(
+    *, user: User, conversation: Conversation, observations: list[Observation]
+) -> list[dict]:
+    """The teacher's measures for a conversation's page, for its teacher and coach only."""
+    from samsyn.observations.selectors import teacher_measures
+
+    if user.pk not in (conversation.teacher_id, conversation.coach_id):
+        raise Http404
+    return teacher_measures(teacher=conversation.teacher, observations=observations)
+
+
+def coaches_at(*, user: User, school: Organisation) -> QuerySet[User]:
+    """`coaches_for`, for those with a role reaching the school."""
+    require(user, school, Perm.VIEW)
+    return coaches_for(school)
+
+
+def observations_for_conversation(*, user: User, teacher: User) -> QuerySet[Observation]:
+    """What a conversation between `user` and `teacher` can be about: all of the teacher's
+    coachable observations when the user is the teacher, else only those the user (as coach)
+    may already read (`coachable_observations`)."""
+    if teacher.pk == user.pk:
+        return coachable_observations(teacher=user)
+    return coachable_observations(teacher=teacher, coach=user)
+
+
 def coachable_observations(*, teacher: User, coach: User | None = None) -> QuerySet[Observation]:
     """The teacher's released observations a conversation can be about (peer observations of a
     triad stay within the triad). When a coach starts the conversation (`coach`), only those
@@ -101,10 +140,11 @@ def coachable_observations(*, teacher: User, coach: User | None = None) -> Query
     )
 
 
-def coached_teachers(*, coach: User) -> QuerySet[User]:
+def coached_teachers(*, user: User) -> QuerySet[User]:
     """The teachers a coach may start a conversation with: those at the coach's schools whose
     lesson the coach observed (released, outside triads). Anyone else asks for coaching by
     starting the conversation herself and naming the coach."""
+    coach = user
     observed = Observation.objects.filter(
         observer=coach, status=Observation.Status.RELEASED, round__is_peer=False
     ).values("teacher_id")
@@ -126,24 +166,22 @@ def conversations_for(*, user: User) -> dict[str, list[Conversation]]:
     }
 
 
-def get_conversation_for_user(request: HttpRequest, pk: int) -> Conversation:
+def get_conversation_for_user(*, user: User, pk: int) -> Conversation:
     """The conversation for its teacher or coach; 404 for everyone else, whatever their role
     (leadership learns only that it exists from `school_conversation_dates`)."""
-    conversation = (
-        Conversation.objects.select_related(
+    return get_party_object_for_user(
+        user=user,
+        queryset=Conversation.objects.select_related(
             "teacher", "coach", "school", "framework_version", "suggested_focus"
-        )
-        .filter(pk=pk)
-        .first()
+        ),
+        parties=lambda conversation: (conversation.teacher_id, conversation.coach_id),
+        pk=pk,
     )
-    user = request.user
-    if conversation is None or user.pk not in (conversation.teacher_id, conversation.coach_id):
-        raise Http404
-    return conversation
 
 
-def school_conversation_dates(school: Organisation) -> list[dict]:
+def school_conversation_dates(*, user: User, school: Organisation) -> list[dict]:
     """For the school's leadership: who had a conversation and when, no content."""
+    require(user, school, Perm.VIEW_OBSERVATIONS)
     return list(
         Conversation.objects.filter(school=school)
         .order_by("-created_at")
@@ -151,9 +189,11 @@ def school_conversation_dates(school: Organisation) -> list[dict]:
     )
 
 
-def conversation_ratings(conversation: Conversation) -> list[dict]:
+def conversation_ratings(*, user: User, conversation: Conversation) -> list[dict]:
     """Per dimension of the conversation's framework: the observers' steps in the linked
-    observations, their mean, and the teacher's self-rating."""
+    observations, their mean, and the teacher's self-rating (for its teacher and coach only)."""
+    if user.pk not in (conversation.teacher_id, conversation.coach_id):
+        raise Http404
     dimensions = list(
         Dimension.objects.filter(version_id=conversation.framework_version_id)
         .order_by("order")
@@ -198,9 +238,10 @@ def follow_ups_due(*, user: User, today: dt.date | None = None) -> list[NextStep
     )
 
 
-def next_steps_for(*, teacher: User) -> list[NextStep]:
+def next_steps_for(*, user: User) -> list[NextStep]:
+    """The next steps of the user's own conversations as a teacher."""
     return list(
-        NextStep.objects.filter(conversation__teacher=teacher)
+        NextStep.objects.filter(conversation__teacher=user)
         .select_related("conversation__coach", "dimension")
         .order_by("-follow_up_on")
     )
@@ -216,14 +257,14 @@ def next_open_step_for(*, teacher: User) -> NextStep | None:
     )
 
 
-def get_next_step_for_user(request: HttpRequest, pk: int) -> NextStep:
-    step = NextStep.objects.select_related("conversation").filter(pk=pk).first()
-    if step is None or request.user.pk not in (
-        step.conversation.teacher_id,
-        step.conversation.coach_id,
-    ):
-        raise Http404
-    return step
+def get_next_step_for_user(*, user: User, pk: int) -> NextStep:
+    """A conversation's next step, for the conversation's teacher and coach only (404)."""
+    return get_party_object_for_user(
+        user=user,
+        queryset=NextStep.objects.select_related("conversation"),
+        parties=lambda step: (step.conversation.teacher_id, step.conversation.coach_id),
+        pk=pk,
+    )
 
 
 # ----------------------------------------------------------------------------- my teaching
@@ -238,13 +279,13 @@ class ProfileCell:
     lessons: int
 
 
-def teaching_profile(*, teacher: User) -> dict:
+def teaching_profile(*, user: User) -> dict:
     """The teacher's mean step per dimension per round (released, non-peer observations), and
     the change between the last two rounds (with at least two lessons each, where there are
     such) per dimension with its 95 % interval
     (`samsyn.analysis.change.independent_change`: Welch interval for the difference of the
     mean step, lessons as the units)."""
-    observations = list(coachable_observations(teacher=teacher))
+    observations = list(coachable_observations(teacher=user))
     rounds = sorted({o.round_id: o.round for o in observations}.values(), key=lambda r: r.starts_on)
     ratings = (
         Rating.objects.filter(observation__in=observations, step__isnull=False)
@@ -340,13 +381,13 @@ def teaching_profile(*, teacher: User) -> dict:
     }
 
 
-def current_triad(*, teacher: User):
-    """The teacher's current triad, from the triads app once it is there."""
+def current_triad(*, user: User):
+    """The user's current triad (as a teacher), from the triads app once it is there."""
     try:
         from samsyn.triads.selectors import current_triad_for
     except (ImportError, AttributeError):
         return None
-    return current_triad_for(teacher=teacher)
+    return current_triad_for(teacher=user)
 
 
 def my_teaching_export(*, teacher: User) -> dict:
@@ -444,7 +485,12 @@ def latest_closed_round(school: Organisation) -> Round | None:
     )
 
 
-def support_eligible(school: Organisation) -> dict:
+def support_eligible(*, user: User, school: Organisation) -> dict:
+    require(user, school, Perm.SUPPORT_PLANS_MANAGE)
+    return support_eligible_unscoped(school)
+
+
+def support_eligible_unscoped(school: Organisation) -> dict:
     """Teachers of `school` whose mean step in the latest closed round is below the framework's
     satisfactory step in at least SUPPORT_MIN_DIMENSIONS dimensions, each with the reason (which
     dimensions, their mean step, from how many lessons). Alphabetical: never a ranking."""
@@ -494,7 +540,8 @@ def support_eligible(school: Organisation) -> dict:
     return {"round": round_, "teachers": found, "satisfactory": satisfactory}
 
 
-def support_plans_at(school: Organisation) -> QuerySet[SupportPlan]:
+def support_plans_at(*, user: User, school: Organisation) -> QuerySet[SupportPlan]:
+    require(user, school, Perm.SUPPORT_PLANS_MANAGE)
     return (
         SupportPlan.objects.filter(school=school)
         .select_related("teacher", "coach")
@@ -510,25 +557,32 @@ def can_view_support_plan(user: User, plan: SupportPlan) -> bool:
     return Perm.SUPPORT_PLANS_MANAGE in permissions_at(user, plan.school)
 
 
+def support_plan_perms(user: User, plan: SupportPlan) -> frozenset[Perm]:
+    """Those at the plan's school, SUPPORT_PLAN_VIEW for its teacher, coach and principals, and
+    SUPPORT_PLAN_CHECK_IN for all of them but its teacher."""
+    perms = set(permissions_at(user, plan.school))
+    if can_view_support_plan(user, plan):
+        perms.add(Perm.SUPPORT_PLAN_VIEW)
+        if user.pk != plan.teacher_id:
+            perms.add(Perm.SUPPORT_PLAN_CHECK_IN)
+    return frozenset(perms)
+
+
 def get_support_plan_for_user(
-    request: HttpRequest, pk: int, *, manage: bool = False
+    *, user: User, pk: int, perm: Perm = Perm.SUPPORT_PLAN_VIEW
 ) -> SupportPlan:
-    """The plan for its teacher, coach and the school's principals (`manage`: principals only).
-    Members of the school without the right get 403, everyone else 404."""
-    plan = (
-        SupportPlan.objects.select_related("teacher", "coach", "school", "framework_version")
-        .filter(pk=pk)
-        .first()
+    """The plan if the user holds `perm` on it (`support_plan_perms`; SUPPORT_PLANS_MANAGE:
+    principals only). Members of the school without the right get 403, everyone else 404."""
+    return get_object_for_user(
+        user=user,
+        queryset=SupportPlan.objects.select_related(
+            "teacher", "coach", "school", "framework_version"
+        ),
+        perm=perm,
+        org_of=lambda plan: plan.school,
+        perms_of=lambda plan: support_plan_perms(user, plan),
+        pk=pk,
     )
-    if plan is None:
-        raise Http404
-    user = request.user
-    if manage:
-        if Perm.SUPPORT_PLANS_MANAGE in permissions_at(user, plan.school):
-            return plan
-    elif can_view_support_plan(user, plan):
-        return plan
-    refuse(user, plan.school)
 
 
 def support_plans_for(*, user: User) -> dict[str, list[SupportPlan]]:
@@ -539,7 +593,13 @@ def support_plans_for(*, user: User) -> dict[str, list[SupportPlan]]:
     }
 
 
-def check_in_observations(plan: SupportPlan) -> QuerySet[Observation]:
+def check_in_observations(*, user: User, plan: SupportPlan) -> QuerySet[Observation]:
+    if Perm.SUPPORT_PLAN_VIEW not in support_plan_perms(user, plan):
+        raise Http404
+    return check_in_observations_unscoped(plan)
+
+
+def check_in_observations_unscoped(plan: SupportPlan) -> QuerySet[Observation]:
     """Observations of the plan's teacher since it started that a check-in can point at."""
     return (
         Observation.objects.filter(
@@ -554,5 +614,7 @@ def check_in_observations(plan: SupportPlan) -> QuerySet[Observation]:
     )
 
 
-def check_ins(plan: SupportPlan) -> list[CheckIn]:
+def check_ins(*, user: User, plan: SupportPlan) -> list[CheckIn]:
+    if Perm.SUPPORT_PLAN_VIEW not in support_plan_perms(user, plan):
+        raise Http404
     return list(plan.check_ins.select_related("observation__observer"))

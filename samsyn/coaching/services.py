@@ -68,7 +68,7 @@ def conversation_start(
         raise ValidationError({"observations": _("Choose at least one released observation.")})
     if (
         actor.pk == coach.pk
-        and not selectors.coached_teachers(coach=coach).filter(pk=teacher.pk).exists()
+        and not selectors.coached_teachers(user=coach).filter(pk=teacher.pk).exists()
     ):
         raise ValidationError(NOT_OBSERVED)
     readable = selectors.coachable_observations(
@@ -271,7 +271,7 @@ def support_plan_start(
     check_in_dates: list[dt.date] = (),
 ) -> SupportPlan:
     """Start a plan for an eligible teacher (see `selectors.support_eligible`)."""
-    eligible = selectors.support_eligible(school)
+    eligible = selectors.support_eligible_unscoped(school)
     entry = next((e for e in eligible["teachers"] if e["teacher"].pk == teacher.pk), None)
     if entry is None:
         raise ValidationError(
@@ -329,7 +329,7 @@ def support_plan_check_in_add(
     if plan.status != SupportPlan.Status.ACTIVE:
         raise ValidationError(_("The plan is closed."))
     if observation is not None and observation.pk not in set(
-        selectors.check_in_observations(plan).values_list("pk", flat=True)
+        selectors.check_in_observations_unscoped(plan).values_list("pk", flat=True)
     ):
         raise ValidationError(
             {"observation": _("Choose an observation of this teacher made during the plan.")}

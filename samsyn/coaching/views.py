@@ -40,15 +40,15 @@ def _errors_to_form(form, error: ValidationError) -> None:
 @login_required
 def my_teaching(request: HttpRequest) -> HttpResponse:
     from samsyn.observations.readable import teacher_reading
-    from samsyn.observations.selectors import observations_released_to, teacher_measures
+    from samsyn.observations.selectors import observations_released_to, own_measures
 
     user = request.user
-    observations = list(observations_released_to(teacher=user))
+    observations = list(observations_released_to(user=user))
     own = [o for o in observations if not o.round.is_peer]
-    profile = selectors.teaching_profile(teacher=user)
+    profile = selectors.teaching_profile(user=user)
     conversations = selectors.conversations_for(user=user)
     self_vs_observed = [
-        {"conversation": c, "rows": selectors.conversation_ratings(c)}
+        {"conversation": c, "rows": selectors.conversation_ratings(user=user, conversation=c)}
         for c in conversations["as_teacher"]
         if c.self_ratings.exists()
     ]
@@ -56,15 +56,15 @@ def my_teaching(request: HttpRequest) -> HttpResponse:
         "observations": observations,
         "profile": profile,
         "profile_spec": charts.profile_spec(profile) if profile["rounds"] else None,
-        "measures": teacher_measures(teacher=user, observations=own),
+        "measures": own_measures(user=user, observations=own),
         "reading": teacher_reading(observations=own),
         "conversations": conversations,
         "self_vs_observed": self_vs_observed,
-        "next_steps": selectors.next_steps_for(teacher=user),
+        "next_steps": selectors.next_steps_for(user=user),
         "status_form": StatusForm(),
-        "triad": selectors.current_triad(teacher=user),
+        "triad": selectors.current_triad(user=user),
         "plans": selectors.support_plans_for(user=user),
-        "can_start": bool(selectors.teacher_schools(user) or selectors.coach_schools(user)),
+        "can": selectors.coaching_perms(user),
     }
     return render(request, "coaching/my_teaching.html", ctx)
 
@@ -82,7 +82,7 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     # A coach starts only with a teacher whose lesson they observed; anyone else asks for
     # coaching by starting the conversation herself (issue 19: coaching was a back door).
-    teachers = selectors.coached_teachers(coach=user) if coach_schools else []
+    teachers = selectors.coached_teachers(user=user) if coach_schools else []
     teacher_id = request.POST.get("teacher") or request.GET.get("teacher")
     teacher = None
     if teacher_id:
@@ -99,11 +99,10 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
     school = (selectors.teacher_schools(teacher) or [None])[0]
     if teacher.pk != user.pk:
         school = next((s for s in selectors.teacher_schools(teacher) if s in coach_schools), school)
-    coaches = selectors.coaches_for(school).exclude(pk=teacher.pk)
-    observations = selectors.coachable_observations(teacher=teacher)
+    coaches = selectors.coaches_at(user=user, school=school).exclude(pk=teacher.pk)
+    observations = selectors.observations_for_conversation(user=user, teacher=teacher)
     if teacher.pk != user.pk:
         coaches = coaches.filter(pk=user.pk)
-        observations = selectors.coachable_observations(teacher=teacher, coach=user)
         # The page lists someone else's observations: a read of her data, audited.
         audit_record(
             actor=user,
@@ -136,7 +135,6 @@ def conversation_start(request: HttpRequest) -> HttpResponse:
 
 def _conversation_page(request, conversation, **forms) -> HttpResponse:
     from samsyn.observations.readable import teacher_reading
-    from samsyn.observations.selectors import teacher_measures
 
     user = request.user
     # The coach reads the teacher's ratings, measures and reflection: audited like any read of
@@ -155,7 +153,7 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
     is_coach = user.pk == conversation.coach_id
     version_id = conversation.framework_version_id
     observations = list(conversation.observations.select_related("round", "observer"))
-    rows = selectors.conversation_ratings(conversation)
+    rows = selectors.conversation_ratings(user=request.user, conversation=conversation)
     next_step = getattr(conversation, "next_step", None)
     if is_teacher and "reflection_form" not in forms:
         initial = {"reflection": conversation.reflection}
@@ -192,7 +190,9 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
         "rows": rows,
         "next_step": next_step,
         "status_form": StatusForm(initial={"status": next_step.status} if next_step else None),
-        "measures": teacher_measures(teacher=conversation.teacher, observations=observations)
+        "measures": selectors.conversation_measures(
+            user=request.user, conversation=conversation, observations=observations
+        )
         if is_coach
         else [],
         "reading": teacher_reading(observations=observations),
@@ -203,14 +203,14 @@ def _conversation_page(request, conversation, **forms) -> HttpResponse:
 
 @login_required
 def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = selectors.get_conversation_for_user(request, pk)
+    conversation = selectors.get_conversation_for_user(user=request.user, pk=pk)
     return _conversation_page(request, conversation)
 
 
 @login_required
 @require_POST
 def conversation_reflect(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = selectors.get_conversation_for_user(request, pk)
+    conversation = selectors.get_conversation_for_user(user=request.user, pk=pk)
     if request.user.pk != conversation.teacher_id:
         raise PermissionDenied
     form = ReflectionForm(request.POST, version_id=conversation.framework_version_id)
@@ -235,7 +235,7 @@ def conversation_reflect(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def conversation_prepare(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = selectors.get_conversation_for_user(request, pk)
+    conversation = selectors.get_conversation_for_user(user=request.user, pk=pk)
     if request.user.pk != conversation.coach_id:
         raise PermissionDenied
     form = PrepareForm(request.POST, version_id=conversation.framework_version_id)
@@ -255,7 +255,7 @@ def conversation_prepare(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
-    conversation = selectors.get_conversation_for_user(request, pk)
+    conversation = selectors.get_conversation_for_user(user=request.user, pk=pk)
     if request.user.pk != conversation.coach_id:
         raise PermissionDenied
     form = RecordForm(request.POST, version_id=conversation.framework_version_id)
@@ -275,7 +275,7 @@ def conversation_record(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def next_step_status(request: HttpRequest, pk: int) -> HttpResponse:
-    step = selectors.get_next_step_for_user(request, pk)
+    step = selectors.get_next_step_for_user(user=request.user, pk=pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         services.next_step_set_status(
@@ -293,8 +293,11 @@ def next_step_status(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def school_conversations(request: HttpRequest, pk: int) -> HttpResponse:
     """The school's leadership: who had a coaching conversation and when, never the content."""
-    school = get_organisation_for_user(request, pk, Perm.VIEW_OBSERVATIONS)
-    ctx = {"school": school, "rows": selectors.school_conversation_dates(school)}
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW_OBSERVATIONS)
+    ctx = {
+        "school": school,
+        "rows": selectors.school_conversation_dates(user=request.user, school=school),
+    }
     return render(request, "coaching/school_conversations.html", ctx)
 
 
@@ -303,8 +306,8 @@ def school_conversations(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def support_plans(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_organisation_for_user(request, pk, Perm.SUPPORT_PLANS_MANAGE)
-    eligible = selectors.support_eligible(school)
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SUPPORT_PLANS_MANAGE)
+    eligible = selectors.support_eligible(user=request.user, school=school)
     audit_record(
         actor=request.user,
         action="read",
@@ -317,7 +320,7 @@ def support_plans(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "school": school,
         "eligible": eligible,
-        "plans": selectors.support_plans_at(school),
+        "plans": selectors.support_plans_at(user=request.user, school=school),
         "min_dimensions": selectors.SUPPORT_MIN_DIMENSIONS,
     }
     return render(request, "coaching/support_plans.html", ctx)
@@ -325,8 +328,8 @@ def support_plans(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def support_plan_create(request: HttpRequest, pk: int, teacher_pk: int) -> HttpResponse:
-    school = get_organisation_for_user(request, pk, Perm.SUPPORT_PLANS_MANAGE)
-    eligible = selectors.support_eligible(school)
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SUPPORT_PLANS_MANAGE)
+    eligible = selectors.support_eligible(user=request.user, school=school)
     entry = next((e for e in eligible["teachers"] if e["teacher"].pk == teacher_pk), None)
     if entry is None:
         raise Http404
@@ -334,7 +337,7 @@ def support_plan_create(request: HttpRequest, pk: int, teacher_pk: int) -> HttpR
     form = SupportPlanForm(
         request.POST or None,
         version_id=eligible["round"].framework_version_id,
-        coaches=selectors.coaches_for(school).exclude(pk=teacher.pk),
+        coaches=selectors.coaches_at(user=request.user, school=school).exclude(pk=teacher.pk),
         below=[b["dimension"].pk for b in entry["below"]],
     )
     if request.method == "POST" and form.is_valid():
@@ -371,15 +374,15 @@ def support_plan_create(request: HttpRequest, pk: int, teacher_pk: int) -> HttpR
 
 
 def _plan_page(request, plan, **forms) -> HttpResponse:
-    from samsyn.accounts.access import permissions_at
-
     user = request.user
-    can_manage = Perm.SUPPORT_PLANS_MANAGE in permissions_at(user, plan.school)
+    can = selectors.support_plan_perms(user, plan)
+    can_manage = Perm.SUPPORT_PLANS_MANAGE in can
     can_update = can_manage or user.pk == plan.coach_id
     active = plan.status == plan.Status.ACTIVE
     if can_update and active:
         forms.setdefault(
-            "check_in_form", CheckInForm(observations=selectors.check_in_observations(plan))
+            "check_in_form",
+            CheckInForm(observations=selectors.check_in_observations(user=request.user, plan=plan)),
         )
     if can_manage and active:
         forms.setdefault("close_form", CloseForm())
@@ -401,8 +404,8 @@ def _plan_page(request, plan, **forms) -> HttpResponse:
         "plan": plan,
         "reason": reason,
         "focus": list(plan.focus_dimensions.order_by("order")),
-        "check_ins": selectors.check_ins(plan),
-        "can_manage": can_manage,
+        "check_ins": selectors.check_ins(user=request.user, plan=plan),
+        "can": can,
         **forms,
     }
     return render(request, "coaching/support_plan.html", ctx)
@@ -410,17 +413,19 @@ def _plan_page(request, plan, **forms) -> HttpResponse:
 
 @login_required
 def support_plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_support_plan_for_user(request, pk)
+    plan = selectors.get_support_plan_for_user(user=request.user, pk=pk)
     return _plan_page(request, plan)
 
 
 @login_required
 @require_POST
 def support_plan_check_in(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_support_plan_for_user(request, pk)
-    if request.user.pk == plan.teacher_id:
-        raise PermissionDenied
-    form = CheckInForm(request.POST, observations=selectors.check_in_observations(plan))
+    plan = selectors.get_support_plan_for_user(
+        user=request.user, pk=pk, perm=Perm.SUPPORT_PLAN_CHECK_IN
+    )
+    form = CheckInForm(
+        request.POST, observations=selectors.check_in_observations(user=request.user, plan=plan)
+    )
     if form.is_valid():
         try:
             services.support_plan_check_in_add(plan=plan, **form.cleaned_data)
@@ -435,7 +440,9 @@ def support_plan_check_in(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def support_plan_close(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = selectors.get_support_plan_for_user(request, pk, manage=True)
+    plan = selectors.get_support_plan_for_user(
+        user=request.user, pk=pk, perm=Perm.SUPPORT_PLANS_MANAGE
+    )
     form = CloseForm(request.POST)
     if form.is_valid():
         try:

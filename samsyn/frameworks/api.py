@@ -43,6 +43,6 @@ def frameworks(request: HttpRequest):
     summary="One version in the framework file format (docs/framework.schema.json)",
 )
 def framework_version(request: HttpRequest, slug: str, number: int):
-    framework = selectors.get_framework_for_user(request, slug)
-    version = selectors.version_for_user(request, framework, number)
+    framework = selectors.get_framework_for_user(user=request.user, slug=slug)
+    version = selectors.version_for_user(user=request.user, framework=framework, number=number)
     return fmt.export_version(version)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from samsyn.accounts.access import Perm, organisations_with_perm, permissions_at
 from samsyn.accounts.models import Organisation, User
@@ -49,15 +49,40 @@ def can_create_any(user: User) -> bool:
     return user.is_platform_admin or bool(manageable_organisations(user))
 
 
-def get_framework_for_user(request: HttpRequest, slug: str, *, manage: bool = False) -> Framework:
-    """The framework if the user may read it (404 otherwise); with `manage`, 403 if they may not
-    edit it."""
+def framework_perms(user: User, framework: Framework) -> frozenset[Perm]:
+    """FRAMEWORKS_READ if the user may read it (`can_read`), MANAGE_FRAMEWORKS if they may edit
+    it (`can_manage`: platform admins for global ones)."""
+    perms: set[Perm] = set()
+    if can_read(user, framework):
+        perms.add(Perm.FRAMEWORKS_READ)
+    if can_manage(user, framework):
+        perms.add(Perm.MANAGE_FRAMEWORKS)
+    return frozenset(perms)
+
+
+def get_framework_for_user(
+    *, user: User, slug: str, perm: Perm = Perm.FRAMEWORKS_READ
+) -> Framework:
+    """The framework if the user may read it (404 otherwise) and holds `perm` on it (403).
+    A global framework has no organisation to be a member of, so get_object_for_user's
+    organisation rule does not apply: reading decides between 404 and 403."""
     framework = Framework.objects.select_related("organisation").filter(slug=slug).first()
-    if framework is None or not can_read(request.user, framework):
+    perms = framework_perms(user, framework) if framework is not None else frozenset()
+    if Perm.FRAMEWORKS_READ not in perms:
         raise Http404
-    if manage and not can_manage(request.user, framework):
+    if perm not in perms:
         raise PermissionDenied
     return framework
+
+
+def get_dimension_for_user(*, user: User, version: FrameworkVersion, code: str) -> Dimension:
+    """A dimension of a draft version, for those who may manage the framework."""
+    if Perm.MANAGE_FRAMEWORKS not in framework_perms(user, version.framework):
+        raise PermissionDenied
+    dimension = Dimension.objects.filter(version=version, code=code).first()
+    if dimension is None:
+        raise Http404
+    return dimension
 
 
 def frameworks_for_user(*, user: User) -> list[dict]:
@@ -71,7 +96,8 @@ def frameworks_for_user(*, user: User) -> list[dict]:
             continue
         versions = list(framework.versions.all())
         published = next((v for v in versions if not v.is_draft), None)
-        manage = can_manage(user, framework)
+        perms = framework_perms(user, framework)
+        manage = Perm.MANAGE_FRAMEWORKS in perms
         draft = next((v for v in versions if v.is_draft), None) if manage else None
         if published is None and draft is None:
             continue
@@ -80,23 +106,25 @@ def frameworks_for_user(*, user: User) -> list[dict]:
                 "framework": framework,
                 "published": published,
                 "draft": draft,
-                "can_manage": manage,
+                "can": perms,
                 "version_count": sum(1 for v in versions if not v.is_draft),
             }
         )
     return sorted(rows, key=lambda r: (r["published"] or r["draft"]).name.lower())
 
 
-def version_for_user(request: HttpRequest, framework: Framework, number: int) -> FrameworkVersion:
+def version_for_user(*, user: User, framework: Framework, number: int) -> FrameworkVersion:
     version = FrameworkVersion.objects.filter(framework=framework, number=number).first()
     if version is None:
         raise Http404
-    if version.is_draft and not can_manage(request.user, framework):
+    if version.is_draft and not can_manage(user, framework):
         raise Http404
     return version
 
 
-def latest_published(framework: Framework) -> FrameworkVersion | None:
+def latest_published(*, user: User, framework: Framework) -> FrameworkVersion | None:
+    if Perm.FRAMEWORKS_READ not in framework_perms(user, framework):
+        raise Http404
     return (
         framework.versions.filter(status=FrameworkVersion.Status.PUBLISHED)
         .order_by("-number")
@@ -104,12 +132,17 @@ def latest_published(framework: Framework) -> FrameworkVersion | None:
     )
 
 
-def draft_of(framework: Framework) -> FrameworkVersion | None:
+def draft_of(*, user: User, framework: Framework) -> FrameworkVersion | None:
+    """The framework's draft, for those who may manage it (None for everyone else)."""
+    if Perm.MANAGE_FRAMEWORKS not in framework_perms(user, framework):
+        return None
     return framework.versions.filter(status=FrameworkVersion.Status.DRAFT).first()
 
 
-def version_content(version: FrameworkVersion) -> QuerySet[Dimension]:
+def version_content(*, user: User, version: FrameworkVersion) -> QuerySet[Dimension]:
     """Dimensions with steps and criteria, in order, in three queries."""
+    if Perm.FRAMEWORKS_READ not in framework_perms(user, version.framework):
+        raise Http404
     return version.dimensions.order_by("order").prefetch_related(
         Prefetch(
             "steps",

@@ -1,6 +1,6 @@
 """Writes for frameworks. A published version is frozen: every edit goes to a draft.
 
-Who may call these is checked by the views (`selectors.get_framework_for_user(manage=True)`);
+Who may call these is checked by the views (`selectors.get_framework_for_user(perm=Perm.MANAGE_FRAMEWORKS)`);
 what is valid is checked here. Each function is one transaction.
 """
 

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samsyn.accounts.access import Perm, perms_anywhere
 from samsyn.frameworks import format as fmt
 from samsyn.frameworks import selectors, services
 from samsyn.frameworks.forms import (
@@ -20,14 +21,16 @@ from samsyn.frameworks.forms import (
     ImportForm,
     VersionForm,
 )
-from samsyn.frameworks.models import Dimension, Framework, FrameworkVersion
+from samsyn.frameworks.models import Framework, FrameworkVersion
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 def _draft_for(request: HttpRequest, slug: str) -> tuple[Framework, FrameworkVersion]:
-    framework = selectors.get_framework_for_user(request, slug, manage=True)
-    draft = selectors.draft_of(framework)
+    framework = selectors.get_framework_for_user(
+        user=request.user, slug=slug, perm=Perm.MANAGE_FRAMEWORKS
+    )
+    draft = selectors.draft_of(user=request.user, framework=framework)
     if draft is None:
         raise Http404
     return framework, draft
@@ -43,16 +46,16 @@ def _creation_options(request: HttpRequest) -> dict:
 @login_required
 def framework_list(request: HttpRequest) -> HttpResponse:
     rows = selectors.frameworks_for_user(user=request.user)
-    ctx = {"rows": rows, "can_create": selectors.can_create_any(request.user)}
+    ctx = {"rows": rows, "perms_anywhere": perms_anywhere(request.user)}
     return render(request, "frameworks/list.html", ctx)
 
 
 @login_required
 def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    framework = selectors.get_framework_for_user(request, slug)
-    version = selectors.latest_published(framework)
+    framework = selectors.get_framework_for_user(user=request.user, slug=slug)
+    version = selectors.latest_published(user=request.user, framework=framework)
     if version is None:
-        if selectors.can_manage(request.user, framework):
+        if Perm.MANAGE_FRAMEWORKS in selectors.framework_perms(request.user, framework):
             return redirect("frameworks:draft", slug=slug)
         raise Http404
     return _reader(request, framework, version)
@@ -60,8 +63,8 @@ def framework_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def version_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    framework = selectors.get_framework_for_user(request, slug)
-    version = selectors.version_for_user(request, framework, number)
+    framework = selectors.get_framework_for_user(user=request.user, slug=slug)
+    version = selectors.version_for_user(user=request.user, framework=framework, number=number)
     return _reader(request, framework, version)
 
 
@@ -69,10 +72,10 @@ def _reader(request: HttpRequest, framework: Framework, version: FrameworkVersio
     ctx = {
         "framework": framework,
         "version": version,
-        "dimensions": selectors.version_content(version),
+        "dimensions": selectors.version_content(user=request.user, version=version),
         "versions": framework.versions.filter(status="published").order_by("-number"),
-        "can_manage": selectors.can_manage(request.user, framework),
-        "draft": selectors.draft_of(framework),
+        "can": selectors.framework_perms(request.user, framework),
+        "draft": selectors.draft_of(user=request.user, framework=framework),
     }
     return render(request, "frameworks/reader.html", ctx)
 
@@ -81,14 +84,14 @@ def _reader(request: HttpRequest, framework: Framework, version: FrameworkVersio
 def version_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     from weasyprint import HTML
 
-    framework = selectors.get_framework_for_user(request, slug)
-    version = selectors.version_for_user(request, framework, number)
+    framework = selectors.get_framework_for_user(user=request.user, slug=slug)
+    version = selectors.version_for_user(user=request.user, framework=framework, number=number)
     html = render_to_string(
         "frameworks/print.html",
         {
             "framework": framework,
             "version": version,
-            "dimensions": selectors.version_content(version),
+            "dimensions": selectors.version_content(user=request.user, version=version),
         },
         request=request,
     )
@@ -100,8 +103,8 @@ def version_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @login_required
 def version_export(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    framework = selectors.get_framework_for_user(request, slug)
-    version = selectors.version_for_user(request, framework, number)
+    framework = selectors.get_framework_for_user(user=request.user, slug=slug)
+    version = selectors.version_for_user(user=request.user, framework=framework, number=number)
     response = HttpResponse(
         fmt.dumps(fmt.export_version(version)), content_type="application/json; charset=utf-8"
     )
@@ -163,7 +166,9 @@ def framework_create(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def draft_create(request: HttpRequest, slug: str) -> HttpResponse:
-    framework = selectors.get_framework_for_user(request, slug, manage=True)
+    framework = selectors.get_framework_for_user(
+        user=request.user, slug=slug, perm=Perm.MANAGE_FRAMEWORKS
+    )
     version = services.version_new_draft(framework=framework, actor=request.user)
     messages.info(
         request,
@@ -195,7 +200,7 @@ def draft(request: HttpRequest, slug: str) -> HttpResponse:
         "framework": framework,
         "version": version,
         "form": form,
-        "dimensions": selectors.version_content(version),
+        "dimensions": selectors.version_content(user=request.user, version=version),
         "new_dimension": DimensionCreateForm(version=version),
         "problems": fmt.check(fmt.export_version(version)),
     }
@@ -219,7 +224,7 @@ def dimension_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def dimension_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     framework, version = _draft_for(request, slug)
-    dimension = get_object_or_404(Dimension, version=version, code=code)
+    dimension = selectors.get_dimension_for_user(user=request.user, version=version, code=code)
     form = DimensionForm(request.POST or None, dimension=dimension)
     if request.method == "POST" and form.is_valid():
         fields, steps = form.service_arguments()
@@ -239,7 +244,7 @@ def dimension_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 def dimension_action(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Move up/down, delete, add or remove a step: small edits from the draft page."""
     _framework, version = _draft_for(request, slug)
-    dimension = get_object_or_404(Dimension, version=version, code=code)
+    dimension = selectors.get_dimension_for_user(user=request.user, version=version, code=code)
     action = request.POST.get("action")
     try:
         if action == "up":
@@ -268,7 +273,7 @@ def draft_preview(request: HttpRequest, slug: str) -> HttpResponse:
     ctx = {
         "framework": framework,
         "version": version,
-        "dimensions": selectors.version_content(version),
+        "dimensions": selectors.version_content(user=request.user, version=version),
     }
     return render(request, "frameworks/preview.html", ctx)
 

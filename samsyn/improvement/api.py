@@ -40,7 +40,8 @@ class LibraryQuery(Schema):
     url_name="improvement_library",
 )
 def library(request: HttpRequest, filters: Query[LibraryQuery]):
-    entries = selectors.library_entries(
+    entries = selectors.library_search(
+        user=request.user,
         query=filters.q[:200],
         school_form=filters.school_form,
         area=filters.area,

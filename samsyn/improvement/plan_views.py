@@ -5,9 +5,9 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from samsyn.accounts.access import Perm, get_organisation_for_user, permissions_at
 from samsyn.accounts.models import Organisation, User
 from samsyn.improvement import plans
-from samsyn.improvement.models import PlanAction, PlanGoal, SchoolPlan
+from samsyn.improvement.models import PlanAction, SchoolPlan
 from samsyn.observations.models import Round
 
 
@@ -149,11 +149,8 @@ class FollowUpForm(forms.Form):
 # ---------------------------------------------------------------- pages
 
 
-def _edit(request: HttpRequest, pk: int) -> plans.PlanAccess:
-    access = plans.plan_access(request.user, pk)
-    if not access.edit:
-        raise PermissionDenied
-    return access
+def _edit(request: HttpRequest, pk: int) -> SchoolPlan:
+    return plans.get_plan_for_user(user=request.user, pk=pk, perm=Perm.PLAN_EDIT)
 
 
 def _errors(request: HttpRequest, error: ValidationError) -> None:
@@ -163,20 +160,20 @@ def _errors(request: HttpRequest, error: ValidationError) -> None:
 
 @login_required
 def plan_list(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_organisation_for_user(request, pk, Perm.VIEW)
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW)
     if school.kind != Organisation.Kind.SCHOOL:
         raise Http404
     ctx = {
         "org": school,
         "plans": plans.plans_at(request.user, school),
-        "can_draft": Perm.PROJECTS_MANAGE in permissions_at(request.user, school),
+        "can": permissions_at(request.user, school),
     }
     return render(request, "improvement/plans/plan_list.html", ctx)
 
 
 @login_required
 def plan_draft(request: HttpRequest, pk: int) -> HttpResponse:
-    school = get_organisation_for_user(request, pk, Perm.PROJECTS_MANAGE)
+    school = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_MANAGE)
     form = DraftForm(request.POST or None, school=school)
     if request.method == "POST" and form.is_valid():
         try:
@@ -189,19 +186,18 @@ def plan_draft(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "improvement/plans/plan_draft.html", {"org": school, "form": form})
 
 
-def _context(access: plans.PlanAccess) -> dict:
-    plan = access.plan
+def _context(request: HttpRequest, plan: SchoolPlan) -> dict:
     actions = list(
         plan.actions.select_related("goal", "conversation", "triad_set", "workshop", "support_plan")
     )
     for action in actions:
         action.links = [
-            (_label(record), _link_url(record, access))
+            (_label(record), _link_url(record))
             for record in (getattr(action, name) for name in plans.LINKS)
             if record is not None
         ]
     return {
-        "access": access,
+        "can": plans.plan_perms(request.user, plan),
         "plan": plan,
         "goals": plan.goals.all(),
         "actions": actions,
@@ -209,7 +205,7 @@ def _context(access: plans.PlanAccess) -> dict:
     }
 
 
-def _link_url(record, access: plans.PlanAccess) -> str:
+def _link_url(record) -> str:
     from django.urls import reverse
 
     from samsyn.triads.models import TriadSet
@@ -224,24 +220,24 @@ def _link_url(record, access: plans.PlanAccess) -> str:
 
 @login_required
 def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plans.plan_access(request.user, pk)
-    ctx = _context(access)
-    if access.edit:
-        ctx["plan_form"] = PlanForm(instance=access.plan)
-        ctx["goal_add_form"] = GoalAddForm(plan=access.plan)
+    plan = plans.get_plan_for_user(user=request.user, pk=pk)
+    ctx = _context(request, plan)
+    if Perm.PLAN_EDIT in ctx["can"]:
+        ctx["plan_form"] = PlanForm(instance=plan)
+        ctx["goal_add_form"] = GoalAddForm(plan=plan)
         ctx["editors_form"] = EditorsForm(
-            school=access.plan.school, initial={"editors": access.plan.editors.all()}
+            school=plan.school, initial={"editors": plan.editors.all()}
         )
-        if access.plan.status == SchoolPlan.Status.APPROVED:
-            ctx["follow_up_form"] = FollowUpForm(plan=access.plan)
+        if plan.status == SchoolPlan.Status.APPROVED:
+            ctx["follow_up_form"] = FollowUpForm(plan=plan)
     return render(request, "improvement/plans/plan_detail.html", ctx)
 
 
 @login_required
 @require_POST
 def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _edit(request, pk).plan
-    form = PlanForm(request.POST, instance=SchoolPlan.objects.get(pk=plan.pk))
+    plan = _edit(request, pk)
+    form = PlanForm(request.POST, instance=plans.get_plan_for_user(user=request.user, pk=plan.pk))
     if form.is_valid():
         plans.plan_update(plan=plan, **form.cleaned_data)
         messages.success(request, _("The plan is saved."))
@@ -253,20 +249,19 @@ def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_editors(request: HttpRequest, pk: int) -> HttpResponse:
-    access = _edit(request, pk)
-    if not access.link_personal:  # delegating is the principal's
-        raise PermissionDenied
-    form = EditorsForm(request.POST, school=access.plan.school)
+    # Delegating is the principal's (PROJECTS_MANAGE at the school).
+    plan = plans.get_plan_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_MANAGE)
+    form = EditorsForm(request.POST, school=plan.school)
     if form.is_valid():
-        plans.editors_set(plan=access.plan, editors=list(form.cleaned_data["editors"]))
+        plans.editors_set(plan=plan, editors=list(form.cleaned_data["editors"]))
         messages.success(request, _("Who may edit the plan is saved."))
     return redirect("improvement:plan", pk)
 
 
 @login_required
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    plan = _edit(request, pk).plan
-    goal = get_object_or_404(PlanGoal, pk=goal_pk, plan=plan)
+    plan = _edit(request, pk)
+    goal = plans.get_goal_for_user(user=request.user, pk=goal_pk, plan=plan)
     form = GoalForm(request.POST or None, initial={"goal": goal.goal})
     if request.method == "POST" and form.is_valid():
         plans.goal_update(goal=goal, text=form.cleaned_data["goal"])
@@ -279,7 +274,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _edit(request, pk).plan
+    plan = _edit(request, pk)
     form = GoalAddForm(request.POST, plan=plan)
     if form.is_valid():
         try:
@@ -297,25 +292,23 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def goal_remove(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
-    plan = _edit(request, pk).plan
-    plans.goal_remove(goal=get_object_or_404(PlanGoal, pk=goal_pk, plan=plan))
+    plan = _edit(request, pk)
+    plans.goal_remove(goal=plans.get_goal_for_user(user=request.user, pk=goal_pk, plan=plan))
     messages.success(request, _("The goal is removed."))
     return redirect("improvement:plan", plan.pk)
 
 
 @login_required
 def action_edit(request: HttpRequest, pk: int, action_pk: int | None = None) -> HttpResponse:
-    access = _edit(request, pk)
-    plan = access.plan
-    action = get_object_or_404(PlanAction, pk=action_pk, plan=plan) if action_pk else None
-    form = ActionForm(
-        request.POST or None, instance=action, plan=plan, personal=access.link_personal
+    plan = _edit(request, pk)
+    personal = Perm.PROJECTS_MANAGE in plans.plan_perms(request.user, plan)
+    action = (
+        plans.get_action_for_user(user=request.user, pk=action_pk, plan=plan) if action_pk else None
     )
+    form = ActionForm(request.POST or None, instance=action, plan=plan, personal=personal)
     if request.method == "POST" and form.is_valid():
         try:
-            plans.action_save(
-                plan=plan, action=action, personal=access.link_personal, **form.cleaned_data
-            )
+            plans.action_save(plan=plan, action=action, personal=personal, **form.cleaned_data)
         except ValidationError as error:
             _errors(request, error)
         else:
@@ -328,8 +321,10 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int | None = None) -> 
 @login_required
 @require_POST
 def action_remove(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
-    plan = _edit(request, pk).plan
-    plans.action_remove(action=get_object_or_404(PlanAction, pk=action_pk, plan=plan))
+    plan = _edit(request, pk)
+    plans.action_remove(
+        action=plans.get_action_for_user(user=request.user, pk=action_pk, plan=plan)
+    )
     messages.success(request, _("The action is removed."))
     return redirect("improvement:plan", plan.pk)
 
@@ -337,11 +332,9 @@ def action_remove(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
 @login_required
 @require_POST
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    access = plans.plan_access(request.user, pk)
-    if not access.approve:
-        raise PermissionDenied
+    plan = plans.get_plan_for_user(user=request.user, pk=pk, perm=Perm.PLAN_APPROVE)
     try:
-        plans.plan_approve(plan=access.plan, actor=request.user)
+        plans.plan_approve(plan=plan, actor=request.user)
         messages.success(request, _("The plan is approved."))
     except ValidationError as error:
         _errors(request, error)
@@ -351,7 +344,7 @@ def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _edit(request, pk).plan
+    plan = _edit(request, pk)
     form = FollowUpForm(request.POST, plan=plan)
     if form.is_valid():
         try:
@@ -368,10 +361,12 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
-    access = plans.plan_access(request.user, pk)
-    html = render_to_string("improvement/plans/plan_pdf.html", _context(access), request=request)
+    plan = plans.get_plan_for_user(user=request.user, pk=pk)
+    html = render_to_string(
+        "improvement/plans/plan_pdf.html", _context(request, plan), request=request
+    )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(access.plan.title) or "plan"
+    name = slugify(plan.title) or "plan"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

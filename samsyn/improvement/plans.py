@@ -24,14 +24,14 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samsyn.accounts.access import Perm, permissions_at, refuse, roles_at
+from samsyn.accounts.access import Perm, get_object_for_user, permissions_at, roles_at
 from samsyn.accounts.models import Organisation, Role, User
 from samsyn.analysis.results import AnalysisError
 from samsyn.analysis.strengths import mean_interval
@@ -50,34 +50,62 @@ N_STRONGEST = 2
 # ---------------------------------------------------------------- access
 
 
-@dataclass(frozen=True)
-class PlanAccess:
-    plan: SchoolPlan
-    edit: bool  # a principal of the school, or a delegated editor
-    approve: bool  # a principal of the school
-    link_personal: bool  # may link coaching conversations and support plans (principals)
-
-
 def is_principal(user: User, school: Organisation) -> bool:
     return user.is_authenticated and Role.PRINCIPAL in roles_at(user, school)
 
 
-def plan_access(user: User, pk: int) -> PlanAccess:
-    """The plan with the user's rights: 404 for outsiders, 403 for members who may not see it
-    (a draft, or a plan of their school's when they hold no role there)."""
-    plan = SchoolPlan.objects.filter(pk=pk).select_related("school", "baseline_round").first()
-    if plan is None:
-        raise Http404
+def plan_perms(user: User, plan: SchoolPlan) -> frozenset[Perm]:
+    """The user's permissions on a school plan: those at its school, PLAN_EDIT (and VIEW) for
+    its principals and delegated editors, PLAN_VIEW for the school's people once approved,
+    PLAN_APPROVE for its principals. Linking coaching and support plans is PROJECTS_MANAGE."""
     school = plan.school
-    perms = permissions_at(user, school)
-    manage = Perm.PROJECTS_MANAGE in perms
-    edit = manage or (bool(perms) and plan.editors.filter(pk=user.pk).exists())
-    reader = bool(roles_at(user, school)) and plan.status == SchoolPlan.Status.APPROVED
-    if not (edit or reader):
-        refuse(user, school, perms)
-    return PlanAccess(
-        plan=plan, edit=edit, approve=is_principal(user, school), link_personal=manage
+    perms = set(permissions_at(user, school))
+    edit = Perm.PROJECTS_MANAGE in perms or (
+        bool(perms) and plan.editors.filter(pk=user.pk).exists()
     )
+    if edit:
+        perms |= {Perm.PLAN_EDIT, Perm.PLAN_VIEW}
+    if roles_at(user, school) and plan.status == SchoolPlan.Status.APPROVED:
+        perms.add(Perm.PLAN_VIEW)
+    if is_principal(user, school):
+        perms.add(Perm.PLAN_APPROVE)
+    return frozenset(perms)
+
+
+def get_plan_for_user(*, user: User, pk: int, perm: Perm = Perm.PLAN_VIEW) -> SchoolPlan:
+    """The plan if the user holds `perm` on it: 404 for outsiders, 403 for members who may not
+    (a draft, or a plan of their school's when they hold no role there)."""
+    return get_object_for_user(
+        user=user,
+        queryset=SchoolPlan.objects.select_related("school", "baseline_round"),
+        perm=perm,
+        org_of=lambda plan: plan.school,
+        perms_of=lambda plan: plan_perms(user, plan),
+        pk=pk,
+    )
+
+
+def _editable(user: User, plan: SchoolPlan) -> None:
+    if Perm.PLAN_EDIT not in plan_perms(user, plan):
+        raise PermissionDenied
+
+
+def get_goal_for_user(*, user: User, pk: int, plan: SchoolPlan) -> PlanGoal:
+    """A goal of `plan`, for those who may edit the plan (404 when it is another plan's)."""
+    _editable(user, plan)
+    goal = PlanGoal.objects.filter(pk=pk, plan=plan).first()
+    if goal is None:
+        raise Http404
+    return goal
+
+
+def get_action_for_user(*, user: User, pk: int, plan: SchoolPlan) -> PlanAction:
+    """An action of `plan`, for those who may edit the plan (404 when it is another plan's)."""
+    _editable(user, plan)
+    action = PlanAction.objects.filter(pk=pk, plan=plan).first()
+    if action is None:
+        raise Http404
+    return action
 
 
 def plans_at(user: User, school: Organisation) -> QuerySet[SchoolPlan]:

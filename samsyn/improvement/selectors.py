@@ -8,49 +8,137 @@ measures, report), never the school's other data: evidence links show labels, no
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from samsyn.accounts.access import Perm, ancestor_ids, permissions_at, refuse
+from samsyn.accounts.access import (
+    Perm,
+    ancestor_ids,
+    get_object_for_user,
+    permissions_at,
+    refuse,
+    require,
+)
 from samsyn.accounts.models import Organisation, User
 from samsyn.frameworks.models import Dimension
 from samsyn.improvement import search
-from samsyn.improvement.models import LibraryEntry, Project, SupervisionGroup
+from samsyn.improvement.models import (
+    CycleStep,
+    Evidence,
+    LibraryEntry,
+    Measure,
+    Project,
+    QualityCycle,
+    Report,
+    SupervisionGroup,
+)
 from samsyn.indicators.models import Survey
 from samsyn.indicators.selectors import indicators_for
 from samsyn.observations.models import Round
 
 
-@dataclass(frozen=True)
-class ProjectAccess:
-    project: Project
-    manage: bool  # the school's principal: edits everything, writes the report
-    supervise: bool  # logs sessions, comments, reviews the report
-    member: bool  # in the staff group: reads
+def project_perms(user: User, project: Project) -> frozenset[Perm]:
+    """The user's permissions on a project: those in its school, PROJECTS_SUPERVISE for the
+    supervisor of its group, PROJECTS_FOLLOW (sessions, comments) for principals and
+    supervisors, PROJECTS_VIEW for them and the project's staff group."""
+    perms = set(permissions_at(user, project.school))
+    if project.group is not None and project.group.supervisor_id == user.pk:
+        perms.add(Perm.PROJECTS_SUPERVISE)
+    if Perm.PROJECTS_MANAGE in perms or Perm.PROJECTS_SUPERVISE in perms:
+        perms |= {Perm.PROJECTS_FOLLOW, Perm.PROJECTS_VIEW}
+    elif user.is_authenticated and project.staff.filter(pk=user.pk).exists():
+        perms.add(Perm.PROJECTS_VIEW)
+    return frozenset(perms)
 
 
-def project_access(user: User, pk: int) -> ProjectAccess:
-    """The project with the user's rights to it; 404 for outsiders, 403 for other members of
-    the school."""
-    project = (
-        Project.objects.filter(pk=pk).select_related("school", "lead", "group__supervisor").first()
+def get_project_for_user(*, user: User, pk: int, perm: Perm = Perm.PROJECTS_VIEW) -> Project:
+    """The project if the user holds `perm` on it (`project_perms`); 404 for outsiders, 403 for
+    other members of the school."""
+    return get_object_for_user(
+        user=user,
+        queryset=Project.objects.select_related("school", "lead", "group__supervisor"),
+        perm=perm,
+        org_of=lambda project: project.school,
+        perms_of=lambda project: project_perms(user, project),
+        pk=pk,
     )
-    if project is None:
+
+
+def get_cycle_for_user(
+    *, user: User, pk: int, perm: Perm = Perm.QUALITY_CYCLE_VIEW
+) -> QualityCycle:
+    """The owner's annual quality cycle: 404 for outsiders, 403 for members without `perm`."""
+    return get_object_for_user(
+        user=user,
+        queryset=QualityCycle.objects.select_related("owner"),
+        perm=perm,
+        org_of=lambda cycle: cycle.owner,
+        pk=pk,
+    )
+
+
+def get_evidence_for_user(
+    *, user: User, pk: int, project: Project, perm: Perm = Perm.PROJECTS_MANAGE
+) -> Evidence:
+    return get_object_for_user(
+        user=user,
+        queryset=Evidence.objects.filter(project=project),
+        perm=perm,
+        org_of=lambda evidence: project.school,
+        perms_of=lambda evidence: project_perms(user, project),
+        pk=pk,
+    )
+
+
+def get_measure_for_user(
+    *, user: User, pk: int, project: Project, perm: Perm = Perm.PROJECTS_MANAGE
+) -> Measure:
+    return get_object_for_user(
+        user=user,
+        queryset=Measure.objects.filter(project=project),
+        perm=perm,
+        org_of=lambda measure: project.school,
+        perms_of=lambda measure: project_perms(user, project),
+        pk=pk,
+    )
+
+
+def get_report_for_user(*, user: User, project: Project, perm: Perm) -> Report:
+    """The project's final report (404 when there is none yet)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Report.objects.all(),
+        perm=perm,
+        org_of=lambda report: project.school,
+        perms_of=lambda report: project_perms(user, project),
+        project=project,
+    )
+
+
+def get_library_entry_for_user(*, user: User, pk: int) -> LibraryEntry:
+    """A published entry of the library: every signed-in person reads it."""
+    entry = LibraryEntry.objects.filter(pk=pk).first()
+    if entry is None or not user.is_authenticated or not user.is_active:
         raise Http404
-    perms = permissions_at(user, project.school)
-    manage = Perm.PROJECTS_MANAGE in perms
-    supervise = Perm.PROJECTS_SUPERVISE in perms or (
-        project.group is not None and project.group.supervisor_id == user.pk
+    return entry
+
+
+def get_cycle_step_for_user(
+    *, user: User, pk: int, cycle_pk: int, perm: Perm = Perm.QUALITY_CYCLE_MANAGE
+) -> CycleStep:
+    """A step of the owner's quality cycle `cycle_pk` (404 when it is another cycle's)."""
+    return get_object_for_user(
+        user=user,
+        queryset=CycleStep.objects.select_related("cycle__owner"),
+        perm=perm,
+        org_of=lambda step: step.cycle.owner,
+        pk=pk,
+        cycle_id=cycle_pk,
     )
-    member = project.staff.filter(pk=user.pk).exists()
-    if not (manage or supervise or member):
-        refuse(user, project.school, perms)
-    return ProjectAccess(project=project, manage=manage, supervise=supervise, member=member)
 
 
-def projects_at(school: Organisation) -> QuerySet[Project]:
+def projects_at(*, user: User, school: Organisation) -> QuerySet[Project]:
+    require(user, school, Perm.PROJECTS_MANAGE)
     return Project.objects.filter(school=school).select_related("lead", "group")
 
 
@@ -155,8 +243,20 @@ def library_entries(
     return search.search(query, entries)
 
 
-def related_entries(entry: LibraryEntry, limit: int = 5) -> list[LibraryEntry]:
-    """Entries linked to this one, then others on the same area or framework dimension."""
+def library_search(
+    *, user: User, query: str = "", school_form: str = "", area: str = "", dimension: str = ""
+) -> QuerySet[LibraryEntry]:
+    """`library_entries` for a signed-in reader (the library is everyone's who signs in)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
+    return library_entries(query=query, school_form=school_form, area=area, dimension=dimension)
+
+
+def related_entries(*, user: User, entry: LibraryEntry, limit: int = 5) -> list[LibraryEntry]:
+    """Entries linked to this one, then others on the same area or framework dimension (the
+    library is read by every signed-in person)."""
+    if not user.is_authenticated or not user.is_active:
+        raise Http404
     linked = list(entry.related.all())
     similar = Q()
     if entry.area:

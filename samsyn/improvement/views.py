@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +20,8 @@ from samsyn.accounts.access import (
     get_organisation_for_user,
     organisations_with_perm,
     permissions_at,
+    perms_anywhere,
     refuse,
-    require,
 )
 from samsyn.accounts.models import Organisation
 from samsyn.improvement import cycle, selectors, services
@@ -44,13 +44,17 @@ from samsyn.improvement.forms import (
     StepForm,
     StepStatusForm,
 )
-from samsyn.improvement.models import CycleStep, LibraryEntry, Measure, QualityCycle, Report
+from samsyn.improvement.models import (
+    Project,
+    QualityCycle,
+    Report,
+)
 from samsyn.improvement.report_figures import report_figures
 from samsyn.indicators.selectors import municipality_code_for
 
 
 def _school(request: HttpRequest, pk: int) -> Organisation:
-    org = get_organisation_for_user(request, pk, Perm.PROJECTS_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_MANAGE)
     if org.kind != Organisation.Kind.SCHOOL:
         raise Http404
     return org
@@ -84,7 +88,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
         "quality": quality,
         # Only whether to link the groups page: the groups themselves are listed there.
         "supervises_groups": user.supervision_groups.exists(),
-        "can_supervise": bool(organisations_with_perm(user, Perm.PROJECTS_SUPERVISE)),
+        "perms_anywhere": perms_anywhere(user),
     }
     return render(request, "improvement/project_list.html", ctx)
 
@@ -92,7 +96,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def school_projects(request: HttpRequest, pk: int) -> HttpResponse:
     school = _school(request, pk)
-    ctx = {"org": school, "projects": selectors.projects_at(school)}
+    ctx = {"org": school, "projects": selectors.projects_at(user=request.user, school=school)}
     return render(request, "improvement/school_projects.html", ctx)
 
 
@@ -112,11 +116,10 @@ def project_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    project = access.project
+    project = selectors.get_project_for_user(user=request.user, pk=pk)
     report = Report.objects.filter(project=project).first()
     ctx = {
-        "access": access,
+        "can": selectors.project_perms(request.user, project),
         "project": project,
         "evidence": project.evidence.all(),
         "openable_rounds": _openable_rounds(request, project),
@@ -148,16 +151,13 @@ def _openable_rounds(request: HttpRequest, project) -> set[int]:
     }
 
 
-def _manage(request: HttpRequest, pk: int) -> selectors.ProjectAccess:
-    access = selectors.project_access(request.user, pk)
-    if not access.manage:
-        raise PermissionDenied
-    return access
+def _manage(request: HttpRequest, pk: int) -> Project:
+    return selectors.get_project_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_MANAGE)
 
 
 @login_required
 def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     form = ProjectForm(request.POST or None, instance=project, school=project.school)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -174,7 +174,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     form = EvidenceForm(request.POST or None, school=project.school)
     if request.method == "POST" and form.is_valid():
         services.project_evidence_add(
@@ -188,8 +188,8 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
-    evidence = get_object_or_404(project.evidence, pk=evidence_pk)
+    project = _manage(request, pk)
+    evidence = selectors.get_evidence_for_user(user=request.user, pk=evidence_pk, project=project)
     services.project_evidence_remove(evidence=evidence)
     messages.success(request, _("The link is removed."))
     return redirect("improvement:project", project.pk)
@@ -197,8 +197,12 @@ def evidence_remove(request: HttpRequest, pk: int, evidence_pk: int) -> HttpResp
 
 @login_required
 def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -> HttpResponse:
-    project = _manage(request, pk).project
-    measure = get_object_or_404(Measure, pk=measure_pk, project=project) if measure_pk else None
+    project = _manage(request, pk)
+    measure = (
+        selectors.get_measure_for_user(user=request.user, pk=measure_pk, project=project)
+        if measure_pk
+        else None
+    )
     form = MeasureForm(request.POST or None, instance=measure)
     if request.method == "POST" and form.is_valid():
         services.measure_save(project=project, measure=measure, **form.cleaned_data)
@@ -214,7 +218,7 @@ def measure_edit(request: HttpRequest, pk: int, measure_pk: int | None = None) -
 @login_required
 @require_POST
 def phase_set(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     form = PhaseForm(request.POST)
     if form.is_valid():
         services.project_phase_set(
@@ -232,7 +236,7 @@ def phase_set(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def group_set(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     form = GroupChoiceForm(request.POST, school=project.school)
     if form.is_valid():
         services.project_group_set(project=project, group=form.cleaned_data["group"])
@@ -244,10 +248,7 @@ def group_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def session_create(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    if not (access.manage or access.supervise):
-        raise PermissionDenied
-    project = access.project
+    project = selectors.get_project_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_FOLLOW)
     form = SessionForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         services.session_log(project=project, actor=request.user, **form.cleaned_data)
@@ -259,18 +260,14 @@ def session_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    if not (access.manage or access.supervise):
-        raise PermissionDenied
+    project = selectors.get_project_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_FOLLOW)
     form = CommentForm(request.POST)
     if form.is_valid():
-        services.comment_add(
-            project=access.project, author=request.user, text=form.cleaned_data["text"]
-        )
+        services.comment_add(project=project, author=request.user, text=form.cleaned_data["text"])
         messages.success(request, _("The comment is saved."))
     else:
         messages.error(request, _("Write a comment."))
-    return redirect("improvement:project", access.project.pk)
+    return redirect("improvement:project", project.pk)
 
 
 # ---------------------------------------------------------------- final report
@@ -278,7 +275,7 @@ def comment_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
+    project = _manage(request, pk)
     report = services.report_start(project=project, language=request.LANGUAGE_CODE[:2])
     if report.status == Report.Status.PUBLISHED:
         return redirect("improvement:report", project.pk)
@@ -292,18 +289,19 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    report = Report.objects.filter(project=access.project).first()
+    project = selectors.get_project_for_user(user=request.user, pk=pk)
+    can = selectors.project_perms(request.user, project)
+    report = Report.objects.filter(project=project).first()
     if report is None:
-        if access.manage:
+        if Perm.PROJECTS_MANAGE in can:
             return redirect("improvement:report_edit", pk)
         raise Http404
     ctx = {
-        "access": access,
-        "project": access.project,
+        "can": can,
+        "project": project,
         "report": report,
         "sections": _sections(report),
-        "measures": access.project.measures.all(),
+        "measures": project.measures.all(),
         "review_form": ReviewForm(),
         "publish_form": PublishForm(),
     }
@@ -320,8 +318,10 @@ def _sections(report: Report) -> list[tuple[str, str]]:
 @login_required
 @require_POST
 def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
-    report = get_object_or_404(Report, project=project)
+    project = _manage(request, pk)
+    report = selectors.get_report_for_user(
+        user=request.user, project=project, perm=Perm.PROJECTS_MANAGE
+    )
     try:
         services.report_submit(report=report)
         messages.success(request, _("The report is sent to the supervisor for review."))
@@ -333,10 +333,10 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_review(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.project_access(request.user, pk)
-    if not access.supervise:
-        raise PermissionDenied
-    report = get_object_or_404(Report, project=access.project)
+    project = selectors.get_project_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_SUPERVISE)
+    report = selectors.get_report_for_user(
+        user=request.user, project=project, perm=Perm.PROJECTS_SUPERVISE
+    )
     form = ReviewForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose whether to approve or ask for changes."))
@@ -357,8 +357,10 @@ def report_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    project = _manage(request, pk).project
-    report = get_object_or_404(Report, project=project)
+    project = _manage(request, pk)
+    report = selectors.get_report_for_user(
+        user=request.user, project=project, perm=Perm.PROJECTS_MANAGE
+    )
     if project.lead_id != request.user.pk:
         # Consent is the author's: another principal of the school cannot give it.
         raise PermissionDenied
@@ -380,7 +382,7 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     if report is not None and report.status == Report.Status.PUBLISHED:
         project = report.project  # published: shared with every signed-in person
     else:
-        project = selectors.project_access(request.user, pk).project
+        project = selectors.get_project_for_user(user=request.user, pk=pk)
         if report is None:
             raise Http404
     html = render_to_string(
@@ -414,7 +416,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def group_create(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.PROJECTS_SUPERVISE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.PROJECTS_SUPERVISE)
     form = GroupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         group = services.group_create(
@@ -454,7 +456,8 @@ def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def library(request: HttpRequest) -> HttpResponse:
     form = LibrarySearchForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    entries = selectors.library_entries(
+    entries = selectors.library_search(
+        user=request.user,
         query=filters.get("q", ""),
         school_form=filters.get("school_form", ""),
         area=filters.get("area", ""),
@@ -470,10 +473,10 @@ def library(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def library_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(LibraryEntry, pk=pk)
+    entry = selectors.get_library_entry_for_user(user=request.user, pk=pk)
     ctx = {
         "entry": entry,
-        "related": selectors.related_entries(entry),
+        "related": selectors.related_entries(user=request.user, entry=entry),
         "dimension": dict(selectors.dimension_choices()).get(entry.dimension_code, ""),
     }
     return render(request, "improvement/library_entry.html", ctx)
@@ -483,23 +486,19 @@ def library_entry(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _cycle(request: HttpRequest, pk: int, perm: Perm) -> QualityCycle:
-    cycle = QualityCycle.objects.filter(pk=pk).select_related("owner").first()
-    if cycle is None:
-        raise Http404
-    require(request.user, cycle.owner, perm)
-    return cycle
+    return selectors.get_cycle_for_user(user=request.user, pk=pk, perm=perm)
 
 
 @login_required
 def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.QUALITY_CYCLE_VIEW)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.QUALITY_CYCLE_VIEW)
     if org.kind == Organisation.Kind.OWNER:
         owner = org
     elif org.kind == Organisation.Kind.SCHOOL and org.parent_id:
         owner = org.parent
     else:
         raise Http404
-    can_manage = Perm.QUALITY_CYCLE_MANAGE in permissions_at(request.user, owner)
+    can = permissions_at(request.user, owner)
     form = CycleForm(
         request.POST or None,
         initial={
@@ -508,7 +507,7 @@ def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     if request.method == "POST":
-        if not can_manage:
+        if Perm.QUALITY_CYCLE_MANAGE not in can:
             raise PermissionDenied
         if form.is_valid():
             try:
@@ -528,7 +527,7 @@ def cycle_list(request: HttpRequest, pk: int) -> HttpResponse:
         "org": org,
         "owner": owner,
         "cycles": QualityCycle.objects.filter(owner=owner).annotate(step_count=Count("steps")),
-        "can_manage": can_manage,
+        "can": can,
         "form": form,
         "school": org if org.kind == Organisation.Kind.SCHOOL else None,
     }
@@ -542,7 +541,7 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "cycle": quality,
         "months": cycle.months(quality),
         "schools": cycle.status_by_school(quality),
-        "can_manage": Perm.QUALITY_CYCLE_MANAGE in permissions_at(request.user, quality.owner),
+        "can": permissions_at(request.user, quality.owner),
         "today": timezone.localdate(),
     }
     return render(request, "improvement/cycle_detail.html", ctx)
@@ -553,15 +552,16 @@ def cycle_school(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     quality = QualityCycle.objects.filter(pk=pk).select_related("owner").first()
     if quality is None:
         raise Http404
-    school = get_organisation_for_user(request, school_pk, Perm.QUALITY_CYCLE_VIEW)
+    school = get_organisation_for_user(
+        user=request.user, pk=school_pk, perm=Perm.QUALITY_CYCLE_VIEW
+    )
     if school.parent_id != quality.owner_id:
         raise Http404
-    perms = permissions_at(request.user, school)
     ctx = {
         "cycle": quality,
         "school": school,
         "steps": cycle.steps_for_school(quality, school),
-        "can_update": Perm.QUALITY_CYCLE_MANAGE in perms or Perm.PROJECTS_MANAGE in perms,
+        "can": permissions_at(request.user, school),
         "status_form": StepStatusForm(),
         "today": timezone.localdate(),
     }
@@ -571,7 +571,11 @@ def cycle_school(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
 @login_required
 def step_edit(request: HttpRequest, pk: int, step_pk: int | None = None) -> HttpResponse:
     quality = _cycle(request, pk, Perm.QUALITY_CYCLE_MANAGE)
-    step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality) if step_pk else None
+    step = (
+        selectors.get_cycle_step_for_user(user=request.user, pk=step_pk, cycle_pk=quality.pk)
+        if step_pk
+        else None
+    )
     form = StepForm(request.POST or None, instance=step, cycle=quality)
     if request.method == "POST" and form.is_valid():
         cycle.step_save(cycle=quality, step=step, **form.cleaned_data)
@@ -585,7 +589,9 @@ def step_edit(request: HttpRequest, pk: int, step_pk: int | None = None) -> Http
 @require_POST
 def step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     quality = _cycle(request, pk, Perm.QUALITY_CYCLE_MANAGE)
-    cycle.step_remove(step=get_object_or_404(CycleStep, pk=step_pk, cycle=quality))
+    cycle.step_remove(
+        step=selectors.get_cycle_step_for_user(user=request.user, pk=step_pk, cycle_pk=quality.pk)
+    )
     messages.success(request, _("The step is removed."))
     return redirect("improvement:cycle", quality.pk)
 
@@ -594,13 +600,17 @@ def step_remove(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 @require_POST
 def step_status(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     """The owner marks a step; a school's principal marks their school's part of it."""
-    quality = QualityCycle.objects.filter(pk=pk).select_related("owner").first()
-    if quality is None:
-        raise Http404
-    step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality)
+    # Anyone with a role reaching the owner gets this far (the checks below decide); everyone
+    # else 404, as for a cycle or step that does not exist.
+    step = selectors.get_cycle_step_for_user(
+        user=request.user, pk=step_pk, cycle_pk=pk, perm=Perm.VIEW
+    )
+    quality = step.cycle
     school = None
     if request.POST.get("school"):
-        school = get_organisation_for_user(request, int(request.POST["school"]), Perm.VIEW)
+        school = get_organisation_for_user(
+            user=request.user, pk=int(request.POST["school"]), perm=Perm.VIEW
+        )
         if school.parent_id != quality.owner_id:
             raise Http404
         perms = permissions_at(request.user, school)
@@ -627,7 +637,7 @@ def step_status(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 @login_required
 def step_evidence(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
     quality = _cycle(request, pk, Perm.QUALITY_CYCLE_MANAGE)
-    step = get_object_or_404(CycleStep, pk=step_pk, cycle=quality)
+    step = selectors.get_cycle_step_for_user(user=request.user, pk=step_pk, cycle_pk=quality.pk)
     form = StepEvidenceForm(request.POST or None, owner=quality.owner)
     if request.method == "POST" and form.is_valid():
         cycle.step_evidence_add(step=step, **form.cleaned_data["link"])

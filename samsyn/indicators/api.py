@@ -68,8 +68,11 @@ def _indicator(indicator) -> dict:
     summary="Indicators an organisation can follow",
 )
 def indicator_catalogue(request: HttpRequest, org_id: int = Path(..., ge=1, le=2**63 - 1)):
-    org = get_organisation_for_user(request, org_id, Perm.INDICATORS_VIEW)
-    return [_indicator(i) for i in selectors.indicators_for(organisation=org)]
+    org = get_organisation_for_user(user=request.user, pk=org_id, perm=Perm.INDICATORS_VIEW)
+    return [
+        _indicator(i)
+        for i in selectors.organisation_indicators(user=request.user, organisation=org)
+    ]
 
 
 @router.get(
@@ -83,11 +86,13 @@ def indicator_series(
     org_id: int = Path(..., ge=1, le=2**63 - 1),
     owner_type: str = "all",
 ):
-    org = get_organisation_for_user(request, org_id, Perm.INDICATORS_VIEW)
-    municipality_code = selectors.municipality_code_for(org)
+    org = get_organisation_for_user(user=request.user, pk=org_id, perm=Perm.INDICATORS_VIEW)
+    municipality_code = selectors.organisation_municipality_code(
+        user=request.user, organisation=org
+    )
     if not municipality_code or owner_type not in selectors.OWNER_TYPES:
         raise Http404
-    indicator = selectors.indicator_for(organisation=org, code=code)
+    indicator = selectors.indicator_for(user=request.user, organisation=org, code=code)
     series = selectors.indicator_series(
         indicator=indicator, code=municipality_code, owner_type=owner_type
     )

@@ -18,8 +18,14 @@ from django.http import Http404
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from samsyn.accounts.access import ancestor_ids
-from samsyn.accounts.models import Organisation
+from samsyn.accounts.access import (
+    Perm,
+    ancestor_ids,
+    get_object_for_user,
+    permissions_at,
+    require,
+)
+from samsyn.accounts.models import Organisation, User
 from samsyn.analysis.expected import expected_values, residual_trend
 from samsyn.analysis.results import AnalysisError, Estimate
 from samsyn.indicators.catalogue import (
@@ -32,9 +38,62 @@ from samsyn.indicators.models import (
     KoladaFetch,
     Municipality,
     MunicipalityGroup,
+    Question,
     StatValue,
+    Survey,
 )
 from samsyn.indicators.skolverket import OWNER_TYPE_LABELS
+
+# Surveys are run by schools and owners.
+SURVEY_KINDS = (Organisation.Kind.SCHOOL, Organisation.Kind.OWNER)
+
+
+def indicator_perms(user: User, organisation: Organisation) -> frozenset[Perm]:
+    """The user's permissions in `organisation` as its indicator pages use them: owners add
+    indicators and link a municipality (INDICATORS_MANAGE), schools and owners run surveys
+    (SURVEYS_MANAGE); elsewhere those rights do not apply."""
+    perms = set(permissions_at(user, organisation))
+    if organisation.kind != Organisation.Kind.OWNER:
+        perms.discard(Perm.INDICATORS_MANAGE)
+    if organisation.kind not in SURVEY_KINDS:
+        perms.discard(Perm.SURVEYS_MANAGE)
+    return frozenset(perms)
+
+
+def get_survey_for_user(
+    *, user: User, pk: int, organisation: Organisation, perm: Perm = Perm.SURVEYS_MANAGE
+) -> Survey:
+    """A survey of `organisation` (404 when it is another organisation's)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Survey.objects.select_related("baseline", "organisation").filter(
+            organisation=organisation
+        ),
+        perm=perm,
+        org_of=lambda survey: survey.organisation,
+        pk=pk,
+    )
+
+
+def get_question_for_user(
+    *, user: User, pk: int, survey: Survey, perm: Perm = Perm.SURVEYS_MANAGE
+) -> Question:
+    return get_object_for_user(
+        user=user,
+        queryset=Question.objects.select_related("survey__organisation").filter(survey=survey),
+        perm=perm,
+        org_of=lambda question: question.survey.organisation,
+        pk=pk,
+    )
+
+
+def get_failed_kolada_fetch_for_user(*, user: User, pk: int) -> KoladaFetch:
+    """A failed Kolada fetch, for platform admins (404 for everyone else)."""
+    fetch = KoladaFetch.objects.filter(pk=pk, state=KoladaFetch.State.FAILED).first()
+    if fetch is None or not user.is_authenticated or not user.is_platform_admin:
+        raise Http404
+    return fetch
+
 
 SKOLVERKET = ImportBatch.Source.SKOLVERKET
 KOLADA = ImportBatch.Source.KOLADA
@@ -123,8 +182,21 @@ def municipality(code: str) -> Municipality | None:
     return Municipality.objects.filter(code=code).first() if code else None
 
 
-def owners_below(organisation: Organisation) -> QuerySet[Organisation]:
+def organisation_municipality_code(*, user: User, organisation: Organisation) -> str:
+    """`municipality_code_for`, for those who see the organisation's statistics."""
+    require(user, organisation, Perm.INDICATORS_VIEW)
+    return municipality_code_for(organisation)
+
+
+def organisation_indicators(*, user: User, organisation: Organisation) -> QuerySet[Indicator]:
+    """`indicators_for`, for those who see the organisation's statistics."""
+    require(user, organisation, Perm.INDICATORS_VIEW)
+    return indicators_for(organisation=organisation)
+
+
+def owners_below(*, user: User, organisation: Organisation) -> QuerySet[Organisation]:
     """Owners directly below a region, in name order (never a ranking)."""
+    require(user, organisation, Perm.INDICATORS_VIEW)
     return Organisation.objects.filter(parent=organisation, kind=Organisation.Kind.OWNER).order_by(
         "name"
     )
@@ -137,8 +209,9 @@ def indicators_for(*, organisation: Organisation) -> QuerySet[Indicator]:
     ).order_by("position", "code")
 
 
-def indicator_for(*, organisation: Organisation, code: str) -> Indicator:
-    indicator = indicators_for(organisation=organisation).filter(code=code).first()
+def indicator_for(*, user: User, organisation: Organisation, code: str) -> Indicator:
+    indicator = organisation_indicators(user=user, organisation=organisation).filter(code=code)
+    indicator = indicator.first()
     if indicator is None:
         raise Http404
     return indicator
@@ -514,12 +587,19 @@ def values_for_export(*, code: str = "") -> Iterator[dict]:
         }
 
 
-def latest_imports(limit: int = 20) -> QuerySet[ImportBatch]:
+def _require_platform_admin(user: User) -> None:
+    if not user.is_authenticated or not user.is_platform_admin:
+        raise Http404
+
+
+def latest_imports(*, user: User, limit: int = 20) -> QuerySet[ImportBatch]:
+    _require_platform_admin(user)
     return ImportBatch.objects.select_related("imported_by")[:limit]
 
 
-def latest_kolada_fetches(limit: int = 10) -> QuerySet[KoladaFetch]:
+def latest_kolada_fetches(*, user: User, limit: int = 10) -> QuerySet[KoladaFetch]:
     """Platform admins' Kolada fetches, newest first, each with its state or reason."""
+    _require_platform_admin(user)
     return KoladaFetch.objects.select_related("requested_by")[:limit]
 
 

@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 from samsyn.accounts.access import (
     Perm,
     get_organisation_for_user,
-    permissions_at,
     require_platform_admin,
 )
 from samsyn.accounts.models import Organisation
@@ -36,21 +35,21 @@ from samsyn.indicators.forms import (
     TrendForm,
 )
 from samsyn.indicators.kolada_files import KoladaFileRefused
-from samsyn.indicators.models import KoladaFetch, Question, Survey
+from samsyn.indicators.models import Survey
 from samsyn.indicators.skolverket import ImportRefused
 from samsyn.indicators.tasks import kolada_refresh
 from samsyn.lib import spreadsheet
 
-SURVEY_KINDS = (Organisation.Kind.SCHOOL, Organisation.Kind.OWNER)
+SURVEY_KINDS = selectors.SURVEY_KINDS
 
 
 @login_required
 def overview(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INDICATORS_VIEW)
-    code = selectors.municipality_code_for(org)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_VIEW)
+    code = selectors.organisation_municipality_code(user=request.user, organisation=org)
     rows = []
     if code:
-        indicators = list(selectors.indicators_for(organisation=org))
+        indicators = list(selectors.organisation_indicators(user=request.user, organisation=org))
         sources = selectors.indicator_sources(indicators=indicators, code=code)
         for indicator in indicators:
             series = selectors.indicator_series(indicator=indicator, code=code)
@@ -70,26 +69,28 @@ def overview(request: HttpRequest, pk: int) -> HttpResponse:
                     "missing": [x for x in sources.get(indicator.pk, []) if x.missing],
                 }
             )
-    perms = permissions_at(request.user, org)
     ctx = {
         "org": org,
         "code": code,
         "municipality": selectors.municipality(code),
         "rows": rows,
-        "owners": selectors.owners_below(org) if org.kind == Organisation.Kind.REGION else [],
-        "can_manage": Perm.INDICATORS_MANAGE in perms and org.kind == Organisation.Kind.OWNER,
-        "can_survey": Perm.SURVEYS_MANAGE in perms and org.kind in SURVEY_KINDS,
+        "owners": selectors.owners_below(user=request.user, organisation=org)
+        if org.kind == Organisation.Kind.REGION
+        else [],
+        "can": selectors.indicator_perms(request.user, org),
     }
     return render(request, "indicators/overview.html", ctx)
 
 
 @login_required
 def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INDICATORS_VIEW)
-    municipality_code = selectors.municipality_code_for(org)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_VIEW)
+    municipality_code = selectors.organisation_municipality_code(
+        user=request.user, organisation=org
+    )
     if not municipality_code:
         raise Http404
-    indicator = selectors.indicator_for(organisation=org, code=code)
+    indicator = selectors.indicator_for(user=request.user, organisation=org, code=code)
     owner_type = (
         request.GET.get("owner_type")
         if request.GET.get("owner_type")
@@ -181,7 +182,7 @@ def indicator_detail(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 
 @login_required
 def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INDICATORS_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_MANAGE)
     if org.kind != Organisation.Kind.OWNER:
         raise Http404
     form = IndicatorForm(request.POST or None)
@@ -199,7 +200,7 @@ def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def municipality_link(request: HttpRequest, pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, pk, Perm.INDICATORS_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.INDICATORS_MANAGE)
     if org.kind != Organisation.Kind.OWNER:
         raise Http404
     form = MunicipalityLinkForm(
@@ -237,8 +238,8 @@ def _import_page(request: HttpRequest, **forms) -> HttpResponse:
         "form": ImportForm(),
         "kolada_form": KoladaForm(initial={"first_year": 2016, "last_year": 2025}),
         "kolada_file_form": KoladaFileForm(),
-        "imports": selectors.latest_imports(),
-        "fetches": selectors.latest_kolada_fetches(),
+        "imports": selectors.latest_imports(user=request.user),
+        "fetches": selectors.latest_kolada_fetches(user=request.user),
         **forms,
     }
     return render(request, "indicators/import.html", ctx)
@@ -306,7 +307,7 @@ def kolada_fetch(request: HttpRequest) -> HttpResponse:
 @login_required
 def kolada_retry(request: HttpRequest, fetch_pk: int) -> HttpResponse:
     require_platform_admin(request)
-    fetch = get_object_or_404(KoladaFetch, pk=fetch_pk, state=KoladaFetch.State.FAILED)
+    fetch = selectors.get_failed_kolada_fetch_for_user(user=request.user, pk=fetch_pk)
     services.kolada_fetch_retry(fetch=fetch)
     transaction.on_commit(partial(kolada_refresh.enqueue, fetch_id=fetch.pk))
     messages.success(request, _("Kolada is asked again."))
@@ -317,16 +318,14 @@ def kolada_retry(request: HttpRequest, fetch_pk: int) -> HttpResponse:
 
 
 def _survey_org(request: HttpRequest, pk: int) -> Organisation:
-    org = get_organisation_for_user(request, pk, Perm.SURVEYS_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SURVEYS_MANAGE)
     if org.kind not in SURVEY_KINDS:
         raise Http404
     return org
 
 
-def _survey(org: Organisation, survey_pk: int) -> Survey:
-    return get_object_or_404(
-        Survey.objects.select_related("baseline"), pk=survey_pk, organisation=org
-    )
+def _survey(request: HttpRequest, org: Organisation, survey_pk: int) -> Survey:
+    return selectors.get_survey_for_user(user=request.user, pk=survey_pk, organisation=org)
 
 
 @login_required
@@ -350,7 +349,7 @@ def survey_create(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def survey_detail(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     org = _survey_org(request, pk)
-    survey = _survey(org, survey_pk)
+    survey = _survey(request, org, survey_pk)
     ctx = {
         "org": org,
         "survey": survey,
@@ -370,7 +369,7 @@ def survey_detail(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse
 @login_required
 def survey_question_add(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     org = _survey_org(request, pk)
-    survey = _survey(org, survey_pk)
+    survey = _survey(request, org, survey_pk)
     form = QuestionForm(request.POST)
     if form.is_valid():
         try:
@@ -391,8 +390,8 @@ def survey_question_remove(
     request: HttpRequest, pk: int, survey_pk: int, question_pk: int
 ) -> HttpResponse:
     org = _survey_org(request, pk)
-    survey = _survey(org, survey_pk)
-    question = get_object_or_404(Question, pk=question_pk, survey=survey)
+    survey = _survey(request, org, survey_pk)
+    question = selectors.get_question_for_user(user=request.user, pk=question_pk, survey=survey)
     try:
         services.survey_question_remove(question=question)
     except ValidationError as error:
@@ -407,7 +406,7 @@ def survey_question_remove(
 def survey_links(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     """Create answer links and show them once: only their hashes are stored."""
     org = _survey_org(request, pk)
-    survey = _survey(org, survey_pk)
+    survey = _survey(request, org, survey_pk)
     form = LinksForm(request.POST)
     tokens: list[str] = []
     if form.is_valid():
@@ -432,7 +431,7 @@ def survey_links(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
 @login_required
 def survey_open(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     org = _survey_org(request, pk)
-    survey = _survey(org, survey_pk)
+    survey = _survey(request, org, survey_pk)
     services.survey_set_open(survey=survey, is_open=request.POST.get("open") == "1")
     messages.success(
         request,
@@ -445,7 +444,7 @@ def survey_open(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
 @login_required
 def survey_outcome(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     org = _survey_org(request, pk)
-    baseline = _survey(org, survey_pk)
+    baseline = _survey(request, org, survey_pk)
     form = OutcomeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the outcome survey a title."))
@@ -471,7 +470,7 @@ def _comparison(survey: Survey, results: surveys.SurveyResults):
 @login_required
 def survey_results(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     org = _survey_org(request, pk)
-    survey = _survey(org, survey_pk)
+    survey = _survey(request, org, survey_pk)
     results = surveys.survey_results(survey)
     baseline, comparison = _comparison(survey, results)
     ctx = {
@@ -488,7 +487,7 @@ def survey_results(request: HttpRequest, pk: int, survey_pk: int) -> HttpRespons
 def survey_export(request: HttpRequest, pk: int, survey_pk: int) -> HttpResponse:
     """The shown aggregates as CSV: hidden (small) groups are left empty, never exported."""
     org = _survey_org(request, pk)
-    survey = _survey(org, survey_pk)
+    survey = _survey(request, org, survey_pk)
     results = surveys.survey_results(survey)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="survey-{survey.pk}.csv"'

@@ -1,11 +1,17 @@
-"""Reads for integrations, scoped to the acting user."""
+"""Reads for integrations, scoped to the acting user.
+
+The login side of single sign-on is public (nobody is signed in yet): `sso_providers_offered`,
+`sso_provider_offered` and `sso_provider_for_email` read only what the login page shows of
+active providers, and are listed as public reads in samsyn/tests/test_access_layer.py."""
 
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.http import Http404
 
+from samsyn.accounts.access import Perm, get_party_object_for_user, require
 from samsyn.accounts.models import Organisation, User
-from samsyn.integrations.models import ApiToken, SsoProvider
+from samsyn.integrations.models import ApiToken, SsoProvider, SsoRule
 
 
 def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
@@ -13,7 +19,15 @@ def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user).order_by("revoked_at", "-created_at")
 
 
-def sso_provider_for_owner(*, owner: Organisation) -> SsoProvider | None:
+def get_api_token_for_user(*, user: User, pk: int) -> ApiToken:
+    """One's own token; anyone else's is "not found"."""
+    return get_party_object_for_user(
+        user=user, queryset=ApiToken, parties=lambda token: [token.user_id], pk=pk
+    )
+
+
+def sso_provider_for_owner(*, user: User, owner: Organisation) -> SsoProvider | None:
+    require(user, owner, Perm.SSO_MANAGE)
     return SsoProvider.objects.filter(owner=owner).prefetch_related("rules__organisation").first()
 
 
@@ -32,7 +46,32 @@ def sso_provider_for_email(*, email: str) -> SsoProvider | None:
     return None
 
 
-def rule_organisations(*, owner: Organisation) -> list[Organisation]:
+def get_sso_provider_for_user(*, user: User, owner: Organisation) -> SsoProvider:
+    """The owner's identity provider, for its SSO administrators (404 when it has none)."""
+    provider = sso_provider_for_owner(user=user, owner=owner)
+    if provider is None:
+        raise Http404
+    return provider
+
+
+def get_sso_rule_for_user(*, user: User, pk: int, owner: Organisation) -> SsoRule:
+    require(user, owner, Perm.SSO_MANAGE)
+    rule = SsoRule.objects.filter(pk=pk, provider__owner=owner).first()
+    if rule is None:
+        raise Http404
+    return rule
+
+
+def sso_provider_offered(*, pk: int) -> SsoProvider:
+    """An active provider to log in with (public; 404 when inactive or unknown)."""
+    provider = SsoProvider.objects.filter(pk=pk, is_active=True).first()
+    if provider is None:
+        raise Http404
+    return provider
+
+
+def rule_organisations(*, user: User, owner: Organisation) -> list[Organisation]:
     """The owner and its schools: where claim rules may hand out roles."""
+    require(user, owner, Perm.SSO_MANAGE)
     schools = Organisation.objects.filter(parent=owner, kind=Organisation.Kind.SCHOOL)
     return [owner, *schools.order_by("name")]

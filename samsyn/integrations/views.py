@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -22,7 +22,7 @@ from samsyn.accounts.models import Organisation
 from samsyn.integrations import oidc, selectors, services
 from samsyn.integrations.auth import WRITE_SCOPES
 from samsyn.integrations.forms import SsoEmailForm, SsoProviderForm, SsoRuleForm, TokenForm
-from samsyn.integrations.models import ApiToken, Scope, SsoProvider, SsoRule
+from samsyn.integrations.models import Scope, SsoProvider
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ def token_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     # Only one's own tokens: anyone else's is "not found".
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = selectors.get_api_token_for_user(user=request.user, pk=pk)
     services.api_token_revoke(token=token)
     messages.success(request, _("The token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("integrations:token_list")
@@ -132,7 +132,7 @@ def _start(request: HttpRequest, provider: SsoProvider) -> HttpResponse:
 def sso_login(request: HttpRequest, pk: int) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("home")
-    provider = get_object_or_404(SsoProvider, pk=pk, is_active=True)
+    provider = selectors.sso_provider_offered(pk=pk)
     return _start(request, provider)
 
 
@@ -158,7 +158,7 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
 
 
 def _owner(request: HttpRequest, pk: int) -> Organisation:
-    org = get_organisation_for_user(request, pk, Perm.SSO_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.SSO_MANAGE)
     if org.kind != Organisation.Kind.OWNER:
         raise Http404
     return org
@@ -167,7 +167,7 @@ def _owner(request: HttpRequest, pk: int) -> Organisation:
 @login_required
 def sso_settings(request: HttpRequest, pk: int) -> HttpResponse:
     owner = _owner(request, pk)
-    provider = selectors.sso_provider_for_owner(owner=owner)
+    provider = selectors.sso_provider_for_owner(user=request.user, owner=owner)
     initial = {"is_active": False}
     if provider is not None:
         initial = {
@@ -203,7 +203,7 @@ def sso_settings(request: HttpRequest, pk: int) -> HttpResponse:
                     ),
                 )
             return redirect("integrations:sso_settings", pk=owner.pk)
-    organisations = selectors.rule_organisations(owner=owner)
+    organisations = selectors.rule_organisations(user=request.user, owner=owner)
     ctx = {
         "owner": owner,
         "provider": provider,
@@ -219,8 +219,10 @@ def sso_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sso_rule_add(request: HttpRequest, pk: int) -> HttpResponse:
     owner = _owner(request, pk)
-    provider = get_object_or_404(SsoProvider, owner=owner)
-    form = SsoRuleForm(request.POST, organisations=selectors.rule_organisations(owner=owner))
+    provider = selectors.get_sso_provider_for_user(user=request.user, owner=owner)
+    form = SsoRuleForm(
+        request.POST, organisations=selectors.rule_organisations(user=request.user, owner=owner)
+    )
     if form.is_valid():
         try:
             services.sso_rule_add(provider=provider, **form.cleaned_data)
@@ -239,7 +241,7 @@ def sso_rule_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sso_rule_remove(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
     owner = _owner(request, pk)
-    rule = get_object_or_404(SsoRule, pk=rule_pk, provider__owner=owner)
+    rule = selectors.get_sso_rule_for_user(user=request.user, pk=rule_pk, owner=owner)
     services.sso_rule_remove(rule=rule)
     messages.success(request, _("The rule was removed."))
     return redirect("integrations:sso_settings", pk=owner.pk)

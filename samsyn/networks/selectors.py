@@ -1,11 +1,12 @@
 """Reads for networks and peer reviews, scoped to the acting user.
 
-Who takes part in a review (`review_roles`):
-- "school": the reviewed school's leadership (Perm.PEER_REVIEW_SCHOOL there);
-- "team": the reviewers on its team;
-- "coordinator": the network's coordinators and the coordinators of the school's hub;
-- "reader": once the report is completed, those it is shared with (leaders of the hub's or the
-  network's schools, or of schools named by the school, and their coordinators).
+Who takes part in a review (`review_perms`, in the access layer's Perm vocabulary):
+- PEER_REVIEW_SCHOOL: the reviewed school's leadership (Perm.PEER_REVIEW_SCHOOL there);
+- PEER_REVIEW_TEAM: the reviewers on its team;
+- PEER_REVIEW_COORDINATE: the network's coordinators and the coordinators of the school's hub;
+- PEER_REVIEW_READ: once the report is completed, those it is shared with (leaders of the hub's
+  or the network's schools, or of schools named by the school, and their coordinators);
+and what these parties may do: VIEW, VISIT, AGREE, REPORT (see `_REVIEW_GRANTS`).
 The report belongs to the school: nobody else reads it unless the school shares it. A person
 with no part in a review gets 404 (we do not confirm it exists), staff of the reviewed school
 and coordinators without the right get 403.
@@ -20,11 +21,18 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from samsyn.accounts.access import Perm, has_perm, permissions_at, refuse
+from samsyn.accounts.access import (
+    Perm,
+    get_object_for_user,
+    has_perm,
+    permissions_at,
+    refuse,
+    require,
+)
 from samsyn.accounts.models import Membership, NetworkMembership, Organisation, Role, User
 from samsyn.analysis.suppression import suppress
 from samsyn.frameworks.models import Dimension
@@ -41,7 +49,17 @@ from samsyn.networks.models import (
 )
 from samsyn.observations.models import Observation, Rating, Round
 
-SCHOOL, TEAM, COORDINATOR, READER = "school", "team", "coordinator", "reader"
+# What each party to a review may do there.
+_REVIEW_GRANTS: dict[Perm, frozenset[Perm]] = {
+    Perm.PEER_REVIEW_VIEW: frozenset(
+        {Perm.PEER_REVIEW_SCHOOL, Perm.PEER_REVIEW_TEAM, Perm.PEER_REVIEW_COORDINATE}
+    ),
+    Perm.PEER_REVIEW_VISIT: frozenset({Perm.PEER_REVIEW_TEAM, Perm.PEER_REVIEW_COORDINATE}),
+    Perm.PEER_REVIEW_AGREE: frozenset({Perm.PEER_REVIEW_SCHOOL, Perm.PEER_REVIEW_TEAM}),
+    Perm.PEER_REVIEW_REPORT: frozenset(
+        {Perm.PEER_REVIEW_SCHOOL, Perm.PEER_REVIEW_TEAM, Perm.PEER_REVIEW_READ}
+    ),
+}
 
 # The soft preferences of the team proposer (samsyn.analysis.review_teams) that a proposed
 # reviewer does not meet, as the team page explains them.
@@ -93,24 +111,93 @@ def led_schools(user: User, network: Organisation) -> list[Organisation]:
     return [s for s in member_schools(network) if has_perm(user, s, Perm.PEER_REVIEW_SCHOOL)]
 
 
-def get_network_for_user(
-    request: HttpRequest, pk: int, *, coordinate: bool = False
-) -> Organisation:
+def network_perms(user: User, network: Organisation) -> frozenset[Perm]:
+    """The user's permissions on a network: those in it, plus NETWORK_VIEW for its coordinators
+    (network or hub) and its member schools' leaders, who also hold PEER_REVIEW_SCHOOL on it."""
+    perms = set(permissions_at(user, network))
+    led = bool(led_schools(user, network))
+    if led:
+        perms.add(Perm.PEER_REVIEW_SCHOOL)
+    if Perm.PEER_REVIEW_COORDINATE in perms or led or coordinated_hubs(user, network):
+        perms.add(Perm.NETWORK_VIEW)
+    return frozenset(perms)
+
+
+def _require_network(user: User, network: Organisation) -> None:
+    perms = network_perms(user, network)
+    if Perm.NETWORK_VIEW not in perms:
+        refuse(user, network, perms or None)
+
+
+def network_schools(*, user: User, network: Organisation) -> QuerySet[Organisation]:
+    """The network's member schools, for those who take part in it (NETWORK_VIEW).
+    `member_schools` is the unscoped read the rest of the app builds on."""
+    _require_network(user, network)
+    return member_schools(network)
+
+
+def network_hub_school_ids(*, user: User, network: Organisation) -> set[int]:
+    _require_network(user, network)
+    return hub_school_ids(network)
+
+
+def network_settings(*, user: User, network: Organisation) -> NetworkSettings:
+    _require_network(user, network)
+    return settings_for(network)
+
+
+def _require_review(user: User, review: PeerReview) -> None:
+    perms = review_perms(user, review)
+    if Perm.PEER_REVIEW_VIEW not in perms:
+        refuse(user, review.school, perms or None)
+
+
+def review_observation_profile(
+    *, user: User, review: PeerReview, since: dt.date | None, until: dt.date | None
+) -> Profile:
+    """The reviewed school's anonymised observation profile, for the review's parties."""
+    _require_review(user, review)
+    return observation_profile(school=review.school, since=since, until=until)
+
+
+def review_indicator_rows(*, user: User, review: PeerReview) -> tuple[str, list[dict]]:
+    _require_review(user, review)
+    return indicator_rows(review.school)
+
+
+def review_round_summary(*, user: User, review: PeerReview) -> Profile:
+    """The profile of the review's own round (`round_summary`), for the review's parties."""
+    _require_review(user, review)
+    return round_summary(review.round)
+
+
+def network_practices(*, user: User, network: Organisation, dimension_code: str = "") -> QuerySet:
+    _require_network(user, network)
+    return practices_for(network, dimension_code=dimension_code)
+
+
+def network_match(*, user: User, network: Organisation, school: Organisation) -> dict:
+    _require_network(user, network)
+    return match_for(network=network, school=school)
+
+
+def exchange_owner_choices_for(*, user: User, organiser: Organisation) -> QuerySet[Organisation]:
+    """School owners that may take part in an exchange `organiser` organises (its managers)."""
+    require(user, organiser, Perm.EXCHANGES_MANAGE)
+    return exchange_owner_choices(organiser)
+
+
+def get_network_for_user(*, user: User, pk: int, perm: Perm = Perm.NETWORK_VIEW) -> Organisation:
     """The network for its coordinators (network or hub) and member schools' leaders: 404 for
     outsiders, 403 for other members (teachers, or non-coordinators on coordinator pages)."""
-    network = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.NETWORK).first()
-    if network is None:
-        raise Http404
-    user = request.user
-    perms = permissions_at(user, network)
-    if Perm.PEER_REVIEW_COORDINATE in perms:
-        return network
-    involved = bool(coordinated_hubs(user, network)) or bool(led_schools(user, network))
-    if not perms and not involved:
-        raise Http404
-    if coordinate or not involved:
-        raise PermissionDenied
-    return network
+    return get_object_for_user(
+        user=user,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.NETWORK),
+        perm=perm,
+        org_of=lambda network: network,
+        perms_of=lambda network: network_perms(user, network),
+        pk=pk,
+    )
 
 
 def networks_for_user(user: User) -> list[Organisation]:
@@ -173,22 +260,24 @@ def hub_circle(school: Organisation, network: Organisation) -> set[int]:
 # ----------------------------------------------------------------------------- reviews
 
 
-def review_roles(user: User, review: PeerReview) -> set[str]:
+def review_perms(user: User, review: PeerReview) -> frozenset[Perm]:
+    """The user's permissions on a peer review (its parties, and what they may do there)."""
     if not user.is_authenticated or not user.is_active:
-        return set()
-    roles: set[str] = set()
+        return frozenset()
+    parties: set[Perm] = set()
     if has_perm(user, review.school, Perm.PEER_REVIEW_SCHOOL):
-        roles.add(SCHOOL)
+        parties.add(Perm.PEER_REVIEW_SCHOOL)
     if TeamMember.objects.filter(review=review, user=user).exists():
-        roles.add(TEAM)
+        parties.add(Perm.PEER_REVIEW_TEAM)
     network = review.network
     hubs = hubs_of(review.school, network)
     hub_coordinator = HubCoordinator.objects.filter(user=user, hub__in=hubs).exists()
     if is_coordinator(user, network) or hub_coordinator:
-        roles.add(COORDINATOR)
+        parties.add(Perm.PEER_REVIEW_COORDINATE)
     if review.status == PeerReview.Status.COMPLETED and shared_with(user, review):
-        roles.add(READER)
-    return roles
+        parties.add(Perm.PEER_REVIEW_READ)
+    granted = {perm for perm, by in _REVIEW_GRANTS.items() if parties & by}
+    return frozenset(parties | granted)
 
 
 def shared_with(user: User, review: PeerReview) -> bool:
@@ -218,23 +307,17 @@ def shared_with(user: User, review: PeerReview) -> bool:
     )
 
 
-def get_review_for_user(request: HttpRequest, pk: int, *allowed: str) -> tuple[PeerReview, set]:
-    """The review and the user's roles in it if they hold one of `allowed`; else 404 for those
-    with no part in it and 403 for the school's staff and its other participants."""
-    review = (
-        PeerReview.objects.select_related("network", "school", "school__parent", "round")
-        .filter(pk=pk)
-        .first()
+def get_review_for_user(*, user: User, pk: int, perm: Perm = Perm.PEER_REVIEW_VIEW) -> PeerReview:
+    """The review if the user holds `perm` on it (`review_perms`); else 404 for those with no
+    part in it and 403 for the school's staff and its other participants."""
+    return get_object_for_user(
+        user=user,
+        queryset=PeerReview.objects.select_related("network", "school", "school__parent", "round"),
+        perm=perm,
+        org_of=lambda review: review.school,
+        perms_of=lambda review: review_perms(user, review),
+        pk=pk,
     )
-    if review is None:
-        raise Http404
-    roles = review_roles(request.user, review)
-    if roles & set(allowed):
-        return review, roles
-    if roles:
-        raise PermissionDenied
-    refuse(request.user, review.school)  # 403 for the school's own staff, else 404
-    raise Http404  # pragma: no cover (refuse always raises)
 
 
 def reviews_for_user(user: User) -> dict[str, list[PeerReview]]:
@@ -256,8 +339,11 @@ def reviews_for_user(user: User) -> dict[str, list[PeerReview]]:
     return {"own": own, "reviewing": reviewing, "shared": shared}
 
 
-def previous_review(review: PeerReview) -> PeerReview | None:
-    """The school's latest earlier review in the network (its follow-up actions carry over)."""
+def previous_review(*, user: User, review: PeerReview) -> PeerReview | None:
+    """The school's latest earlier review in the network (its follow-up actions carry over),
+    for those who may see the review's page."""
+    if Perm.PEER_REVIEW_VIEW not in review_perms(user, review):
+        raise Http404
     return (
         PeerReview.objects.filter(network=review.network, school=review.school)
         .filter(Q(year__lt=review.year) | Q(year=review.year, pk__lt=review.pk))
@@ -598,27 +684,34 @@ def can_manage_exchange(user: User, exchange) -> bool:
     return any(has_perm(user, owner, Perm.EXCHANGES_MANAGE) for owner in exchange.owners.all())
 
 
-def get_exchange_for_user(request: HttpRequest, pk: int, *, manage: bool = False):
+def exchange_perms(user: User, exchange) -> frozenset[Perm]:
+    """The user's permissions on an exchange: those in its organiser and participating owners,
+    EXCHANGES_MANAGE for their administrators and coordinators, EXCHANGES_VIEW for them and the
+    working group."""
+    perms: set[Perm] = set()
+    for org in [exchange.organiser, *exchange.owners.all()]:
+        perms |= permissions_at(user, org)
+    if can_manage_exchange(user, exchange):
+        perms |= {Perm.EXCHANGES_MANAGE, Perm.EXCHANGES_VIEW}
+    elif user.is_authenticated and exchange.members.filter(user=user).exists():
+        perms.add(Perm.EXCHANGES_VIEW)
+    return frozenset(perms)
+
+
+def get_exchange_for_user(*, user: User, pk: int, perm: Perm = Perm.EXCHANGES_VIEW):
     """The exchange for its managers (organiser's and participating owners' administrators
     and coordinators) and, to read, its working group; 403 for other members of those
     organisations, 404 for everyone else."""
     from samsyn.networks.models import Exchange
 
-    exchange = Exchange.objects.select_related("organiser").filter(pk=pk).first()
-    if exchange is None:
-        raise Http404
-    user = request.user
-    if can_manage_exchange(user, exchange):
-        return exchange
-    member = exchange.members.filter(user=user).exists() if user.is_authenticated else False
-    if member and not manage:
-        return exchange
-    if member:
-        raise PermissionDenied
-    for org in [exchange.organiser, *exchange.owners.all()]:
-        if permissions_at(user, org):
-            raise PermissionDenied
-    raise Http404
+    return get_object_for_user(
+        user=user,
+        queryset=Exchange.objects.select_related("organiser"),
+        perm=perm,
+        org_of=lambda exchange: exchange.organiser,
+        perms_of=lambda exchange: exchange_perms(user, exchange),
+        pk=pk,
+    )
 
 
 def exchanges_for_user(user: User) -> list:
@@ -649,7 +742,7 @@ class RegionalYear:
     missing: list = field(default_factory=list)
 
 
-def regional_year_for_user(request: HttpRequest, organiser_pk: int, year: int) -> RegionalYear:
+def regional_year_for_user(*, user: User, organiser_pk: int, year: int) -> RegionalYear:
     """The year's exchanges organised by `organiser` that the reader may see (as for one
     exchange: its managers and working group). 404 for outsiders, 403 for members of the
     organisations involved who see none of them."""
@@ -658,7 +751,6 @@ def regional_year_for_user(request: HttpRequest, organiser_pk: int, year: int) -
     organiser = Organisation.objects.filter(pk=organiser_pk).first()
     if organiser is None or not 2000 <= year <= 2100:
         raise Http404
-    user = request.user
     all_exchanges = list(
         Exchange.objects.filter(
             organiser=organiser,

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samsyn.accounts.access import Perm, has_perm, perms_anywhere
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.networks import forms, selectors, services
 from samsyn.networks.models import FollowUpAction, Hub, PeerReview, ReviewHeading
-from samsyn.networks.selectors import COORDINATOR, READER, SCHOOL, TEAM
 from samsyn.observations.selectors import published_versions_for
 
 
@@ -43,11 +43,13 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk)
+    network = selectors.get_network_for_user(user=request.user, pk=pk)
     user = request.user
     coordinator = selectors.is_coordinator(user, network)
-    schools = list(selectors.member_schools(network).select_related("parent"))
-    hub_ids = selectors.hub_school_ids(network)
+    schools = list(
+        selectors.network_schools(user=request.user, network=network).select_related("parent")
+    )
+    hub_ids = selectors.network_hub_school_ids(user=request.user, network=network)
     hubs = list(
         Hub.objects.filter(network=network)
         .select_related("hub_school")
@@ -71,7 +73,7 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "owners": len({s.parent_id for s in schools}),
             "hubs": hubs,
             "headings": services.headings_ensure(network=network),
-            "settings": selectors.settings_for(network),
+            "settings": selectors.network_settings(user=request.user, network=network),
             "reviews": reviews,
             "led": selectors.led_schools(user, network),
         },
@@ -80,8 +82,10 @@ def network_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def network_settings(request: HttpRequest, pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk, coordinate=True)
-    instance = selectors.settings_for(network)
+    network = selectors.get_network_for_user(
+        user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
+    )
+    instance = selectors.network_settings(user=request.user, network=network)
     form = forms.SettingsForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.settings_update(network=network, **form.cleaned_data)
@@ -91,7 +95,7 @@ def network_settings(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _hub_form(request: HttpRequest, network: Organisation, hub: Hub | None):
-    schools = selectors.member_schools(network)
+    schools = selectors.network_schools(user=request.user, network=network)
     people = User.objects.filter(
         is_active=True,
         memberships__organisation__in=schools,
@@ -119,13 +123,17 @@ def _hub_form(request: HttpRequest, network: Organisation, hub: Hub | None):
 
 @login_required
 def hub_create(request: HttpRequest, pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    network = selectors.get_network_for_user(
+        user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
+    )
     return _hub_form(request, network, None)
 
 
 @login_required
 def hub_edit(request: HttpRequest, pk: int, hub_pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    network = selectors.get_network_for_user(
+        user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
+    )
     hub = Hub.objects.filter(pk=hub_pk, network=network).first()
     if hub is None:
         raise Http404
@@ -134,7 +142,9 @@ def hub_edit(request: HttpRequest, pk: int, hub_pk: int) -> HttpResponse:
 
 @login_required
 def headings(request: HttpRequest, pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    network = selectors.get_network_for_user(
+        user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
+    )
     existing = services.headings_ensure(network=network)
     form = forms.HeadingForm(
         request.POST or None,
@@ -152,7 +162,9 @@ def headings(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def heading_edit(request: HttpRequest, pk: int, heading_pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk, coordinate=True)
+    network = selectors.get_network_for_user(
+        user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
+    )
     heading = ReviewHeading.objects.filter(pk=heading_pk, network=network).first()
     if heading is None:
         raise Http404
@@ -170,8 +182,12 @@ def heading_edit(request: HttpRequest, pk: int, heading_pk: int) -> HttpResponse
 
 @login_required
 def review_create(request: HttpRequest, pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk, coordinate=True)
-    form = forms.ReviewCreateForm(request.POST or None, schools=selectors.member_schools(network))
+    network = selectors.get_network_for_user(
+        user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
+    )
+    form = forms.ReviewCreateForm(
+        request.POST or None, schools=selectors.network_schools(user=request.user, network=network)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_create(
@@ -196,8 +212,9 @@ def _evaluations(review: PeerReview):
 
 @login_required
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    review, roles = selectors.get_review_for_user(request, pk, SCHOOL, TEAM, COORDINATOR)
-    previous = selectors.previous_review(review)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_VIEW)
+    can = selectors.review_perms(request.user, review)
+    previous = selectors.previous_review(user=request.user, review=review)
     round_ = review.round
     assignments = []
     if round_ is not None:
@@ -209,7 +226,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "networks/review.html",
         {
             "review": review,
-            "roles": roles,
+            "can": can,
             "evaluations": _evaluations(review),
             "team": list(review.team.select_related("user", "school")),
             "previous": previous,
@@ -229,7 +246,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
-    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_SCHOOL)
     if review.status == PeerReview.Status.COMPLETED:
         messages.info(
             request, _("The report is completed; the self-evaluation can no longer be changed.")
@@ -263,9 +280,13 @@ def self_evaluation(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def team(request: HttpRequest, pk: int) -> HttpResponse:
-    review, _roles = selectors.get_review_for_user(request, pk, COORDINATOR)
+    review = selectors.get_review_for_user(
+        user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE
+    )
     network = review.network
-    others = selectors.member_schools(network).exclude(pk=review.school_id)
+    others = selectors.network_schools(user=request.user, network=network).exclude(
+        pk=review.school_id
+    )
     people = (
         User.objects.filter(
             is_active=True, memberships__organisation__in=others, memberships__role=Role.PRINCIPAL
@@ -330,11 +351,13 @@ def team(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def analysis(request: HttpRequest, pk: int) -> HttpResponse:
-    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL, TEAM, COORDINATOR)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_VIEW)
     until = review.visit_starts_on if review.status != PeerReview.Status.PREPARATION else None
     since = dt.date(review.year - 1, 1, 1)
-    profile = selectors.observation_profile(school=review.school, since=since, until=until)
-    code, indicators = selectors.indicator_rows(review.school)
+    profile = selectors.review_observation_profile(
+        user=request.user, review=review, since=since, until=until
+    )
+    code, indicators = selectors.review_indicator_rows(user=request.user, review=review)
     return render(
         request,
         "networks/analysis.html",
@@ -350,7 +373,7 @@ def analysis(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def visit(request: HttpRequest, pk: int) -> HttpResponse:
-    review, _roles = selectors.get_review_for_user(request, pk, COORDINATOR, TEAM)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_VISIT)
     if review.round_id is not None:
         return redirect("networks:review", review.pk)
     teachers = (
@@ -411,7 +434,7 @@ def visit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def agreement(request: HttpRequest, pk: int) -> HttpResponse:
-    review, _roles = selectors.get_review_for_user(request, pk, TEAM, SCHOOL)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_AGREE)
     if review.status == PeerReview.Status.COMPLETED:
         return redirect("networks:report", review.pk)
     evaluations = _evaluations(review)
@@ -435,7 +458,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("networks:review", review.pk)
     profile = None
     if review.round_id:
-        profile = selectors.round_summary(review.round)
+        profile = selectors.review_round_summary(user=request.user, review=review)
     return render(
         request,
         "networks/agreement.html",
@@ -446,7 +469,7 @@ def agreement(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def complete(request: HttpRequest, pk: int) -> HttpResponse:
-    review, _roles = selectors.get_review_for_user(request, pk, TEAM, SCHOOL)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_AGREE)
     try:
         services.review_complete(review=review)
     except ValidationError as error:
@@ -459,10 +482,10 @@ def complete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("networks:report", review.pk)
 
 
-def _report_context(review: PeerReview, roles: set) -> dict:
+def _report_context(review: PeerReview, can: frozenset[Perm]) -> dict:
     return {
         "review": review,
-        "roles": roles,
+        "can": can,
         "evaluations": _evaluations(review),
         "team": list(review.team.select_related("user", "school")),
         "actions": list(review.actions.select_related("heading")),
@@ -472,15 +495,18 @@ def _report_context(review: PeerReview, roles: set) -> dict:
 
 @login_required
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    review, roles = selectors.get_review_for_user(request, pk, SCHOOL, TEAM, READER)
-    ctx = _report_context(review, roles)
-    if SCHOOL in roles:
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_REPORT)
+    can = selectors.review_perms(request.user, review)
+    ctx = _report_context(review, can)
+    if Perm.PEER_REVIEW_SCHOOL in can:
         ctx["share_form"] = forms.ShareForm(
             initial={
                 "scope": review.share_scope,
                 "schools": [s.pk for s in ctx["shared_schools"]],
             },
-            schools=selectors.member_schools(review.network).exclude(pk=review.school_id),
+            schools=selectors.network_schools(user=request.user, network=review.network).exclude(
+                pk=review.school_id
+            ),
         )
     return render(request, "networks/report.html", ctx)
 
@@ -489,9 +515,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
-    review, roles = selectors.get_review_for_user(request, pk, SCHOOL, TEAM, READER)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_REPORT)
+    can = selectors.review_perms(request.user, review)
     html = render_to_string(
-        "networks/report_print.html", _report_context(review, roles), request=request
+        "networks/report_print.html", _report_context(review, can), request=request
     )
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -504,10 +531,12 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def share(request: HttpRequest, pk: int) -> HttpResponse:
-    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_SCHOOL)
     form = forms.ShareForm(
         request.POST,
-        schools=selectors.member_schools(review.network).exclude(pk=review.school_id),
+        schools=selectors.network_schools(user=request.user, network=review.network).exclude(
+            pk=review.school_id
+        ),
     )
     if form.is_valid():
         try:
@@ -534,7 +563,7 @@ def share(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_SCHOOL)
     form = forms.ActionForm(
         request.POST, headings=ReviewHeading.objects.filter(network=review.network)
     )
@@ -556,7 +585,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     """Update a follow-up action: of this review, or of the school's previous review (the
     follow-up is looked at again in the next year's review)."""
-    review, _roles = selectors.get_review_for_user(request, pk, SCHOOL)
+    review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_SCHOOL)
     action = FollowUpAction.objects.filter(
         pk=action_pk, review__school=review.school, review__network=review.network
     ).first()
@@ -581,18 +610,20 @@ def action_update(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
 
 def _led_or_all(user: User, network: Organisation):
     if selectors.is_coordinator(user, network):
-        return selectors.member_schools(network)
+        return selectors.network_schools(user=user, network=network)
     led = selectors.led_schools(user, network)
     return Organisation.objects.filter(pk__in=[s.pk for s in led]).order_by("name")
 
 
 @login_required
 def practices(request: HttpRequest, pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk)
+    network = selectors.get_network_for_user(user=request.user, pk=pk)
     names = selectors.dimension_names()
     code = request.GET.get("dimension", "")
     code = code if code in names else ""
-    entries = list(selectors.practices_for(network, dimension_code=code))
+    entries = list(
+        selectors.network_practices(user=request.user, network=network, dimension_code=code)
+    )
     return render(
         request,
         "networks/practices.html",
@@ -603,14 +634,14 @@ def practices(request: HttpRequest, pk: int) -> HttpResponse:
             "dimension": code,
             "dimensions": sorted(names.items(), key=lambda kv: kv[1]),
             "led": selectors.led_schools(request.user, network),
-            "can_add": bool(_led_or_all(request.user, network)),
+            "can": selectors.network_perms(request.user, network),
         },
     )
 
 
 @login_required
 def practice_create(request: HttpRequest, pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk)
+    network = selectors.get_network_for_user(user=request.user, pk=pk)
     schools = _led_or_all(request.user, network)
     if not schools:
         raise PermissionDenied
@@ -671,7 +702,7 @@ def _practice_for(request: HttpRequest, pk: int):
     )
     if practice is None:
         raise Http404
-    selectors.get_network_for_user(request, practice.network_id)
+    selectors.get_network_for_user(user=request.user, pk=practice.network_id)
     return practice
 
 
@@ -679,7 +710,6 @@ def _practice_for(request: HttpRequest, pk: int):
 def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     practice = _practice_for(request, pk)
     network = practice.network
-    from samsyn.accounts.access import Perm, has_perm
 
     own_school = has_perm(request.user, practice.school, Perm.PEER_REVIEW_SCHOOL)
     requesters = [
@@ -729,7 +759,6 @@ def practice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpResponse:
     practice = _practice_for(request, pk)
-    from samsyn.accounts.access import Perm, has_perm
 
     if not has_perm(request.user, practice.school, Perm.PEER_REVIEW_SCHOOL):
         raise PermissionDenied
@@ -747,11 +776,12 @@ def request_answer(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
 
 @login_required
 def match(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
-    network = selectors.get_network_for_user(request, pk)
-    school = selectors.member_schools(network).filter(pk=school_pk).first()
+    network = selectors.get_network_for_user(user=request.user, pk=pk)
+    school = (
+        selectors.network_schools(user=request.user, network=network).filter(pk=school_pk).first()
+    )
     if school is None:
         raise Http404
-    from samsyn.accounts.access import Perm, has_perm
 
     if not (
         selectors.is_coordinator(request.user, network)
@@ -764,7 +794,7 @@ def match(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
         {
             "network": network,
             "school": school,
-            **selectors.match_for(network=network, school=school),
+            **selectors.network_match(user=request.user, network=network, school=school),
         },
     )
 
@@ -784,7 +814,7 @@ def exchanges(request: HttpRequest) -> HttpResponse:
         "networks/exchanges.html",
         {
             "exchanges": exchanges,
-            "can_create": bool(selectors.exchange_organisers(request.user)),
+            "perms_anywhere": perms_anywhere(request.user),
             "yearly": yearly,
         },
     )
@@ -798,7 +828,11 @@ def exchange_create(request: HttpRequest) -> HttpResponse:
     organiser_qs = Organisation.objects.filter(pk__in=[o.pk for o in organisers])
     owner_ids: set[int] = set()
     for organiser in organisers:
-        owner_ids.update(selectors.exchange_owner_choices(organiser).values_list("pk", flat=True))
+        owner_ids.update(
+            selectors.exchange_owner_choices_for(
+                user=request.user, organiser=organiser
+            ).values_list("pk", flat=True)
+        )
     form = forms.ExchangeCreateForm(
         request.POST or None,
         initial={"organiser": organisers[0].pk},
@@ -839,10 +873,10 @@ def _member_form(exchange, data=None):
 
 @login_required
 def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = selectors.get_exchange_for_user(request, pk)
+    exchange = selectors.get_exchange_for_user(user=request.user, pk=pk)
     ctx = _exchange_context(exchange)
-    ctx["can_manage"] = selectors.can_manage_exchange(request.user, exchange)
-    if ctx["can_manage"]:
+    ctx["can"] = selectors.exchange_perms(request.user, exchange)
+    if Perm.EXCHANGES_MANAGE in ctx["can"]:
         ctx["member_form"] = _member_form(exchange)
         ctx["visit_form"] = forms.ExchangeVisitForm(owners=exchange.owners.all())
     return render(request, "networks/exchange.html", ctx)
@@ -850,7 +884,7 @@ def exchange_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def exchange_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = selectors.get_exchange_for_user(request, pk, manage=True)
+    exchange = selectors.get_exchange_for_user(user=request.user, pk=pk, perm=Perm.EXCHANGES_MANAGE)
     fields = forms.ExchangeEditForm.base_fields
     form = forms.ExchangeEditForm(
         request.POST or None, initial={name: getattr(exchange, name) for name in fields}
@@ -878,7 +912,7 @@ def _post_errors(request: HttpRequest, form, error: ValidationError | None = Non
 @login_required
 @require_POST
 def exchange_member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    exchange = selectors.get_exchange_for_user(request, pk, manage=True)
+    exchange = selectors.get_exchange_for_user(user=request.user, pk=pk, perm=Perm.EXCHANGES_MANAGE)
     form = _member_form(exchange, request.POST)
     if form.is_valid():
         try:
@@ -894,7 +928,7 @@ def exchange_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def exchange_visit(request: HttpRequest, pk: int, visit_pk: int | None = None) -> HttpResponse:
-    exchange = selectors.get_exchange_for_user(request, pk, manage=True)
+    exchange = selectors.get_exchange_for_user(user=request.user, pk=pk, perm=Perm.EXCHANGES_MANAGE)
     visit = None
     initial = {}
     if visit_pk is not None:
@@ -931,7 +965,7 @@ def exchange_visit(request: HttpRequest, pk: int, visit_pk: int | None = None) -
 def exchange_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
-    exchange = selectors.get_exchange_for_user(request, pk)
+    exchange = selectors.get_exchange_for_user(user=request.user, pk=pk)
     html = render_to_string(
         "networks/exchange_print.html", _exchange_context(exchange), request=request
     )
@@ -942,7 +976,7 @@ def exchange_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _regional_context(request: HttpRequest, pk: int, year: int) -> dict:
-    doc = selectors.regional_year_for_user(request, pk, year)
+    doc = selectors.regional_year_for_user(user=request.user, organiser_pk=pk, year=year)
     rows = [
         (owner, doc.visits_hosted.get(owner.pk, 0), doc.visits_made.get(owner.pk, 0))
         for owner in doc.owners

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from uuid import UUID
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Field, Path, Router, Schema, Status
 from pydantic import BaseModel
 
@@ -206,9 +206,8 @@ def submit_observation(request: HttpRequest, uuid: UUID):
     summary="The framework version of a round I observe in, with ids, for capture",
 )
 def round_framework(request: HttpRequest, round_id: int = Path(..., ge=1, le=2**63 - 1)):
-    from samsyn.observations.models import Round
-
-    round_ = Round.objects.filter(pk=round_id, round_observers__observer=request.auth).first()
-    if round_ is None:
+    try:
+        framework = selectors.round_capture_framework(user=request.auth, round_pk=round_id)
+    except Http404:
         return Status(404, {"detail": "Not found"})
-    return Status(200, selectors.capture_framework(round_.framework_version))
+    return Status(200, framework)

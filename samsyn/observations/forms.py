@@ -60,14 +60,14 @@ class RoundForm(forms.Form):
         self.fields["schools"].choices = [(pk, s.name) for pk, s in self.school_objects.items()]
         schools = list(self.school_objects.values())
         self.teacher_objects = {
-            str(u.pk): u for u in selectors.people_with_role(schools, [Role.TEACHER])
+            str(u.pk): u for u in selectors.people_with_role_unscoped(schools, [Role.TEACHER])
         }
         self.fields["teachers"].choices = person_choices(self.teacher_objects.values())
         # Coaches employed by the owner observe too: look one level up from a school.
         owner = organisation.parent if organisation.kind == "school" else organisation
         self.observer_objects = {
             str(u.pk): u
-            for u in selectors.people_with_role(
+            for u in selectors.people_with_role_unscoped(
                 schools, [Role.OBSERVER, Role.PRINCIPAL], extra_orgs=[owner] if owner else []
             )
         }

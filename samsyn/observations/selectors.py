@@ -11,20 +11,24 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
 from samsyn.accounts.access import (
     Perm,
     ancestor_ids,
+    get_object_for_user,
+    get_party_object_for_user,
     organisations_with_perm,
     permissions_at,
     refuse,
+    require,
 )
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.models import Criterion, Dimension, FrameworkVersion, Step
 from samsyn.observations.models import (
     Assignment,
     CalibrationExercise,
+    Conflict,
     Observation,
     Round,
     RoundTeacher,
@@ -49,7 +53,22 @@ def schools_under(organisation: Organisation) -> QuerySet[Organisation]:
     return Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.SCHOOL).order_by("name")
 
 
-def people_with_role(schools, roles: list[str], extra_orgs=()) -> QuerySet[User]:
+def round_observer_candidates(*, user: User, round_: Round) -> list[User]:
+    """Who may observe in a round, for its planners: observers and principals of its schools
+    and of the owner above, and those already observing in it."""
+    require(user, round_.organisation, Perm.MANAGE_ROUNDS)
+    organisation = round_.organisation
+    owner = organisation.parent if organisation.kind == Organisation.Kind.SCHOOL else organisation
+    found = people_with_role_unscoped(
+        list(round_.schools.all()),
+        [Role.OBSERVER, Role.PRINCIPAL],
+        extra_orgs=[owner] if owner else [],
+    )
+    current = User.objects.filter(observer_entries__round=round_)
+    return sorted(set(found) | set(current), key=lambda u: (u.full_name, u.pk))
+
+
+def people_with_role_unscoped(schools, roles: list[str], extra_orgs=()) -> QuerySet[User]:
     org_ids = [s.pk for s in schools] + [o.pk for o in extra_orgs]
     return (
         User.objects.filter(
@@ -73,23 +92,61 @@ def published_versions_for(user: User) -> QuerySet[FrameworkVersion]:
     ]
 
 
-def get_round_for_user(request: HttpRequest, pk: int, *, manage: bool = True) -> Round:
-    """The round for its planners (404 outsiders, 403 members without Perm.MANAGE_ROUNDS)."""
-    round_ = (
-        Round.objects.select_related("organisation", "framework_version__framework")
-        .filter(pk=pk)
+def get_round_for_user(*, user: User, pk: int, perm: Perm = Perm.MANAGE_ROUNDS) -> Round:
+    """The round for its planners (404 outsiders, 403 members without `perm`). Observers and
+    teachers of the round are members somewhere below: not outsiders (Perm.VIEW). Peer rounds
+    (triads) have no planner's pages: they belong to the triad (samsyn.triads)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Round.objects.select_related(
+            "organisation", "framework_version__framework"
+        ).filter(is_peer=False),
+        perm=perm,
+        org_of=lambda round_: round_.organisation,
+        pk=pk,
+    )
+
+
+def get_observed_round_for_user(*, user: User, pk: int) -> Round:
+    """A round the user observed in (a counted observation of theirs), for their own view of
+    it; 404 for everyone else and for peer rounds."""
+    return get_party_object_for_user(
+        user=user,
+        queryset=Round.objects.filter(is_peer=False),
+        parties=lambda round_: round_.observations.filter(
+            observer=user, status__in=Observation.COUNTED
+        ).values_list("observer_id", flat=True),
+        pk=pk,
+    )
+
+
+def get_assignment_for_user(*, user: User, pk: int, perm: Perm = Perm.MANAGE_ROUNDS) -> Assignment:
+    """A visit of a round, for the round's planners (see `get_round_for_user`)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Assignment.objects.select_related("round__organisation").filter(
+            round__is_peer=False
+        ),
+        perm=perm,
+        org_of=lambda assignment: assignment.round.organisation,
+        pk=pk,
+    )
+
+
+def get_proposal_for_user(*, user: User, round_pk: int) -> RoundTeacher:
+    """The teacher's own entry in a round (their lesson proposal); 403 for the round's other
+    members, 404 for everyone else and for peer rounds."""
+    entry = (
+        RoundTeacher.objects.select_related("round__framework_version")
+        .filter(round_id=round_pk, teacher=user, round__is_peer=False)  # not for triads
         .first()
     )
-    if round_ is None or round_.is_peer:
-        # Peer rounds (triads) have no planner's pages: they belong to the triad (samsyn.triads).
-        raise Http404
-    perms = permissions_at(request.user, round_.organisation)
-    if not perms:
-        # Observers and teachers of the round are members somewhere below: still not outsiders.
-        raise Http404
-    if manage and Perm.MANAGE_ROUNDS not in perms:
-        raise PermissionDenied
-    return round_
+    if entry is None:
+        round_ = Round.objects.filter(pk=round_pk, is_peer=False).first()
+        if round_ is None:
+            raise Http404
+        refuse(user, round_.organisation)
+    return entry
 
 
 def rounds_for_user(*, user: User) -> dict[str, list]:
@@ -149,7 +206,7 @@ def assignments_for_observer(*, user: User, day: date | None = None) -> QuerySet
     return assignments
 
 
-def get_assignment_for_observer(request: HttpRequest, pk: int) -> Assignment:
+def get_assignment_for_observer(*, user: User, pk: int) -> Assignment:
     assignment = (
         Assignment.objects.select_related("round", "teacher", "school", "round__framework_version")
         .filter(pk=pk)
@@ -157,11 +214,11 @@ def get_assignment_for_observer(request: HttpRequest, pk: int) -> Assignment:
     )
     if assignment is None:
         raise Http404
-    if assignment.observer_id != request.user.pk:
+    if assignment.observer_id != user.pk:
         if assignment.round.is_peer:
             raise Http404  # a triad's peer visit: nobody else learns that it exists
         # Planners of the round may see that it exists; everyone else gets 404.
-        refuse(request.user, assignment.round.organisation)
+        refuse(user, assignment.round.organisation)
     return assignment
 
 
@@ -184,7 +241,29 @@ def can_view_observation(user: User, observation: Observation) -> bool:
     return Perm.VIEW_OBSERVATIONS in permissions_at(user, observation.school)
 
 
-def get_observation_for_user(request: HttpRequest, uuid) -> Observation:
+def observation_perms(user: User, observation: Observation) -> frozenset[Perm]:
+    """The user's permissions on an observation: those at its school, and the object's own
+    (READ per `can_view_observation`, OBSERVE for its observer, ACKNOWLEDGE for its teacher,
+    REOPEN for its observer and the school's leadership)."""
+    perms = set(permissions_at(user, observation.school))
+    if can_view_observation(user, observation):
+        perms.add(Perm.OBSERVATION_READ)
+    if user.pk == observation.observer_id:
+        perms |= {Perm.OBSERVATION_OBSERVE, Perm.OBSERVATION_REOPEN}
+    if user.pk == observation.teacher_id:
+        perms.add(Perm.OBSERVATION_ACKNOWLEDGE)
+    if Perm.VIEW_OBSERVATIONS in perms:
+        perms.add(Perm.OBSERVATION_REOPEN)
+    return frozenset(perms)
+
+
+def get_observation_for_user(
+    *, user: User, uuid, perm: Perm = Perm.OBSERVATION_READ
+) -> Observation:
+    """The observation if the user may read it and holds `perm` on it (403 otherwise). Those
+    who may not read it: its teacher before release 403; peer observations (not even their
+    existence outside the triad) and drafts (the observer's own work in progress) 404; others
+    403 at the school, else 404."""
     observation = (
         Observation.objects.select_related(
             "round", "teacher", "observer", "school", "framework_version"
@@ -194,29 +273,44 @@ def get_observation_for_user(request: HttpRequest, uuid) -> Observation:
     )
     if observation is None:
         raise Http404
-    if can_view_observation(request.user, observation):
+    perms = observation_perms(user, observation)
+    if Perm.OBSERVATION_READ in perms:
+        if perm not in perms:
+            raise PermissionDenied
         return observation
-    user = request.user
     if observation.teacher_id == user.pk:
         raise PermissionDenied  # their own, not released yet
     if observation.round.is_peer or observation.status == Observation.Status.DRAFT:
-        # Peer observations: not even their existence outside the triad; drafts: the
-        # observer's own work in progress.
         raise Http404
     refuse(user, observation.school)
 
 
-def observations_released_to(*, teacher: User) -> QuerySet[Observation]:
+def get_conflict_for_user(*, user: User, pk: int) -> Conflict:
+    """A sync conflict, for the observation's observer (403 for others who may read it)."""
+    conflict = Conflict.objects.select_related("observation").filter(pk=pk).first()
+    if conflict is None:
+        raise Http404
+    get_observation_for_user(
+        user=user, uuid=conflict.observation.uuid, perm=Perm.OBSERVATION_OBSERVE
+    )
+    return conflict
+
+
+def observations_released_to(*, user: User) -> QuerySet[Observation]:
+    """The released observations of the user's own lessons."""
     return (
-        Observation.objects.filter(teacher=teacher, status=Observation.Status.RELEASED)
+        Observation.objects.filter(teacher=user, status=Observation.Status.RELEASED)
         .select_related("round", "observer", "framework_version__framework")
         .order_by("-observed_on", "-released_at")
     )
 
 
-def observation_detail(observation: Observation) -> list[dict]:
+def observation_detail(*, user: User, observation: Observation) -> list[dict]:
     """Per dimension of the observation's version: the step chosen (or not observed), the
-    criteria seen and the evidence note, with the exact texts of that version."""
+    criteria seen and the evidence note, with the exact texts of that version (for those who
+    may read the observation: `observation_perms`)."""
+    if Perm.OBSERVATION_READ not in observation_perms(user, observation):
+        raise Http404
     ratings = {
         r.dimension_id: r
         for r in observation.ratings.select_related("step").prefetch_related("criteria")
@@ -240,6 +334,24 @@ def observation_detail(observation: Observation) -> list[dict]:
             }
         )
     return rows
+
+
+def assignment_capture_framework(*, user: User, assignment: Assignment) -> dict:
+    """`capture_framework` for the visit's observer (404 for everyone else)."""
+    if assignment.observer_id != user.pk:
+        raise Http404
+    return capture_framework(assignment.round.framework_version)
+
+
+def round_capture_framework(*, user: User, round_pk: int) -> dict:
+    """`capture_framework` of a round the user observes in (404 for everyone else)."""
+    round_ = get_party_object_for_user(
+        user=user,
+        queryset=Round.objects.select_related("framework_version"),
+        parties=lambda round_: round_.round_observers.values_list("observer_id", flat=True),
+        pk=round_pk,
+    )
+    return capture_framework(round_.framework_version)
 
 
 def capture_framework(version: FrameworkVersion) -> dict:
@@ -309,20 +421,33 @@ def calibrations_for_user(*, user: User) -> list[CalibrationExercise]:
     ]
 
 
-def get_calibration_for_user(request: HttpRequest, pk: int) -> CalibrationExercise:
-    exercise = (
-        CalibrationExercise.objects.select_related("organisation", "framework_version")
-        .filter(pk=pk)
-        .first()
+def calibration_perms(user: User, exercise: CalibrationExercise) -> frozenset[Perm]:
+    """Those in the organiser, and CALIBRATION_TAKE for observers and leaders in its area and
+    for those who run it."""
+    perms = set(permissions_at(user, exercise.organisation))
+    if Perm.RUN_CALIBRATION in perms or exercise.organisation_id in _observer_org_ids(user):
+        perms.add(Perm.CALIBRATION_TAKE)
+    return frozenset(perms)
+
+
+def get_calibration_for_user(
+    *, user: User, pk: int, perm: Perm = Perm.CALIBRATION_TAKE
+) -> CalibrationExercise:
+    return get_object_for_user(
+        user=user,
+        queryset=CalibrationExercise.objects.select_related("organisation", "framework_version"),
+        perm=perm,
+        org_of=lambda exercise: exercise.organisation,
+        perms_of=lambda exercise: calibration_perms(user, exercise),
+        pk=pk,
     )
-    if exercise is None:
-        raise Http404
-    user = request.user
-    if Perm.RUN_CALIBRATION in permissions_at(user, exercise.organisation):
-        return exercise
-    if exercise.organisation_id in _observer_org_ids(user):
-        return exercise
-    refuse(user, exercise.organisation)
+
+
+def own_measures(*, user: User, observations: list[Observation]) -> list[dict]:
+    """`teacher_measures` of the user's own lessons (only their own observations count)."""
+    return teacher_measures(
+        teacher=user, observations=[o for o in observations if o.teacher_id == user.pk]
+    )
 
 
 def teacher_measures(*, teacher: User, observations: list[Observation]) -> list[dict]:

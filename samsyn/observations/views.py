@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,8 +18,7 @@ from samsyn.accounts.access import (
     Perm,
     get_organisation_for_user,
     permissions_at,
-    refuse,
-    require,
+    perms_anywhere,
 )
 from samsyn.accounts.models import AuditEvent
 from samsyn.accounts.services import audit_record
@@ -35,7 +34,7 @@ from samsyn.observations.forms import (
     ReopenForm,
     RoundForm,
 )
-from samsyn.observations.models import Assignment, Conflict, Observation, Round, RoundTeacher
+from samsyn.observations.models import Conflict, Observation
 
 
 @login_required
@@ -43,7 +42,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     rounds = selectors.rounds_for_user(user=request.user)
     ctx = {
         **rounds,
-        "can_create": bool(selectors.round_organisations_for(request.user)),
+        "perms_anywhere": perms_anywhere(request.user),
         "today_count": selectors.assignments_for_observer(
             user=request.user, day=timezone.localdate()
         ).count(),
@@ -62,7 +61,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
             request, "observations/round_choose_org.html", {"organisations": organisations}
         )
     organisation = (
-        get_organisation_for_user(request, int(org_id), Perm.MANAGE_ROUNDS)
+        get_organisation_for_user(user=request.user, pk=int(org_id), perm=Perm.MANAGE_ROUNDS)
         if org_id and org_id.isdigit()
         else organisations[0]
     )
@@ -96,7 +95,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = selectors.get_round_for_user(request, pk)
+    round_ = selectors.get_round_for_user(user=request.user, pk=pk)
     coverage = services.coverage_rows(round_)
     assignments = round_.assignments.select_related("observer", "teacher", "school").order_by(
         "school__name", "teacher__full_name", "planned_at"
@@ -109,9 +108,6 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "coverage": coverage,
         "assignments": assignments,
         "proposals": proposals,
-        "can_view_observations": any(
-            Perm.VIEW_OBSERVATIONS in permissions_at(request.user, s) for s in round_.schools.all()
-        ),
         "conflicts": Conflict.objects.filter(observation__round=round_, resolved_at=None).count(),
     }
     return render(request, "observations/round_detail.html", ctx)
@@ -120,7 +116,7 @@ def round_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def round_generate(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = selectors.get_round_for_user(request, pk)
+    round_ = selectors.get_round_for_user(user=request.user, pk=pk)
     try:
         created = services.assignments_generate(round_=round_)
     except ValidationError as error:
@@ -133,7 +129,7 @@ def round_generate(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def round_close(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = selectors.get_round_for_user(request, pk)
+    round_ = selectors.get_round_for_user(user=request.user, pk=pk)
     released = services.round_close(actor=request.user, round_=round_)
     messages.success(
         request,
@@ -145,8 +141,8 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=pk)
-    round_ = selectors.get_round_for_user(request, assignment.round_id)
+    assignment = selectors.get_assignment_for_user(user=request.user, pk=pk)
+    round_ = selectors.get_round_for_user(user=request.user, pk=assignment.round_id)
     form = AssignmentForm(
         request.POST or None,
         round_=round_,
@@ -177,8 +173,8 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def assignment_double(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = get_object_or_404(Assignment.objects.select_related("round"), pk=pk)
-    round_ = selectors.get_round_for_user(request, assignment.round_id)
+    assignment = selectors.get_assignment_for_user(user=request.user, pk=pk)
+    round_ = selectors.get_round_for_user(user=request.user, pk=assignment.round_id)
     observers = {
         str(e.observer_id): e.observer for e in round_.round_observers.select_related("observer")
     }
@@ -200,13 +196,7 @@ def assignment_double(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def proposal(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = (
-        RoundTeacher.objects.select_related("round__framework_version")
-        .filter(round_id=pk, teacher=request.user, round__is_peer=False)  # not for triads
-        .first()
-    )
-    if entry is None:
-        refuse(request.user, get_object_or_404(Round, pk=pk, is_peer=False).organisation)
+    entry = selectors.get_proposal_for_user(user=request.user, round_pk=pk)
     form = ProposalForm(
         request.POST or None,
         round_=entry.round,
@@ -258,7 +248,7 @@ def today(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 def capture(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = selectors.get_assignment_for_observer(request, pk)
+    assignment = selectors.get_assignment_for_observer(user=request.user, pk=pk)
     existing = assignment.observations.filter(observer=request.user).order_by("-updated_at").first()
     data = {
         "assignment": {
@@ -270,7 +260,9 @@ def capture(request: HttpRequest, pk: int) -> HttpResponse:
             "grade": assignment.grade,
             "round": assignment.round.name,
         },
-        "framework": selectors.capture_framework(assignment.round.framework_version),
+        "framework": selectors.assignment_capture_framework(
+            user=request.user, assignment=assignment
+        ),
         "observation": services.observation_state(existing) if existing else None,
         "api": "/api/v1/observations/",
         "today": timezone.localdate().isoformat(),
@@ -289,7 +281,7 @@ def service_worker(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def observation_detail(request: HttpRequest, uuid) -> HttpResponse:
-    observation = selectors.get_observation_for_user(request, uuid)
+    observation = selectors.get_observation_for_user(user=request.user, uuid=uuid)
     user = request.user
     if user.pk != observation.teacher_id:
         audit_record(
@@ -302,16 +294,12 @@ def observation_detail(request: HttpRequest, uuid) -> HttpResponse:
             request=request,
         )
     is_observer = user.pk == observation.observer_id
-    is_leader = Perm.VIEW_OBSERVATIONS in permissions_at(user, observation.school)
     ctx = {
         "observation": observation,
-        "rows": selectors.observation_detail(observation),
+        "rows": selectors.observation_detail(user=request.user, observation=observation),
         "is_teacher": user.pk == observation.teacher_id,
         "is_observer": is_observer,
-        "can_release": is_observer
-        and observation.status == Observation.Status.SUBMITTED
-        and observation.round.release_mode == Round.Release.BY_OBSERVER,
-        "can_reopen": (is_observer or is_leader) and observation.status != Observation.Status.DRAFT,
+        "can": selectors.observation_perms(user, observation),
         "reopen_form": ReopenForm(),
         "acknowledge_form": AcknowledgeForm(initial={"comment": observation.teacher_comment}),
         "events": observation.events.select_related("actor"),
@@ -323,9 +311,9 @@ def observation_detail(request: HttpRequest, uuid) -> HttpResponse:
 @require_POST
 @login_required
 def observation_release(request: HttpRequest, uuid) -> HttpResponse:
-    observation = selectors.get_observation_for_user(request, uuid)
-    if observation.observer_id != request.user.pk:
-        raise PermissionDenied
+    observation = selectors.get_observation_for_user(
+        user=request.user, uuid=uuid, perm=Perm.OBSERVATION_OBSERVE
+    )
     try:
         services.observation_release(actor=request.user, observation=observation)
     except ValidationError as error:
@@ -338,12 +326,10 @@ def observation_release(request: HttpRequest, uuid) -> HttpResponse:
 @require_POST
 @login_required
 def observation_reopen(request: HttpRequest, uuid) -> HttpResponse:
-    observation = selectors.get_observation_for_user(request, uuid)
     user = request.user
-    if user.pk != observation.observer_id and Perm.VIEW_OBSERVATIONS not in permissions_at(
-        user, observation.school
-    ):
-        raise PermissionDenied
+    observation = selectors.get_observation_for_user(
+        user=user, uuid=uuid, perm=Perm.OBSERVATION_REOPEN
+    )
     form = ReopenForm(request.POST)
     if form.is_valid():
         services.observation_reopen(
@@ -363,9 +349,9 @@ def observation_reopen(request: HttpRequest, uuid) -> HttpResponse:
 @require_POST
 @login_required
 def observation_acknowledge(request: HttpRequest, uuid) -> HttpResponse:
-    observation = selectors.get_observation_for_user(request, uuid)
-    if observation.teacher_id != request.user.pk:
-        raise PermissionDenied
+    observation = selectors.get_observation_for_user(
+        user=request.user, uuid=uuid, perm=Perm.OBSERVATION_ACKNOWLEDGE
+    )
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         services.observation_acknowledge(
@@ -378,10 +364,7 @@ def observation_acknowledge(request: HttpRequest, uuid) -> HttpResponse:
 @require_POST
 @login_required
 def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    conflict = get_object_or_404(Conflict.objects.select_related("observation"), pk=pk)
-    if conflict.observation.observer_id != request.user.pk:
-        selectors.get_observation_for_user(request, conflict.observation.uuid)
-        raise PermissionDenied
+    conflict = selectors.get_conflict_for_user(user=request.user, pk=pk)
     services.conflict_resolve(conflict=conflict)
     messages.success(request, _("Marked as reviewed."))
     return redirect("observations:detail", uuid=conflict.observation.uuid)
@@ -391,13 +374,13 @@ def conflict_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def mine(request: HttpRequest) -> HttpResponse:
     from samsyn.observations.readable import teacher_reading
 
-    observations = list(selectors.observations_released_to(teacher=request.user))
+    observations = list(selectors.observations_released_to(user=request.user))
     return render(
         request,
         "observations/mine.html",
         {
             "observations": observations,
-            "measures": selectors.teacher_measures(teacher=request.user, observations=observations),
+            "measures": selectors.own_measures(user=request.user, observations=observations),
             "reading": teacher_reading(observations=observations),
         },
     )
@@ -410,7 +393,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 def round_reliability(request: HttpRequest, pk: int) -> HttpResponse:
     from samsyn.observations import calibration  # scipy: imported on first use, not at start-up
 
-    round_ = selectors.get_round_for_user(request, pk)
+    round_ = selectors.get_round_for_user(user=request.user, pk=pk)
     ctx = {"round": round_, "reliability": calibration.round_reliability(round_)}
     return render(request, "observations/round_reliability.html", ctx)
 
@@ -419,7 +402,7 @@ def round_reliability(request: HttpRequest, pk: int) -> HttpResponse:
 def calibration_list(request: HttpRequest) -> HttpResponse:
     ctx = {
         "exercises": selectors.calibrations_for_user(user=request.user),
-        "can_create": bool(selectors.calibration_organisations_for(request.user)),
+        "perms_anywhere": perms_anywhere(request.user),
     }
     return render(request, "observations/calibration_list.html", ctx)
 
@@ -462,8 +445,9 @@ def calibration_create(request: HttpRequest) -> HttpResponse:
 def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from samsyn.observations import calibration  # scipy: imported on first use, not at start-up
 
-    exercise = selectors.get_calibration_for_user(request, pk)
-    runs_it = Perm.RUN_CALIBRATION in permissions_at(request.user, exercise.organisation)
+    exercise = selectors.get_calibration_for_user(user=request.user, pk=pk)
+    can = selectors.calibration_perms(request.user, exercise)
+    runs_it = Perm.RUN_CALIBRATION in can
     mine = exercise.responses.filter(observer=request.user).first()
     form = None
     if not runs_it and exercise.is_open:
@@ -483,7 +467,7 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     results = calibration.exercise_results(exercise, only=None if runs_it else request.user)
     if not runs_it and not mine:
         results = None  # the reference stays hidden until the observer has answered
-    ctx = {"exercise": exercise, "form": form, "results": results, "runs_it": runs_it}
+    ctx = {"exercise": exercise, "form": form, "results": results, "can": can}
     return render(request, "observations/calibration_detail.html", ctx)
 
 
@@ -494,12 +478,9 @@ def calibration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def round_measurement(request: HttpRequest, pk: int) -> HttpResponse:
     from samsyn.observations import measurement, readable  # numerical: loaded on first use
 
-    round_ = get_object_or_404(
-        Round.objects.select_related("organisation", "framework_version"),
-        pk=pk,
-        is_peer=False,  # peer observations (triads) are never measured
-    )
-    perms = require(request.user, round_.organisation, Perm.VIEW_MEASUREMENT)
+    # Peer observations (triads) are never measured: get_round_for_user leaves them out.
+    round_ = selectors.get_round_for_user(user=request.user, pk=pk, perm=Perm.VIEW_MEASUREMENT)
+    perms = permissions_at(request.user, round_.organisation)
     stored, fresh = measurement.current(round_)
     data = stored.data if stored else {}
     dimensions = list(round_.framework_version.dimensions.order_by("order"))

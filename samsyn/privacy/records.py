@@ -218,7 +218,7 @@ def controller_record(owner: Organisation) -> dict:
             "description": str(row["type"].description),
             "setting": row["setting"],
         }
-        for row in selectors.retention_preview(owner)
+        for row in selectors.retention_preview_unscoped(owner)
     ]
     return {
         "owner": owner,

@@ -34,7 +34,7 @@ def owner_org_ids(owner: Organisation) -> list[int]:
     return ids
 
 
-def get_owner_for_user(user: User, pk: int, perm: Perm = Perm.PRIVACY_MANAGE) -> Organisation:
+def get_owner_for_user(*, user: User, pk: int, perm: Perm = Perm.PRIVACY_MANAGE) -> Organisation:
     """An owner (huvudman) the user may `perm` in: 404 outsiders and non-owners, 403 members."""
     owner = Organisation.objects.filter(pk=pk).first()
     if owner is None:
@@ -96,7 +96,14 @@ def cutoff_for(owner: Organisation, record_type: str, now: dt.datetime | None = 
     return months_before(now or timezone.now(), setting.months)
 
 
-def retention_preview(owner: Organisation, *, now: dt.datetime | None = None, ahead_days: int = 30):
+def retention_preview(*, user: User, owner: Organisation) -> list[dict]:
+    require(user, owner, Perm.PRIVACY_MANAGE)
+    return retention_preview_unscoped(owner)
+
+
+def retention_preview_unscoped(
+    owner: Organisation, *, now: dt.datetime | None = None, ahead_days: int = 30
+) -> list[dict]:
     """Per record type: its setting, what the next run removes, and what expires soon after."""
     now = now or timezone.now()
     ids = owner_org_ids(owner)
@@ -124,8 +131,9 @@ def retention_preview(owner: Organisation, *, now: dt.datetime | None = None, ah
     return rows
 
 
-def retention_runs(owner: Organisation, limit: int = 10) -> list[dict]:
+def retention_runs(*, user: User, owner: Organisation, limit: int = 10) -> list[dict]:
     """Recent runs with the lines that concern this owner."""
+    require(user, owner, Perm.PRIVACY_MANAGE)
     runs = []
     for run in RetentionRun.objects.all()[:100]:
         lines = [
@@ -145,8 +153,9 @@ def _type_label(key: str) -> str:
     return str(entry.label) if entry else key
 
 
-def result_lines(request: SubjectRequest) -> list[dict]:
+def result_lines(*, user: User, request: SubjectRequest) -> list[dict]:
     """An executed erasure's lines with record-type labels in the reader's language."""
+    require(user, request.owner, Perm.PRIVACY_MANAGE)
     from samsyn.privacy.services import erasure_scopes
 
     labels = dict(erasure_scopes())
@@ -156,13 +165,15 @@ def result_lines(request: SubjectRequest) -> list[dict]:
     ]
 
 
-def requests_for(owner: Organisation) -> QuerySet[SubjectRequest]:
+def requests_for(*, user: User, owner: Organisation) -> QuerySet[SubjectRequest]:
+    require(user, owner, Perm.PRIVACY_MANAGE)
     return SubjectRequest.objects.filter(owner=owner).select_related(
         "subject", "requested_by", "reviewed_by"
     )
 
 
-def research_exports_for_owner(owner: Organisation) -> QuerySet[ResearchExport]:
+def research_exports_for_owner(*, user: User, owner: Organisation) -> QuerySet[ResearchExport]:
+    require(user, owner, Perm.PRIVACY_MANAGE)
     return (
         ResearchExport.objects.filter(owner=owner)
         .select_related("researcher", "reviewed_by")

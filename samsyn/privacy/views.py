@@ -101,24 +101,24 @@ def email_confirm(request: HttpRequest, token: str) -> HttpResponse:
 # --- the owner's pages --------------------------------------------------------------------
 @login_required
 def owner_overview(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk)
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
     ctx = {
         "owner": owner,
         "export_form": PersonExportForm(owner=owner),
-        "open_requests": selectors.requests_for(owner).exclude(
+        "open_requests": selectors.requests_for(user=request.user, owner=owner).exclude(
             status__in=[SubjectRequest.Status.EXECUTED, SubjectRequest.Status.REJECTED]
         ),
-        "pending_exports": selectors.research_exports_for_owner(owner).filter(
-            status=ResearchExport.Status.PENDING
-        ),
-        "preview": selectors.retention_preview(owner),
+        "pending_exports": selectors.research_exports_for_owner(
+            user=request.user, owner=owner
+        ).filter(status=ResearchExport.Status.PENDING),
+        "preview": selectors.retention_preview(user=request.user, owner=owner),
     }
     return render(request, "privacy/owner.html", ctx)
 
 
 @login_required
 def person_export(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk)
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
     form = PersonExportForm(request.GET or None, owner=owner)
     if form.is_bound and form.is_valid():
         person = form.cleaned_data["person"]
@@ -132,7 +132,7 @@ def person_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def retention(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk)
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
     form = RetentionForm(request.POST or None, owner=owner)
     if request.method == "POST" and form.is_valid():
         try:
@@ -152,8 +152,8 @@ def retention(request: HttpRequest, pk: int) -> HttpResponse:
     ctx = {
         "owner": owner,
         "form": form,
-        "preview": selectors.retention_preview(owner),
-        "runs": selectors.retention_runs(owner),
+        "preview": selectors.retention_preview(user=request.user, owner=owner),
+        "runs": selectors.retention_runs(user=request.user, owner=owner),
     }
     return render(request, "privacy/retention.html", ctx)
 
@@ -161,7 +161,7 @@ def retention(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def retention_run(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk)
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
     run = services.retention_run(owners=[owner], actor=request.user)
     messages.success(
         request, _("Retention run finished: %(n)s records removed.") % {"n": run.removed}
@@ -171,7 +171,7 @@ def retention_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def requests(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk)
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
     form = SubjectRequestForm(request.POST or None, owner=owner)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -190,13 +190,17 @@ def requests(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Request registered; review it below."))
             return redirect("privacy:request_detail", owner.pk, req.pk)
-    ctx = {"owner": owner, "form": form, "requests": selectors.requests_for(owner)}
+    ctx = {
+        "owner": owner,
+        "form": form,
+        "requests": selectors.requests_for(user=request.user, owner=owner),
+    }
     return render(request, "privacy/requests.html", ctx)
 
 
 def _owner_request(request: HttpRequest, pk: int, request_pk: int):
-    owner = selectors.get_owner_for_user(request.user, pk)
-    req = selectors.requests_for(owner).filter(pk=request_pk).first()
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
+    req = selectors.requests_for(user=request.user, owner=owner).filter(pk=request_pk).first()
     if req is None:
         raise Http404
     return owner, req
@@ -224,7 +228,7 @@ def request_detail(request: HttpRequest, pk: int, request_pk: int) -> HttpRespon
         "owner": owner,
         "req": req,
         "form": form,
-        "result_lines": selectors.result_lines(req),
+        "result_lines": selectors.result_lines(user=request.user, request=req),
         "scope_labels": [scopes.get(key, key) for key in req.scope]
         if req.kind == SubjectRequest.Kind.ERASURE
         else [],
@@ -248,13 +252,13 @@ def request_execute(request: HttpRequest, pk: int, request_pk: int) -> HttpRespo
 
 @login_required
 def records_page(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk)
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
     return render(request, "privacy/records.html", {"record": records.controller_record(owner)})
 
 
 @login_required
 def records_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk)
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
     return _pdf(
         request,
         "privacy/records_print.html",
@@ -266,15 +270,22 @@ def records_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --- research exports ---------------------------------------------------------------------
 @login_required
 def research_reviews(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk)
-    ctx = {"owner": owner, "exports": selectors.research_exports_for_owner(owner)}
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
+    ctx = {
+        "owner": owner,
+        "exports": selectors.research_exports_for_owner(user=request.user, owner=owner),
+    }
     return render(request, "privacy/research_reviews.html", ctx)
 
 
 @login_required
 def research_review(request: HttpRequest, pk: int, export_pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk)
-    export = selectors.research_exports_for_owner(owner).filter(pk=export_pk).first()
+    owner = selectors.get_owner_for_user(user=request.user, pk=pk)
+    export = (
+        selectors.research_exports_for_owner(user=request.user, owner=owner)
+        .filter(pk=export_pk)
+        .first()
+    )
     if export is None:
         raise Http404
     form = ResearchReviewForm(request.POST or None)
@@ -312,7 +323,9 @@ def research_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def research_create(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = selectors.get_owner_for_user(request.user, pk, Perm.RESEARCH_EXPORT_REQUEST)
+    owner = selectors.get_owner_for_user(
+        user=request.user, pk=pk, perm=Perm.RESEARCH_EXPORT_REQUEST
+    )
     form = ResearchRequestForm(request.POST or None, owner=owner)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

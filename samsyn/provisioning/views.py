@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm, get_organisation_for_user
 from samsyn.accounts.models import Organisation
-from samsyn.provisioning import csvformat, runs
+from samsyn.provisioning import csvformat, runs, selectors
 from samsyn.provisioning.forms import ApiForm, UploadForm
 from samsyn.provisioning.models import ImportRun
 from samsyn.provisioning.problems import describe
@@ -52,7 +52,7 @@ def progress_text(run: ImportRun) -> str:
 
 def owner_for(request: HttpRequest, pk: int, perm: Perm = Perm.ORGANISATIONS_MANAGE):
     """The owner `pk` if the user may manage its organisations: 404 / 403 otherwise."""
-    owner = get_organisation_for_user(request, pk, perm)
+    owner = get_organisation_for_user(user=request.user, pk=pk, perm=perm)
     if owner.kind != Organisation.Kind.OWNER:
         raise Http404
     return owner
@@ -111,7 +111,7 @@ def _run_context(owner: Organisation, run: ImportRun) -> dict:
 @login_required
 def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     owner = owner_for(request, pk)
-    run = get_object_or_404(ImportRun, pk=run_pk, owner=owner)
+    run = selectors.get_import_run_for_user(user=request.user, pk=run_pk, owner=owner)
     return render(request, "provisioning/run.html", _run_context(owner, run))
 
 
@@ -119,7 +119,7 @@ def run_detail(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 def run_progress(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     """The progress fragment the run page polls while the run reads or saves."""
     owner = owner_for(request, pk)
-    run = get_object_or_404(ImportRun, pk=run_pk, owner=owner)
+    run = selectors.get_import_run_for_user(user=request.user, pk=run_pk, owner=owner)
     response = render(request, "provisioning/_progress.html", _run_context(owner, run))
     if run.status not in (ImportRun.Status.READING, ImportRun.Status.SAVING):
         response["HX-Refresh"] = "true"  # done: show the whole result
@@ -130,6 +130,6 @@ def run_progress(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
 @login_required
 def run_save(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
     owner = owner_for(request, pk)
-    run = get_object_or_404(ImportRun, pk=run_pk, owner=owner)
+    run = selectors.get_import_run_for_user(user=request.user, pk=run_pk, owner=owner)
     runs.run_confirm(run=run)
     return redirect("provisioning:run", owner.pk, run.pk)

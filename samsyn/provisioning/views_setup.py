@@ -8,17 +8,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm, get_organisation_for_user
-from samsyn.accounts.models import NetworkMembership, Organisation, Role, User
+from samsyn.accounts.models import NetworkMembership, Organisation, User
 from samsyn.networks.models import ConflictOfInterest
 from samsyn.networks.selectors import get_network_for_user
-from samsyn.observations.selectors import get_round_for_user, people_with_role
+from samsyn.observations.selectors import get_round_for_user, round_observer_candidates
 from samsyn.privacy.selectors import get_owner_for_user
-from samsyn.provisioning import editing, odt, paperwork
+from samsyn.provisioning import editing, odt, paperwork, selectors
 from samsyn.provisioning.forms import ConflictForm, PickForm, RoundEditForm, SchoolForm
 from samsyn.provisioning.views import owner_for
 
@@ -51,9 +51,7 @@ def schools(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def school_edit(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     owner = owner_for(request, pk)
-    school = get_object_or_404(
-        Organisation, pk=school_pk, parent=owner, kind=Organisation.Kind.SCHOOL
-    )
+    school = selectors.get_owner_school_for_user(user=request.user, pk=school_pk, owner=owner)
     initial = {
         "name": school.name,
         "unit_code": school.unit_code,
@@ -73,21 +71,13 @@ def school_edit(request: HttpRequest, pk: int, school_pk: int) -> HttpResponse:
     )
 
 
-def _observer_candidates(round_) -> list[User]:
-    organisation = round_.organisation
-    owner = organisation.parent if organisation.kind == "school" else organisation
-    found = people_with_role(
-        list(round_.schools.all()),
-        [Role.OBSERVER, Role.PRINCIPAL],
-        extra_orgs=[owner] if owner else [],
-    )
-    current = User.objects.filter(observer_entries__round=round_)
-    return sorted(set(found) | set(current), key=lambda u: (u.full_name, u.pk))
+def _observer_candidates(request: HttpRequest, round_) -> list[User]:
+    return round_observer_candidates(user=request.user, round_=round_)
 
 
 @login_required
 def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = get_round_for_user(request, pk)
+    round_ = get_round_for_user(user=request.user, pk=pk)
     initial = {
         "name": round_.name,
         "starts_on": round_.starts_on,
@@ -97,7 +87,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         ],
     }
     form = RoundEditForm(
-        request.POST or None, initial=initial, candidates=_observer_candidates(round_)
+        request.POST or None, initial=initial, candidates=_observer_candidates(request, round_)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -120,7 +110,7 @@ def _region_schools(network: Organisation):
 
 @login_required
 def network_members(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_network_for_user(request, pk, coordinate=True)
+    network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
     members = NetworkMembership.objects.filter(network=network).select_related("school__parent")
     candidates = _region_schools(network).exclude(network_links__network=network)
     form = PickForm(request.POST or None, objects=candidates.order_by("name"), label=_("School"))
@@ -139,8 +129,10 @@ def network_members(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def network_member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
-    network = get_network_for_user(request, pk, coordinate=True)
-    membership = get_object_or_404(NetworkMembership, pk=member_pk, network=network)
+    network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
+    membership = selectors.get_network_membership_for_user(
+        user=request.user, pk=member_pk, network=network
+    )
     editing.network_member_remove(membership=membership)
     messages.success(request, _("The school left the network."))
     return redirect("provisioning:network_members", network.pk)
@@ -157,7 +149,7 @@ def _network_people(network: Organisation, schools) -> list[User]:
 
 @login_required
 def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
-    network = get_network_for_user(request, pk, coordinate=True)
+    network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
     schools = list(Organisation.objects.filter(network_links__network=network).order_by("name"))
     form = ConflictForm(
         request.POST or None, people=_network_people(network, schools), schools=schools
@@ -178,7 +170,7 @@ def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def conflict_remove(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResponse:
-    network = get_network_for_user(request, pk, coordinate=True)
+    network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
     conflict = ConflictOfInterest.objects.filter(
         pk=conflict_pk, school__network_links__network=network
     ).first()
@@ -197,13 +189,13 @@ PAPERWORK = {
 
 @login_required
 def paperwork_view(request: HttpRequest, pk: int) -> HttpResponse:
-    owner = get_owner_for_user(request.user, pk)
+    owner = get_owner_for_user(user=request.user, pk=pk)
     return render(request, "provisioning/paperwork.html", {"owner": owner})
 
 
 @login_required
 def paperwork_download(request: HttpRequest, pk: int, document: str) -> HttpResponse:
-    owner = get_owner_for_user(request.user, pk)
+    owner = get_owner_for_user(user=request.user, pk=pk)
     if document not in PAPERWORK:
         raise Http404
     filename, build = PAPERWORK[document]
@@ -216,7 +208,7 @@ def paperwork_download(request: HttpRequest, pk: int, document: str) -> HttpResp
 def my_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
     """A reviewer declares their own conflicts of interest with the network's member schools
     (anyone with a role in the network or a member school; outsiders 404)."""
-    network = get_organisation_for_user(request, pk, Perm.VIEW)
+    network = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW)
     if network.kind != Organisation.Kind.NETWORK:
         raise Http404
     schools = list(Organisation.objects.filter(network_links__network=network).order_by("name"))
@@ -234,7 +226,7 @@ def my_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def my_conflict_remove(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResponse:
-    network = get_organisation_for_user(request, pk, Perm.VIEW)
+    network = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW)
     conflict = ConflictOfInterest.objects.filter(
         pk=conflict_pk, user=request.user, school__network_links__network=network
     ).first()

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.models import AuditEvent, User
 from samsyn.accounts.services import audit_record
 from samsyn.observations.models import Observation, Round
-from samsyn.observations.selectors import get_round_for_user
+from samsyn.observations.selectors import get_observed_round_for_user, get_round_for_user
 
 
 @login_required
@@ -21,7 +21,7 @@ def severity_round(request: HttpRequest, pk: int) -> HttpResponse:
     Perm.MANAGE_ROUNDS). Reading someone else's severity is recorded in the audit log."""
     from samsyn.reliability import severity
 
-    round_ = get_round_for_user(request, pk)
+    round_ = get_round_for_user(user=request.user, pk=pk)
     result = severity.compute(round_)
     people = User.objects.in_bulk([s.observer_id for s in result.observers])
     rows = [{"s": s, "observer": people.get(s.observer_id)} for s in result.observers]
@@ -50,12 +50,7 @@ def severity_mine(request: HttpRequest, pk: int) -> HttpResponse:
     page exists only for the round's observers, and shows only the reader's own row)."""
     from samsyn.reliability import severity
 
-    round_ = get_object_or_404(Round, pk=pk, is_peer=False)
-    observed = round_.observations.filter(
-        observer=request.user, status__in=Observation.COUNTED
-    ).exists()
-    if not observed:
-        raise Http404
+    round_ = get_observed_round_for_user(user=request.user, pk=pk)
     result = severity.compute(round_)
     own = [s for s in result.observers if s.observer_id == request.user.pk]
     rows = [{"s": s, "observer": request.user} for s in own]

@@ -37,5 +37,5 @@ def my_triads(request: HttpRequest):
             "number": t.number,
             "members": [{"id": u.pk, "name": u.full_name} for u in t.teachers],
         }
-        for t in selectors.current_triads_for(teacher=request.auth)
+        for t in selectors.current_triads_for(user=request.auth)
     ]

@@ -12,7 +12,7 @@ from samsyn.triads import selectors
 @register
 def _triad_actions(user, organisations: list) -> list[Action]:
     actions = []
-    if selectors.current_triads_for(teacher=user):
+    if selectors.current_triads_for(user=user):
         actions.append(
             Action(
                 _("My triad"),

@@ -12,9 +12,15 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404
 
-from samsyn.accounts.access import Perm, organisations_with_perm, require
+from samsyn.accounts.access import (
+    Perm,
+    get_object_for_user,
+    get_party_object_for_user,
+    organisations_with_perm,
+    require,
+)
 from samsyn.accounts.models import Organisation, Role, User
 from samsyn.analysis import triads as proposer
 from samsyn.frameworks.models import Dimension
@@ -33,15 +39,23 @@ def schools_for_manager(user: User) -> list[Organisation]:
     ]
 
 
-def get_set_for_manager(request: HttpRequest, pk: int) -> TriadSet:
-    triad_set = TriadSet.objects.select_related("school", "source_round").filter(pk=pk).first()
-    if triad_set is None:
-        raise Http404
-    require(request.user, triad_set.school, Perm.TRIADS_MANAGE)
-    return triad_set
+def get_triad_set_for_user(*, user: User, pk: int, perm: Perm = Perm.TRIADS_MANAGE) -> TriadSet:
+    """A school's triad set, for its principals (404 outsiders, 403 members without `perm`)."""
+    return get_object_for_user(
+        user=user,
+        queryset=TriadSet.objects.select_related("school", "source_round"),
+        perm=perm,
+        org_of=lambda triad_set: triad_set.school,
+        pk=pk,
+    )
 
 
-def school_teachers(school: Organisation) -> QuerySet[User]:
+def school_teachers(*, user: User, school: Organisation) -> QuerySet[User]:
+    require(user, school, Perm.TRIADS_MANAGE)
+    return school_teachers_unscoped(school)
+
+
+def school_teachers_unscoped(school: Organisation) -> QuerySet[User]:
     return (
         User.objects.filter(
             is_active=True, memberships__organisation=school, memberships__role=Role.TEACHER
@@ -51,7 +65,12 @@ def school_teachers(school: Organisation) -> QuerySet[User]:
     )
 
 
-def latest_round(school: Organisation) -> Round | None:
+def latest_round(*, user: User, school: Organisation) -> Round | None:
+    require(user, school, Perm.TRIADS_MANAGE)
+    return latest_round_unscoped(school)
+
+
+def latest_round_unscoped(school: Organisation) -> Round | None:
     """The school's latest closed round that is not a triad's peer round."""
     return (
         Round.objects.filter(schools=school, status=Round.Status.CLOSED, is_peer=False)
@@ -79,16 +98,21 @@ def profiles(school: Organisation, round_: Round | None) -> dict[int, dict[int, 
     return {t: {d: round(s / n, 3) for d, (s, n) in dims.items()} for t, dims in sums.items()}
 
 
-def teacher_details(school: Organisation) -> dict[int, TeacherDetails]:
+def teacher_details(*, user: User, school: Organisation) -> dict[int, TeacherDetails]:
+    require(user, school, Perm.TRIADS_MANAGE)
+    return teacher_details_unscoped(school)
+
+
+def teacher_details_unscoped(school: Organisation) -> dict[int, TeacherDetails]:
     return {d.teacher_id: d for d in TeacherDetails.objects.filter(school=school)}
 
 
 def proposer_teachers(
     school: Organisation, round_: Round | None, teachers: list[User] | None = None
 ) -> list[proposer.Teacher]:
-    teachers = list(school_teachers(school)) if teachers is None else teachers
+    teachers = list(school_teachers_unscoped(school)) if teachers is None else teachers
     found = profiles(school, round_)
-    details = teacher_details(school)
+    details = teacher_details_unscoped(school)
     out = []
     for t in teachers:
         d = details.get(t.pk)
@@ -144,14 +168,19 @@ class SetView:
     dimensions: dict[int, Dimension]
 
 
-def set_view(triad_set: TriadSet) -> SetView:
+def set_view(*, user: User, triad_set: TriadSet) -> SetView:
+    require(user, triad_set.school, Perm.TRIADS_MANAGE)
+    return set_view_unscoped(triad_set)
+
+
+def set_view_unscoped(triad_set: TriadSet) -> SetView:
     triads = list(
         triad_set.triads.prefetch_related(
             Prefetch("members", queryset=TriadMember.objects.select_related("teacher"))
         )
     )
     members = {m.teacher_id: m.teacher for t in triads for m in t.members.all()}
-    school_people = {u.pk: u for u in school_teachers(triad_set.school)}
+    school_people = {u.pk: u for u in school_teachers_unscoped(triad_set.school)}
     people = {**school_people, **members}
     teachers = proposer_teachers(triad_set.school, triad_set.source_round, list(people.values()))
     previous = last_saved_set(triad_set.school, before=triad_set)
@@ -226,7 +255,8 @@ def set_view(triad_set: TriadSet) -> SetView:
     )
 
 
-def sets_for_school(school: Organisation) -> QuerySet[TriadSet]:
+def sets_for_school(*, user: User, school: Organisation) -> QuerySet[TriadSet]:
+    require(user, school, Perm.TRIADS_MANAGE)
     return TriadSet.objects.filter(school=school).order_by("status", "-saved_at", "-created_at")
 
 
@@ -244,8 +274,10 @@ def _with_members(qs: QuerySet[Triad]) -> QuerySet[Triad]:
     )
 
 
-def current_triads_for(*, teacher: User) -> list[Triad]:
-    """The teacher's triads in the current (newest saved) set of each of their schools."""
+def current_triads_for(*, user: User) -> list[Triad]:
+    """The user's triads (as a teacher) in the current (newest saved) set of each of their
+    schools."""
+    teacher = user
     schools = (
         TriadMember.objects.filter(teacher=teacher, triad__triad_set__status=TriadSet.Status.SAVED)
         .values_list("triad__triad_set__school_id", flat=True)
@@ -263,23 +295,26 @@ def current_triad_for(*, teacher: User) -> Triad | None:
     """The teacher's current triad (the first by school name if they teach in several), with
     `members` prefetched: `triad.teachers` lists the users, `triad.triad_set` names the set.
     None when the teacher is in no current triad. For the teacher's own pages."""
-    found = current_triads_for(teacher=teacher)
+    found = current_triads_for(user=teacher)
     return found[0] if found else None
 
 
-def get_triad_for_member(request: HttpRequest, pk: int) -> Triad:
+def get_triad_for_user(*, user: User, pk: int) -> Triad:
     """A triad of a saved set that the user belongs to; 404 for everyone else (the principal
     too: what a triad does among itself is the triad's)."""
-    triad = _with_members(
-        Triad.objects.filter(pk=pk, triad_set__status=TriadSet.Status.SAVED)
-    ).first()
-    if triad is None or request.user.pk not in {m.teacher_id for m in triad.members.all()}:
+    return get_party_object_for_user(
+        user=user,
+        queryset=_with_members(Triad.objects.filter(triad_set__status=TriadSet.Status.SAVED)),
+        parties=lambda triad: [m.teacher_id for m in triad.members.all()],
+        pk=pk,
+    )
+
+
+def peer_visits(*, user: User, triad: Triad) -> list[Assignment]:
+    """The triad's planned peer visits with their observation (if captured), newest first
+    (for the triad's members: 404 for everyone else)."""
+    if user.pk not in {m.teacher_id for m in triad.members.all()}:
         raise Http404
-    return triad
-
-
-def peer_visits(triad: Triad) -> list[Assignment]:
-    """The triad's planned peer visits with their observation (if captured), newest first."""
     if triad.peer_round_id is None:
         return []
     visits = list(

@@ -31,7 +31,7 @@ def triad_set_propose(
     """A new proposal (a draft set) for the school's teachers from the latest closed round,
     avoiding the pairs of the last saved set. Earlier drafts of the school are replaced."""
     TriadSet.objects.filter(school=school, status=TriadSet.Status.DRAFT).delete()
-    round_ = selectors.latest_round(school)
+    round_ = selectors.latest_round_unscoped(school)
     teachers = selectors.proposer_teachers(school, round_)
     options = proposer.Options(
         same_subject_area=same_subject_area, same_grade_span=same_grade_span, seed=seed
@@ -59,11 +59,11 @@ def _create_triads(triad_set: TriadSet, groups: list[list[int]]) -> None:
 def triad_member_move(*, triad_set: TriadSet, teacher: User, to: Triad | None) -> Triad:
     """Move `teacher` (a member, or a teacher left out) into triad `to`, or into a new triad
     when `to` is None. Only a proposal can be edited; a triad left empty is removed. The
-    constraints are checked afterwards by `selectors.set_view`, not here: the principal may
+    constraints are checked afterwards by `selectors.set_view_unscoped`, not here: the principal may
     pass through a state with a problem while rearranging."""
     if triad_set.status != TriadSet.Status.DRAFT:
         raise ValidationError(_("A saved set cannot be changed; make a new proposal instead."))
-    if teacher.pk not in {u.pk for u in selectors.school_teachers(triad_set.school)}:
+    if teacher.pk not in {u.pk for u in selectors.school_teachers_unscoped(triad_set.school)}:
         raise ValidationError({"teacher": _("Choose a teacher of this school.")})
     if to is not None and to.triad_set_id != triad_set.pk:
         raise ValidationError({"to": _("Choose a triad of this proposal.")})
@@ -89,7 +89,7 @@ def triad_set_save(*, triad_set: TriadSet, name: str) -> TriadSet:
         school=triad_set.school, status=TriadSet.Status.SAVED, name__iexact=name
     ).exists():
         raise ValidationError({"name": _("The school already has a set with this name.")})
-    view = selectors.set_view(triad_set)
+    view = selectors.set_view_unscoped(triad_set)
     if view.hard:
         raise ValidationError(
             _("Solve the problems listed above before saving: they break the rules for triads.")

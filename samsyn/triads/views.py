@@ -27,7 +27,7 @@ def _form_errors(form, error: ValidationError) -> None:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     schools = selectors.schools_for_manager(request.user)
-    triads = selectors.current_triads_for(teacher=request.user)
+    triads = selectors.current_triads_for(user=request.user)
     if len(schools) == 1 and not triads:
         return redirect("triads:school", school_pk=schools[0].pk)
     return render(request, "triads/index.html", {"schools": schools, "triads": triads})
@@ -35,17 +35,21 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def school(request: HttpRequest, school_pk: int) -> HttpResponse:
-    organisation = get_organisation_for_user(request, school_pk, Perm.TRIADS_MANAGE)
-    sets = list(selectors.sets_for_school(organisation))
+    organisation = get_organisation_for_user(
+        user=request.user, pk=school_pk, perm=Perm.TRIADS_MANAGE
+    )
+    sets = list(selectors.sets_for_school(user=request.user, school=organisation))
     current = next((s for s in sets if s.status == "saved"), None)
     ctx = {
         "school": organisation,
         "draft": next((s for s in sets if s.status == "draft"), None),
         "current": current,
-        "current_view": selectors.set_view(current) if current else None,
+        "current_view": selectors.set_view(user=request.user, triad_set=current)
+        if current
+        else None,
         "history": [s for s in sets if s.status == "saved" and s != current],
-        "round": selectors.latest_round(organisation),
-        "n_teachers": selectors.school_teachers(organisation).count(),
+        "round": selectors.latest_round(user=request.user, school=organisation),
+        "n_teachers": selectors.school_teachers(user=request.user, school=organisation).count(),
         "form": ProposeForm(),
     }
     return render(request, "triads/school.html", ctx)
@@ -54,7 +58,9 @@ def school(request: HttpRequest, school_pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def propose(request: HttpRequest, school_pk: int) -> HttpResponse:
-    organisation = get_organisation_for_user(request, school_pk, Perm.TRIADS_MANAGE)
+    organisation = get_organisation_for_user(
+        user=request.user, pk=school_pk, perm=Perm.TRIADS_MANAGE
+    )
     form = ProposeForm(request.POST)
     form.is_valid()  # two optional tick boxes: always valid
     triad_set = services.triad_set_propose(
@@ -66,8 +72,8 @@ def propose(request: HttpRequest, school_pk: int) -> HttpResponse:
 
 @login_required
 def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    triad_set = selectors.get_set_for_manager(request, pk)
-    view = selectors.set_view(triad_set)
+    triad_set = selectors.get_triad_set_for_user(user=request.user, pk=pk)
+    view = selectors.set_view(user=request.user, triad_set=triad_set)
     editable = triad_set.status == "draft"
     teachers = [m["user"] for row in view.triads for m in row["members"]] + view.unplaced
     ctx = {
@@ -89,8 +95,8 @@ def set_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def move(request: HttpRequest, pk: int) -> HttpResponse:
-    triad_set = selectors.get_set_for_manager(request, pk)
-    view = selectors.set_view(triad_set)
+    triad_set = selectors.get_triad_set_for_user(user=request.user, pk=pk)
+    view = selectors.set_view(user=request.user, triad_set=triad_set)
     teachers = [m["user"] for row in view.triads for m in row["members"]] + view.unplaced
     form = MoveForm(request.POST, teachers=teachers, triads=[r["triad"] for r in view.triads])
     if not form.is_valid():
@@ -103,7 +109,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("triads:set", pk=pk)
-    after = selectors.set_view(triad_set)
+    after = selectors.set_view(user=request.user, triad_set=triad_set)
     message = _("%(teacher)s is now in triad %(number)d.") % {
         "teacher": form.cleaned_data["teacher"],
         "number": triad.number,
@@ -118,7 +124,7 @@ def move(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 @login_required
 def save(request: HttpRequest, pk: int) -> HttpResponse:
-    triad_set = selectors.get_set_for_manager(request, pk)
+    triad_set = selectors.get_triad_set_for_user(user=request.user, pk=pk)
     form = SaveForm(request.POST)
     if form.is_valid():
         try:
@@ -133,7 +139,7 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
             return redirect("triads:set", pk=pk)
-    view = selectors.set_view(triad_set)
+    view = selectors.set_view(user=request.user, triad_set=triad_set)
     teachers = [m["user"] for row in view.triads for m in row["members"]] + view.unplaced
     ctx = {
         "view": view,
@@ -148,9 +154,11 @@ def save(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def details(request: HttpRequest, school_pk: int) -> HttpResponse:
-    organisation = get_organisation_for_user(request, school_pk, Perm.TRIADS_MANAGE)
-    teachers = list(selectors.school_teachers(organisation))
-    stored = selectors.teacher_details(organisation)
+    organisation = get_organisation_for_user(
+        user=request.user, pk=school_pk, perm=Perm.TRIADS_MANAGE
+    )
+    teachers = list(selectors.school_teachers(user=request.user, school=organisation))
+    stored = selectors.teacher_details(user=request.user, school=organisation)
     forms_by_teacher = []
     for teacher in teachers:
         d = stored.get(teacher.pk)
@@ -188,14 +196,16 @@ def details(request: HttpRequest, school_pk: int) -> HttpResponse:
 
 @login_required
 def mine(request: HttpRequest) -> HttpResponse:
-    triads = selectors.current_triads_for(teacher=request.user)
-    rows = [{"triad": t, "visits": selectors.peer_visits(t)} for t in triads]
+    triads = selectors.current_triads_for(user=request.user)
+    rows = [
+        {"triad": t, "visits": selectors.peer_visits(user=request.user, triad=t)} for t in triads
+    ]
     return render(request, "triads/mine.html", {"rows": rows})
 
 
 @login_required
 def plan(request: HttpRequest, pk: int) -> HttpResponse:
-    triad = selectors.get_triad_for_member(request, pk)
+    triad = selectors.get_triad_for_user(user=request.user, pk=pk)
     members = triad.teachers
     form = PeerVisitForm(
         request.POST or None,

@@ -47,8 +47,8 @@ class ActionOut(Schema):
     url_name="workshops_of_school",
 )
 def workshop_list(request: HttpRequest, school_id: int = Path(..., ge=1, le=2**63 - 1)):
-    school = selectors.get_school_for_user(request, school_id)
-    workshops = selectors.workshops_of(school).prefetch_related("team")
+    school = selectors.get_school_for_user(user=request.user, pk=school_id)
+    workshops = selectors.workshops_of(user=request.user, school=school).prefetch_related("team")
     return [
         {
             "id": w.pk,
@@ -74,7 +74,7 @@ def workshop_list(request: HttpRequest, school_id: int = Path(..., ge=1, le=2**6
 def action_list(
     request: HttpRequest, school_id: int = Path(..., ge=1, le=2**63 - 1), open: bool = False
 ):
-    school = selectors.get_school_for_user(request, school_id)
+    school = selectors.get_school_for_user(user=request.user, pk=school_id)
     return [
         {
             "id": a.pk,
@@ -85,5 +85,5 @@ def action_list(
             "status": a.status,
             "workshop_id": a.workshop_id,
         }
-        for a in selectors.actions_of(school, open_only=open)
+        for a in selectors.actions_of(user=request.user, school=school, open_only=open)
     ]

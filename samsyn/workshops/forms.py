@@ -75,10 +75,10 @@ class WorkshopForm(forms.Form):
                 },
             )
         super().__init__(*args, **kwargs)
-        rounds = selectors.school_rounds(school)
+        rounds = selectors.school_rounds_unscoped(school)
         self.fields["round"].queryset = rounds
         self.fields["compare_round"].queryset = rounds
-        self.fields["team"].queryset = selectors.school_teachers(school)
+        self.fields["team"].queryset = selectors.school_teachers_unscoped(school)
         if workshop is None:
             self.fields["charts"].choices = charts.chart_choices()
         else:
@@ -124,7 +124,7 @@ class ActionForm(forms.Form):
 
     def __init__(self, *args, school: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = selectors.school_people(school)
+        self.fields["owner"].queryset = selectors.school_people_unscoped(school)
 
 
 class StatusForm(forms.Form):

@@ -12,11 +12,15 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from samsyn.accounts.access import Perm, organisations_with_perm, permissions_at, refuse
+from samsyn.accounts.access import (
+    Perm,
+    get_object_for_user,
+    organisations_with_perm,
+    permissions_at,
+    refuse,
+)
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.observations.models import Round
 from samsyn.workshops.models import Action, Workshop, WorkshopItem
@@ -31,41 +35,86 @@ def is_school_member(user: User, school: Organisation) -> bool:
     return Membership.objects.filter(user=user, organisation=school, role__in=SCHOOL_ROLES).exists()
 
 
-def can_view(user: User, school: Organisation, perms: frozenset[Perm] | None = None) -> bool:
-    perms = permissions_at(user, school) if perms is None else perms
-    return Perm.WORKSHOPS_MANAGE in perms or is_school_member(user, school)
-
-
-def get_school_for_user(request: HttpRequest, pk: int, *, manage: bool = False) -> Organisation:
-    """The school `pk` for its own people (or, with `manage`, its principals): 404 for
-    outsiders, 403 for those who reach it without the right."""
-    school = Organisation.objects.filter(pk=pk).select_related("parent").first()
-    if school is None:
-        raise Http404
-    perms = permissions_at(request.user, school)
+def workshop_perms(user: User, school: Organisation) -> frozenset[Perm]:
+    """The user's permissions on the school's workshops: those in the school, plus
+    Perm.WORKSHOPS_VIEW for its own people and its principals (only schools have workshops)."""
     if school.kind != Organisation.Kind.SCHOOL:
-        refuse(request.user, school, perms)
-    allowed = Perm.WORKSHOPS_MANAGE in perms if manage else can_view(request.user, school, perms)
-    if not allowed:
-        refuse(request.user, school, perms)
-    return school
+        return frozenset()
+    perms = permissions_at(user, school)
+    if Perm.WORKSHOPS_MANAGE in perms or is_school_member(user, school):
+        perms |= {Perm.WORKSHOPS_VIEW}
+    return perms
 
 
-def get_workshop(school: Organisation, pk: int) -> Workshop:
-    return get_object_or_404(
-        Workshop.objects.select_related("round", "compare_round", "school"), pk=pk, school=school
+def _require(user: User, school: Organisation, perm: Perm) -> frozenset[Perm]:
+    perms = workshop_perms(user, school)
+    if perm not in perms:
+        refuse(user, school, perms or None)
+    return perms
+
+
+def get_school_for_user(*, user: User, pk: int, perm: Perm = Perm.WORKSHOPS_VIEW) -> Organisation:
+    """The school `pk` for its own people (or, with WORKSHOPS_MANAGE, its principals): 404 for
+    outsiders, 403 for those who reach it without the right."""
+    return get_object_for_user(
+        user=user,
+        queryset=Organisation.objects.select_related("parent"),
+        perm=perm,
+        org_of=lambda school: school,
+        perms_of=lambda school: workshop_perms(user, school),
+        pk=pk,
     )
 
 
-def get_item(workshop: Workshop, pk: int) -> WorkshopItem:
-    return get_object_or_404(WorkshopItem, pk=pk, workshop=workshop)
+def get_workshop_for_user(
+    *, user: User, pk: int, school_pk: int, perm: Perm = Perm.WORKSHOPS_VIEW
+) -> Workshop:
+    """The workshop `pk` of school `school_pk` (404 when it is another school's)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Workshop.objects.select_related("round", "compare_round", "school"),
+        perm=perm,
+        org_of=lambda workshop: workshop.school,
+        perms_of=lambda workshop: workshop_perms(user, workshop.school),
+        pk=pk,
+        school_id=school_pk,
+    )
 
 
-def get_action(school: Organisation, pk: int) -> Action:
-    return get_object_or_404(Action.objects.select_related("owner"), pk=pk, school=school)
+def get_item_for_user(
+    *, user: User, pk: int, workshop: Workshop, perm: Perm = Perm.WORKSHOPS_MANAGE
+) -> WorkshopItem:
+    return get_object_for_user(
+        user=user,
+        queryset=WorkshopItem.objects.select_related("workshop__school"),
+        perm=perm,
+        org_of=lambda item: item.workshop.school,
+        perms_of=lambda item: workshop_perms(user, item.workshop.school),
+        pk=pk,
+        workshop=workshop,
+    )
 
 
-def school_rounds(school: Organisation) -> QuerySet[Round]:
+def get_action_for_user(
+    *, user: User, pk: int, school_pk: int, perm: Perm = Perm.WORKSHOPS_VIEW
+) -> Action:
+    return get_object_for_user(
+        user=user,
+        queryset=Action.objects.select_related("owner", "school"),
+        perm=perm,
+        org_of=lambda action: action.school,
+        perms_of=lambda action: workshop_perms(user, action.school),
+        pk=pk,
+        school_id=school_pk,
+    )
+
+
+def school_rounds(*, user: User, school: Organisation) -> QuerySet[Round]:
+    _require(user, school, Perm.WORKSHOPS_VIEW)
+    return school_rounds_unscoped(school)
+
+
+def school_rounds_unscoped(school: Organisation) -> QuerySet[Round]:
     """Rounds that observed the school, peer rounds left out (they belong to a triad only)."""
     return (
         Round.objects.filter(schools=school, is_peer=False)
@@ -75,7 +124,7 @@ def school_rounds(school: Organisation) -> QuerySet[Round]:
     )
 
 
-def school_teachers(school: Organisation) -> QuerySet[User]:
+def school_teachers_unscoped(school: Organisation) -> QuerySet[User]:
     return (
         User.objects.filter(
             is_active=True,
@@ -87,7 +136,7 @@ def school_teachers(school: Organisation) -> QuerySet[User]:
     )
 
 
-def school_people(school: Organisation) -> QuerySet[User]:
+def school_people_unscoped(school: Organisation) -> QuerySet[User]:
     """Who may own an action: the school's teachers, observers and principals."""
     return (
         User.objects.filter(
@@ -100,21 +149,24 @@ def school_people(school: Organisation) -> QuerySet[User]:
     )
 
 
-def workshops_of(school: Organisation) -> QuerySet[Workshop]:
+def workshops_of(*, user: User, school: Organisation) -> QuerySet[Workshop]:
+    _require(user, school, Perm.WORKSHOPS_VIEW)
     return Workshop.objects.filter(school=school).select_related("round", "compare_round")
 
 
-def actions_of(school: Organisation, *, open_only: bool = False) -> QuerySet[Action]:
+def actions_of(*, user: User, school: Organisation, open_only: bool = False) -> QuerySet[Action]:
+    _require(user, school, Perm.WORKSHOPS_VIEW)
     actions = Action.objects.filter(school=school).select_related("owner", "workshop")
     if open_only:
         actions = actions.filter(status__in=Action.OPEN_STATUSES)
     return actions.order_by("due_on", "id")
 
 
-def followup_actions(workshop: Workshop) -> list[Action]:
+def followup_actions(*, user: User, workshop: Workshop) -> list[Action]:
     """The earlier actions a workshop follows up: those of the school's earlier workshops that
     are still open, and those this workshop has already updated (so a status just set to done
     stays on the slide)."""
+    _require(user, workshop.school, Perm.WORKSHOPS_VIEW)
     return list(
         Action.objects.filter(school_id=workshop.school_id)
         .exclude(workshop=workshop)

@@ -59,7 +59,7 @@ def _check(
     duration_minutes: int,
 ) -> None:
     errors: dict[str, ValidationError] = {}
-    rounds = selectors.school_rounds(school)
+    rounds = selectors.school_rounds_unscoped(school)
     if not rounds.filter(pk=round.pk).exists():
         errors["round"] = ValidationError(ERR_ROUND)
     if compare_round is not None:
@@ -69,7 +69,7 @@ def _check(
             errors["compare_round"] = ValidationError(ERR_ROUND)
         elif compare_round.framework_version.framework_id != round.framework_version.framework_id:
             errors["compare_round"] = ValidationError(ERR_FRAMEWORK)
-    teacher_ids = set(selectors.school_teachers(school).values_list("pk", flat=True))
+    teacher_ids = set(selectors.school_teachers_unscoped(school).values_list("pk", flat=True))
     strangers = [u for u in team if u.pk not in teacher_ids]
     if strangers:
         errors["team"] = ValidationError(
@@ -262,7 +262,7 @@ def action_create(*, workshop: Workshop, what: str, owner: User | None, due_on: 
         errors["what"] = ValidationError(ERR_WHAT)
     if (
         owner is not None
-        and not selectors.school_people(workshop.school).filter(pk=owner.pk).exists()
+        and not selectors.school_people_unscoped(workshop.school).filter(pk=owner.pk).exists()
     ):
         errors["owner"] = ValidationError(ERR_OWNER)
     if errors:

@@ -20,7 +20,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from samsyn.accounts.access import Perm, permissions_at
+from samsyn.accounts.access import Perm
 from samsyn.observations.models import Round
 from samsyn.workshops import charts, selectors, services
 from samsyn.workshops.forms import (
@@ -51,9 +51,9 @@ def _detail_url(workshop: Workshop) -> str:
     return reverse("workshops:workshop_detail", args=[workshop.school_id, workshop.pk])
 
 
-def _initial_rounds(school) -> dict:
+def _initial_rounds(user, school) -> dict:
     """Default rounds: the latest round, compared with the latest baseline before it."""
-    rounds = list(selectors.school_rounds(school))
+    rounds = list(selectors.school_rounds(user=user, school=school))
     if not rounds:
         return {}
     latest = next((r for r in rounds if r.status == Round.Status.CLOSED), rounds[0])
@@ -72,29 +72,31 @@ def _initial_rounds(school) -> dict:
 
 @login_required
 def workshop_list(request: HttpRequest, pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk)
-    workshops = list(selectors.workshops_of(school))
+    school = selectors.get_school_for_user(user=request.user, pk=pk)
+    workshops = list(selectors.workshops_of(user=request.user, school=school))
     ctx = {
         "school": school,
         "upcoming": [w for w in workshops if w.is_upcoming][::-1],
         "past": [w for w in workshops if not w.is_upcoming],
-        "open_actions": list(selectors.actions_of(school, open_only=True)),
-        "can_manage": Perm.WORKSHOPS_MANAGE in permissions_at(request.user, school),
-        "has_rounds": selectors.school_rounds(school).exists(),
+        "open_actions": list(
+            selectors.actions_of(user=request.user, school=school, open_only=True)
+        ),
+        "can": selectors.workshop_perms(request.user, school),
+        "has_rounds": selectors.school_rounds(user=request.user, school=school).exists(),
     }
     return render(request, "workshops/workshop_list.html", ctx)
 
 
 @login_required
 def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
     now = timezone.localtime()
     initial = {
         "title": _("Our teaching: what the observations show"),
         "date": (now + dt.timedelta(days=14)).date(),
         "time": dt.time(13, 0),
         "charts": charts.chart_keys(),
-        **_initial_rounds(school),
+        **_initial_rounds(request.user, school),
     }
     # Started from the dashboard: its round and comparison (`?round=…&compare=…`).
     offered = None
@@ -104,7 +106,7 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
             initial[field] = None  # the dashboard compared with nothing
         elif value and value.isdecimal() and value.isascii():
             if offered is None:
-                offered = {r.pk for r in selectors.school_rounds(school)}
+                offered = {r.pk for r in selectors.school_rounds(user=request.user, school=school)}
             if int(value) in offered:
                 initial[field] = int(value)
     form = WorkshopForm(request.POST or None, school=school, initial=initial)
@@ -130,14 +132,20 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
                 request, _("The workshop is prepared. Check the slides and the questions.")
             )
             return redirect(_detail_url(workshop))
-    ctx = {"school": school, "form": form, "has_rounds": selectors.school_rounds(school).exists()}
+    ctx = {
+        "school": school,
+        "form": form,
+        "has_rounds": selectors.school_rounds(user=request.user, school=school).exists(),
+    }
     return render(request, "workshops/workshop_form.html", ctx)
 
 
 @login_required
 def workshop_edit(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
-    workshop = selectors.get_workshop(school, workshop_pk)
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
     form = WorkshopForm(request.POST or None, school=school, workshop=workshop)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -164,8 +172,10 @@ def workshop_edit(request: HttpRequest, pk: int, workshop_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def workshop_delete(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
-    workshop = selectors.get_workshop(school, workshop_pk)
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
     services.workshop_delete(workshop=workshop)
     messages.success(request, _("The workshop is deleted."))
     return redirect("workshops:workshop_list", school.pk)
@@ -183,9 +193,12 @@ def _items_with_titles(workshop: Workshop) -> list[WorkshopItem]:
 
 @login_required
 def workshop_detail(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk)
-    workshop = selectors.get_workshop(school, workshop_pk)
-    can_manage = Perm.WORKSHOPS_MANAGE in permissions_at(request.user, school)
+    school = selectors.get_school_for_user(user=request.user, pk=pk)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk
+    )
+    can = selectors.workshop_perms(request.user, school)
+    can_manage = Perm.WORKSHOPS_MANAGE in can
     ctx = {
         "school": school,
         "workshop": workshop,
@@ -193,8 +206,8 @@ def workshop_detail(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResp
         "team": list(workshop.team.order_by("full_name")),
         "min_group": settings.SAMSYN_MIN_GROUP,
         "actions": list(workshop.actions.select_related("owner")),
-        "followup": selectors.followup_actions(workshop),
-        "can_manage": can_manage,
+        "followup": selectors.followup_actions(user=request.user, workshop=workshop),
+        "can": can,
         "chart_form": ChartAddForm() if can_manage else None,
         "question_form": QuestionForm() if can_manage else None,
     }
@@ -204,8 +217,10 @@ def workshop_detail(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResp
 @login_required
 @require_POST
 def item_add(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
-    workshop = selectors.get_workshop(school, workshop_pk)
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
     try:
         if request.POST.get("kind") == WorkshopItem.Kind.CHART:
             form = ChartAddForm(request.POST)
@@ -223,9 +238,11 @@ def item_add(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_edit(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
-    workshop = selectors.get_workshop(school, workshop_pk)
-    item = selectors.get_item(workshop, item_pk)
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
+    item = selectors.get_item_for_user(user=request.user, pk=item_pk, workshop=workshop)
     try:
         services.item_update_question(item=item, text=request.POST.get("text", ""))
     except ValidationError as error:
@@ -237,9 +254,11 @@ def item_edit(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> 
 @login_required
 @require_POST
 def item_move(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
-    workshop = selectors.get_workshop(school, workshop_pk)
-    item = selectors.get_item(workshop, item_pk)
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
+    item = selectors.get_item_for_user(user=request.user, pk=item_pk, workshop=workshop)
     services.item_move(item=item, offset=-1 if request.POST.get("direction") == "up" else 1)
     return redirect(_detail_url(workshop) + f"#item-{item.pk}")
 
@@ -247,16 +266,22 @@ def item_move(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> 
 @login_required
 @require_POST
 def item_remove(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
-    workshop = selectors.get_workshop(school, workshop_pk)
-    services.item_remove(item=selectors.get_item(workshop, item_pk))
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
+    services.item_remove(
+        item=selectors.get_item_for_user(user=request.user, pk=item_pk, workshop=workshop)
+    )
     return redirect(_detail_url(workshop) + "#slides-heading")
 
 
 @login_required
 def present(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
-    workshop = selectors.get_workshop(school, workshop_pk)
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
     items = _items_with_titles(workshop)
     built = charts.build_charts(
         user=request.user,
@@ -268,12 +293,13 @@ def present(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
             item.slide = built[item.chart_key]
         else:
             item.notes_form = NotesForm(initial={"notes": item.notes}, prefix=f"item{item.pk}")
-    followup = selectors.followup_actions(workshop)
+    followup = selectors.followup_actions(user=request.user, workshop=workshop)
     ctx = {
         "school": school,
         "workshop": workshop,
         "items": items,
         "followup": followup,
+        "can": selectors.workshop_perms(request.user, school),
         # The title slide, the follow-up (if any), the items and the actions slide.
         "slide_count": len(items) + 2 + (1 if followup else 0),
         "actions": list(workshop.actions.select_related("owner")),
@@ -286,9 +312,11 @@ def present(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notes_save(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
-    workshop = selectors.get_workshop(school, workshop_pk)
-    item = selectors.get_item(workshop, item_pk)
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
+    item = selectors.get_item_for_user(user=request.user, pk=item_pk, workshop=workshop)
     if item.kind != WorkshopItem.Kind.QUESTION:
         raise PermissionDenied
     form = NotesForm(request.POST, prefix=f"item{item.pk}")
@@ -308,8 +336,10 @@ def notes_save(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) ->
 @login_required
 @require_POST
 def action_add(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk, manage=True)
-    workshop = selectors.get_workshop(school, workshop_pk)
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
     form = ActionForm(request.POST, school=school)
     created = None
     if form.is_valid():
@@ -341,13 +371,13 @@ def action_add(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
 
 @login_required
 def action_list(request: HttpRequest, pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(request, pk)
-    actions = list(selectors.actions_of(school))
+    school = selectors.get_school_for_user(user=request.user, pk=pk)
+    actions = list(selectors.actions_of(user=request.user, school=school))
     ctx = {
         "school": school,
         "open_actions": [a for a in actions if a.is_open],
         "closed_actions": [a for a in actions if not a.is_open],
-        "can_manage": Perm.WORKSHOPS_MANAGE in permissions_at(request.user, school),
+        "can": selectors.workshop_perms(request.user, school),
         "status_choices": Action.Status.choices,
     }
     return render(request, "workshops/action_list.html", ctx)
@@ -357,9 +387,9 @@ def action_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_status(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     """Principals update any action of the school, an owner their own."""
-    school = selectors.get_school_for_user(request, pk)
-    action = selectors.get_action(school, action_pk)
-    can_manage = Perm.WORKSHOPS_MANAGE in permissions_at(request.user, school)
+    school = selectors.get_school_for_user(user=request.user, pk=pk)
+    action = selectors.get_action_for_user(user=request.user, pk=action_pk, school_pk=school.pk)
+    can_manage = Perm.WORKSHOPS_MANAGE in selectors.workshop_perms(request.user, school)
     if not can_manage and action.owner_id != request.user.pk:
         raise PermissionDenied
     form = StatusForm(request.POST)
@@ -379,7 +409,7 @@ def action_status(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse
             {
                 "school": school,
                 "action": action,
-                "can_update": True,
+                "can": selectors.workshop_perms(request.user, school),
                 "status_choices": Action.Status.choices,
                 "workshop": reviewed_in,
                 "saved": form.is_valid(),

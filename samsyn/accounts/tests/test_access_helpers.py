@@ -38,15 +38,17 @@ class AccessHelperTests(BaseTestCase):
 
     def test_it_returns_404_for_outsiders(self):
         with self.assertRaises(Http404):
-            get_organisation_for_user(self.request_as(self.charlie), self.school.pk)
+            get_organisation_for_user(user=self.request_as(self.charlie).user, pk=self.school.pk)
 
     def test_it_returns_403_for_member_without_permission(self):
         with self.assertRaises(PermissionDenied):
-            get_organisation_for_user(self.request_as(self.alice), self.school.pk, Perm.INVITE)
+            get_organisation_for_user(
+                user=self.request_as(self.alice).user, pk=self.school.pk, perm=Perm.INVITE
+            )
 
     def test_it_returns_404_for_missing_organisation(self):
         with self.assertRaises(Http404):
-            get_organisation_for_user(self.request_as(self.adam), 999999)
+            get_organisation_for_user(user=self.request_as(self.adam).user, pk=999999)
 
     def test_it_gives_nothing_to_deactivated_users(self):
         self.olle.is_active = False

@@ -351,9 +351,9 @@ class LibraryEntryTests(BaseTestCase):
         d = services.library_entry_publish(
             kind="excellence", source="t", source_id=4, title="D", body="w", related=[c]
         )
-        self.assertEqual(selectors.related_entries(a), [b])
-        self.assertEqual(selectors.related_entries(d), [c])
-        self.assertEqual(selectors.related_entries(c), [d])  # symmetrical
+        self.assertEqual(selectors.related_entries(user=self.pia, entry=a), [b])
+        self.assertEqual(selectors.related_entries(user=self.pia, entry=d), [c])
+        self.assertEqual(selectors.related_entries(user=self.pia, entry=c), [d])  # symmetrical
 
     def test_an_unknown_language_is_refused(self):
         with self.assertRaises(ValidationError):

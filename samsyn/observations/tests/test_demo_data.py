@@ -154,7 +154,7 @@ class DemoDataTests(unittest.TestCase):
 
     def test_the_key_teacher_has_released_observations(self):
         teacher = User.objects.get(email=f"larare@{DEMO_DOMAIN}")
-        released = selectors.observations_released_to(teacher=teacher)
+        released = selectors.observations_released_to(user=teacher)
         kinds = Counter(released.values_list("round__kind", flat=True))
         self.assertEqual(kinds[Round.Kind.BASELINE], 2)
         self.assertGreaterEqual(kinds[Round.Kind.FOLLOW_UP], 2)

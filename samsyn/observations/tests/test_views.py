@@ -8,6 +8,7 @@ import uuid
 from django.urls import reverse
 from django.utils import timezone
 
+from samsyn.accounts.access import Perm
 from samsyn.accounts.models import AuditEvent
 from samsyn.observations import services
 from samsyn.observations.models import Observation, ObservationEvent, Round
@@ -165,7 +166,9 @@ class ReleaseAndReadTests(BaseTestCase):
         self.assertEqual(self.client.get(url).status_code, 403)
         self.assertNotContains(self.client.get(reverse("observations:mine")), str(observation.uuid))
         self.client.force_login(self.oscar)
-        self.client.post(reverse("observations:release", args=[observation.uuid]))
+        release = reverse("observations:release", args=[observation.uuid])
+        self.assertContains(self.client.get(url), release)  # the observer is offered it
+        self.client.post(release)
         self.client.force_login(self.alice)
         page = self.client.get(url)
         self.assertContains(page, default_version().dimensions.get(order=1).name_sv)
@@ -192,7 +195,9 @@ class ReleaseAndReadTests(BaseTestCase):
         observation = capture(self, round_)
         self.client.force_login(self.oscar)
         page = self.client.get(reverse("observations:detail", args=[observation.uuid]))
-        self.assertFalse(page.context["can_release"])
+        # The observer holds OBSERVATION_OBSERVE, but an at-close round offers no release.
+        self.assertIn(Perm.OBSERVATION_OBSERVE, page.context["can"])
+        self.assertNotContains(page, reverse("observations:release", args=[observation.uuid]))
         self.client.force_login(self.pia)
         self.client.post(reverse("observations:round_close", args=[round_.pk]))
         observation.refresh_from_db()

@@ -88,7 +88,7 @@ class RetentionTests(BaseTestCase):
     @time_machine.travel(dt.datetime(2026, 4, 1, 12, 0, tzinfo=UTC), tick=False)
     def test_preview_and_dry_run_count_without_removing(self):
         self._set("observations", 24)
-        preview = {row["key"]: row for row in selectors.retention_preview(self.owner)}
+        preview = {row["key"]: row for row in selectors.retention_preview_unscoped(self.owner)}
         assert preview["observations"]["due"] == 1
         assert preview["observations"]["soon"] == 1  # the edge expires tomorrow
         assert preview["surveys"]["due"] is None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django import template
 
-from samsyn.accounts.access import Perm, permissions_at
+from samsyn.accounts.access import Perm
 from samsyn.workshops import selectors
 
 register = template.Library()
@@ -17,14 +17,15 @@ def school_workshop_actions(context, school) -> dict:
     user = getattr(request, "user", None)
     if user is None or school.kind != "school":
         return {"visible": False}
-    perms = permissions_at(user, school)
-    if not selectors.can_view(user, school, perms):
+    can = selectors.workshop_perms(user, school)
+    if Perm.WORKSHOPS_VIEW not in can:
         return {"visible": False}
-    upcoming = [w for w in selectors.workshops_of(school).order_by("starts_at") if w.is_upcoming]
+    workshops = selectors.workshops_of(user=user, school=school).order_by("starts_at")
+    upcoming = [w for w in workshops if w.is_upcoming]
     return {
         "visible": True,
         "school": school,
-        "actions": list(selectors.actions_of(school, open_only=True)[:10]),
+        "actions": list(selectors.actions_of(user=user, school=school, open_only=True)[:10]),
         "next_workshop": upcoming[0] if upcoming else None,
-        "can_manage": Perm.WORKSHOPS_MANAGE in perms,
+        "can": can,
     }

@@ -16,7 +16,9 @@ def test_the_demo_has_a_held_and_an_upcoming_workshop(demo_db):
     assert all(item.notes for item in held.items.filter(kind="question"))
     statuses = sorted(held.actions.values_list("status", flat=True))
     assert statuses == ["done", "in_progress", "open"]
-    followup = selectors.followup_actions(upcoming)
+    followup = selectors.followup_actions(
+        user=User.objects.get(email=f"rektor@{DEMO_DOMAIN}"), workshop=upcoming
+    )
     assert sorted(a.status for a in followup) == ["in_progress", "open"]
     teacher = User.objects.get(email=f"larare@{DEMO_DOMAIN}")
     assert [a.what for a in selectors.owned_open_actions(teacher)] == [

@@ -166,14 +166,20 @@ class ActionTests(BaseTestCase):
         done = services.action_create(workshop=self.workshop, what="B", owner=None, due_on=due)
         services.action_set_status(action=done, status=Action.Status.DONE)
         later = make_workshop(self, days=10)
-        self.assertEqual(selectors.followup_actions(later), [open_one])
+        self.assertEqual(selectors.followup_actions(user=self.pia, workshop=later), [open_one])
         # The earlier workshop does not follow up its own actions, nor later ones.
         services.action_create(workshop=later, what="C", owner=None, due_on=due)
-        self.assertEqual(selectors.followup_actions(self.workshop), [])
+        self.assertEqual(selectors.followup_actions(user=self.pia, workshop=self.workshop), [])
         # Marked done in the follow-up, it stays on that slide (and leaves the open list).
         services.action_set_status(action=open_one, status=Action.Status.DONE, reviewed_in=later)
-        self.assertEqual(selectors.followup_actions(later), [open_one])
-        self.assertEqual([a.what for a in selectors.actions_of(self.school, open_only=True)], ["C"])
+        self.assertEqual(selectors.followup_actions(user=self.pia, workshop=later), [open_one])
+        self.assertEqual(
+            [
+                a.what
+                for a in selectors.actions_of(user=self.pia, school=self.school, open_only=True)
+            ],
+            ["C"],
+        )
 
     def test_it_refuses_an_unknown_status(self):
         action = services.action_create(

@@ -1,0 +1,264 @@
+"""The access layer is declared, not assembled: static rules over views, the API and selectors.
+
+1. View and API code (every module a URL or the API router points into) reads objects only
+   through user-scoped helpers: it calls no `get_object_or_404` / `get_list_or_404`, no
+   `<Model>.objects.get`, no function whose name ends in `_unscoped` (or that lives in an
+   `unscoped` module), and no selector without a `user` parameter.
+2. Every public function in an app's `selectors.py` takes the acting `user`, or says in its name
+   that it does not (`..._unscoped`), or is one of the few `PUBLIC_READS` of no one's data.
+3. Every `has:"…"` check in a template names a `Perm`.
+
+`REMAINING_*` list the call sites and selectors not yet converted. The lists may only shrink:
+a new violation fails, and so does an entry that no longer occurs (remove it).
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib
+import inspect
+import re
+from pathlib import Path
+from types import ModuleType
+
+from django.shortcuts import get_list_or_404, get_object_or_404
+from django.test import SimpleTestCase
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from samsyn.accounts.access import Perm
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# Reads of no one's data, so neither rule applies: the single sign-on login page (nobody is
+# signed in yet), the names of framework dimensions and of municipalities, Kolada's
+# municipality groups and their public statistics, unit labels. Not meant to shrink; keep it short.
+PUBLIC_READS: set[tuple[str, str]] = {
+    ("samsyn.improvement.selectors", "dimension_choices"),
+    ("samsyn.indicators.selectors", "comparison_groups"),  # Kolada's municipality groups
+    # Public official statistics by municipality (StatValue holds Skolverket's and Kolada's
+    # published figures, nobody's own data); the indicator comes from indicator_for.
+    ("samsyn.indicators.selectors", "expected_for"),
+    ("samsyn.indicators.selectors", "group_band"),
+    ("samsyn.indicators.selectors", "indicator_series"),
+    ("samsyn.indicators.selectors", "indicator_sources"),
+    ("samsyn.indicators.selectors", "municipality"),  # a municipality's name by its code
+    ("samsyn.indicators.selectors", "unit_label"),
+    ("samsyn.networks.selectors", "dimension_names"),
+    ("samsyn.integrations.selectors", "sso_provider_for_email"),
+    ("samsyn.integrations.selectors", "sso_provider_offered"),
+    ("samsyn.integrations.selectors", "sso_providers_offered"),
+}
+
+# (view module, function called) still to convert: none left; keep it that way.
+REMAINING_VIEW_CALLS: set[tuple[str, str]] = set()
+
+# (selectors module, function) without a `user` parameter still to convert or rename.
+REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
+    ("samsyn.coaching.selectors", "coachable_observations"),
+    ("samsyn.coaching.selectors", "coaches_for"),
+    ("samsyn.coaching.selectors", "latest_closed_round"),
+    ("samsyn.coaching.selectors", "my_teaching_export"),
+    ("samsyn.coaching.selectors", "next_open_step_for"),
+    ("samsyn.coaching.selectors", "teachers_at"),
+    ("samsyn.dashboards.selectors", "area_schools"),
+    ("samsyn.dashboards.selectors", "grade_span_label"),
+    ("samsyn.improvement.selectors", "groups_for_school"),
+    ("samsyn.improvement.selectors", "indicator_choices"),
+    ("samsyn.improvement.selectors", "library_entries"),
+    ("samsyn.improvement.selectors", "participant_choices"),
+    ("samsyn.improvement.selectors", "round_choices"),
+    ("samsyn.improvement.selectors", "staff_choices"),
+    ("samsyn.improvement.selectors", "survey_choices"),
+    ("samsyn.indicators.selectors", "indicators_for"),
+    ("samsyn.indicators.selectors", "municipality_code_for"),
+    ("samsyn.indicators.selectors", "values_for_export"),
+    ("samsyn.networks.selectors", "exchange_owner_choices"),
+    ("samsyn.networks.selectors", "hidden_reason"),
+    ("samsyn.networks.selectors", "hub_circle"),
+    ("samsyn.networks.selectors", "hub_school_ids"),
+    ("samsyn.networks.selectors", "hubs_of"),
+    ("samsyn.networks.selectors", "indicator_rows"),
+    ("samsyn.networks.selectors", "match_for"),
+    ("samsyn.networks.selectors", "member_schools"),
+    ("samsyn.networks.selectors", "observation_profile"),
+    ("samsyn.networks.selectors", "practices_for"),
+    ("samsyn.networks.selectors", "principals_of"),
+    ("samsyn.networks.selectors", "round_summary"),
+    ("samsyn.networks.selectors", "school_dimension_estimates"),
+    ("samsyn.networks.selectors", "settings_for"),
+    ("samsyn.observations.selectors", "capture_framework"),
+    ("samsyn.observations.selectors", "schools_under"),
+    ("samsyn.observations.selectors", "teacher_measures"),
+    ("samsyn.privacy.selectors", "cutoff_for"),
+    ("samsyn.privacy.selectors", "months_before"),
+    ("samsyn.privacy.selectors", "owner_org_ids"),
+    ("samsyn.privacy.selectors", "people_of_owner"),
+    ("samsyn.privacy.selectors", "person_of_owner"),
+    ("samsyn.privacy.selectors", "settings_for"),
+    ("samsyn.triads.selectors", "current_set"),
+    ("samsyn.triads.selectors", "current_triad_for"),
+    ("samsyn.triads.selectors", "groups_of"),
+    ("samsyn.triads.selectors", "last_saved_set"),
+    ("samsyn.triads.selectors", "options_for"),
+    ("samsyn.triads.selectors", "profiles"),
+    ("samsyn.triads.selectors", "proposer_teachers"),
+}
+
+
+def _url_modules(patterns) -> set[str]:
+    found: set[str] = set()
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            found |= _url_modules(p.url_patterns)
+        elif isinstance(p, URLPattern):
+            module = getattr(p.callback, "__module__", "")
+            if module.startswith("samsyn.") and not module.startswith("ninja"):
+                found.add(module)
+    return found
+
+
+def view_modules() -> list[ModuleType]:
+    names = _url_modules(get_resolver().url_patterns)
+    names |= {"samsyn.api"} | {
+        f"samsyn.{p.parent.name}.api" for p in ROOT.glob("*/api.py") if p.parent.name != "tests"
+    }
+    return [importlib.import_module(n) for n in sorted(names)]
+
+
+def _local_imports(tree: ast.AST) -> dict[str, object]:
+    """Names imported inside functions (`from samsyn.x import selectors` in a view body)."""
+    found: dict[str, object] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if not node.module.startswith("samsyn"):
+                continue
+            source = importlib.import_module(node.module)
+            for alias in node.names:
+                value = getattr(source, alias.name, None)
+                if value is None:
+                    value = importlib.import_module(f"{node.module}.{alias.name}")
+                found[alias.asname or alias.name] = value
+    return found
+
+
+def _target(module: ModuleType, func: ast.expr, local: dict[str, object] | None = None):
+    """The object a call's function expression names in `module`, when it can be resolved
+    statically (a global name or one imported in a function, or an attribute of a module)."""
+    names = {**(local or {}), **module.__dict__}
+    if isinstance(func, ast.Name):
+        return names.get(func.id)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        owner = names.get(func.value.id)
+        if isinstance(owner, ModuleType):
+            return getattr(owner, func.attr, None)
+    return None
+
+
+def _is_objects_get(func: ast.expr) -> bool:
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "get"
+        and isinstance(func.value, ast.Attribute)
+        and func.value.attr == "objects"
+    )
+
+
+def _unscoped_selector(obj) -> bool:
+    if not inspect.isfunction(obj):
+        return False
+    module = obj.__module__ or ""
+    if (module, obj.__name__) in PUBLIC_READS:
+        return False
+    if obj.__name__.endswith("_unscoped") or module.endswith(".unscoped"):
+        return True
+    if module.endswith(".selectors") and not obj.__name__.startswith("_"):
+        return "user" not in inspect.signature(obj).parameters
+    return False
+
+
+def view_violations() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for module in view_modules():
+        tree = ast.parse(Path(module.__file__).read_text())
+        local = _local_imports(tree)
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            if _is_objects_get(node.func):
+                found.add((module.__name__, f"{ast.unparse(node.func.value.value)}.objects.get"))
+                continue
+            target = _target(module, node.func, local)
+            if target in (get_object_or_404, get_list_or_404):
+                found.add((module.__name__, target.__name__))
+            elif _unscoped_selector(target):
+                found.add((module.__name__, f"{target.__module__}.{target.__name__}"))
+    return found
+
+
+def selector_violations() -> set[tuple[str, str]]:
+    found: set[tuple[str, str]] = set()
+    for path in sorted(ROOT.glob("*/selectors.py")):
+        name = f"samsyn.{path.parent.name}.selectors"
+        module = importlib.import_module(name)
+        for node in ast.parse(path.read_text()).body:
+            if not isinstance(node, ast.FunctionDef) or node.name.startswith("_"):
+                continue
+            if node.name.endswith("_unscoped") or (name, node.name) in PUBLIC_READS:
+                continue
+            if "user" not in inspect.signature(getattr(module, node.name)).parameters:
+                found.add((name, node.name))
+    return found
+
+
+class AccessLayerTests(SimpleTestCase):
+    def test_views_and_api_read_only_through_user_scoped_helpers(self):
+        found = view_violations()
+        self.assertEqual(
+            sorted(found - REMAINING_VIEW_CALLS),
+            [],
+            "view/API code reads without the access layer; use a get_<entity>_for_user helper",
+        )
+        self.assertEqual(
+            sorted(REMAINING_VIEW_CALLS - found), [], "converted: remove from REMAINING_VIEW_CALLS"
+        )
+
+    def test_every_selector_takes_the_user_or_says_it_does_not(self):
+        found = selector_violations()
+        self.assertEqual(
+            sorted(found - REMAINING_UNSCOPED_SELECTORS),
+            [],
+            "a selector without a `user` parameter must end in _unscoped",
+        )
+        self.assertEqual(
+            sorted(REMAINING_UNSCOPED_SELECTORS - found),
+            [],
+            "converted: remove from REMAINING_UNSCOPED_SELECTORS",
+        )
+
+    def test_the_rule_catches_a_direct_read(self):
+        # The checker itself: a module calling get_object_or_404 and an unscoped selector.
+        module = ModuleType("samsyn.fake.views")
+        module.__file__ = __file__
+        source = "get_object_or_404(X, pk=1)\nRound.objects.get(pk=1)\nsel.teachers_unscoped(s)\n"
+        tree = ast.parse(source)
+        sel = ModuleType("samsyn.fake.selectors")
+
+        def teachers_unscoped(school):
+            return school
+
+        sel.teachers_unscoped = teachers_unscoped
+        module.get_object_or_404 = get_object_or_404
+        module.sel = sel
+        calls = [n for n in ast.walk(tree) if isinstance(n, ast.Call)]
+        self.assertIs(_target(module, calls[0].func), get_object_or_404)
+        self.assertTrue(_is_objects_get(calls[1].func))
+        self.assertTrue(_unscoped_selector(_target(module, calls[2].func)))
+
+    def test_templates_ask_only_for_permissions_that_exist(self):
+        names = {p.value for p in Perm}
+        used = set()
+        for path in list(ROOT.glob("*/templates/**/*.html")) + list(
+            ROOT.parent.glob("templates/**/*.html")
+        ):
+            used |= {(path.name, m) for m in re.findall(r'\|has:"([^"]+)"', path.read_text())}
+        self.assertEqual(sorted(u for u in used if u[1] not in names), [])
