@@ -50,7 +50,7 @@ from samsyn.improvement.models import (
     Report,
 )
 from samsyn.improvement.report_figures import report_figures
-from samsyn.indicators.selectors import municipality_code_for
+from samsyn.indicators.selectors import organisation_municipality_code
 
 
 def _school(request: HttpRequest, pk: int) -> Organisation:
@@ -131,12 +131,20 @@ def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "report": report,
         "dimension": dict(selectors.dimension_choices()).get(project.dimension_code, ""),
         # An indicator's page needs the municipality its figures are about (else it is a 404).
-        "indicator_pages": bool(municipality_code_for(project.school)),
+        "indicator_pages": _indicator_pages(request, project.school),
         "phase_form": PhaseForm(initial={"phase": project.phase}),
         "comment_form": CommentForm(),
         "group_form": GroupChoiceForm(school=project.school, initial={"group": project.group_id}),
     }
     return render(request, "improvement/project_detail.html", ctx)
+
+
+def _indicator_pages(request: HttpRequest, school: Organisation) -> bool:
+    """Whether the school's indicator pages open for this reader: they may see the school's
+    statistics and the school (or its owner) has a municipality code."""
+    if Perm.INDICATORS_VIEW not in permissions_at(request.user, school):
+        return False
+    return bool(organisation_municipality_code(user=request.user, organisation=school))
 
 
 def _openable_rounds(request: HttpRequest, project) -> set[int]:

@@ -9,6 +9,6 @@ class NetworksConfig(AppConfig):
     def ready(self) -> None:
         from samsyn.improvement import hooks
         from samsyn.networks import home  # noqa: F401  (registers the home-page actions)
-        from samsyn.networks.selectors import exchanges_of_owner
+        from samsyn.networks.selectors import exchanges_of_owner_unscoped
 
-        hooks.register_exchanges(exchanges_of_owner)
+        hooks.register_exchanges(exchanges_of_owner_unscoped)

@@ -822,7 +822,9 @@ def _collaboration_indicators(owners: list[Organisation]) -> tuple[list[dict], l
     return [{"members": members, "rows": rows}], list(missing.values())
 
 
-def exchanges_of_owner(owner: Organisation, year_start: dt.date, year_end: dt.date) -> list:
+def exchanges_of_owner_unscoped(
+    owner: Organisation, year_start: dt.date, year_end: dt.date
+) -> list:
     """The regional experience exchanges the owner took part in during the period, with their
     visits: their documentation belongs in the owner's annual quality report (registered with
     `samsyn.improvement.hooks` from the app's `ready()`)."""

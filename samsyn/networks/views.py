@@ -996,7 +996,7 @@ def regional_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     ctx["nearby_years"] = []
     for other in (year - 1, year + 1):
         try:
-            selectors.regional_year_for_user(request, pk, other)
+            selectors.regional_year_for_user(user=request.user, organiser_pk=pk, year=other)
         except (Http404, PermissionDenied):
             continue
         ctx["nearby_years"].append(other)

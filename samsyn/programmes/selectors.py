@@ -291,7 +291,7 @@ def _compare(result: MeasureResult, sides: dict, *, paired: bool) -> MeasureResu
     return result
 
 
-def respondent_scores(surveys: list[Survey], areas: tuple[str, ...]) -> dict[int, list[float]]:
+def _respondent_scores(surveys: list[Survey], areas: tuple[str, ...]) -> dict[int, list[float]]:
     """Per survey: each respondent's index (0–10) over the measure's areas (the mean of their
     answers that took a position; "don't know" left out; respondents without one left out)."""
     per: dict[tuple[int, int], list[float]] = defaultdict(list)
@@ -326,7 +326,7 @@ def _survey(measure: ProgrammeMeasure, schools: list[Organisation]) -> MeasureRe
     if not baseline or not outcome:
         result.missing = _("Choose the baseline and the outcome surveys.")
         return result
-    scores = respondent_scores(baseline + outcome, AREAS[measure.kind])
+    scores = _respondent_scores(baseline + outcome, AREAS[measure.kind])
     sides: dict[str, tuple[list, list, list]] = {"b": ([], [], []), "o": ([], [], [])}
     for key, chosen in (("b", baseline), ("o", outcome)):
         values, _ids, labels = sides[key]
@@ -419,8 +419,14 @@ def _relation(teaching: MeasureResult, other: MeasureResult) -> Relation:
     return Relation(outcome=other.label, points=points, slope=slope, reason=reason)
 
 
-def evaluation(programme: Programme) -> Evaluation:
-    """The four measures' figures and the exploratory relations. The caller has checked
+def programme_evaluation(*, user: User, pk: int) -> tuple[ProgrammeAccess, Evaluation]:
+    """The programme as the user may see it, with its evaluation (404/403 as `programme_access`)."""
+    access = programme_access(user, pk)
+    return access, evaluation_unscoped(access.programme)
+
+
+def evaluation_unscoped(programme: Programme) -> Evaluation:
+    """The four measures' figures and the exploratory relations; the caller has checked
     access (`programme_access`)."""
     schools = _schools(programme)
     measures = {

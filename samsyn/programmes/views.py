@@ -43,7 +43,7 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def programme_create(request: HttpRequest, org_pk: int) -> HttpResponse:
-    org = get_organisation_for_user(request, org_pk, Perm.PROGRAMMES_MANAGE)
+    org = get_organisation_for_user(user=request.user, pk=org_pk, perm=Perm.PROGRAMMES_MANAGE)
     form = ProgrammeForm(request.POST or None, organisation=org)
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,8 +119,8 @@ def programme_measures(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _context(access: selectors.ProgrammeAccess) -> dict:
-    evaluation = selectors.evaluation(access.programme)
+def _context(request: HttpRequest, pk: int) -> dict:
+    access, evaluation = selectors.programme_evaluation(user=request.user, pk=pk)
     for relation in evaluation.relations:
         relation.svg = scatter_svg(relation)
     return {
@@ -133,18 +133,17 @@ def _context(access: selectors.ProgrammeAccess) -> dict:
 
 @login_required
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    access = selectors.programme_access(request.user, pk)
-    return render(request, "programmes/programme_detail.html", _context(access))
+    return render(request, "programmes/programme_detail.html", _context(request, pk))
 
 
 @login_required
 def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from weasyprint import HTML
 
-    access = selectors.programme_access(request.user, pk)
-    html = render_to_string("programmes/programme_pdf.html", _context(access), request=request)
+    context = _context(request, pk)
+    html = render_to_string("programmes/programme_pdf.html", context, request=request)
     pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(access.programme.name) or "programme"
+    name = slugify(context["programme"].name) or "programme"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     return response

@@ -48,11 +48,14 @@ def public_page(slug: str) -> ProgressPage | None:
     return ProgressPage.objects.filter(slug=slug).first()
 
 
-def round_choices(organisation: Organisation) -> list[Round]:
-    """The area's non-peer rounds with counted observations, oldest first (the caller has
-    checked the user's right on the organisation)."""
+def round_choices(*, user: User, organisation: Organisation) -> list[Round]:
+    """The area's non-peer rounds with counted observations, oldest first, for those who
+    prepare its progress page."""
+    require(user, organisation, Perm.PROGRESS_PAGE_MANAGE)
     return counted_rounds_unscoped([s.pk for s in area_schools(organisation)])
 
 
-def indicator_choices(organisation: Organisation) -> list[Indicator]:
+def indicator_choices(*, user: User, organisation: Organisation) -> list[Indicator]:
+    """The indicators a progress page of the area may show, for those who prepare it."""
+    require(user, organisation, Perm.PROGRESS_PAGE_MANAGE)
     return list(indicators_for(organisation=organisation))

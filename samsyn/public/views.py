@@ -62,15 +62,16 @@ class PageForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, page: ProgressPage, **kwargs):
+    def __init__(self, *args, page: ProgressPage, user, **kwargs):
         super().__init__(*args, **kwargs)
+        org = page.organisation
         rounds = Round.objects.filter(
-            pk__in=[r.pk for r in selectors.round_choices(page.organisation)]
+            pk__in=[r.pk for r in selectors.round_choices(user=user, organisation=org)]
         ).order_by("starts_on", "pk")
         self.fields["baseline_round"].queryset = rounds
         self.fields["latest_round"].queryset = rounds
         self.fields["indicator_codes"].choices = [
-            (i.code, i.name) for i in selectors.indicator_choices(page.organisation)
+            (i.code, i.name) for i in selectors.indicator_choices(user=user, organisation=org)
         ]
 
 
@@ -127,7 +128,9 @@ def public_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def manage(request: HttpRequest, org_pk: int) -> HttpResponse:
     """An owner's or network's progress pages, and a new one."""
-    organisation = get_organisation_for_user(request, org_pk, Perm.PROGRESS_PAGE_MANAGE)
+    organisation = get_organisation_for_user(
+        user=request.user, pk=org_pk, perm=Perm.PROGRESS_PAGE_MANAGE
+    )
     pages = selectors.pages_of(user=request.user, organisation=organisation)
     form = CreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -161,7 +164,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         "intro_sv": page.intro_sv,
         "intro_en": page.intro_en,
     }
-    form = PageForm(request.POST or None, page=page, initial=initial)
+    form = PageForm(request.POST or None, page=page, user=request.user, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.page_update(page=page, actor=request.user, **form.cleaned_data)

@@ -47,6 +47,9 @@ PUBLIC_READS: set[tuple[str, str]] = {
     ("samsyn.integrations.selectors", "sso_provider_for_email"),
     ("samsyn.integrations.selectors", "sso_provider_offered"),
     ("samsyn.integrations.selectors", "sso_providers_offered"),
+    # A public progress page by its slug: the view shows only an approved, frozen snapshot
+    # (404 or 410 otherwise), readable without signing in.
+    ("samsyn.public.selectors", "public_page"),
 }
 
 # (view module, function called) still to convert: none left; keep it that way.

@@ -122,11 +122,11 @@ def test_apps_building_on_others_register_their_hooks():
     suppression guard must know the workshop teams)."""
     from samsyn.dashboards import hooks as dashboard_hooks
     from samsyn.improvement import hooks as improvement_hooks
-    from samsyn.networks.selectors import exchanges_of_owner
+    from samsyn.networks.selectors import exchanges_of_owner_unscoped
     from samsyn.observations import hooks as observation_hooks
-    from samsyn.triads.selectors import round_teacher_details
-    from samsyn.workshops.selectors import workshop_teams
+    from samsyn.triads.selectors import round_teacher_details_unscoped
+    from samsyn.workshops.selectors import workshop_teams_unscoped
 
-    assert workshop_teams in dashboard_hooks._team_providers
-    assert exchanges_of_owner in improvement_hooks._exchange_providers
-    assert round_teacher_details in observation_hooks._details_providers
+    assert workshop_teams_unscoped in dashboard_hooks._team_providers
+    assert exchanges_of_owner_unscoped in improvement_hooks._exchange_providers
+    assert round_teacher_details_unscoped in observation_hooks._details_providers

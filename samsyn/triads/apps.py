@@ -9,6 +9,6 @@ class TriadsConfig(AppConfig):
     def ready(self) -> None:
         from samsyn.observations import hooks
         from samsyn.triads import home  # noqa: F401  (registers the home-page actions)
-        from samsyn.triads.selectors import round_teacher_details
+        from samsyn.triads.selectors import round_teacher_details_unscoped
 
-        hooks.register_teacher_details(round_teacher_details)
+        hooks.register_teacher_details(round_teacher_details_unscoped)

@@ -328,7 +328,7 @@ def peer_visits(*, user: User, triad: Triad) -> list[Assignment]:
     return visits
 
 
-def round_teacher_details(round_: Round) -> dict[tuple[int, int], dict[str, str]]:
+def round_teacher_details_unscoped(round_: Round) -> dict[tuple[int, int], dict[str, str]]:
     """Subject and grade to pre-fill a round's planned visits with, from the teacher's details
     (kept by the principal or filled in by an SS 12000 import): the first subject and the grade
     span (registered with `samsyn.observations.hooks`)."""

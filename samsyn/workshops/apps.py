@@ -9,6 +9,6 @@ class WorkshopsConfig(AppConfig):
     def ready(self) -> None:
         from samsyn.dashboards import hooks
         from samsyn.workshops import home  # noqa: F401  (registers the home-page actions)
-        from samsyn.workshops.selectors import workshop_teams
+        from samsyn.workshops.selectors import workshop_teams_unscoped
 
-        hooks.register_teams(workshop_teams)
+        hooks.register_teams(workshop_teams_unscoped)

@@ -210,7 +210,7 @@ def owned_open_actions(user: User) -> QuerySet[Action]:
     )
 
 
-def workshop_teams(school_ids: list[int]) -> list[tuple[object, int, frozenset]]:
+def workshop_teams_unscoped(school_ids: list[int]) -> list[tuple[object, int, frozenset]]:
     """Every workshop team of these schools, oldest workshop first (a new team never changes
     what was decided before it): the dashboards' complementary-suppression guard counts each
     team's view as obtainable (registered with `samsyn.dashboards.hooks`)."""

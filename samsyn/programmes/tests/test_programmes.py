@@ -44,7 +44,7 @@ class EvaluationTests(BaseTestCase):
         programme_world(cls)
 
     def result(self, kind: str):
-        evaluation = selectors.evaluation(self.programme)
+        evaluation = selectors.evaluation_unscoped(self.programme)
         return next(r for r in evaluation.measures if r.measure.kind == kind), evaluation
 
     def test_teaching_change_is_paired_on_teachers_and_leaves_the_small_school_out(self):
