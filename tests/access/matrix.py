@@ -35,7 +35,14 @@ _REVIEW_TEAM = (
     "peer reviews run across the network's owners: Karin (Strandskolan) is on the review "
     "team of Ängsskolan (Ekbacka)"
 )
+_NETWORK_OWN = (
+    "the collaboration's groups and competence efforts belong to the network, whose schools "
+    "are of both owners (the 'other' object is the network's too)"
+)
 CROSS_OWNER: dict[str, str] = {
+    "networks:effort": _NETWORK_OWN,
+    "networks:group": _NETWORK_OWN,
+    "public:page": "a published progress page is public, readable without signing in",
     "improvement:library_entry": "the library of proven experience is open to every signed-in "
     "person",
     "networks:agreement": _REVIEW_TEAM,
@@ -810,4 +817,62 @@ EXPECTED: dict[tuple[str, str], str] = {
         "workshops:workshop_list",
         "own",
     ): "302:anon 403:coach,owner,coordinator,researcher 404:other_owner,other_teacher *:200",
+    # The collaboration's groups and efforts, programmes and public progress pages (#25).
+    ("favicon", "own"): "*:301",
+    ("networks:assignment_add", "other"): "302:anon *:405",
+    ("networks:assignment_add", "own"): "302:anon *:405",
+    ("networks:assignment_status", "other"): "302:anon *:405",
+    ("networks:assignment_status", "own"): "302:anon *:405",
+    ("networks:collaboration", "own"): "302:anon 403:observer 404:other_teacher *:200",
+    ("networks:decision_add", "other"): "302:anon *:405",
+    ("networks:decision_add", "own"): "302:anon *:405",
+    ("networks:decisions", "own"): "302:anon 403:observer 404:other_teacher *:200",
+    ("networks:effort", "other"): "302:anon 404:other_teacher *:200",
+    ("networks:effort", "own"): "302:anon 404:other_teacher *:200",
+    ("networks:effort_create", "own"): "200:coordinator,admin 302:anon 404:other_teacher *:403",
+    ("networks:effort_edit", "other"): "200:coordinator,admin 302:anon 404:other_teacher *:403",
+    ("networks:effort_edit", "own"): "200:coordinator,admin 302:anon 404:other_teacher *:403",
+    ("networks:efforts", "own"): "302:anon 404:other_teacher *:200",
+    ("networks:evaluation_create", "other"): "302:anon *:405",
+    ("networks:evaluation_create", "own"): "302:anon *:405",
+    ("networks:evaluation_links", "other"): "302:anon *:405",
+    ("networks:evaluation_links", "own"): "302:anon *:405",
+    (
+        "networks:group",
+        "other",
+    ): "302:anon 403:teacher,observer,coach,principal 404:other_teacher *:200",
+    (
+        "networks:group",
+        "own",
+    ): "302:anon 403:teacher,observer,coach,principal 404:other_teacher *:200",
+    ("networks:group_create", "own"): "200:coordinator,admin 302:anon 404:other_teacher *:403",
+    ("networks:group_member_add", "other"): "302:anon *:405",
+    ("networks:group_member_add", "own"): "302:anon *:405",
+    ("networks:meeting_add", "other"): "302:anon *:405",
+    ("networks:meeting_add", "own"): "302:anon *:405",
+    ("programmes:create", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",
+    ("programmes:create", "own"): "200:owner,admin 302:anon 404:coordinator,other_owner *:403",
+    ("programmes:detail", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",
+    ("programmes:detail", "own"): "200:principal,owner,admin 302:anon 404:other_owner *:403",
+    ("programmes:edit", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",
+    ("programmes:edit", "own"): "200:owner,admin 302:anon 404:other_owner *:403",
+    ("programmes:list", "own"): "302:anon *:200",
+    ("programmes:measures", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",
+    ("programmes:measures", "own"): "200:owner,admin 302:anon 404:other_owner *:403",
+    ("programmes:pdf", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",
+    ("programmes:pdf", "own"): "200:principal,owner,admin 302:anon 404:other_owner *:403",
+    ("public:approve", "other"): "302:anon *:405",
+    ("public:approve", "own"): "302:anon *:405",
+    ("public:edit", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",
+    ("public:edit", "own"): "200:owner,admin 302:anon 404:coordinator,other_owner *:403",
+    ("public:manage", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",
+    ("public:manage", "own"): "200:owner,admin 302:anon 404:coordinator,other_owner *:403",
+    ("public:page", "other"): "*:200",
+    ("public:page", "own"): "*:200",
+    ("public:preview", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",
+    ("public:preview", "own"): "200:owner,admin 302:anon 404:coordinator,other_owner *:403",
+    ("public:submit", "other"): "302:anon *:405",
+    ("public:submit", "own"): "302:anon *:405",
+    ("public:withdraw", "other"): "302:anon *:405",
+    ("public:withdraw", "own"): "302:anon *:405",
 }

@@ -30,10 +30,13 @@ from samsyn.improvement.models import (
 from samsyn.indicators.models import Indicator, KoladaFetch, Question, Survey
 from samsyn.integrations.models import ApiToken, SsoProvider, SsoRule
 from samsyn.networks.models import (
+    CollaborationGroup,
+    CompetenceEffort,
     ConflictOfInterest,
     Exchange,
     ExchangeVisit,
     FollowUpAction,
+    GroupAssignment,
     Hub,
     PeerReview,
     Practice,
@@ -42,7 +45,9 @@ from samsyn.networks.models import (
 )
 from samsyn.observations.models import Assignment, CalibrationExercise, Conflict, Observation, Round
 from samsyn.privacy.models import ResearchExport, SubjectRequest
+from samsyn.programmes.models import Programme
 from samsyn.provisioning.models import ImportRun
+from samsyn.public.models import ProgressPage
 from samsyn.triads.models import Triad, TriadSet
 from samsyn.workshops.models import Action, Workshop, WorkshopItem
 
@@ -97,6 +102,7 @@ def subjects(owner: Organisation) -> dict[str, dict[str, Any]]:
         "owner",
         pk=owner.pk,
         org_id=owner.pk,
+        org_pk=owner.pk,
         fmt="csv",
         year=dt.date.today().year,
         rule_pk=_pk(rule),
@@ -213,6 +219,18 @@ def subjects(owner: Organisation) -> dict[str, dict[str, Any]]:
             pk=exchange.pk,
             visit_pk=_pk(_first(ExchangeVisit.objects.filter(exchange=exchange))),
         )
+    if network is not None:
+        group = _first(CollaborationGroup.objects.filter(network=network))
+        add("collab_group", pk=_pk(group))
+        add(
+            "collab_assignment",
+            pk=_pk(_first(GroupAssignment.objects.filter(from_group__network=network))),
+        )
+        add("effort", pk=_pk(_first(CompetenceEffort.objects.filter(network=network))))
+    add("programme", pk=_pk(_first(Programme.objects.filter(organisation=owner))))
+    page = _first(ProgressPage.objects.filter(organisation=owner))
+    add("progress_page", pk=_pk(page))
+    add("progress_slug", slug=page.slug if page else None)
     add("sso_provider", pk=_pk(_first(SsoProvider.objects.filter(owner=owner))))
     add(
         "api_token",
@@ -250,6 +268,8 @@ COPIED = {
     "cycle": (QualityCycle, "owner"),
     "exchange": (Exchange, "organiser"),
     "practice": (Practice, "school"),
+    "programme": (Programme, "organisation"),
+    "progress_page": (ProgressPage, "organisation"),
 }
 
 
@@ -266,13 +286,17 @@ def copy_to_owner(own: Organisation, other: Organisation) -> list[str]:
     person = _first(User.objects.filter(memberships__organisation=other_school))
     copied = []
     for kind, (model, field) in COPIED.items():
-        target = other if field in ("owner", "organiser") else other_school
         if model.objects.filter(**{f"{field}__in": [other, *other.children.all()]}).exists():
             continue
         obj = _first(model.objects.filter(**{f"{field}__in": [own, *own.children.all()]}))
         if obj is None:
             continue
+        # An owner-level object (a programme, a progress page) goes to the other owner.
+        owner_level = field in ("owner", "organiser") or getattr(obj, f"{field}_id") == own.pk
+        target = other if owner_level else other_school
         obj.pk = obj.id = None
+        if hasattr(obj, "slug"):
+            obj.slug = f"{obj.slug}-{other.pk}"
         for f in model._meta.concrete_fields:
             if f.is_relation and f.related_model is User and getattr(obj, f.attname):
                 setattr(obj, f.name, person)
