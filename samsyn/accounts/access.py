@@ -133,6 +133,9 @@ class Perm(StrEnum):
     COLLABORATION_GROUP_VIEW = "collaboration.group_view"
     COLLABORATION_RECORD = "collaboration.record"
     COMPETENCE_VIEW = "competence.view"
+    # Object-level (samsyn.programmes.selectors.programme_perms): a programme is read by its
+    # managers (PROGRAMMES_MANAGE) and by the principals of its schools.
+    PROGRAMMES_VIEW = "programmes.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
