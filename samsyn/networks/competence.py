@@ -74,8 +74,16 @@ def efforts_for_user(user: User, network: Organisation) -> QuerySet[CompetenceEf
 def get_efforts_network_for_user(
     *, user: User, pk: int, perm: Perm = Perm.COMPETENCE_VIEW
 ) -> Organisation:
-    """The network whose competence development the user reads (`collaboration_perms`)."""
-    return governance.get_collaboration_for_user(user=user, pk=pk, perm=perm)
+    """The network whose competence development the user reads (`collaboration_perms`: a
+    seat in one of its groups, or taking part in one of its efforts)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.NETWORK),
+        perm=perm,
+        org_of=lambda network: network,
+        perms_of=lambda network: governance.collaboration_perms(user, network),
+        pk=pk,
+    )
 
 
 def get_effort_for_user(

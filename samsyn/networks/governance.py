@@ -102,15 +102,15 @@ def group_perms(user: User, group: CollaborationGroup) -> frozenset[Perm]:
 def get_collaboration_for_user(
     *, user: User, pk: int, perm: Perm = Perm.COLLABORATION_VIEW
 ) -> Organisation:
-    """The network if the user holds `perm` on it (`collaboration_perms`): its coordinators
-    manage it, anyone with a seat in one of its groups reads it; 403 for its other members,
-    404 for everyone else."""
+    """The network if the user holds `perm` on it (`seat_perms`): its coordinators manage
+    it, anyone with a seat in one of its groups reads it; 403 for its other members, 404 for
+    everyone else (an effort's participant without a seat or a role in the network too)."""
     return get_object_for_user(
         user=user,
         queryset=Organisation.objects.filter(kind=Organisation.Kind.NETWORK),
         perm=perm,
         org_of=lambda network: network,
-        perms_of=lambda network: collaboration_perms(user, network),
+        perms_of=lambda network: seat_perms(user, network),
         pk=pk,
     )
 
