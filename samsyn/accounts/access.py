@@ -121,6 +121,21 @@ class Perm(StrEnum):
     PROGRESS_PAGE_MANAGE = "progress_page.manage"
     # The regional collaboration's groups, decision log and joint competence development.
     COLLABORATION_MANAGE = "collaboration.manage"
+    # Object-level, granted by a collaboration's group seats (samsyn.networks.governance:
+    # collaboration_perms, group_perms; samsyn.networks.competence.effort_perms), held by no
+    # role: a seat in one of its groups opens the collaboration (COLLABORATION_VIEW), the steering
+    # group reads every group (COLLABORATION_VIEW_ALL), a group's members read it
+    # (COLLABORATION_GROUP_VIEW) and its chair and secretary record in it (COLLABORATION_RECORD);
+    # seat-holders and an effort's participants read the joint competence development
+    # (COMPETENCE_VIEW). Coordinators (COLLABORATION_MANAGE) hold them all.
+    COLLABORATION_VIEW = "collaboration.view"
+    COLLABORATION_VIEW_ALL = "collaboration.view_all"
+    COLLABORATION_GROUP_VIEW = "collaboration.group_view"
+    COLLABORATION_RECORD = "collaboration.record"
+    COMPETENCE_VIEW = "competence.view"
+    # Object-level (samsyn.programmes.selectors.programme_perms): a programme is read by its
+    # managers (PROGRAMMES_MANAGE) and by the principals of its schools.
+    PROGRAMMES_VIEW = "programmes.view"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q, QuerySet
-from django.http import Http404, HttpRequest
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from samsyn.accounts.access import Perm, get_object_for_user
 from samsyn.accounts.models import Organisation, User
 from samsyn.indicators import services as survey_services
 from samsyn.indicators.models import Survey
@@ -46,48 +46,59 @@ def default_statements() -> list[str]:
 # ----------------------------------------------------------------------------- access
 
 
-def _sees_all(user: User, network: Organisation) -> bool:
-    return governance.sees_all(user, network) or governance.has_seat(user, network)
+def effort_perms(user: User, effort: CompetenceEffort) -> frozenset[Perm]:
+    """The user's permissions on an effort: those in its collaboration (`seat_perms`: its
+    coordinators and anyone with a seat in a group read it), and COMPETENCE_VIEW for its own
+    participants."""
+    perms = governance.seat_perms(user, effort.network)
+    if (
+        Perm.COMPETENCE_VIEW not in perms
+        and user.is_authenticated
+        and effort.participants.filter(pk=user.pk).exists()
+    ):
+        perms |= {Perm.COMPETENCE_VIEW}
+    return perms
 
 
 def efforts_for_user(user: User, network: Organisation) -> QuerySet[CompetenceEffort]:
     efforts = CompetenceEffort.objects.filter(network=network).annotate(
         participant_count=Count("participants", distinct=True)
     )
-    if _sees_all(user, network):
+    if Perm.COMPETENCE_VIEW in governance.seat_perms(user, network):
         return efforts.select_related("exchange")
     if not user.is_authenticated:
         return efforts.none()
     return efforts.filter(participants=user).select_related("exchange")
 
 
-def get_efforts_network_for_user(request: HttpRequest, pk: int) -> Organisation:
-    network = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.NETWORK).first()
-    if network is None:
-        raise Http404
-    user = request.user
-    if _sees_all(user, network):
-        return network
-    if user.is_authenticated and network.competence_efforts.filter(participants=user).exists():
-        return network
-    governance.refuse(user, network)
-    return network
-
-
-def get_effort_for_user(request: HttpRequest, pk: int, *, manage: bool = False):
-    effort = CompetenceEffort.objects.select_related("network", "exchange").filter(pk=pk).first()
-    if effort is None:
-        raise Http404
-    user = request.user
-    network = effort.network
-    if governance.can_manage(user, network):
-        return effort
-    readable = _sees_all(user, network) or (
-        user.is_authenticated and effort.participants.filter(pk=user.pk).exists()
+def get_efforts_network_for_user(
+    *, user: User, pk: int, perm: Perm = Perm.COMPETENCE_VIEW
+) -> Organisation:
+    """The network whose competence development the user reads (`collaboration_perms`: a
+    seat in one of its groups, or taking part in one of its efforts)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.NETWORK),
+        perm=perm,
+        org_of=lambda network: network,
+        perms_of=lambda network: governance.collaboration_perms(user, network),
+        pk=pk,
     )
-    if manage or not readable:
-        governance.refuse(user, network)
-    return effort
+
+
+def get_effort_for_user(
+    *, user: User, pk: int, perm: Perm = Perm.COMPETENCE_VIEW
+) -> CompetenceEffort:
+    """The effort if the user holds `perm` on it (`effort_perms`); coordinators manage it
+    (`COLLABORATION_MANAGE`). 403 for the network's other members, 404 for everyone else."""
+    return get_object_for_user(
+        user=user,
+        queryset=CompetenceEffort.objects.select_related("network", "exchange"),
+        perm=perm,
+        org_of=lambda effort: effort.network,
+        perms_of=lambda effort: effort_perms(user, effort),
+        pk=pk,
+    )
 
 
 # ----------------------------------------------------------------------------- reads

@@ -4,7 +4,8 @@ group to another, and decisions with their basis in a searchable decision log.
 Access: the network's coordinators (`Perm.COLLABORATION_MANAGE`) manage everything; members of
 the steering group read every group; a member of another group reads that group only. Other
 members of the network get 403, everyone else 404. A group's chair and secretary record its
-meetings and decisions.
+meetings and decisions. Seats grant object-level Perm values (`collaboration_perms`,
+`group_perms`), read through `get_<entity>_for_user(*, user, pk, perm)`.
 
 Search over decisions (text and basis) stems both sides with `samsyn.improvement.search.stem`,
 in Swedish and English, and matches whole stems kept in `GroupDecision.search_stems`: the same
@@ -15,13 +16,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from samsyn.accounts.access import Perm, has_perm, permissions_at
+from samsyn.accounts.access import Perm, get_object_for_user, permissions_at
 from samsyn.accounts.models import Organisation, User
 from samsyn.improvement.search import stem, words
 from samsyn.networks.models import (
@@ -47,99 +47,111 @@ RECORDERS = (GroupMember.GroupRole.CHAIR, GroupMember.GroupRole.SECRETARY)
 # ----------------------------------------------------------------------------- access
 
 
-def can_manage(user: User, network: Organisation) -> bool:
-    return has_perm(user, network, Perm.COLLABORATION_MANAGE)
-
-
-def is_steering(user: User, network: Organisation) -> bool:
+def _seats(user: User, network: Organisation) -> set[str]:
+    """The kinds of the network's groups the user sits in."""
     if not user.is_authenticated:
-        return False
-    return GroupMember.objects.filter(
-        user=user, group__network=network, group__kind=CollaborationGroup.Kind.STEERING
-    ).exists()
+        return set()
+    return set(
+        GroupMember.objects.filter(user=user, group__network=network).values_list(
+            "group__kind", flat=True
+        )
+    )
 
 
-def sees_all(user: User, network: Organisation) -> bool:
-    """Coordinators and the steering group see every group of the collaboration."""
-    return can_manage(user, network) or is_steering(user, network)
+def seat_perms(user: User, network: Organisation) -> frozenset[Perm]:
+    """The user's permissions in the network, with what its coordinating role and group seats
+    grant: a seat opens the collaboration and its competence development, a steering seat or
+    coordinating reads every group."""
+    perms = set(permissions_at(user, network))
+    seats = _seats(user, network)
+    if Perm.COLLABORATION_MANAGE in perms or CollaborationGroup.Kind.STEERING in seats:
+        perms.add(Perm.COLLABORATION_VIEW_ALL)
+    if Perm.COLLABORATION_MANAGE in perms or seats:
+        perms |= {Perm.COLLABORATION_VIEW, Perm.COMPETENCE_VIEW}
+    return frozenset(perms)
 
 
-def has_seat(user: User, network: Organisation) -> bool:
-    if not user.is_authenticated:
-        return False
-    return GroupMember.objects.filter(user=user, group__network=network).exists()
+def collaboration_perms(user: User, network: Organisation) -> frozenset[Perm]:
+    """`seat_perms`, and COMPETENCE_VIEW for a participant of one of its efforts."""
+    perms = seat_perms(user, network)
+    if (
+        Perm.COMPETENCE_VIEW not in perms
+        and user.is_authenticated
+        and network.competence_efforts.filter(participants=user).exists()
+    ):
+        perms |= {Perm.COMPETENCE_VIEW}
+    return perms
 
 
-def refuse(user: User, network: Organisation) -> None:
-    """403 for members of the network or of one of its groups, 404 for everyone else."""
-    if permissions_at(user, network) or has_seat(user, network):
-        raise PermissionDenied
-    raise Http404
+def group_perms(user: User, group: CollaborationGroup) -> frozenset[Perm]:
+    """The user's permissions on a group: those in its collaboration (`seat_perms`), reading
+    it for the steering group and its own members, recording in it for its chair and
+    secretary; coordinators hold both."""
+    perms = set(seat_perms(user, group.network))
+    manage = Perm.COLLABORATION_MANAGE in perms
+    role = None
+    if user.is_authenticated:
+        role = group.members.filter(user=user).values_list("role", flat=True).first()
+    if manage or role is not None or Perm.COLLABORATION_VIEW_ALL in perms:
+        perms.add(Perm.COLLABORATION_GROUP_VIEW)
+    if manage or role in RECORDERS:
+        perms.add(Perm.COLLABORATION_RECORD)
+    return frozenset(perms)
 
 
 def get_collaboration_for_user(
-    request: HttpRequest, pk: int, *, manage: bool = False
+    *, user: User, pk: int, perm: Perm = Perm.COLLABORATION_VIEW
 ) -> Organisation:
-    """The network for its coordinators and, to read, anyone with a seat in one of its
-    groups; 403 for its other members, 404 for everyone else."""
-    network = Organisation.objects.filter(pk=pk, kind=Organisation.Kind.NETWORK).first()
-    if network is None:
-        raise Http404
-    user = request.user
-    if can_manage(user, network):
-        return network
-    if manage or not has_seat(user, network):
-        refuse(user, network)
-    return network
+    """The network if the user holds `perm` on it (`seat_perms`): its coordinators manage
+    it, anyone with a seat in one of its groups reads it; 403 for its other members, 404 for
+    everyone else (an effort's participant without a seat or a role in the network too)."""
+    return get_object_for_user(
+        user=user,
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.NETWORK),
+        perm=perm,
+        org_of=lambda network: network,
+        perms_of=lambda network: seat_perms(user, network),
+        pk=pk,
+    )
 
 
 def visible_groups(user: User, network: Organisation) -> QuerySet[CollaborationGroup]:
     groups = CollaborationGroup.objects.filter(network=network)
-    if sees_all(user, network):
+    if Perm.COLLABORATION_VIEW_ALL in seat_perms(user, network):
         return groups
     if not user.is_authenticated:
         return groups.none()
     return groups.filter(members__user=user).distinct()
 
 
-def can_record(user: User, group: CollaborationGroup) -> bool:
-    """Coordinators, and the group's chair and secretary, record meetings and decisions."""
-    if can_manage(user, group.network):
-        return True
-    return group.members.filter(user=user, role__in=RECORDERS).exists()
-
-
 def get_group_for_user(
-    request: HttpRequest, pk: int, *, manage: bool = False, record: bool = False
+    *, user: User, pk: int, perm: Perm = Perm.COLLABORATION_GROUP_VIEW
 ) -> CollaborationGroup:
-    group = CollaborationGroup.objects.select_related("network").filter(pk=pk).first()
-    if group is None:
-        raise Http404
-    user = request.user
-    network = group.network
-    if can_manage(user, network):
-        return group
-    readable = is_steering(user, network) or (
-        user.is_authenticated and group.members.filter(user=user).exists()
+    """The group if the user holds `perm` on it (`group_perms`); 403 for the network's other
+    members and those with a seat in another of its groups, 404 for everyone else."""
+    return get_object_for_user(
+        user=user,
+        queryset=CollaborationGroup.objects.select_related("network"),
+        perm=perm,
+        org_of=lambda group: group.network,
+        perms_of=lambda group: group_perms(user, group),
+        pk=pk,
     )
-    if not readable or manage or (record and not can_record(user, group)):
-        refuse(user, network)
-    return group
 
 
-def get_assignment_for_user(request: HttpRequest, pk: int) -> GroupAssignment:
-    """An assignment, to change its status: coordinators and the receiving group's recorders."""
-    assignment = (
-        GroupAssignment.objects.select_related("to_group__network", "from_group")
-        .filter(pk=pk)
-        .first()
+def get_assignment_for_user(
+    *, user: User, pk: int, perm: Perm = Perm.COLLABORATION_RECORD
+) -> GroupAssignment:
+    """An assignment by the user's permissions on the group that received it: to change its
+    status, its recorders (`COLLABORATION_RECORD`) and the coordinators."""
+    return get_object_for_user(
+        user=user,
+        queryset=GroupAssignment.objects.select_related("to_group__network", "from_group"),
+        perm=perm,
+        org_of=lambda assignment: assignment.to_group.network,
+        perms_of=lambda assignment: group_perms(user, assignment.to_group),
+        pk=pk,
     )
-    if assignment is None:
-        raise Http404
-    group = get_group_for_user(request, assignment.to_group_id)
-    if not can_record(request.user, group):
-        refuse(request.user, group.network)
-    return assignment
 
 
 # ----------------------------------------------------------------------------- reads

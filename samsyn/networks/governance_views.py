@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from samsyn.accounts.access import Perm
 from samsyn.networks import competence, governance
 from samsyn.networks import governance_forms as forms
 from samsyn.networks.models import CollaborationGroup
@@ -43,7 +44,7 @@ def _save(form, service, **extra) -> bool:
 
 @login_required
 def collaboration(request: HttpRequest, pk: int) -> HttpResponse:
-    network = governance.get_collaboration_for_user(request, pk)
+    network = governance.get_collaboration_for_user(user=request.user, pk=pk)
     user = request.user
     groups = list(governance.visible_groups(user, network).prefetch_related("members__user"))
     by_kind = [
@@ -56,15 +57,16 @@ def collaboration(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "network": network,
             "by_kind": [(label, found) for label, found in by_kind if found],
-            "can_manage": governance.can_manage(user, network),
-            "sees_all": governance.sees_all(user, network),
+            "can": governance.collaboration_perms(user, network),
         },
     )
 
 
 @login_required
 def group_create(request: HttpRequest, pk: int) -> HttpResponse:
-    network = governance.get_collaboration_for_user(request, pk, manage=True)
+    network = governance.get_collaboration_for_user(
+        user=request.user, pk=pk, perm=Perm.COLLABORATION_MANAGE
+    )
     form = forms.GroupForm(request.POST or None, exchanges=governance.exchanges_of(network))
     if request.method == "POST" and _save(form, governance.group_save, network=network):
         messages.success(request, _("The group is created."))
@@ -73,36 +75,34 @@ def group_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _group_page(request: HttpRequest, group: CollaborationGroup, **bound) -> HttpResponse:
-    user = request.user
     network = group.network
+    can = governance.group_perms(request.user, group)
     ctx = {
         "group": group,
         "network": network,
-        "can_manage": governance.can_manage(user, network),
-        "can_record": governance.can_record(user, group),
+        "can": can,
         **governance.group_overview(group),
     }
-    if ctx["can_manage"]:
+    if Perm.COLLABORATION_MANAGE in can:
         ctx["member_form"] = bound.get("member_form") or forms.MemberForm(
             people=governance.people_of(network)
         )
-    if ctx["can_record"]:
+    if Perm.COLLABORATION_RECORD in can:
         ctx["meeting_form"] = bound.get("meeting_form") or forms.MeetingForm()
         ctx["decision_form"] = bound.get("decision_form") or forms.DecisionForm(group=group)
         ctx["assignment_form"] = bound.get("assignment_form") or forms.AssignmentForm(group=group)
-        ctx["received_editable"] = True
     return render(request, "networks/groups/group.html", ctx)
 
 
 @login_required
 def group_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _group_page(request, governance.get_group_for_user(request, pk))
+    return _group_page(request, governance.get_group_for_user(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
 def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = governance.get_group_for_user(request, pk, manage=True)
+    group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_MANAGE)
     form = forms.MemberForm(request.POST, people=governance.people_of(group.network))
     if not _save(form, governance.group_member_set, group=group):
         return _group_page(request, group, member_form=form)
@@ -113,7 +113,7 @@ def group_member_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = governance.get_group_for_user(request, pk, record=True)
+    group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_RECORD)
     form = forms.MeetingForm(request.POST)
     if not _save(form, governance.meeting_save, group=group):
         return _group_page(request, group, meeting_form=form)
@@ -124,7 +124,7 @@ def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = governance.get_group_for_user(request, pk, record=True)
+    group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_RECORD)
     form = forms.DecisionForm(request.POST, group=group)
     if not _save(form, governance.decision_create, group=group, actor=request.user):
         return _group_page(request, group, decision_form=form)
@@ -135,7 +135,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
-    group = governance.get_group_for_user(request, pk, record=True)
+    group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_RECORD)
     form = forms.AssignmentForm(request.POST, group=group)
     if not _save(form, governance.assignment_create, from_group=group):
         return _group_page(request, group, assignment_form=form)
@@ -146,7 +146,7 @@ def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def assignment_status(request: HttpRequest, pk: int) -> HttpResponse:
-    assignment = governance.get_assignment_for_user(request, pk)
+    assignment = governance.get_assignment_for_user(user=request.user, pk=pk)
     form = forms.AssignmentStatusForm(request.POST)
     if _save(form, governance.assignment_set_status, assignment=assignment):
         messages.success(request, _("The assignment's status is saved."))
@@ -157,7 +157,7 @@ def assignment_status(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def decisions(request: HttpRequest, pk: int) -> HttpResponse:
-    network = governance.get_collaboration_for_user(request, pk)
+    network = governance.get_collaboration_for_user(user=request.user, pk=pk)
     query = request.GET.get("q", "")[:200]
     found = list(governance.decisions_for_user(request.user, network, query=query)[:200])
     return render(
@@ -167,7 +167,7 @@ def decisions(request: HttpRequest, pk: int) -> HttpResponse:
             "network": network,
             "decisions": found,
             "query": query,
-            "sees_all": governance.sees_all(request.user, network),
+            "can": governance.collaboration_perms(request.user, network),
         },
     )
 
@@ -177,17 +177,16 @@ def decisions(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def efforts(request: HttpRequest, pk: int) -> HttpResponse:
-    network = competence.get_efforts_network_for_user(request, pk)
+    network = competence.get_efforts_network_for_user(user=request.user, pk=pk)
     return render(
         request,
         "networks/groups/efforts.html",
         {
             "network": network,
             "efforts": list(competence.efforts_for_user(request.user, network)),
-            "can_manage": governance.can_manage(request.user, network),
-            # A participant without a seat in any group may not open the groups' page.
-            "sees_groups": governance.can_manage(request.user, network)
-            or governance.has_seat(request.user, network),
+            # A participant without a seat in any group may not open the groups' page
+            # (COLLABORATION_VIEW).
+            "can": governance.collaboration_perms(request.user, network),
         },
     )
 
@@ -208,7 +207,9 @@ def _effort_form(request: HttpRequest, network, effort=None):
 
 @login_required
 def effort_create(request: HttpRequest, pk: int) -> HttpResponse:
-    network = governance.get_collaboration_for_user(request, pk, manage=True)
+    network = governance.get_collaboration_for_user(
+        user=request.user, pk=pk, perm=Perm.COLLABORATION_MANAGE
+    )
     form = _effort_form(request, network)
     if request.method == "POST" and form.is_valid():
         try:
@@ -225,7 +226,9 @@ def effort_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def effort_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    effort = competence.get_effort_for_user(request, pk, manage=True)
+    effort = competence.get_effort_for_user(
+        user=request.user, pk=pk, perm=Perm.COLLABORATION_MANAGE
+    )
     form = _effort_form(request, effort.network, effort)
     if request.method == "POST" and form.is_valid():
         try:
@@ -253,7 +256,7 @@ def _effort_page(request: HttpRequest, effort, links: list[str] | None = None) -
             "network": effort.network,
             "participants": list(effort.participants.order_by("full_name")),
             "summary": competence.summary(effort),
-            "can_manage": governance.can_manage(request.user, effort.network),
+            "can": competence.effort_perms(request.user, effort),
             "links": links or [],
         },
     )
@@ -261,13 +264,15 @@ def _effort_page(request: HttpRequest, effort, links: list[str] | None = None) -
 
 @login_required
 def effort_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _effort_page(request, competence.get_effort_for_user(request, pk))
+    return _effort_page(request, competence.get_effort_for_user(user=request.user, pk=pk))
 
 
 @login_required
 @require_POST
 def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
-    effort = competence.get_effort_for_user(request, pk, manage=True)
+    effort = competence.get_effort_for_user(
+        user=request.user, pk=pk, perm=Perm.COLLABORATION_MANAGE
+    )
     try:
         competence.evaluation_create(actor=request.user, effort=effort)
     except ValidationError as error:
@@ -281,7 +286,9 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def evaluation_links(request: HttpRequest, pk: int) -> HttpResponse:
     """New one-time answer links, one per participant, shown once (only hashes are kept)."""
-    effort = competence.get_effort_for_user(request, pk, manage=True)
+    effort = competence.get_effort_for_user(
+        user=request.user, pk=pk, perm=Perm.COLLABORATION_MANAGE
+    )
     try:
         tokens = competence.evaluation_links(effort=effort)
     except ValidationError as error:

@@ -22,12 +22,10 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
-from samsyn.accounts.access import Perm, permissions_at, refuse, roles_at
+from samsyn.accounts.access import Perm, get_object_for_user, permissions_at, roles_at
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.analysis.programme import (
     ProgrammeComparison,
@@ -51,31 +49,30 @@ AREAS = {
 # ---------------------------------------------------------------- access
 
 
-@dataclass(frozen=True)
-class ProgrammeAccess:
-    programme: Programme
-    manage: bool
+def programme_perms(user: User, programme: Programme) -> frozenset[Perm]:
+    """The user's permissions on a programme: those at its organisation, and PROGRAMMES_VIEW
+    for its managers (PROGRAMMES_MANAGE) and the principals of its schools. Someone with a
+    role at one of its schools only is a member (so 403), not an outsider (404)."""
+    perms = set(permissions_at(user, programme.organisation))
+    schools = list(programme.schools.all())
+    if Perm.PROGRAMMES_MANAGE in perms or any(Role.PRINCIPAL in roles_at(user, s) for s in schools):
+        perms.add(Perm.PROGRAMMES_VIEW)
+    if not perms and any(permissions_at(user, s) for s in schools):
+        perms.add(Perm.VIEW)
+    return frozenset(perms)
 
 
-def _is_principal_of(user: User, programme: Programme) -> bool:
-    return any(Role.PRINCIPAL in roles_at(user, s) for s in programme.schools.all())
-
-
-def programme_access(user: User, pk: int) -> ProgrammeAccess:
-    """The programme with the user's right to manage it: 404 for outsiders, 403 for members
-    of its organisation or schools who may not read it."""
-    programme = Programme.objects.filter(pk=pk).select_related("organisation").first()
-    if programme is None or not user.is_authenticated:
-        raise Http404
-    perms = permissions_at(user, programme.organisation)
-    if Perm.PROGRAMMES_MANAGE in perms:
-        return ProgrammeAccess(programme=programme, manage=True)
-    if _is_principal_of(user, programme):
-        return ProgrammeAccess(programme=programme, manage=False)
-    if not perms and any(permissions_at(user, s) for s in programme.schools.all()):
-        perms = frozenset({Perm.VIEW})
-    refuse(user, programme.organisation, perms)
-    raise AssertionError("refuse always raises")  # pragma: no cover
+def get_programme_for_user(*, user: User, pk: int, perm: Perm = Perm.PROGRAMMES_VIEW) -> Programme:
+    """The programme if the user holds `perm` on it (`programme_perms`): 404 for outsiders, 403
+    for members of its organisation or schools without it."""
+    return get_object_for_user(
+        user=user,
+        queryset=Programme.objects.select_related("organisation"),
+        perm=perm,
+        org_of=lambda programme: programme.organisation,
+        perms_of=lambda programme: programme_perms(user, programme),
+        pk=pk,
+    )
 
 
 def manageable_organisations(user: User) -> list[Organisation]:
@@ -90,7 +87,7 @@ def manageable_organisations(user: User) -> list[Organisation]:
     return [o for o in candidates if Perm.PROGRAMMES_MANAGE in permissions_at(user, o)]
 
 
-def programmes_for(user: User) -> list[ProgrammeAccess]:
+def programmes_for(user: User) -> list[Programme]:
     """The programmes the user manages or reads, newest first."""
     if not user.is_authenticated:
         return []
@@ -105,13 +102,7 @@ def programmes_for(user: User) -> list[ProgrammeAccess]:
         .distinct()
         .select_related("organisation")
     )
-    out = []
-    for programme in candidates:
-        try:
-            out.append(programme_access(user, programme.pk))
-        except (Http404, PermissionDenied):
-            continue
-    return out
+    return [p for p in candidates if Perm.PROGRAMMES_VIEW in programme_perms(user, p)]
 
 
 # ---------------------------------------------------------------- figures
@@ -419,15 +410,15 @@ def _relation(teaching: MeasureResult, other: MeasureResult) -> Relation:
     return Relation(outcome=other.label, points=points, slope=slope, reason=reason)
 
 
-def programme_evaluation(*, user: User, pk: int) -> tuple[ProgrammeAccess, Evaluation]:
-    """The programme as the user may see it, with its evaluation (404/403 as `programme_access`)."""
-    access = programme_access(user, pk)
-    return access, evaluation_unscoped(access.programme)
+def programme_evaluation(*, user: User, pk: int) -> tuple[Programme, Evaluation]:
+    """The programme the user reads, with its evaluation (404/403 as `get_programme_for_user`)."""
+    programme = get_programme_for_user(user=user, pk=pk)
+    return programme, evaluation_unscoped(programme)
 
 
 def evaluation_unscoped(programme: Programme) -> Evaluation:
     """The four measures' figures and the exploratory relations; the caller has checked
-    access (`programme_access`)."""
+    access (`get_programme_for_user`)."""
     schools = _schools(programme)
     measures = {
         m.kind: m

@@ -1,6 +1,6 @@
 """Writes for programmes: keyword-only, atomic, validated (docs/programmes.md).
 
-The caller has checked that the actor may manage the programme (`selectors.programme_access`)
+The caller has checked that the actor may manage the programme (`selectors.get_programme_for_user`)
 or create one in the organisation (`Perm.PROGRAMMES_MANAGE` there)."""
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -16,7 +16,7 @@ from samsyn.accounts.access import Perm, get_organisation_for_user
 from samsyn.programmes import selectors, services
 from samsyn.programmes.figures import scatter_svg
 from samsyn.programmes.forms import MeasureForm, ProgrammeForm
-from samsyn.programmes.models import ProgrammeMeasure
+from samsyn.programmes.models import Programme, ProgrammeMeasure
 
 
 def _errors(form, error: ValidationError) -> None:
@@ -68,16 +68,13 @@ def _fields(form: ProgrammeForm) -> dict:
     }
 
 
-def _manage(request: HttpRequest, pk: int) -> selectors.ProgrammeAccess:
-    access = selectors.programme_access(request.user, pk)
-    if not access.manage:
-        raise PermissionDenied
-    return access
+def _manage(request: HttpRequest, pk: int) -> Programme:
+    return selectors.get_programme_for_user(user=request.user, pk=pk, perm=Perm.PROGRAMMES_MANAGE)
 
 
 @login_required
 def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _manage(request, pk).programme
+    programme = _manage(request, pk)
     form = ProgrammeForm(
         request.POST or None, instance=programme, organisation=programme.organisation
     )
@@ -97,7 +94,7 @@ def programme_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def programme_measures(request: HttpRequest, pk: int) -> HttpResponse:
-    programme = _manage(request, pk).programme
+    programme = _manage(request, pk)
     measures = list(programme.measures.all())
     measures.sort(key=lambda m: list(ProgrammeMeasure.Kind).index(m.kind))
     data = request.POST if request.method == "POST" else None
@@ -120,14 +117,14 @@ def programme_measures(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _context(request: HttpRequest, pk: int) -> dict:
-    access, evaluation = selectors.programme_evaluation(user=request.user, pk=pk)
+    programme, evaluation = selectors.programme_evaluation(user=request.user, pk=pk)
     for relation in evaluation.relations:
         relation.svg = scatter_svg(relation)
     return {
-        "programme": access.programme,
-        "access": access,
+        "programme": programme,
+        "can": selectors.programme_perms(request.user, programme),
         "evaluation": evaluation,
-        "schools": list(access.programme.schools.order_by("name")),
+        "schools": list(programme.schools.order_by("name")),
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from samsyn.accounts.access import Perm, organisations_with_perm, require
+from samsyn.accounts.access import Perm, get_object_for_user, organisations_with_perm, require
 from samsyn.accounts.models import Organisation, User
 from samsyn.dashboards.selectors import area_schools, counted_rounds_unscoped
 from samsyn.indicators.models import Indicator
@@ -31,16 +31,20 @@ def pages_of(*, user: User, organisation: Organisation) -> QuerySet[ProgressPage
     )
 
 
-def page_for_manager(*, user: User, pk: int) -> ProgressPage:
-    page = (
-        ProgressPage.objects.filter(pk=pk)
-        .select_related("organisation", "baseline_round", "latest_round")
-        .first()
+def get_progress_page_for_user(
+    *, user: User, pk: int, perm: Perm = Perm.PROGRESS_PAGE_MANAGE
+) -> ProgressPage:
+    """A progress page for those who prepare it (`perm` at its organisation): 404 for
+    outsiders, 403 for members of the owner or network without the right."""
+    return get_object_for_user(
+        user=user,
+        queryset=ProgressPage.objects.select_related(
+            "organisation", "baseline_round", "latest_round"
+        ),
+        perm=perm,
+        org_of=lambda page: page.organisation,
+        pk=pk,
     )
-    if page is None:
-        raise Http404
-    require(user, page.organisation, Perm.PROGRESS_PAGE_MANAGE)
-    return page
 
 
 def public_page(slug: str) -> ProgressPage | None:

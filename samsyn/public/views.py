@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from samsyn.accounts.access import Perm, get_organisation_for_user
+from samsyn.accounts.access import Perm, get_organisation_for_user, permissions_at
 from samsyn.observations.models import Round
 from samsyn.public import content, selectors, services
 from samsyn.public.models import ProgressPage
@@ -145,7 +145,12 @@ def manage(request: HttpRequest, org_pk: int) -> HttpResponse:
     return render(
         request,
         "public/manage.html",
-        {"organisation": organisation, "pages": pages, "form": form},
+        {
+            "organisation": organisation,
+            "pages": pages,
+            "form": form,
+            "can": permissions_at(request.user, organisation),
+        },
     )
 
 
@@ -155,7 +160,7 @@ def _validation_message(exc: ValidationError) -> str:
 
 @login_required
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    page = selectors.page_for_manager(user=request.user, pk=pk)
+    page = selectors.get_progress_page_for_user(user=request.user, pk=pk)
     initial = {
         "enabled": page.enabled,
         "baseline_round": page.baseline_round_id,
@@ -173,19 +178,20 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The page is saved."))
             return redirect("public:edit", page.pk)
-    return render(request, "public/edit.html", {"page": page, "form": form})
+    can = permissions_at(request.user, page.organisation)
+    return render(request, "public/edit.html", {"page": page, "form": form, "can": can})
 
 
 @login_required
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """What the page would show if approved now (live figures, the reader's language)."""
-    page = selectors.page_for_manager(user=request.user, pk=pk)
+    page = selectors.get_progress_page_for_user(user=request.user, pk=pk)
     data = content.page_content(page, request.user)
     return render(request, "public/preview.html", {"page": page, "data": data})
 
 
 def _step(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
-    page = selectors.page_for_manager(user=request.user, pk=pk)
+    page = selectors.get_progress_page_for_user(user=request.user, pk=pk)
     try:
         action(page=page, actor=request.user)
     except ValidationError as exc:

@@ -7,6 +7,11 @@
 2. Every public function in an app's `selectors.py` takes the acting `user`, or says in its name
    that it does not (`..._unscoped`), or is one of the few `PUBLIC_READS` of no one's data.
 3. Every `has:"…"` check in a template names a `Perm`.
+4. Every `get_<entity>_for_user` helper in any app module has the one shape
+   `(*, user, pk, perm)`: keyword-only `user`, `pk` and `perm` (more keyword-only parameters,
+   such as the parent an object must belong to, are fine). Person-scoped helpers
+   (`PARTY_SCOPED`) take no `perm`; a few address their object by a natural key instead of
+   `pk` (`NATURAL_KEYS`). No code passes `request` (or anything positional) to one.
 
 `REMAINING_*` list the call sites and selectors not yet converted. The lists may only shrink:
 a new violation fails, and so does an entry that no longer occurs (remove it).
@@ -54,6 +59,43 @@ PUBLIC_READS: set[tuple[str, str]] = {
 
 # (view module, function called) still to convert: none left; keep it that way.
 REMAINING_VIEW_CALLS: set[tuple[str, str]] = set()
+
+# The generic builders every helper stands on (`samsyn.accounts.access`), not helpers themselves.
+GENERIC_HELPERS: set[tuple[str, str]] = {
+    ("samsyn.accounts.access", "get_object_for_user"),
+    ("samsyn.accounts.access", "get_party_object_for_user"),
+}
+
+# Person-scoped helpers: the object grants access to its own parties (a conversation's teacher
+# and coach, a token's holder, a triad's members, an observer's own round or sync conflict), so
+# there is no `perm` to ask for. Not meant to grow without such a reason.
+PARTY_SCOPED: set[tuple[str, str]] = {
+    ("samsyn.coaching.selectors", "get_conversation_for_user"),
+    ("samsyn.coaching.selectors", "get_next_step_for_user"),
+    ("samsyn.integrations.selectors", "get_api_token_for_user"),
+    ("samsyn.observations.selectors", "get_conflict_for_user"),
+    ("samsyn.observations.selectors", "get_observed_round_for_user"),
+    ("samsyn.triads.selectors", "get_triad_for_user"),
+}
+
+# Helpers that address their object by a natural key in place of `pk` (the URL's).
+NATURAL_KEYS: dict[tuple[str, str], str] = {
+    ("samsyn.frameworks.selectors", "get_framework_for_user"): "slug",
+    ("samsyn.observations.selectors", "get_observation_for_user"): "uuid",
+}
+
+# (module, helper) not yet of the shape `(*, user, pk, perm)`; may only shrink.
+REMAINING_HELPER_SHAPES: set[tuple[str, str]] = {
+    ("samsyn.frameworks.selectors", "get_dimension_for_user"),  # (version, code), no perm
+    ("samsyn.improvement.plans", "get_action_for_user"),  # no perm (edit rights of the plan)
+    ("samsyn.improvement.plans", "get_goal_for_user"),  # no perm (edit rights of the plan)
+    ("samsyn.improvement.selectors", "get_library_entry_for_user"),  # no perm (signed in)
+    ("samsyn.improvement.selectors", "get_report_for_user"),  # by project, no pk
+    ("samsyn.indicators.selectors", "get_failed_kolada_fetch_for_user"),  # platform admins
+    ("samsyn.integrations.selectors", "get_sso_provider_for_user"),  # by owner, no pk
+    ("samsyn.integrations.selectors", "get_sso_rule_for_user"),  # no perm
+    ("samsyn.observations.selectors", "get_proposal_for_user"),  # the teacher's own, round_pk
+}
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
 REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
@@ -213,6 +255,58 @@ def selector_violations() -> set[tuple[str, str]]:
     return found
 
 
+HELPER_NAME = re.compile(r"get_\w+_for_user")
+
+
+def app_modules() -> list[tuple[str, ast.Module]]:
+    """Every non-test module under samsyn/ (no tests, no migrations), parsed."""
+    found = []
+    for path in sorted(ROOT.rglob("*.py")):
+        parts = path.relative_to(ROOT).parts
+        if "tests" in parts or "migrations" in parts or path.name.startswith("test_"):
+            continue
+        name = ".".join(("samsyn", *parts)).removesuffix(".py").removesuffix(".__init__")
+        found.append((name, ast.parse(path.read_text())))
+    return found
+
+
+def helper_shape_violations(modules: list[tuple[str, ast.Module]]) -> set[tuple[str, str]]:
+    """`get_*_for_user` definitions not of the shape `(*, user, pk, perm)` (see the rule)."""
+    found: set[tuple[str, str]] = set()
+    for name, tree in modules:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.FunctionDef) or not HELPER_NAME.fullmatch(node.name):
+                continue
+            key = (name, node.name)
+            if key in GENERIC_HELPERS:
+                continue
+            args = node.args
+            keyword_only = {a.arg for a in args.kwonlyargs}
+            required = {"user", NATURAL_KEYS.get(key, "pk")}
+            if key not in PARTY_SCOPED:
+                required.add("perm")
+            if args.posonlyargs or args.args or args.vararg or not required <= keyword_only:
+                found.add(key)
+    return found
+
+
+def request_passing_calls(modules: list[tuple[str, ast.Module]]) -> set[tuple[str, str]]:
+    """Calls of a `get_*_for_user` helper that pass `request` or any positional argument."""
+    found: set[tuple[str, str]] = set()
+    for name, tree in modules:
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if not HELPER_NAME.fullmatch(called):
+                continue
+            values = [*node.args, *(k.value for k in node.keywords)]
+            if node.args or any(isinstance(v, ast.Name) and v.id == "request" for v in values):
+                found.add((name, called))
+    return found
+
+
 class AccessLayerTests(SimpleTestCase):
     def test_views_and_api_read_only_through_user_scoped_helpers(self):
         found = view_violations()
@@ -265,3 +359,52 @@ class AccessLayerTests(SimpleTestCase):
         ):
             used |= {(path.name, m) for m in re.findall(r'\|has:"([^"]+)"', path.read_text())}
         self.assertEqual(sorted(u for u in used if u[1] not in names), [])
+
+    def test_every_get_for_user_helper_has_the_one_shape(self):
+        found = helper_shape_violations(app_modules())
+        self.assertEqual(
+            sorted(found - REMAINING_HELPER_SHAPES),
+            [],
+            "a get_<entity>_for_user helper takes keyword-only user, pk and perm "
+            "(PARTY_SCOPED: no perm; NATURAL_KEYS: a natural key for pk)",
+        )
+        self.assertEqual(
+            sorted(REMAINING_HELPER_SHAPES - found),
+            [],
+            "converted: remove from REMAINING_HELPER_SHAPES",
+        )
+
+    def test_no_code_passes_the_request_to_a_helper(self):
+        self.assertEqual(
+            sorted(request_passing_calls(app_modules())),
+            [],
+            "call get_<entity>_for_user(user=request.user, pk=pk, perm=Perm.…)",
+        )
+
+    def test_the_helper_rules_catch_the_old_shapes(self):
+        # The checkers themselves, on the shapes the merged apps had.
+        tree = ast.parse(
+            "def get_group_for_user(request, pk, *, manage=False, record=False): ...\n"
+            "def get_effort_for_user(*, user, pk): ...\n"
+            "def get_triad_for_user(*, user, pk): ...\n"
+            "def get_page_for_user(*, user, pk, perm): ...\n"
+            "def view(request, pk):\n"
+            "    governance.get_group_for_user(request, pk, record=True)\n"
+            "    get_effort_for_user(user=request, pk=pk)\n"
+            "    get_page_for_user(user=request.user, pk=pk, perm=None)\n"
+        )
+        modules = [("samsyn.triads.selectors", tree)]
+        self.assertEqual(
+            helper_shape_violations(modules),
+            {
+                ("samsyn.triads.selectors", "get_group_for_user"),
+                ("samsyn.triads.selectors", "get_effort_for_user"),
+            },
+        )
+        self.assertEqual(
+            request_passing_calls(modules),
+            {
+                ("samsyn.triads.selectors", "get_group_for_user"),
+                ("samsyn.triads.selectors", "get_effort_for_user"),
+            },
+        )

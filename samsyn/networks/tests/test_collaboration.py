@@ -370,6 +370,23 @@ class CompetenceTests(CollaborationCase):
         assert self.effort.evaluation_id is None
         assert self.status(self.nina, "networks:efforts", self.other_network.pk) == 404
 
+    def test_a_participant_without_a_role_in_the_network(self):
+        # An administrator of a member school's owner holds no role in the network: taking
+        # part in an effort opens the efforts and that effort (object-level COMPETENCE_VIEW),
+        # not the groups (404, as for anyone without a seat); the effort's edit page is 403,
+        # since the effort already grants them something.
+        otto = make_user("otto", "Otto Owner")
+        Membership.objects.create(user=otto, organisation=self.owner, role=Role.OWNER_ADMIN)
+        self.effort.participants.add(otto)
+        pk = self.effort.pk
+        assert self.status(otto, "networks:efforts", self.network.pk) == 200
+        assert self.status(otto, "networks:effort", pk) == 200
+        assert self.status(otto, "networks:collaboration", self.network.pk) == 404
+        assert self.status(otto, "networks:effort_edit", pk) == 403
+        self.effort.participants.remove(otto)
+        assert self.status(otto, "networks:efforts", self.network.pk) == 404
+        assert self.status(otto, "networks:effort", pk) == 404
+
     def test_a_participant_sees_only_their_efforts(self):
         competence.effort_save(
             actor=self.nina,
