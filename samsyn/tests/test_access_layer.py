@@ -57,12 +57,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = set()
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
 REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
-    ("samsyn.coaching.selectors", "coachable_observations"),
-    ("samsyn.coaching.selectors", "coaches_for"),
-    ("samsyn.coaching.selectors", "latest_closed_round"),
-    ("samsyn.coaching.selectors", "my_teaching_export"),
-    ("samsyn.coaching.selectors", "next_open_step_for"),
-    ("samsyn.coaching.selectors", "teachers_at"),
     ("samsyn.dashboards.selectors", "area_schools"),
     ("samsyn.dashboards.selectors", "grade_span_label"),
     ("samsyn.improvement.selectors", "groups_for_school"),
