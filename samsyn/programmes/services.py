@@ -37,7 +37,7 @@ AUDIENCE = {
 
 def area_schools(organisation: Organisation) -> list[Organisation]:
     """The schools a programme of `organisation` may include."""
-    from samsyn.dashboards.selectors import area_schools as schools_of
+    from samsyn.dashboards.selectors import area_schools_unscoped as schools_of
 
     return schools_of(organisation)
 

@@ -7,7 +7,7 @@ from django.http import Http404
 
 from samsyn.accounts.access import Perm, organisations_with_perm, require
 from samsyn.accounts.models import Organisation, User
-from samsyn.dashboards.selectors import area_schools, counted_rounds_unscoped
+from samsyn.dashboards.selectors import area_schools_unscoped, counted_rounds_unscoped
 from samsyn.indicators.models import Indicator
 from samsyn.indicators.selectors import indicators_for
 from samsyn.observations.models import Round
@@ -52,7 +52,7 @@ def round_choices(*, user: User, organisation: Organisation) -> list[Round]:
     """The area's non-peer rounds with counted observations, oldest first, for those who
     prepare its progress page."""
     require(user, organisation, Perm.PROGRESS_PAGE_MANAGE)
-    return counted_rounds_unscoped([s.pk for s in area_schools(organisation)])
+    return counted_rounds_unscoped([s.pk for s in area_schools_unscoped(organisation)])
 
 
 def indicator_choices(*, user: User, organisation: Organisation) -> list[Indicator]:

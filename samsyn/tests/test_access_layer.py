@@ -57,8 +57,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = set()
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
 REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
-    ("samsyn.dashboards.selectors", "area_schools"),
-    ("samsyn.dashboards.selectors", "grade_span_label"),
     ("samsyn.improvement.selectors", "groups_for_school"),
     ("samsyn.improvement.selectors", "indicator_choices"),
     ("samsyn.improvement.selectors", "library_entries"),
