@@ -57,13 +57,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = set()
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
 REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
-    ("samsyn.improvement.selectors", "groups_for_school"),
-    ("samsyn.improvement.selectors", "indicator_choices"),
-    ("samsyn.improvement.selectors", "library_entries"),
-    ("samsyn.improvement.selectors", "participant_choices"),
-    ("samsyn.improvement.selectors", "round_choices"),
-    ("samsyn.improvement.selectors", "staff_choices"),
-    ("samsyn.improvement.selectors", "survey_choices"),
     ("samsyn.indicators.selectors", "indicators_for"),
     ("samsyn.indicators.selectors", "municipality_code_for"),
     ("samsyn.indicators.selectors", "values_for_export"),
