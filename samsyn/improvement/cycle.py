@@ -33,7 +33,7 @@ from samsyn.improvement.models import (
     StepEvidence,
     StepSchoolStatus,
 )
-from samsyn.indicators.selectors import indicators_for
+from samsyn.indicators.selectors import indicators_for_unscoped
 from samsyn.observations.models import Round
 from samsyn.observations.selectors import schools_under
 
@@ -245,7 +245,7 @@ def evidence_choices(owner: Organisation) -> dict:
     from samsyn.workshops.models import Workshop
 
     return {
-        "indicators": [(i.code, i.name) for i in indicators_for(organisation=owner)],
+        "indicators": [(i.code, i.name) for i in indicators_for_unscoped(organisation=owner)],
         "rounds": Round.objects.filter(
             Q(organisation=owner) | Q(schools__in=ids) | Q(organisation_id__in=ids),
             is_peer=False,

@@ -33,7 +33,7 @@ from samsyn.improvement.models import (
     SupervisionGroup,
 )
 from samsyn.indicators.models import Survey
-from samsyn.indicators.selectors import indicators_for
+from samsyn.indicators.selectors import indicators_for_unscoped
 from samsyn.observations.models import Round
 
 
@@ -169,7 +169,7 @@ def participant_choices_unscoped(project: Project) -> QuerySet[User]:
 
 
 def indicator_choices_unscoped(school: Organisation) -> list[tuple[str, str]]:
-    return [(i.code, i.name) for i in indicators_for(organisation=school)]
+    return [(i.code, i.name) for i in indicators_for_unscoped(organisation=school)]
 
 
 def round_choices_unscoped(school: Organisation) -> QuerySet[Round]:

@@ -470,11 +470,11 @@ def indicator_rows(school: Organisation) -> tuple[str, list[dict]]:
     """The municipality's public indicators for the school (first and latest value)."""
     from samsyn.indicators import selectors as indicator_selectors
 
-    code = indicator_selectors.municipality_code_for(school)
+    code = indicator_selectors.municipality_code_for_unscoped(school)
     rows: list[dict] = []
     if not code:
         return code, rows
-    for indicator in indicator_selectors.indicators_for(organisation=school):
+    for indicator in indicator_selectors.indicators_for_unscoped(organisation=school):
         series = indicator_selectors.indicator_series(indicator=indicator, code=code)
         numbers = [p for p in series[0].points if p.value is not None] if series else []
         if numbers:

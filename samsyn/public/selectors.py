@@ -9,7 +9,7 @@ from samsyn.accounts.access import Perm, organisations_with_perm, require
 from samsyn.accounts.models import Organisation, User
 from samsyn.dashboards.selectors import area_schools_unscoped, counted_rounds_unscoped
 from samsyn.indicators.models import Indicator
-from samsyn.indicators.selectors import indicators_for
+from samsyn.indicators.selectors import indicators_for_unscoped
 from samsyn.observations.models import Round
 from samsyn.public.models import ProgressPage
 from samsyn.public.services import KINDS
@@ -58,4 +58,4 @@ def round_choices(*, user: User, organisation: Organisation) -> list[Round]:
 def indicator_choices(*, user: User, organisation: Organisation) -> list[Indicator]:
     """The indicators a progress page of the area may show, for those who prepare it."""
     require(user, organisation, Perm.PROGRESS_PAGE_MANAGE)
-    return list(indicators_for(organisation=organisation))
+    return list(indicators_for_unscoped(organisation=organisation))
