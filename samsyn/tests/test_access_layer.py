@@ -58,20 +58,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = set()
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
 REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
-    ("samsyn.networks.selectors", "exchange_owner_choices"),
-    ("samsyn.networks.selectors", "hidden_reason"),
-    ("samsyn.networks.selectors", "hub_circle"),
-    ("samsyn.networks.selectors", "hub_school_ids"),
-    ("samsyn.networks.selectors", "hubs_of"),
-    ("samsyn.networks.selectors", "indicator_rows"),
-    ("samsyn.networks.selectors", "match_for"),
-    ("samsyn.networks.selectors", "member_schools"),
-    ("samsyn.networks.selectors", "observation_profile"),
-    ("samsyn.networks.selectors", "practices_for"),
-    ("samsyn.networks.selectors", "principals_of"),
-    ("samsyn.networks.selectors", "round_summary"),
-    ("samsyn.networks.selectors", "school_dimension_estimates"),
-    ("samsyn.networks.selectors", "settings_for"),
     ("samsyn.observations.selectors", "capture_framework"),
     ("samsyn.observations.selectors", "schools_under"),
     ("samsyn.observations.selectors", "teacher_measures"),
