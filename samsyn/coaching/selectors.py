@@ -51,13 +51,13 @@ def teacher_schools(user: User) -> list[Organisation]:
 
 def coach_schools(user: User) -> list[Organisation]:
     """Schools where `user` may coach: observer or principal there or in the owner above."""
-    from samsyn.observations.selectors import schools_under
+    from samsyn.observations.selectors import schools_under_unscoped
 
     found: dict[int, Organisation] = {}
     for m in Membership.objects.filter(user=user, role__in=COACH_ROLES).select_related(
         "organisation"
     ):
-        for school in schools_under(m.organisation):
+        for school in schools_under_unscoped(m.organisation):
             found[school.pk] = school
     return sorted(found.values(), key=lambda s: s.name)
 
@@ -101,11 +101,11 @@ def conversation_measures(
     *, user: User, conversation: Conversation, observations: list[Observation]
 ) -> list[dict]:
     """The teacher's measures for a conversation's page, for its teacher and coach only."""
-    from samsyn.observations.selectors import teacher_measures
+    from samsyn.observations.selectors import teacher_measures_unscoped
 
     if user.pk not in (conversation.teacher_id, conversation.coach_id):
         raise Http404
-    return teacher_measures(teacher=conversation.teacher, observations=observations)
+    return teacher_measures_unscoped(teacher=conversation.teacher, observations=observations)
 
 
 def coaches_at(*, user: User, school: Organisation) -> QuerySet[User]:

@@ -42,7 +42,7 @@ from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations import summaries
 from samsyn.observations.models import RatingSummary, Round
 from samsyn.observations.readable import explain_error
-from samsyn.observations.selectors import schools_under
+from samsyn.observations.selectors import schools_under_unscoped
 from samsyn.observations.summaries import GRADE_SPANS, SummaryRows
 
 N_BOOT = 1000
@@ -1230,7 +1230,7 @@ def area_schools_unscoped(organisation: Organisation) -> list[Organisation]:
     if organisation.kind == Organisation.Kind.NETWORK:
         ids = NetworkMembership.objects.filter(network=organisation).values("school_id")
         return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
-    return list(schools_under(organisation))
+    return list(schools_under_unscoped(organisation))
 
 
 def area_dashboard(

@@ -35,7 +35,7 @@ from samsyn.improvement.models import (
 )
 from samsyn.indicators.selectors import indicators_for_unscoped
 from samsyn.observations.models import Round
-from samsyn.observations.selectors import schools_under
+from samsyn.observations.selectors import schools_under_unscoped
 
 REMIND_DAYS = 14
 Kind = CycleStep.Kind
@@ -85,7 +85,7 @@ def default_steps(year: int) -> list[dict]:
 
 def schools_of(owner: Organisation) -> list[Organisation]:
     """The owner's schools, by name."""
-    return list(schools_under(owner))
+    return list(schools_under_unscoped(owner))
 
 
 # ---------------------------------------------------------------- writes

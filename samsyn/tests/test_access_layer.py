@@ -58,9 +58,6 @@ REMAINING_VIEW_CALLS: set[tuple[str, str]] = set()
 
 # (selectors module, function) without a `user` parameter still to convert or rename.
 REMAINING_UNSCOPED_SELECTORS: set[tuple[str, str]] = {
-    ("samsyn.observations.selectors", "capture_framework"),
-    ("samsyn.observations.selectors", "schools_under"),
-    ("samsyn.observations.selectors", "teacher_measures"),
     ("samsyn.privacy.selectors", "cutoff_for"),
     ("samsyn.privacy.selectors", "months_before"),
     ("samsyn.privacy.selectors", "owner_org_ids"),

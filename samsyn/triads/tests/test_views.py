@@ -270,7 +270,7 @@ class PeerObservationTests(BaseTestCase):
         from samsyn.observations import measurement
 
         self.assertEqual(measurement.current(self.observation.round), (None, True))
-        rows = observation_selectors.teacher_measures(
+        rows = observation_selectors.teacher_measures_unscoped(
             teacher=self.alice, observations=[self.observation]
         )
         self.assertEqual(rows, [])
