@@ -386,10 +386,10 @@ def teaching_profile(*, user: User) -> dict:
 def current_triad(*, user: User):
     """The user's current triad (as a teacher), from the triads app once it is there."""
     try:
-        from samsyn.triads.selectors import current_triad_for
+        from samsyn.triads.selectors import current_triad_for_unscoped
     except (ImportError, AttributeError):
         return None
-    return current_triad_for(teacher=user)
+    return current_triad_for_unscoped(teacher=user)
 
 
 def my_teaching_export_unscoped(*, teacher: User) -> dict:
