@@ -182,7 +182,7 @@ def phase_setup(observers: int, out: Path, page: bool) -> None:
         clients.append(
             {"session": session.session_key, "csrf": token, "assignment_id": assignment.pk}
         )
-    framework = selectors.capture_framework(version)
+    framework = selectors.capture_framework_unscoped(version)
     dimensions = [
         {
             "id": d["id"],

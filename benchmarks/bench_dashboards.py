@@ -243,11 +243,11 @@ def naive(org_pk: int, round_pks: list[int], sample: int) -> tuple[float, int]:
     from collections import defaultdict
 
     from samsyn.accounts.models import Organisation
-    from samsyn.dashboards.selectors import area_schools
+    from samsyn.dashboards.selectors import area_schools_unscoped
     from samsyn.observations.models import Observation, Rating
 
     org = Organisation.objects.get(pk=org_pk)
-    school_ids = [s.pk for s in area_schools(org)]
+    school_ids = [s.pk for s in area_schools_unscoped(org)]
     obs_ids = list(
         Observation.objects.filter(school_id__in=school_ids, round_id__in=round_pks)
         .order_by("pk")

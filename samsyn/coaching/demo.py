@@ -80,7 +80,9 @@ def _held(
 def _by_round(teacher) -> list[list]:
     """The teacher's released observations, grouped per round, oldest round first."""
     groups: dict[int, list] = {}
-    for o in selectors.coachable_observations(teacher=teacher).order_by("round__starts_on"):
+    for o in selectors.coachable_observations_unscoped(teacher=teacher).order_by(
+        "round__starts_on"
+    ):
         groups.setdefault(o.round_id, []).append(o)
     return list(groups.values())
 

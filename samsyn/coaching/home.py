@@ -77,5 +77,5 @@ def _teacher_surface(user, organisations: list) -> list[Panel]:
     counts = observations_released_to(user=user).aggregate(
         released=Count("pk"), unread=Count("pk", filter=Q(acknowledged_at=None))
     )
-    step = selectors.next_open_step_for(teacher=user)
+    step = selectors.next_open_step_for_unscoped(teacher=user)
     return [Panel("coaching/_teacher_panel.html", {**counts, "step": step})]

@@ -51,13 +51,13 @@ def teacher_schools(user: User) -> list[Organisation]:
 
 def coach_schools(user: User) -> list[Organisation]:
     """Schools where `user` may coach: observer or principal there or in the owner above."""
-    from samsyn.observations.selectors import schools_under
+    from samsyn.observations.selectors import schools_under_unscoped
 
     found: dict[int, Organisation] = {}
     for m in Membership.objects.filter(user=user, role__in=COACH_ROLES).select_related(
         "organisation"
     ):
-        for school in schools_under(m.organisation):
+        for school in schools_under_unscoped(m.organisation):
             found[school.pk] = school
     return sorted(found.values(), key=lambda s: s.name)
 
@@ -69,7 +69,7 @@ def coaching_perms(user: User) -> frozenset[Perm]:
     return frozenset()
 
 
-def coaches_for(school: Organisation) -> QuerySet[User]:
+def coaches_for_unscoped(school: Organisation) -> QuerySet[User]:
     """People with the observer/coach or principal role in `school` or the organisations above
     it."""
     from samsyn.accounts.access import ancestor_ids
@@ -85,7 +85,7 @@ def coaches_for(school: Organisation) -> QuerySet[User]:
     )
 
 
-def teachers_at(schools: list[Organisation]) -> QuerySet[User]:
+def _teachers_at(schools: list[Organisation]) -> QuerySet[User]:
     return (
         User.objects.filter(
             is_active=True,
@@ -101,17 +101,17 @@ def conversation_measures(
     *, user: User, conversation: Conversation, observations: list[Observation]
 ) -> list[dict]:
     """The teacher's measures for a conversation's page, for its teacher and coach only."""
-    from samsyn.observations.selectors import teacher_measures
+    from samsyn.observations.selectors import teacher_measures_unscoped
 
     if user.pk not in (conversation.teacher_id, conversation.coach_id):
         raise Http404
-    return teacher_measures(teacher=conversation.teacher, observations=observations)
+    return teacher_measures_unscoped(teacher=conversation.teacher, observations=observations)
 
 
 def coaches_at(*, user: User, school: Organisation) -> QuerySet[User]:
     """`coaches_for`, for those with a role reaching the school."""
     require(user, school, Perm.VIEW)
-    return coaches_for(school)
+    return coaches_for_unscoped(school)
 
 
 def observations_for_conversation(*, user: User, teacher: User) -> QuerySet[Observation]:
@@ -119,11 +119,13 @@ def observations_for_conversation(*, user: User, teacher: User) -> QuerySet[Obse
     coachable observations when the user is the teacher, else only those the user (as coach)
     may already read (`coachable_observations`)."""
     if teacher.pk == user.pk:
-        return coachable_observations(teacher=user)
-    return coachable_observations(teacher=teacher, coach=user)
+        return coachable_observations_unscoped(teacher=user)
+    return coachable_observations_unscoped(teacher=teacher, coach=user)
 
 
-def coachable_observations(*, teacher: User, coach: User | None = None) -> QuerySet[Observation]:
+def coachable_observations_unscoped(
+    *, teacher: User, coach: User | None = None
+) -> QuerySet[Observation]:
     """The teacher's released observations a conversation can be about (peer observations of a
     triad stay within the triad). When a coach starts the conversation (`coach`), only those
     the coach may already read: the ones they observed, or all at a school where they hold
@@ -151,7 +153,7 @@ def coached_teachers(*, user: User) -> QuerySet[User]:
     schools = coach_schools(coach)
     if not schools:
         return User.objects.none()
-    return teachers_at(schools).filter(pk__in=observed).exclude(pk=coach.pk)
+    return _teachers_at(schools).filter(pk__in=observed).exclude(pk=coach.pk)
 
 
 # ----------------------------------------------------------------------------- conversations
@@ -247,7 +249,7 @@ def next_steps_for(*, user: User) -> list[NextStep]:
     )
 
 
-def next_open_step_for(*, teacher: User) -> NextStep | None:
+def next_open_step_for_unscoped(*, teacher: User) -> NextStep | None:
     """The teacher's own open next step that is followed up first, or None."""
     return (
         NextStep.objects.filter(conversation__teacher=teacher, status__in=NextStep.OPEN)
@@ -285,7 +287,7 @@ def teaching_profile(*, user: User) -> dict:
     such) per dimension with its 95 % interval
     (`samsyn.analysis.change.independent_change`: Welch interval for the difference of the
     mean step, lessons as the units)."""
-    observations = list(coachable_observations(teacher=user))
+    observations = list(coachable_observations_unscoped(teacher=user))
     rounds = sorted({o.round_id: o.round for o in observations}.values(), key=lambda r: r.starts_on)
     ratings = (
         Rating.objects.filter(observation__in=observations, step__isnull=False)
@@ -384,13 +386,13 @@ def teaching_profile(*, user: User) -> dict:
 def current_triad(*, user: User):
     """The user's current triad (as a teacher), from the triads app once it is there."""
     try:
-        from samsyn.triads.selectors import current_triad_for
+        from samsyn.triads.selectors import current_triad_for_unscoped
     except (ImportError, AttributeError):
         return None
-    return current_triad_for(teacher=user)
+    return current_triad_for_unscoped(teacher=user)
 
 
-def my_teaching_export(*, teacher: User) -> dict:
+def my_teaching_export_unscoped(*, teacher: User) -> dict:
     """Everything coaching holds about `teacher` (JSON-serialisable), for the personal data
     export: conversations as teacher or coach, self-ratings, next steps and support plans."""
 
@@ -475,7 +477,7 @@ def my_teaching_export(*, teacher: User) -> dict:
 # ----------------------------------------------------------------------------- support plans
 
 
-def latest_closed_round(school: Organisation) -> Round | None:
+def _latest_closed_round(school: Organisation) -> Round | None:
     """The latest closed, non-peer round that covered `school`."""
     return (
         Round.objects.filter(schools=school, status=Round.Status.CLOSED, is_peer=False)
@@ -494,7 +496,7 @@ def support_eligible_unscoped(school: Organisation) -> dict:
     """Teachers of `school` whose mean step in the latest closed round is below the framework's
     satisfactory step in at least SUPPORT_MIN_DIMENSIONS dimensions, each with the reason (which
     dimensions, their mean step, from how many lessons). Alphabetical: never a ranking."""
-    round_ = latest_closed_round(school)
+    round_ = _latest_closed_round(school)
     if round_ is None:
         return {"round": None, "teachers": [], "satisfactory": None}
     version: FrameworkVersion = round_.framework_version

@@ -60,7 +60,7 @@ def conversation_start(
         raise ValidationError(_("You can only start a conversation as its teacher or its coach."))
     if teacher.pk == coach.pk:
         raise ValidationError({"coach": _("Choose someone else than the teacher as coach.")})
-    if coach not in selectors.coaches_for(school):
+    if coach not in selectors.coaches_for_unscoped(school):
         raise ValidationError(
             {"coach": _("The coach needs the observer or principal role at the school.")}
         )
@@ -71,7 +71,7 @@ def conversation_start(
         and not selectors.coached_teachers(user=coach).filter(pk=teacher.pk).exists()
     ):
         raise ValidationError(NOT_OBSERVED)
-    readable = selectors.coachable_observations(
+    readable = selectors.coachable_observations_unscoped(
         teacher=teacher, coach=coach if actor.pk == coach.pk else None
     )
     allowed = set(readable.values_list("pk", flat=True))
@@ -287,7 +287,9 @@ def support_plan_start(
     weeks = settings.SAMSYN_SUPPORT_PLAN_WEEKS if weeks is None else weeks
     if not 1 <= weeks <= settings.SAMSYN_SUPPORT_PLAN_MAX_WEEKS:
         errors["weeks"] = plan_weeks_error()
-    if coach is not None and (coach.pk == teacher.pk or coach not in selectors.coaches_for(school)):
+    if coach is not None and (
+        coach.pk == teacher.pk or coach not in selectors.coaches_for_unscoped(school)
+    ):
         errors["coach"] = _("The coach needs the observer or principal role at the school.")
     if errors:
         raise ValidationError(errors)

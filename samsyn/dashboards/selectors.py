@@ -42,7 +42,7 @@ from samsyn.frameworks.models import Dimension, Step
 from samsyn.observations import summaries
 from samsyn.observations.models import RatingSummary, Round
 from samsyn.observations.readable import explain_error
-from samsyn.observations.selectors import schools_under
+from samsyn.observations.selectors import schools_under_unscoped
 from samsyn.observations.summaries import GRADE_SPANS, SummaryRows
 
 N_BOOT = 1000
@@ -53,7 +53,7 @@ FULL_BOOTSTRAP_MAX = 300
 # --------------------------------------------------------------------------- grade spans
 
 
-def grade_span_label(key: str) -> str:
+def _grade_span_label(key: str) -> str:
     return {
         "f3": _("Grades F–3"),
         "46": _("Grades 4–6"),
@@ -725,7 +725,7 @@ def _build(
         loaded.subjects[i] for i in np.unique(loaded.subject) if loaded.subjects[i]
     )
     spans_present = {GRADE_SPANS[i][0] for i in np.unique(loaded.span)}
-    spans = [(k, grade_span_label(k)) for k, _label in GRADE_SPANS if k in spans_present]
+    spans = [(k, _grade_span_label(k)) for k, _label in GRADE_SPANS if k in spans_present]
     rows = _filtered(loaded.where(np.isin(loaded.round, round_ids)), filters)
     if teacher_ids is not None:
         rows = rows.where(np.isin(rows.teacher, teacher_ids))
@@ -1225,12 +1225,12 @@ def _teacher_rows(teacher_means, rows: SummaryRows) -> list[TeacherRow]:
     return sorted(out, key=lambda r: r.name.lower())
 
 
-def area_schools(organisation: Organisation) -> list[Organisation]:
+def area_schools_unscoped(organisation: Organisation) -> list[Organisation]:
     """The schools an owner, network or region dashboard aggregates over."""
     if organisation.kind == Organisation.Kind.NETWORK:
         ids = NetworkMembership.objects.filter(network=organisation).values("school_id")
         return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
-    return list(schools_under(organisation))
+    return list(schools_under_unscoped(organisation))
 
 
 def area_dashboard(
@@ -1247,7 +1247,7 @@ def area_dashboard(
     if organisation.kind == Organisation.Kind.SCHOOL:
         raise Http404
     require(user, organisation, Perm.DASHBOARD_VIEW)
-    schools = area_schools(organisation)
+    schools = area_schools_unscoped(organisation)
     return _build(  # type: ignore[return-value]
         scope=str(organisation.kind),
         organisation=organisation,

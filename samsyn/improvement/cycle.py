@@ -33,9 +33,9 @@ from samsyn.improvement.models import (
     StepEvidence,
     StepSchoolStatus,
 )
-from samsyn.indicators.selectors import indicators_for
+from samsyn.indicators.selectors import indicators_for_unscoped
 from samsyn.observations.models import Round
-from samsyn.observations.selectors import schools_under
+from samsyn.observations.selectors import schools_under_unscoped
 
 REMIND_DAYS = 14
 Kind = CycleStep.Kind
@@ -85,7 +85,7 @@ def default_steps(year: int) -> list[dict]:
 
 def schools_of(owner: Organisation) -> list[Organisation]:
     """The owner's schools, by name."""
-    return list(schools_under(owner))
+    return list(schools_under_unscoped(owner))
 
 
 # ---------------------------------------------------------------- writes
@@ -245,7 +245,7 @@ def evidence_choices(owner: Organisation) -> dict:
     from samsyn.workshops.models import Workshop
 
     return {
-        "indicators": [(i.code, i.name) for i in indicators_for(organisation=owner)],
+        "indicators": [(i.code, i.name) for i in indicators_for_unscoped(organisation=owner)],
         "rounds": Round.objects.filter(
             Q(organisation=owner) | Q(schools__in=ids) | Q(organisation_id__in=ids),
             is_peer=False,

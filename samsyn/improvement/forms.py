@@ -56,7 +56,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = selectors.staff_choices(school)
+        self.fields["staff"].queryset = selectors.staff_choices_unscoped(school)
         self.fields["dimension_code"].choices = [
             ("", _("None in particular")),
             *selectors.dimension_choices(),
@@ -86,10 +86,10 @@ class EvidenceForm(forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.indicator_names = dict(selectors.indicator_choices(school))
+        self.indicator_names = dict(selectors.indicator_choices_unscoped(school))
         self.fields["indicator"].choices = [("", "—"), *self.indicator_names.items()]
-        self.fields["round"].queryset = selectors.round_choices(school)
-        self.fields["survey"].queryset = selectors.survey_choices(school)
+        self.fields["round"].queryset = selectors.round_choices_unscoped(school)
+        self.fields["survey"].queryset = selectors.survey_choices_unscoped(school)
 
     def clean(self):
         data = super().clean()
@@ -167,7 +167,7 @@ class SessionForm(forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].queryset = selectors.participant_choices(project)
+        self.fields["participants"].queryset = selectors.participant_choices_unscoped(project)
         self.fields["held_on"].initial = timezone.localdate()
 
 
@@ -185,7 +185,7 @@ class GroupChoiceForm(forms.Form):
 
     def __init__(self, *args, school, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["group"].queryset = selectors.groups_for_school(school)
+        self.fields["group"].queryset = selectors.groups_for_school_unscoped(school)
         self.fields["group"].label_from_instance = lambda g: (
             f"{g.name} ({g.supervisor.full_name or g.supervisor.email})"
         )

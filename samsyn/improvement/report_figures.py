@@ -109,7 +109,7 @@ def _indicator_sections(cycle: QualityCycle, code: str) -> list[IndicatorSection
         .exclude(indicator_code="")
         .values_list("indicator_code", flat=True)
     )
-    indicators = list(selectors.indicators_for(organisation=cycle.owner))
+    indicators = list(selectors.indicators_for_unscoped(organisation=cycle.owner))
     indicators.sort(key=lambda i: (i.code not in linked, i.position, i.code))
     sources = selectors.indicator_sources(indicators=indicators, code=code) if code else {}
     sections = []
@@ -326,9 +326,9 @@ def _observation_figures(cycle: QualityCycle, user: User) -> tuple[list[Figure],
 
 
 def report_figures(cycle: QualityCycle, user: User) -> ReportFigures:
-    from samsyn.indicators.selectors import municipality_code_for
+    from samsyn.indicators.selectors import municipality_code_for_unscoped
 
-    code = municipality_code_for(cycle.owner)
+    code = municipality_code_for_unscoped(cycle.owner)
     observations, note = _observation_figures(cycle, user)
     return ReportFigures(
         municipality=code,

@@ -33,7 +33,7 @@ from samsyn.improvement.models import (
     SupervisionGroup,
 )
 from samsyn.indicators.models import Survey
-from samsyn.indicators.selectors import indicators_for
+from samsyn.indicators.selectors import indicators_for_unscoped
 from samsyn.observations.models import Round
 
 
@@ -151,7 +151,7 @@ def projects_for_user(user: User) -> QuerySet[Project]:
     )
 
 
-def staff_choices(school: Organisation) -> QuerySet[User]:
+def staff_choices_unscoped(school: Organisation) -> QuerySet[User]:
     """People of the school (any role held at the school itself)."""
     return (
         User.objects.filter(memberships__organisation=school, is_active=True)
@@ -160,19 +160,19 @@ def staff_choices(school: Organisation) -> QuerySet[User]:
     )
 
 
-def participant_choices(project: Project) -> QuerySet[User]:
+def participant_choices_unscoped(project: Project) -> QuerySet[User]:
     """Who can be named as taking part in a session: the school's people and the supervisor."""
-    ids = set(staff_choices(project.school).values_list("pk", flat=True))
+    ids = set(staff_choices_unscoped(project.school).values_list("pk", flat=True))
     if project.group_id:
         ids.add(project.group.supervisor_id)
     return User.objects.filter(pk__in=ids).order_by("full_name")
 
 
-def indicator_choices(school: Organisation) -> list[tuple[str, str]]:
-    return [(i.code, i.name) for i in indicators_for(organisation=school)]
+def indicator_choices_unscoped(school: Organisation) -> list[tuple[str, str]]:
+    return [(i.code, i.name) for i in indicators_for_unscoped(organisation=school)]
 
 
-def round_choices(school: Organisation) -> QuerySet[Round]:
+def round_choices_unscoped(school: Organisation) -> QuerySet[Round]:
     """Observation rounds at the school; a triad's peer rounds are never offered."""
     return (
         Round.objects.filter(Q(schools=school) | Q(organisation=school), is_peer=False)
@@ -181,11 +181,11 @@ def round_choices(school: Organisation) -> QuerySet[Round]:
     )
 
 
-def survey_choices(school: Organisation) -> QuerySet[Survey]:
+def survey_choices_unscoped(school: Organisation) -> QuerySet[Survey]:
     return Survey.objects.filter(organisation=school).order_by("-created_at")
 
 
-def groups_for_school(school: Organisation) -> QuerySet[SupervisionGroup]:
+def groups_for_school_unscoped(school: Organisation) -> QuerySet[SupervisionGroup]:
     """Supervision groups a project of this school may join: those of the school's owner and
     region (or the school itself)."""
     return SupervisionGroup.objects.filter(organisation_id__in=ancestor_ids(school)).select_related(
@@ -230,7 +230,7 @@ def dimension_choices() -> list[tuple[str, str]]:
     return sorted(seen.items(), key=lambda item: item[1].lower())
 
 
-def library_entries(
+def library_entries_unscoped(
     *, query: str = "", school_form: str = "", area: str = "", dimension: str = ""
 ) -> QuerySet[LibraryEntry]:
     entries = LibraryEntry.objects.all()
@@ -246,10 +246,12 @@ def library_entries(
 def library_search(
     *, user: User, query: str = "", school_form: str = "", area: str = "", dimension: str = ""
 ) -> QuerySet[LibraryEntry]:
-    """`library_entries` for a signed-in reader (the library is everyone's who signs in)."""
+    """`library_entries_unscoped` for a signed-in reader (the library is everyone's who signs in)."""
     if not user.is_authenticated or not user.is_active:
         raise Http404
-    return library_entries(query=query, school_form=school_form, area=area, dimension=dimension)
+    return library_entries_unscoped(
+        query=query, school_form=school_form, area=area, dimension=dimension
+    )
 
 
 def related_entries(*, user: User, entry: LibraryEntry, limit: int = 5) -> list[LibraryEntry]:

@@ -167,7 +167,7 @@ class ExpectedResult:
     predictors: list[str]
 
 
-def municipality_code_for(organisation: Organisation) -> str:
+def municipality_code_for_unscoped(organisation: Organisation) -> str:
     """The municipality an organisation's figures are about: its own or its owner's code."""
     if organisation.municipality_code:
         return organisation.municipality_code
@@ -183,15 +183,15 @@ def municipality(code: str) -> Municipality | None:
 
 
 def organisation_municipality_code(*, user: User, organisation: Organisation) -> str:
-    """`municipality_code_for`, for those who see the organisation's statistics."""
+    """`municipality_code_for_unscoped`, for those who see the organisation's statistics."""
     require(user, organisation, Perm.INDICATORS_VIEW)
-    return municipality_code_for(organisation)
+    return municipality_code_for_unscoped(organisation)
 
 
 def organisation_indicators(*, user: User, organisation: Organisation) -> QuerySet[Indicator]:
-    """`indicators_for`, for those who see the organisation's statistics."""
+    """`indicators_for_unscoped`, for those who see the organisation's statistics."""
     require(user, organisation, Perm.INDICATORS_VIEW)
-    return indicators_for(organisation=organisation)
+    return indicators_for_unscoped(organisation=organisation)
 
 
 def owners_below(*, user: User, organisation: Organisation) -> QuerySet[Organisation]:
@@ -202,7 +202,7 @@ def owners_below(*, user: User, organisation: Organisation) -> QuerySet[Organisa
     )
 
 
-def indicators_for(*, organisation: Organisation) -> QuerySet[Indicator]:
+def indicators_for_unscoped(*, organisation: Organisation) -> QuerySet[Indicator]:
     """The shipped catalogue plus indicators of the owners at or above `organisation`."""
     return Indicator.objects.filter(
         Q(owner=None) | Q(owner_id__in=ancestor_ids(organisation))

@@ -264,7 +264,7 @@ def best_practice(world: DemoWorld) -> None:
         heading=heading,
     )
     learner = world.schools[PREPARATION_SCHOOL]
-    estimates = selectors.school_dimension_estimates()
+    estimates = selectors.school_dimension_estimates_unscoped()
     own = estimates.get(learner.pk, {})
     if own:
         code = weakest(own, k=1)[0]

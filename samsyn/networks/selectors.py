@@ -74,18 +74,18 @@ COMPROMISE_LABELS = {
 # ----------------------------------------------------------------------------- networks
 
 
-def settings_for(network: Organisation) -> NetworkSettings:
+def settings_for_unscoped(network: Organisation) -> NetworkSettings:
     found, _created = NetworkSettings.objects.get_or_create(network=network)
     return found
 
 
-def member_schools(network: Organisation) -> QuerySet[Organisation]:
+def member_schools_unscoped(network: Organisation) -> QuerySet[Organisation]:
     return Organisation.objects.filter(
         network_links__network=network, kind=Organisation.Kind.SCHOOL
     ).order_by("name")
 
 
-def hub_school_ids(network: Organisation) -> set[int]:
+def _hub_school_ids(network: Organisation) -> set[int]:
     """The network-level hub schools (NetworkMembership.is_hub)."""
     return set(
         NetworkMembership.objects.filter(network=network, is_hub=True).values_list(
@@ -108,7 +108,9 @@ def led_schools(user: User, network: Organisation) -> list[Organisation]:
     """Member schools the user leads (may act for in peer review)."""
     if not user.is_authenticated:
         return []
-    return [s for s in member_schools(network) if has_perm(user, s, Perm.PEER_REVIEW_SCHOOL)]
+    return [
+        s for s in member_schools_unscoped(network) if has_perm(user, s, Perm.PEER_REVIEW_SCHOOL)
+    ]
 
 
 def network_perms(user: User, network: Organisation) -> frozenset[Perm]:
@@ -131,19 +133,19 @@ def _require_network(user: User, network: Organisation) -> None:
 
 def network_schools(*, user: User, network: Organisation) -> QuerySet[Organisation]:
     """The network's member schools, for those who take part in it (NETWORK_VIEW).
-    `member_schools` is the unscoped read the rest of the app builds on."""
+    `member_schools_unscoped` is the unscoped read the rest of the app builds on."""
     _require_network(user, network)
-    return member_schools(network)
+    return member_schools_unscoped(network)
 
 
 def network_hub_school_ids(*, user: User, network: Organisation) -> set[int]:
     _require_network(user, network)
-    return hub_school_ids(network)
+    return _hub_school_ids(network)
 
 
 def network_settings(*, user: User, network: Organisation) -> NetworkSettings:
     _require_network(user, network)
-    return settings_for(network)
+    return settings_for_unscoped(network)
 
 
 def _require_review(user: User, review: PeerReview) -> None:
@@ -157,34 +159,34 @@ def review_observation_profile(
 ) -> Profile:
     """The reviewed school's anonymised observation profile, for the review's parties."""
     _require_review(user, review)
-    return observation_profile(school=review.school, since=since, until=until)
+    return observation_profile_unscoped(school=review.school, since=since, until=until)
 
 
 def review_indicator_rows(*, user: User, review: PeerReview) -> tuple[str, list[dict]]:
     _require_review(user, review)
-    return indicator_rows(review.school)
+    return _indicator_rows(review.school)
 
 
 def review_round_summary(*, user: User, review: PeerReview) -> Profile:
-    """The profile of the review's own round (`round_summary`), for the review's parties."""
+    """The profile of the review's own round (`_round_summary`), for the review's parties."""
     _require_review(user, review)
-    return round_summary(review.round)
+    return _round_summary(review.round)
 
 
 def network_practices(*, user: User, network: Organisation, dimension_code: str = "") -> QuerySet:
     _require_network(user, network)
-    return practices_for(network, dimension_code=dimension_code)
+    return _practices_for(network, dimension_code=dimension_code)
 
 
 def network_match(*, user: User, network: Organisation, school: Organisation) -> dict:
     _require_network(user, network)
-    return match_for(network=network, school=school)
+    return _match_for(network=network, school=school)
 
 
 def exchange_owner_choices_for(*, user: User, organiser: Organisation) -> QuerySet[Organisation]:
     """School owners that may take part in an exchange `organiser` organises (its managers)."""
     require(user, organiser, Perm.EXCHANGES_MANAGE)
-    return exchange_owner_choices(organiser)
+    return exchange_owner_choices_unscoped(organiser)
 
 
 def get_network_for_user(*, user: User, pk: int, perm: Perm = Perm.NETWORK_VIEW) -> Organisation:
@@ -236,7 +238,7 @@ def networks_for_user(user: User) -> list[Organisation]:
     return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
 
 
-def hubs_of(school: Organisation, network: Organisation) -> list[Hub]:
+def _hubs_of(school: Organisation, network: Organisation) -> list[Hub]:
     return list(
         Hub.objects.filter(network=network)
         .filter(Q(schools=school) | Q(hub_school=school))
@@ -244,12 +246,12 @@ def hubs_of(school: Organisation, network: Organisation) -> list[Hub]:
     )
 
 
-def hub_circle(school: Organisation, network: Organisation) -> set[int]:
+def _hub_circle(school: Organisation, network: Organisation) -> set[int]:
     """Schools that "the hub" means for `school`: the schools of its local hubs (hub school
     included); when it belongs to none, the network's hub school."""
-    hubs = hubs_of(school, network)
+    hubs = _hubs_of(school, network)
     if not hubs:
-        return hub_school_ids(network)
+        return _hub_school_ids(network)
     ids: set[int] = set()
     for hub in hubs:
         ids.add(hub.hub_school_id)
@@ -270,7 +272,7 @@ def review_perms(user: User, review: PeerReview) -> frozenset[Perm]:
     if TeamMember.objects.filter(review=review, user=user).exists():
         parties.add(Perm.PEER_REVIEW_TEAM)
     network = review.network
-    hubs = hubs_of(review.school, network)
+    hubs = _hubs_of(review.school, network)
     hub_coordinator = HubCoordinator.objects.filter(user=user, hub__in=hubs).exists()
     if is_coordinator(user, network) or hub_coordinator:
         parties.add(Perm.PEER_REVIEW_COORDINATE)
@@ -289,11 +291,11 @@ def shared_with(user: User, review: PeerReview) -> bool:
     schools: set[int] = set(review.shared_schools.values_list("pk", flat=True))
     coordinator = False
     if review.share_scope == ShareScope.HUB:
-        schools |= hub_circle(review.school, network)
-        hubs = hubs_of(review.school, network)
+        schools |= _hub_circle(review.school, network)
+        hubs = _hubs_of(review.school, network)
         coordinator = HubCoordinator.objects.filter(user=user, hub__in=hubs).exists()
     elif review.share_scope == ShareScope.NETWORK:
-        schools |= set(member_schools(network).values_list("pk", flat=True))
+        schools |= set(member_schools_unscoped(network).values_list("pk", flat=True))
         coordinator = (
             is_coordinator(user, network)
             or HubCoordinator.objects.filter(user=user, hub__network=network).exists()
@@ -352,7 +354,7 @@ def previous_review(*, user: User, review: PeerReview) -> PeerReview | None:
     )
 
 
-def principals_of(schools) -> dict[int, list[User]]:
+def principals_of_unscoped(schools) -> dict[int, list[User]]:
     """Active principals per school id."""
     found: dict[int, list[User]] = defaultdict(list)
     rows = (
@@ -395,7 +397,7 @@ class Profile:
     since: dt.date | None
 
 
-def hidden_reason(reason: str | None, min_group: int) -> str:
+def _hidden_reason(reason: str | None, min_group: int) -> str:
     if reason == "primary":
         return _("Hidden: fewer than %(n)d teachers.") % {"n": min_group}
     if reason == "complementary":
@@ -403,7 +405,7 @@ def hidden_reason(reason: str | None, min_group: int) -> str:
     return ""
 
 
-def observation_profile(
+def observation_profile_unscoped(
     *,
     school: Organisation,
     since: dt.date | None = None,
@@ -458,7 +460,7 @@ def observation_profile(
     rows = []
     for i, code in enumerate(codes):
         cells = tuple(
-            ProfileCell(value, hidden_reason(reason, min_group))
+            ProfileCell(value, _hidden_reason(reason, min_group))
             for value, reason in zip(published.values[i], published.reasons[i], strict=True)
         )
         total = published.row_totals[i] if published.row_totals else None
@@ -466,15 +468,15 @@ def observation_profile(
     return Profile(rows, steps, len(teachers), n_observations, False, min_group, since)
 
 
-def indicator_rows(school: Organisation) -> tuple[str, list[dict]]:
+def _indicator_rows(school: Organisation) -> tuple[str, list[dict]]:
     """The municipality's public indicators for the school (first and latest value)."""
     from samsyn.indicators import selectors as indicator_selectors
 
-    code = indicator_selectors.municipality_code_for(school)
+    code = indicator_selectors.municipality_code_for_unscoped(school)
     rows: list[dict] = []
     if not code:
         return code, rows
-    for indicator in indicator_selectors.indicators_for(organisation=school):
+    for indicator in indicator_selectors.indicators_for_unscoped(organisation=school):
         series = indicator_selectors.indicator_series(indicator=indicator, code=code)
         numbers = [p for p in series[0].points if p.value is not None] if series else []
         if numbers:
@@ -490,15 +492,17 @@ def indicator_rows(school: Organisation) -> tuple[str, list[dict]]:
     return code, rows
 
 
-def round_summary(round_: Round) -> Profile:
+def _round_summary(round_: Round) -> Profile:
     """The visit's joint observations as a profile, under the same suppression rules."""
-    return observation_profile(school=round_.schools.first() or round_.organisation, round_=round_)
+    return observation_profile_unscoped(
+        school=round_.schools.first() or round_.organisation, round_=round_
+    )
 
 
 # ----------------------------------------------------------------------------- best practice
 
 
-def practices_for(
+def _practices_for(
     network: Organisation, *, dimension_code: str = "", heading_id: int | None = None
 ):
     """The network's directory with each practice's contributions (visits and mentoring
@@ -532,7 +536,7 @@ def dimension_names() -> dict[str, str]:
     return dict(dimension_choices())
 
 
-def school_dimension_estimates(
+def school_dimension_estimates_unscoped(
     school_ids: list[int] | None = None,
     *,
     codes: list[str] | None = None,
@@ -579,7 +583,7 @@ def school_dimension_estimates(
 ESTIMATE_RANK = {"leading": 4, "effective": 3, "working_towards": 2, "ineffective": 1}
 
 
-def match_for(*, network: Organisation, school: Organisation) -> dict:
+def _match_for(*, network: Organisation, school: Organisation) -> dict:
     """What `school` could learn and from whom: its weakest dimensions (own observations, at
     least SAMSYN_MIN_GROUP teachers) with schools whose strength there is evidenced (within
     the network first, then beyond) and listed practices; its weakest review headings (latest
@@ -588,13 +592,17 @@ def match_for(*, network: Organisation, school: Organisation) -> dict:
     from samsyn.networks.models import HeadingEvaluation
 
     min_group = settings.SAMSYN_MIN_GROUP
-    own = school_dimension_estimates([school.pk], min_teachers=min_group).get(school.pk, {})
+    own = school_dimension_estimates_unscoped([school.pk], min_teachers=min_group).get(
+        school.pk, {}
+    )
     codes = weakest(own)
     # Other schools only in the school's weakest dimensions, and only groups large enough to
     # be named as a strength (strengths_beside needs min_group teachers).
-    estimates = school_dimension_estimates(codes=codes, min_teachers=min_group) if codes else {}
+    estimates = (
+        school_dimension_estimates_unscoped(codes=codes, min_teachers=min_group) if codes else {}
+    )
     names = dimension_names()
-    members = set(member_schools(network).values_list("pk", flat=True))
+    members = set(member_schools_unscoped(network).values_list("pk", flat=True))
     found = []
     for code in codes:
         others = {sid: d[code] for sid, d in estimates.items() if sid != school.pk and code in d}
@@ -619,7 +627,7 @@ def match_for(*, network: Organisation, school: Organisation) -> dict:
                 "network": [(schools[s.unit_id], s) for s in inside],
                 "beyond": [(schools[s.unit_id], s) for s in outside],
                 "practices": list(
-                    practices_for(network, dimension_code=code).exclude(school=school)
+                    _practices_for(network, dimension_code=code).exclude(school=school)
                 ),
             }
         )
@@ -641,7 +649,7 @@ def match_for(*, network: Organisation, school: Organisation) -> dict:
                 {
                     "evaluation": evaluation,
                     "practices": list(
-                        practices_for(network, heading_id=evaluation.heading_id).exclude(
+                        _practices_for(network, heading_id=evaluation.heading_id).exclude(
                             school=school
                         )
                     ),
@@ -670,7 +678,7 @@ def exchange_organisers(user: User) -> list[Organisation]:
     ]
 
 
-def exchange_owner_choices(organiser: Organisation) -> QuerySet[Organisation]:
+def exchange_owner_choices_unscoped(organiser: Organisation) -> QuerySet[Organisation]:
     """School owners that may take part: those of the organiser's region."""
     region_id = organiser.pk if organiser.kind == Organisation.Kind.REGION else organiser.parent_id
     return Organisation.objects.filter(kind=Organisation.Kind.OWNER, parent_id=region_id).order_by(

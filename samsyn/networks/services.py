@@ -88,7 +88,7 @@ DEFAULT_HEADINGS = [
 
 @transaction.atomic
 def settings_update(*, network: Organisation, **fields) -> NetworkSettings:
-    found = selectors.settings_for(network)
+    found = selectors.settings_for_unscoped(network)
     for name, value in fields.items():
         setattr(found, name, value)
     found.full_clean()
@@ -106,7 +106,7 @@ def hub_save(
     coordinators: list[User],
     hub: Hub | None = None,
 ) -> Hub:
-    members = set(selectors.member_schools(network).values_list("pk", flat=True))
+    members = set(selectors.member_schools_unscoped(network).values_list("pk", flat=True))
     if hub_school.pk not in members:
         raise ValidationError({"hub_school": ERR_HUB_SCHOOL})
     if any(s.pk not in members for s in schools):
@@ -173,11 +173,11 @@ def review_create(
     visit_starts_on: dt.date | None = None,
     visit_ends_on: dt.date | None = None,
 ) -> PeerReview:
-    if not selectors.member_schools(network).filter(pk=school.pk).exists():
+    if not selectors.member_schools_unscoped(network).filter(pk=school.pk).exists():
         raise ValidationError({"school": ERR_NOT_MEMBER})
     if visit_starts_on and visit_ends_on and visit_ends_on < visit_starts_on:
         raise ValidationError({"visit_ends_on": ERR_DATES})
-    config = selectors.settings_for(network)
+    config = selectors.settings_for_unscoped(network)
     # Serialise creations for the school so two coordinators cannot both pass the count.
     Organisation.objects.select_for_update().filter(pk=school.pk).first()
     existing = PeerReview.objects.filter(network=network, school=school, year=year).count()
@@ -283,9 +283,9 @@ def team_proposal(*, reviews: list[PeerReview]) -> tuple[Proposal, dict[int, Use
     if not reviews:
         return Proposal(teams={}), {}
     network = reviews[0].network
-    config = selectors.settings_for(network)
-    schools = list(selectors.member_schools(network))
-    principals = selectors.principals_of(schools)
+    config = selectors.settings_for_unscoped(network)
+    schools = list(selectors.member_schools_unscoped(network))
+    principals = selectors.principals_of_unscoped(schools)
     hub_of: dict[int, int] = {}
     for hub in Hub.objects.filter(network=network).prefetch_related("schools"):
         for school in hub.schools.all():
@@ -459,7 +459,7 @@ def review_complete(*, review: PeerReview) -> PeerReview:
 
 @transaction.atomic
 def share_set(*, review: PeerReview, scope: str, schools: list[Organisation]) -> PeerReview:
-    members = set(selectors.member_schools(review.network).values_list("pk", flat=True))
+    members = set(selectors.member_schools_unscoped(review.network).values_list("pk", flat=True))
     if any(s.pk not in members for s in schools):
         raise ValidationError({"schools": ERR_SHARE_SCHOOL})
     review.share_scope = scope
@@ -534,7 +534,7 @@ def practice_create(
     from samsyn.accounts.models import Membership, Role
     from samsyn.networks.models import Practice
 
-    if not selectors.member_schools(network).filter(pk=school.pk).exists():
+    if not selectors.member_schools_unscoped(network).filter(pk=school.pk).exists():
         raise ValidationError({"school": ERR_NOT_MEMBER})
     if teacher is not None:
         if not Membership.objects.filter(
@@ -610,7 +610,7 @@ def visit_request_create(
     if from_school.pk == practice.school_id:
         raise ValidationError({"from_school": ERR_OWN_PRACTICE})
     if not has_perm(actor, from_school, Perm.PEER_REVIEW_SCHOOL) or not (
-        selectors.member_schools(practice.network).filter(pk=from_school.pk).exists()
+        selectors.member_schools_unscoped(practice.network).filter(pk=from_school.pk).exists()
     ):
         raise ValidationError({"from_school": ERR_FROM_SCHOOL})
     request = VisitRequest(
@@ -657,7 +657,7 @@ def exchange_create(
 ):
     from samsyn.networks.models import Exchange
 
-    allowed = set(selectors.exchange_owner_choices(organiser).values_list("pk", flat=True))
+    allowed = set(selectors.exchange_owner_choices_unscoped(organiser).values_list("pk", flat=True))
     if len(owners) < 2:
         raise ValidationError({"owners": ERR_TWO_OWNERS})
     if any(o.pk not in allowed for o in owners):

@@ -56,7 +56,7 @@ class RoundForm(forms.Form):
         self.fields["framework_version"].choices = [
             (pk, f"{v.name} (v{v.number})") for pk, v in self.versions.items()
         ]
-        self.school_objects = {str(s.pk): s for s in selectors.schools_under(organisation)}
+        self.school_objects = {str(s.pk): s for s in selectors.schools_under_unscoped(organisation)}
         self.fields["schools"].choices = [(pk, s.name) for pk, s in self.school_objects.items()]
         schools = list(self.school_objects.values())
         self.teacher_objects = {

@@ -40,7 +40,7 @@ def round_organisations_for(user: User) -> list[Organisation]:
     return organisations_with_perm(user, Perm.MANAGE_ROUNDS)
 
 
-def schools_under(organisation: Organisation) -> QuerySet[Organisation]:
+def schools_under_unscoped(organisation: Organisation) -> QuerySet[Organisation]:
     if organisation.kind == Organisation.Kind.SCHOOL:
         return Organisation.objects.filter(pk=organisation.pk)
     ids = [organisation.pk]
@@ -156,7 +156,7 @@ def rounds_for_user(*, user: User) -> dict[str, list]:
         org_ids: set[int] = set()
         for org in managed_orgs:
             org_ids.add(org.pk)
-            org_ids.update(schools_under(org).values_list("pk", flat=True))
+            org_ids.update(schools_under_unscoped(org).values_list("pk", flat=True))
         managed = list(
             Round.objects.filter(Q(organisation_id__in=org_ids) | Q(schools__in=org_ids))
             .filter(is_peer=False)  # a triad's peer round is never shown to school leadership
@@ -337,24 +337,24 @@ def observation_detail(*, user: User, observation: Observation) -> list[dict]:
 
 
 def assignment_capture_framework(*, user: User, assignment: Assignment) -> dict:
-    """`capture_framework` for the visit's observer (404 for everyone else)."""
+    """`capture_framework_unscoped` for the visit's observer (404 for everyone else)."""
     if assignment.observer_id != user.pk:
         raise Http404
-    return capture_framework(assignment.round.framework_version)
+    return capture_framework_unscoped(assignment.round.framework_version)
 
 
 def round_capture_framework(*, user: User, round_pk: int) -> dict:
-    """`capture_framework` of a round the user observes in (404 for everyone else)."""
+    """`capture_framework_unscoped` of a round the user observes in (404 for everyone else)."""
     round_ = get_party_object_for_user(
         user=user,
         queryset=Round.objects.select_related("framework_version"),
         parties=lambda round_: round_.round_observers.values_list("observer_id", flat=True),
         pk=round_pk,
     )
-    return capture_framework(round_.framework_version)
+    return capture_framework_unscoped(round_.framework_version)
 
 
-def capture_framework(version: FrameworkVersion) -> dict:
+def capture_framework_unscoped(version: FrameworkVersion) -> dict:
     """The framework as the capture page needs it: ids and texts in both languages."""
     dimensions = (
         Dimension.objects.filter(version=version)
@@ -444,13 +444,13 @@ def get_calibration_for_user(
 
 
 def own_measures(*, user: User, observations: list[Observation]) -> list[dict]:
-    """`teacher_measures` of the user's own lessons (only their own observations count)."""
-    return teacher_measures(
+    """`teacher_measures_unscoped` of the user's own lessons (only their own observations count)."""
+    return teacher_measures_unscoped(
         teacher=user, observations=[o for o in observations if o.teacher_id == user.pk]
     )
 
 
-def teacher_measures(*, teacher: User, observations: list[Observation]) -> list[dict]:
+def teacher_measures_unscoped(*, teacher: User, observations: list[Observation]) -> list[dict]:
     """Per round with one of `observations` (released to `teacher`): the teacher's measure with
     its interval, or how many more lessons are needed first, and the steps just above it. The caller checks that the
     reader may see this teacher's data (the teacher, or their coach)."""

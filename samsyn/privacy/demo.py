@@ -49,7 +49,7 @@ def _privacy(world: DemoWorld) -> None:
                 owner=owner, record_type=key, months=months, action=action, actor=admin
             )
 
-    ids = selectors.owner_org_ids(owner)
+    ids = selectors.owner_org_ids_unscoped(owner)
     rounds = list(
         Round.objects.filter(organisation_id__in=ids, is_peer=False).order_by("starts_on")
     )

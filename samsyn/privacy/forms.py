@@ -17,7 +17,7 @@ class RetentionForm(forms.Form):
 
     def __init__(self, *args, owner: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        stored = selectors.settings_for(owner)
+        stored = selectors.settings_for_unscoped(owner)
         for key, entry in registry.RECORD_TYPES.items():
             setting = stored.get(key)
             self.fields[f"{key}__months"] = forms.IntegerField(
@@ -49,7 +49,7 @@ class PersonExportForm(forms.Form):
 
     def __init__(self, *args, owner: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = selectors.people_of_owner(owner)
+        self.fields["person"].queryset = selectors.people_of_owner_unscoped(owner)
 
 
 class SubjectRequestForm(forms.Form):
@@ -76,7 +76,7 @@ class SubjectRequestForm(forms.Form):
 
     def __init__(self, *args, owner: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = selectors.people_of_owner(owner)
+        self.fields["person"].queryset = selectors.people_of_owner_unscoped(owner)
         self.fields["scope"].choices = services.erasure_scopes()
 
     def clean(self):
@@ -137,7 +137,7 @@ class ResearchRequestForm(forms.Form):
 
     def __init__(self, *args, owner: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        ids = selectors.owner_org_ids(owner)
+        ids = selectors.owner_org_ids_unscoped(owner)
         self.fields["rounds"].queryset = Round.objects.filter(
             organisation_id__in=ids, is_peer=False
         ).order_by("-starts_on", "name")

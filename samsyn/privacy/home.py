@@ -124,7 +124,7 @@ def _owner_figures(owner: Organisation) -> Panel:
     from samsyn.observations.models import Assignment, Round
     from samsyn.privacy.models import ResearchExport, SubjectRequest
 
-    ids = selectors.owner_org_ids(owner)
+    ids = selectors.owner_org_ids_unscoped(owner)
     schools = set(
         Organisation.objects.filter(pk__in=ids, kind=Organisation.Kind.SCHOOL).values_list(
             "pk", flat=True

@@ -64,10 +64,10 @@ registry.mention(
 
 def _coaching_section(user):
     try:
-        from samsyn.coaching.selectors import my_teaching_export
+        from samsyn.coaching.selectors import my_teaching_export_unscoped
     except ImportError:
         return None
-    return my_teaching_export(teacher=user)
+    return my_teaching_export_unscoped(teacher=user)
 
 
 registry.section("coaching.my_teaching", _("My teaching (coaching)"), _coaching_section)

@@ -200,7 +200,7 @@ def controller_record(owner: Organisation) -> dict:
             }
         )
     counts = dict(
-        Membership.objects.filter(organisation_id__in=selectors.owner_org_ids(owner))
+        Membership.objects.filter(organisation_id__in=selectors.owner_org_ids_unscoped(owner))
         .values_list("role")
         .annotate(n=Count("id"))
     )

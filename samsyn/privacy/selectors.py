@@ -20,7 +20,7 @@ from samsyn.privacy.models import (
 )
 
 
-def owner_org_ids(owner: Organisation) -> list[int]:
+def owner_org_ids_unscoped(owner: Organisation) -> list[int]:
     """The owner and every organisation below it (its schools)."""
     ids = [owner.pk]
     frontier = [owner.pk]
@@ -60,20 +60,13 @@ def owners_with_perm(user: User, perm: Perm) -> list[Organisation]:
     return [org for org in candidates.distinct().order_by("name") if has_perm(user, org, perm)]
 
 
-def people_of_owner(owner: Organisation) -> QuerySet[User]:
+def people_of_owner_unscoped(owner: Organisation) -> QuerySet[User]:
     """People with a role in the owner or one of its schools."""
     return (
-        User.objects.filter(memberships__organisation_id__in=owner_org_ids(owner))
+        User.objects.filter(memberships__organisation_id__in=owner_org_ids_unscoped(owner))
         .distinct()
         .order_by("full_name", "email")
     )
-
-
-def person_of_owner(owner: Organisation, user_pk: object) -> User:
-    try:
-        return people_of_owner(owner).get(pk=int(user_pk))
-    except (User.DoesNotExist, TypeError, ValueError):
-        raise Http404 from None
 
 
 def months_before(moment: dt.datetime, months: int) -> dt.datetime:
@@ -85,11 +78,11 @@ def months_before(moment: dt.datetime, months: int) -> dt.datetime:
     return moment.replace(year=year, month=month, day=day)
 
 
-def settings_for(owner: Organisation) -> dict[str, RetentionSetting]:
+def settings_for_unscoped(owner: Organisation) -> dict[str, RetentionSetting]:
     return {s.record_type: s for s in RetentionSetting.objects.filter(owner=owner)}
 
 
-def cutoff_for(owner: Organisation, record_type: str, now: dt.datetime | None = None):
+def cutoff_for_unscoped(owner: Organisation, record_type: str, now: dt.datetime | None = None):
     setting = RetentionSetting.objects.filter(owner=owner, record_type=record_type).first()
     if setting is None:
         return None
@@ -106,8 +99,8 @@ def retention_preview_unscoped(
 ) -> list[dict]:
     """Per record type: its setting, what the next run removes, and what expires soon after."""
     now = now or timezone.now()
-    ids = owner_org_ids(owner)
-    stored = settings_for(owner)
+    ids = owner_org_ids_unscoped(owner)
+    stored = settings_for_unscoped(owner)
     rows = []
     for key, entry in registry.RECORD_TYPES.items():
         setting = stored.get(key)

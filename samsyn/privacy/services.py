@@ -123,7 +123,7 @@ def retention_run(
         if entry is None:
             continue
         cutoff = selectors.months_before(now, setting.months)
-        ids = selectors.owner_org_ids(setting.owner)
+        ids = selectors.owner_org_ids_unscoped(setting.owner)
         with transaction.atomic():
             expired = entry.expired(ids, cutoff)
             count = expired.count()
@@ -209,7 +209,9 @@ def request_create(
     scope: list,
     reason: str,
 ) -> SubjectRequest:
-    if subject.pk not in set(selectors.people_of_owner(owner).values_list("pk", flat=True)):
+    if subject.pk not in set(
+        selectors.people_of_owner_unscoped(owner).values_list("pk", flat=True)
+    ):
         raise ValidationError(
             {"subject": _("This person has no role in this owner's organisations.")}
         )
@@ -320,14 +322,14 @@ def request_execute(*, request: SubjectRequest, actor: User) -> SubjectRequest:
 
 def _erase(request: SubjectRequest) -> list[dict]:
     owner, user = request.owner, request.subject
-    ids = selectors.owner_org_ids(owner)
+    ids = selectors.owner_org_ids_unscoped(owner)
     result = []
     for key in request.scope:
         if key == ACCOUNT_SCOPE:
             result.append(_erase_account(owner, user, ids))
             continue
         entry = registry.RECORD_TYPES[key]
-        outcome = entry.erase(ids, user, selectors.cutoff_for(owner, key))
+        outcome = entry.erase(ids, user, selectors.cutoff_for_unscoped(owner, key))
         result.append(
             {
                 "record_type": key,
@@ -509,7 +511,7 @@ def research_request_create(
 
     if not has_perm(researcher, owner, Perm.RESEARCH_EXPORT_REQUEST):
         raise ValidationError(_("You may not request exports from this owner."))
-    ids = set(selectors.owner_org_ids(owner))
+    ids = set(selectors.owner_org_ids_unscoped(owner))
     errors = {}
     if not project.strip():
         errors["project"] = _("Name the project.")

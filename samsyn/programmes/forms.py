@@ -79,10 +79,11 @@ class MeasureForm(forms.Form):
                     initial=list(getattr(measure, side).values_list("pk", flat=True)),
                 )
         else:
-            from samsyn.indicators.selectors import indicators_for
+            from samsyn.indicators.selectors import indicators_for_unscoped
 
             choices = [("", "—")] + [
-                (i.code, i.name) for i in indicators_for(organisation=programme.organisation)
+                (i.code, i.name)
+                for i in indicators_for_unscoped(organisation=programme.organisation)
             ]
             self.fields["indicator_code"] = forms.ChoiceField(
                 choices=choices,

@@ -332,7 +332,7 @@ def _attainment(measure: ProgrammeMeasure, schools: list[Organisation]) -> Measu
 
     programme = measure.programme
     indicator = (
-        indicators.indicators_for(organisation=programme.organisation)
+        indicators.indicators_for_unscoped(organisation=programme.organisation)
         .filter(code=measure.indicator_code)
         .first()
         if measure.indicator_code
@@ -356,7 +356,7 @@ def _attainment(measure: ProgrammeMeasure, schools: list[Organisation]) -> Measu
     result.label = f"{result.label}: {indicator.name}"
     codes: dict[str, list[str]] = {}
     for school in schools:
-        code = indicators.municipality_code_for(school)
+        code = indicators.municipality_code_for_unscoped(school)
         codes.setdefault(code, []).append(school.name)
     for code, names in sorted(codes.items()):
         row = {"code": code, "schools": names, "baseline": None, "outcome": None, "note": ""}

@@ -37,7 +37,7 @@ AUDIENCE = {
 
 def area_schools(organisation: Organisation) -> list[Organisation]:
     """The schools a programme of `organisation` may include."""
-    from samsyn.dashboards.selectors import area_schools as schools_of
+    from samsyn.dashboards.selectors import area_schools_unscoped as schools_of
 
     return schools_of(organisation)
 
@@ -178,7 +178,7 @@ def measure_set(
     outcome_year: int | None = None,
 ) -> ProgrammeMeasure:
     """Fix the measure's baseline and outcome points (only the fields of its kind apply)."""
-    from samsyn.indicators.selectors import indicators_for
+    from samsyn.indicators.selectors import indicators_for_unscoped
 
     Kind = ProgrammeMeasure.Kind
     if measure.kind == Kind.TEACHING:
@@ -192,7 +192,7 @@ def measure_set(
         owner = measure.programme.organisation
         if (
             indicator_code
-            and not indicators_for(organisation=owner).filter(code=indicator_code).exists()
+            and not indicators_for_unscoped(organisation=owner).filter(code=indicator_code).exists()
         ):
             raise ValidationError({"indicator_code": ERR_INDICATOR})
         if baseline_year and outcome_year and outcome_year <= baseline_year:

@@ -24,9 +24,9 @@ from samsyn.dashboards.selectors import area_dashboard
 from samsyn.indicators.models import ImportBatch, StatValue
 from samsyn.indicators.selectors import (
     indicator_series,
-    indicators_for,
+    indicators_for_unscoped,
     municipality,
-    municipality_code_for,
+    municipality_code_for_unscoped,
     unit_label,
 )
 from samsyn.public.models import ProgressPage
@@ -128,9 +128,9 @@ def municipality_codes(organisation: Organisation) -> list[str]:
         schools = Organisation.objects.filter(
             pk__in=NetworkMembership.objects.filter(network=organisation).values("school_id")
         )
-        codes = {municipality_code_for(s) for s in schools}
+        codes = {municipality_code_for_unscoped(s) for s in schools}
     else:
-        codes = {municipality_code_for(organisation)}
+        codes = {municipality_code_for_unscoped(organisation)}
     return sorted(c for c in codes if c)
 
 
@@ -145,7 +145,7 @@ def _imported(code: str, source_label: str) -> str | None:
 def indicators(page: ProgressPage) -> list[dict]:
     """Each chosen indicator over the years for the page's municipalities, with its source."""
     codes = municipality_codes(page.organisation)
-    available = {i.code: i for i in indicators_for(organisation=page.organisation)}
+    available = {i.code: i for i in indicators_for_unscoped(organisation=page.organisation)}
     out = []
     for code in page.indicator_codes:
         indicator = available.get(code)

@@ -7,9 +7,9 @@ from django.http import Http404
 
 from samsyn.accounts.access import Perm, get_object_for_user, organisations_with_perm, require
 from samsyn.accounts.models import Organisation, User
-from samsyn.dashboards.selectors import area_schools, counted_rounds_unscoped
+from samsyn.dashboards.selectors import area_schools_unscoped, counted_rounds_unscoped
 from samsyn.indicators.models import Indicator
-from samsyn.indicators.selectors import indicators_for
+from samsyn.indicators.selectors import indicators_for_unscoped
 from samsyn.observations.models import Round
 from samsyn.public.models import ProgressPage
 from samsyn.public.services import KINDS
@@ -56,10 +56,10 @@ def round_choices(*, user: User, organisation: Organisation) -> list[Round]:
     """The area's non-peer rounds with counted observations, oldest first, for those who
     prepare its progress page."""
     require(user, organisation, Perm.PROGRESS_PAGE_MANAGE)
-    return counted_rounds_unscoped([s.pk for s in area_schools(organisation)])
+    return counted_rounds_unscoped([s.pk for s in area_schools_unscoped(organisation)])
 
 
 def indicator_choices(*, user: User, organisation: Organisation) -> list[Indicator]:
     """The indicators a progress page of the area may show, for those who prepare it."""
     require(user, organisation, Perm.PROGRESS_PAGE_MANAGE)
-    return list(indicators_for(organisation=organisation))
+    return list(indicators_for_unscoped(organisation=organisation))

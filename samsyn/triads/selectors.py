@@ -80,7 +80,7 @@ def latest_round_unscoped(school: Organisation) -> Round | None:
     )
 
 
-def profiles(school: Organisation, round_: Round | None) -> dict[int, dict[int, float]]:
+def _profiles(school: Organisation, round_: Round | None) -> dict[int, dict[int, float]]:
     """Teacher id → dimension id → mean step (1 = the first step) in the round's lessons at
     the school (submitted or released; "not observed" left out)."""
     if round_ is None:
@@ -107,11 +107,11 @@ def teacher_details_unscoped(school: Organisation) -> dict[int, TeacherDetails]:
     return {d.teacher_id: d for d in TeacherDetails.objects.filter(school=school)}
 
 
-def proposer_teachers(
+def proposer_teachers_unscoped(
     school: Organisation, round_: Round | None, teachers: list[User] | None = None
 ) -> list[proposer.Teacher]:
     teachers = list(school_teachers_unscoped(school)) if teachers is None else teachers
-    found = profiles(school, round_)
+    found = _profiles(school, round_)
     details = teacher_details_unscoped(school)
     out = []
     for t in teachers:
@@ -128,14 +128,16 @@ def proposer_teachers(
     return out
 
 
-def last_saved_set(school: Organisation, *, before: TriadSet | None = None) -> TriadSet | None:
+def last_saved_set_unscoped(
+    school: Organisation, *, before: TriadSet | None = None
+) -> TriadSet | None:
     sets = TriadSet.objects.filter(school=school, status=TriadSet.Status.SAVED)
     if before is not None and before.status == TriadSet.Status.SAVED:
         sets = sets.filter(saved_at__lt=before.saved_at)
     return sets.order_by("-saved_at").first()
 
 
-def groups_of(triad_set: TriadSet | None) -> list[list[int]]:
+def groups_of_unscoped(triad_set: TriadSet | None) -> list[list[int]]:
     if triad_set is None:
         return []
     groups: dict[int, list[int]] = defaultdict(list)
@@ -146,7 +148,7 @@ def groups_of(triad_set: TriadSet | None) -> list[list[int]]:
     return list(groups.values())
 
 
-def options_for(triad_set: TriadSet) -> proposer.Options:
+def _options_for(triad_set: TriadSet) -> proposer.Options:
     return proposer.Options(
         same_subject_area=triad_set.same_subject_area, same_grade_span=triad_set.same_grade_span
     )
@@ -182,12 +184,16 @@ def set_view_unscoped(triad_set: TriadSet) -> SetView:
     members = {m.teacher_id: m.teacher for t in triads for m in t.members.all()}
     school_people = {u.pk: u for u in school_teachers_unscoped(triad_set.school)}
     people = {**school_people, **members}
-    teachers = proposer_teachers(triad_set.school, triad_set.source_round, list(people.values()))
-    previous = last_saved_set(triad_set.school, before=triad_set)
+    teachers = proposer_teachers_unscoped(
+        triad_set.school, triad_set.source_round, list(people.values())
+    )
+    previous = last_saved_set_unscoped(triad_set.school, before=triad_set)
     if previous is not None and previous.pk == triad_set.pk:
         previous = None
     groups = [[m.teacher_id for m in t.members.all()] for t in triads]
-    result = proposer.evaluate(teachers, groups, options_for(triad_set), groups_of(previous))
+    result = proposer.evaluate(
+        teachers, groups, _options_for(triad_set), groups_of_unscoped(previous)
+    )
     dimensions = (
         {
             d.pk: d
@@ -260,7 +266,7 @@ def sets_for_school(*, user: User, school: Organisation) -> QuerySet[TriadSet]:
     return TriadSet.objects.filter(school=school).order_by("status", "-saved_at", "-created_at")
 
 
-def current_set(school_id: int) -> TriadSet | None:
+def current_set_unscoped(school_id: int) -> TriadSet | None:
     return (
         TriadSet.objects.filter(school_id=school_id, status=TriadSet.Status.SAVED)
         .order_by("-saved_at")
@@ -283,7 +289,7 @@ def current_triads_for(*, user: User) -> list[Triad]:
         .values_list("triad__triad_set__school_id", flat=True)
         .distinct()
     )
-    current_ids = [s.pk for s in (current_set(school_id) for school_id in schools) if s]
+    current_ids = [s.pk for s in (current_set_unscoped(school_id) for school_id in schools) if s]
     return list(
         _with_members(
             Triad.objects.filter(triad_set_id__in=current_ids, members__teacher=teacher)
@@ -291,7 +297,7 @@ def current_triads_for(*, user: User) -> list[Triad]:
     )
 
 
-def current_triad_for(*, teacher: User) -> Triad | None:
+def current_triad_for_unscoped(*, teacher: User) -> Triad | None:
     """The teacher's current triad (the first by school name if they teach in several), with
     `members` prefetched: `triad.teachers` lists the users, `triad.triad_set` names the set.
     None when the teacher is in no current triad. For the teacher's own pages."""

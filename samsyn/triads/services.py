@@ -32,11 +32,11 @@ def triad_set_propose(
     avoiding the pairs of the last saved set. Earlier drafts of the school are replaced."""
     TriadSet.objects.filter(school=school, status=TriadSet.Status.DRAFT).delete()
     round_ = selectors.latest_round_unscoped(school)
-    teachers = selectors.proposer_teachers(school, round_)
+    teachers = selectors.proposer_teachers_unscoped(school, round_)
     options = proposer.Options(
         same_subject_area=same_subject_area, same_grade_span=same_grade_span, seed=seed
     )
-    previous = selectors.groups_of(selectors.last_saved_set(school))
+    previous = selectors.groups_of_unscoped(selectors.last_saved_set_unscoped(school))
     result = proposer.propose(teachers, options, previous)
     triad_set = TriadSet.objects.create(
         school=school,

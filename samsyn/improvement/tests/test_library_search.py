@@ -13,7 +13,7 @@ from samsyn.test import BaseTestCase
 
 
 def titles(query: str, **filters) -> list[str]:
-    return [e.title for e in selectors.library_entries(query=query, **filters)]
+    return [e.title for e in selectors.library_entries_unscoped(query=query, **filters)]
 
 
 class LibrarySearchTests(BaseTestCase):

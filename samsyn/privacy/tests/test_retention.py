@@ -182,7 +182,7 @@ class RegisteredTypesTests(BaseTestCase):
         from samsyn.privacy import registry
 
         now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
-        ids = selectors.owner_org_ids(self.owner)
+        ids = selectors.owner_org_ids_unscoped(self.owner)
         for entry in registry.RECORD_TYPES.values():
             expired = entry.expired(ids, now)
             assert expired.count() == 0
