@@ -33,6 +33,7 @@ def profile_spec(profile: dict) -> dict:
         "height": 280,
         "config": {
             "aria": False,  # Vega's own ARIA labels are English only; the table has the data
+            "mark": {"aria": False},  # marks too: hidden from the accessibility tree
             "view": {"stroke": None},
             "axis": {"labelFontSize": 12, "titleFontSize": 12},
         },

@@ -138,6 +138,7 @@ def _base(title: str, height: int | None = None) -> dict[str, Any]:
         "title": {"text": title, "anchor": "start", "fontSize": 14},
         "config": {
             "aria": False,  # Vega's own ARIA labels are English only; the table has the data
+            "mark": {"aria": False},  # marks too: hidden from the accessibility tree
             "view": {"stroke": None},
             "axis": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 260},
             "legend": {"labelFontSize": 12, "titleFontSize": 12},

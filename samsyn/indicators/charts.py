@@ -24,6 +24,7 @@ def _base(title: str) -> dict:
         "title": {"text": title, "anchor": "start", "fontSize": 14},
         "config": {
             "aria": False,  # Vega's own ARIA labels are English only; the table has the data
+            "mark": {"aria": False},  # marks too: hidden from the accessibility tree
             "view": {"stroke": None},
             "axis": {"labelFontSize": 12, "titleFontSize": 12},
         },

@@ -12,6 +12,24 @@
     return all[lang] ? all[lang][kind] : undefined;
   }
 
+  /* Vega's own ARIA labels are English only, so the specs turn them off (config.aria: false);
+   * a few mark containers keep their roles without a name all the same. The chart becomes one
+   * image named by its (translated) description; its table carries the data. */
+  function labelChart(element, spec) {
+    var svg = element.querySelector("svg");
+    if (!svg) {
+      return;
+    }
+    svg.querySelectorAll("[role], [aria-roledescription]").forEach(function (node) {
+      node.removeAttribute("role");
+      node.removeAttribute("aria-roledescription");
+      node.removeAttribute("aria-label");
+    });
+    var title = spec.title && (spec.title.text || spec.title);
+    svg.setAttribute("role", "img");
+    svg.setAttribute("aria-label", spec.description || (typeof title === "string" ? title : ""));
+  }
+
   function draw(element) {
     if (element.getAttribute("data-rendered")) {
       return;
@@ -20,7 +38,8 @@
     if (!source || typeof vegaEmbed === "undefined") {
       return;
     }
-    vegaEmbed(element, JSON.parse(source.textContent), {
+    var spec = JSON.parse(source.textContent);
+    vegaEmbed(element, spec, {
       actions: false,
       renderer: "svg",
       ast: true,
@@ -31,6 +50,7 @@
       timeFormatLocale: locale("time"),
     })
       .then(function () {
+        labelChart(element, spec);
         element.setAttribute("data-rendered", "true");
       })
       .catch(function (error) {

@@ -6,6 +6,7 @@ import urllib.request
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from samsyn.integrations import oidc
 from samsyn.integrations.forms import SsoProviderForm
@@ -35,7 +36,7 @@ def refuse_private(settings):
 
 @pytest.mark.parametrize("url", INTERNAL)
 def test_internal_addresses_are_refused(url):
-    with pytest.raises(ValidationError) as caught:
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
         outbound.validate_public_url(url, field="Issuer URL")
     assert "Issuer URL" in caught.value.messages[0]
     assert "internal address" in caught.value.messages[0]
@@ -75,6 +76,7 @@ def test_the_sso_form_refuses_an_internal_issuer():
     assert form.is_valid(), form.errors
 
 
+@translation.override("en")
 def test_the_fetches_refuse_before_connecting():
     """A provider saved before the guard (or a name that now resolves inwards) is refused
     when Samsyn connects, not only when the form is saved."""

@@ -4,20 +4,17 @@ regional yearly documentation shows; removed again by demo_delete."""
 
 from __future__ import annotations
 
-import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from samsyn.accounts.models import User
-from samsyn.demo.services import DEMO_DOMAIN, demo_delete, demo_load
+from samsyn.demo.services import DEMO_DOMAIN, demo_delete
 from samsyn.networks import competence, governance
 from samsyn.networks.models import CollaborationGroup, CompetenceEffort, GroupDecision
 
 
-@pytest.mark.django_db
-def test_the_demo_has_the_collaborations_groups_decision_and_effort():
-    demo_load()
+def test_the_demo_has_the_collaborations_groups_decision_and_effort(demo_db):
     groups = CollaborationGroup.objects.filter(network__name="Nätverket Lärande kust")
     assert sorted(groups.values_list("kind", flat=True)) == [
         "process",

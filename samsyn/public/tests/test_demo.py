@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
 from django.conf import settings
 
-from samsyn.demo.services import demo_delete, demo_load
+from samsyn.demo.services import demo_delete
 from samsyn.public.demo import SLUG
 from samsyn.public.models import ProgressPage
 
 
-@pytest.mark.django_db
-def test_the_demo_publishes_sjoviks_progress_page(client):
-    demo_load()
+def test_the_demo_publishes_sjoviks_progress_page(demo_db, client):
     page = ProgressPage.objects.get(slug=SLUG)
     assert page.is_public and page.organisation.name == "Sjöviks kommun"
     assert page.submitted_by.email.startswith("huvudman@")
