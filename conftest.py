@@ -96,7 +96,10 @@ def collected_static() -> Path:
 
 def uses_database(item) -> bool:
     """Whether a collected test touches the test database (a django_db mark, a fixture that
-    sets the database up, or a Django test case that has databases)."""
+    sets the database up, or a Django test case that has databases). A test marked
+    `any_database` uses one but checks nothing the database changes (the page crawl)."""
+    if item.get_closest_marker("any_database"):
+        return False
     if item.get_closest_marker("django_db") or "django_db_setup" in getattr(
         item, "fixturenames", ()
     ):

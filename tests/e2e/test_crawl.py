@@ -15,7 +15,10 @@ import pytest
 from tests.crawl.checks import Finding, language_findings
 from tests.crawl.run import crawl
 
-pytestmark = pytest.mark.e2e
+# The crawl checks language, layout, links and console errors of the rendered pages: nothing a
+# database changes. make test runs it in the SQLite half only; every route's answers on
+# PostgreSQL are still requested, as every persona, by tests/access/test_generated_matrix.py.
+pytestmark = [pytest.mark.e2e, pytest.mark.any_database]
 
 
 def test_every_page_as_every_role_in_both_languages(live_server, demo_world, browser):
