@@ -7,7 +7,10 @@ documentation."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.networks.models import CollaborationGroup, CompetenceEffort
@@ -49,19 +52,21 @@ def test_the_coordinator_records_a_decision_and_a_member_sees_only_their_group(
         page = log_in(context, live_server, "natverk")
         open_collaboration(page, base, network.name)
         page.get_by_role("link", name="Styrgruppen", exact=True).click()
+        page.wait_for_url(f"**/networks/groups/{steering.pk}/")
+        expect(page.locator("#id_decided_on")).to_be_visible()
         assert_accessible(page, "steering group")
         page.fill("#id_decided_on", "2026-11-20")
         page.fill("#id_text", "Nästa utbytesperiod handlar om bedömning för lärande.")
         page.fill("#id_basis", "Utvärderingarna visade att deltagarna saknade gemensamma exempel.")
         page.get_by_role("button", name="Record the decision").click()
-        page.wait_for_load_state()
-        assert "The decision is in the decision log." in page.content()
+        expect(page.locator("body")).to_contain_text("The decision is in the decision log.")
         page.get_by_role("link", name="Decision log", exact=True).click()
         page.fill("#decision-q", "utvärdering exempel")
         page.click("form[role=search] button")
-        page.wait_for_load_state()
-        rows = page.locator("table.decision-log tbody tr").all_inner_texts()
-        assert len(rows) == 1 and "bedömning för lärande" in rows[0]
+        page.wait_for_url(re.compile(r"/decisions/\?q="))
+        rows = page.locator("table.decision-log tbody tr")
+        expect(rows).to_have_count(1)
+        expect(rows.first).to_contain_text("bedömning för lärande")
         assert_accessible(page, "decision log")
         screenshot("collaboration-decision-log", page)
     finally:
@@ -74,7 +79,8 @@ def test_the_coordinator_records_a_decision_and_a_member_sees_only_their_group(
         names = page.locator("ul.actions li a").all_inner_texts()
         assert names == [working.name]
         page.get_by_role("link", name=working.name, exact=True).click()
-        assert "Genomför utbytesperioden" in page.content()
+        page.wait_for_url(f"**/networks/groups/{working.pk}/")
+        expect(page.locator("body")).to_contain_text("Genomför utbytesperioden")
         assert page.locator("#id_text").count() == 0  # a member, not the chair
         response = page.goto(f"{base}/en/networks/groups/{steering.pk}/")
         assert response.status == 403
