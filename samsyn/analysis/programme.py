@@ -16,9 +16,10 @@ Per school (`SchoolComparison`):
   freedom). Every figure rests on the whole side: no figure is over a subset (such as the
   teachers seen in both rounds) that another shown figure could be subtracted from to single
   out the teacher who left or joined.
-- Suppression: a school with fewer than `min_group` units on either side shows nothing, and
-  its units are left out of the programme's figures too, so no figure can be worked out by
-  subtracting shown ones.
+- Suppression: a school with fewer than `min_group` units on either side (with ids: also
+  fewer than `min_group` units seen on both sides, whose pairing the change's interval rests
+  on) shows nothing, and its units are left out of the programme's figures too, so no figure
+  can be worked out by subtracting shown ones.
 
 Over the programme (`ProgrammeComparison`): the same quantities over the shown schools'
 units, with CR2 cluster-robust standard errors and Satterthwaite degrees of freedom on the
@@ -116,7 +117,9 @@ def _school(
 ) -> SchoolComparison:
     n_pairs = None if ids is None else int(np.intersect1d(ids[0], ids[1]).size)
     base = dict(school=school, n_baseline=int(vb.size), n_outcome=int(va.size), n_pairs=n_pairs)
-    if vb.size < min_group or va.size < min_group:
+    # With ids, also the units on both sides: the change's interval pairs them (each one a
+    # cluster of two values), so it speaks of them.
+    if vb.size < min_group or va.size < min_group or (n_pairs is not None and n_pairs < min_group):
         return SchoolComparison(**base, hidden="too_few")
     try:
         change = clustered_difference(
