@@ -22,13 +22,17 @@ def _coaching_actions(user, organisations: list) -> list[Action]:
             title = _("Follow-up due %(date)s: your next step") % {
                 "date": formats.date_format(step.follow_up_on, "SHORT_DATE_FORMAT")
             }
+            text = step.action
         else:
             title = _("Follow-up due %(date)s: next step of %(name)s") % {
                 "date": formats.date_format(step.follow_up_on, "SHORT_DATE_FORMAT"),
                 "name": conversation.teacher.full_name,
             }
+            # The step is the teacher's coaching record: the coach reads it on the
+            # conversation's page, where each read is audited, not on every home visit.
+            text = _("Open the conversation to follow up the step you agreed.")
         actions.append(
-            Action(title, step.action, reverse("coaching:conversation", args=[conversation.pk]))
+            Action(title, text, reverse("coaching:conversation", args=[conversation.pk]))
         )
     if selectors.teacher_schools(user):
         actions.append(
