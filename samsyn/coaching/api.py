@@ -14,6 +14,8 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.responses import Status
 
+from samsyn.accounts.models import AuditEvent
+from samsyn.accounts.services import audit_record
 from samsyn.coaching import services
 from samsyn.coaching.models import NextStep
 
@@ -67,7 +69,24 @@ def _mine(request: HttpRequest):
     summary="My next steps (as teacher or coach)",
 )
 def coaching_next_steps(request: HttpRequest):
-    return [_out(s) for s in _mine(request).order_by("follow_up_on")]
+    steps = list(
+        _mine(request)
+        .select_related("conversation__school", "conversation__teacher")
+        .order_by("follow_up_on")
+    )
+    for step in steps:
+        # A coach reads the teacher's coaching record: audited as on the conversation's page
+        # (the teacher's own reads are not).
+        audit_record(
+            actor=request.auth,
+            action=AuditEvent.Action.READ,
+            object_type="coaching_next_step",
+            subject=step.conversation.teacher,
+            object_id=step.pk,
+            organisation=step.conversation.school,
+            request=request,
+        )
+    return [_out(s) for s in steps]
 
 
 @router.post(
