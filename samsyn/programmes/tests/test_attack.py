@@ -190,3 +190,56 @@ class ProgrammeAttackTests(BaseTestCase):
             selectors.get_programme_for_user(user=self.principal_d, pk=self.programme.pk),
             self.programme,
         )
+
+
+def _only_first_for_teacher_zero(t, order, lesson):
+    """Baseline: teacher 0 rated on the first dimension only (a short visit), always step 4;
+    the others on every dimension."""
+    if t == 0:
+        return 4 if order == 1 else None
+    return 1 + (t + order + lesson) % 3
+
+
+@override_settings(SAMSYN_MIN_GROUP=5)
+class UnevenCoverageAttackTests(BaseTestCase):
+    """School F: six teachers in both rounds; at baseline one of them (T) was rated on the
+    first dimension only. The owner's administrator reads the school's dashboard (each
+    dimension's mean over the teachers rated on it: the first over six, the others over
+    five) and the programme's baseline for the school. Each teacher's mean over the
+    dimensions weighed T's one dimension as much as the others' k: so
+    d_T = (6·k·B − 6·m₁ − 5·Σ m_c) / (k − 1) gave T's own mean on the first dimension."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        super().setUpTestData()
+        from samsyn.dashboards.selectors import school_dashboard
+
+        cls.school_f = Organisation.objects.create(
+            kind=Organisation.Kind.SCHOOL, name="Skola F", parent=cls.owner
+        )
+        staff = make_teachers(cls.school_f, "pf", 6)
+        cls.baseline = make_round(
+            cls.owner, [cls.school_f], "Höst 2025", Round.Kind.BASELINE, dt.date(2025, 9, 1)
+        )
+        cls.outcome = make_round(
+            cls.owner, [cls.school_f], "Vår 2027", Round.Kind.FOLLOW_UP, dt.date(2027, 3, 1)
+        )
+        observe(cls.baseline, cls.school_f, staff, cls.oscar, step_for=_only_first_for_teacher_zero)
+        observe(cls.outcome, cls.school_f, staff, cls.oscar, step_for=_step(2))
+        cls.programme = _programme(cls, "Ojämn täckning", [cls.school_f])
+        cls.dashboard = school_dashboard(user=cls.olle, school=cls.school_f, round=cls.baseline.pk)
+
+    def test_the_programme_and_the_dashboard_do_not_give_one_teachers_dimension(self):
+        means = [d.mean for d in self.dashboard.distribution_for(self.baseline.pk)]
+        self.assertTrue(all(m is not None for m in means), means)  # every dimension shown
+        k = len(means)
+        self.login(self.olle)
+        response = self.client.get(reverse("programmes:detail", args=[self.programme.pk]))
+        result = next(
+            r for r in response.context["evaluation"].measures if r.measure.kind == Kind.TEACHING
+        )
+        school = result.comparison.schools[0]
+        self.assertEqual(school.n_baseline, 6)
+        b = school.baseline.estimate
+        derived = (6 * k * b - 6 * means[0] - 5 * sum(means[1:])) / (k - 1)
+        self.assertNotAlmostEqual(derived, 4.0, places=6, msg="teacher T's own mean, derived")
