@@ -239,15 +239,29 @@ def _teaching(measure: ProgrammeMeasure, schools: list[Organisation]) -> Measure
             columns = [i for i, d in enumerate(dims) if d.code in common]
             if not means.size or not columns:
                 continue
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # a teacher with no rating
-                overall = np.nanmean(means[:, columns], axis=1)
+            overall = _teacher_values(means[:, columns])
             keep = ~np.isnan(overall)
             values, ids, labels = sides[key]
             values.extend(overall[keep].tolist())
             ids.extend(teachers[keep].tolist())
             labels.extend([school.pk] * int(keep.sum()))
     return _compare(result, sides, paired=True)
+
+
+def _teacher_values(means: np.ndarray) -> np.ndarray:
+    """Each teacher's mean over the dimensions (columns), a dimension the teacher was not
+    rated on counting at the school's mean on it (over the teachers rated on it); NaN for a
+    teacher rated on none of them.
+
+    So the school's mean is the mean of its dimension means, as its dashboard shows them: a
+    teacher rated on fewer dimensions does not weigh differently, which beside those
+    dimension means would give that teacher's own values away."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # a dimension or teacher with no rating
+        school = np.nanmean(means, axis=0)
+        filled = np.where(np.isnan(means), school, means)
+        rated = ~np.isnan(means).all(axis=1)
+        return np.where(rated, np.nanmean(filled, axis=1), np.nan)
 
 
 def _compare(result: MeasureResult, sides: dict, *, paired: bool) -> MeasureResult:
