@@ -253,9 +253,10 @@ def _teacher_values(means: np.ndarray) -> np.ndarray:
     rated on counting at the school's mean on it (over the teachers rated on it); NaN for a
     teacher rated on none of them.
 
-    So the school's mean is the mean of its dimension means, as its dashboard shows them: a
-    teacher rated on fewer dimensions does not weigh differently, which beside those
-    dimension means would give that teacher's own values away."""
+    So the school's mean is the mean of its dimension means over the teachers rated on each
+    (its dashboard's, when each teacher has as many rated lessons): a teacher rated on fewer
+    dimensions does not weigh differently, which beside those dimension means would give
+    that teacher's own values away."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)  # a dimension or teacher with no rating
         school = np.nanmean(means, axis=0)
