@@ -24,10 +24,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,27 +84,30 @@ def get_plan_for_user(*, user: User, pk: int, perm: Perm = Perm.PLAN_VIEW) -> Sc
     )
 
 
-def _editable(user: User, plan: SchoolPlan) -> None:
-    if Perm.PLAN_EDIT not in plan_perms(user, plan):
-        raise PermissionDenied
+def get_goal_for_user(*, user: User, pk: int, perm: Perm, plan: SchoolPlan) -> PlanGoal:
+    """A goal of `plan` if the user holds `perm` on the plan (editing is PLAN_EDIT): 404 for
+    outsiders and for another plan's goal, 403 for members without `perm`."""
+    return get_object_for_user(
+        user=user,
+        queryset=PlanGoal.objects.filter(plan=plan),
+        perm=perm,
+        org_of=lambda goal: plan.school,
+        perms_of=lambda goal: plan_perms(user, plan),
+        pk=pk,
+    )
 
 
-def get_goal_for_user(*, user: User, pk: int, plan: SchoolPlan) -> PlanGoal:
-    """A goal of `plan`, for those who may edit the plan (404 when it is another plan's)."""
-    _editable(user, plan)
-    goal = PlanGoal.objects.filter(pk=pk, plan=plan).first()
-    if goal is None:
-        raise Http404
-    return goal
-
-
-def get_action_for_user(*, user: User, pk: int, plan: SchoolPlan) -> PlanAction:
-    """An action of `plan`, for those who may edit the plan (404 when it is another plan's)."""
-    _editable(user, plan)
-    action = PlanAction.objects.filter(pk=pk, plan=plan).first()
-    if action is None:
-        raise Http404
-    return action
+def get_action_for_user(*, user: User, pk: int, perm: Perm, plan: SchoolPlan) -> PlanAction:
+    """An action of `plan` if the user holds `perm` on the plan (editing is PLAN_EDIT): 404 for
+    outsiders and for another plan's action, 403 for members without `perm`."""
+    return get_object_for_user(
+        user=user,
+        queryset=PlanAction.objects.filter(plan=plan),
+        perm=perm,
+        org_of=lambda action: plan.school,
+        perms_of=lambda action: plan_perms(user, plan),
+        pk=pk,
+    )
 
 
 def plans_at(user: User, school: Organisation) -> QuerySet[SchoolPlan]:
