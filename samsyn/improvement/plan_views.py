@@ -199,9 +199,10 @@ def _context(request: HttpRequest, plan: SchoolPlan) -> dict:
     return {
         "can": plans.plan_perms(request.user, plan),
         "plan": plan,
-        "goals": plan.goals.all(),
+        # Stored figures drawn only through the small-cell guard (plans.figure_shown).
+        "goals": plans.goals_shown(plan),
         "actions": actions,
-        "follow_ups": plan.follow_ups.select_related("round"),
+        "follow_ups": plans.follow_ups_shown(plan),
     }
 
 
@@ -267,7 +268,7 @@ def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
         plans.goal_update(goal=goal, text=form.cleaned_data["goal"])
         messages.success(request, _("The goal is saved."))
         return redirect("improvement:plan", plan.pk)
-    ctx = {"plan": plan, "goal": goal, "form": form}
+    ctx = {"plan": plan, "goal": plans.goal_shown(goal), "form": form}
     return render(request, "improvement/plans/goal_form.html", ctx)
 
 
