@@ -20,6 +20,38 @@ from collections import Counter
 # added here needs a reason the demo cannot give it one.
 NOT_REQUESTED: dict[str, str] = {}
 
+# POST-only routes requested with POST as every persona (test_post_routes.py; the GET matrix
+# gets 405 from them): 302 is the view's redirect after acting (anon: the login page), 404 an
+# outsider, 403 a member without the permission. Reviewed when recorded: every 302 is a
+# persona who may act (the school's inviters, the owner's administrators for its imports, the
+# conflict's own observer, the network's coordinator, the declarer of her own conflict of
+# interest, the platform admin), none on another owner's object by a Sjövik-only persona.
+POST_EXPECTED: dict[tuple[str, str], str] = {
+    ("accounts:invitation_revoke", "other"): "302:anon,other_owner,admin 403:researcher *:404",
+    (
+        "accounts:invitation_revoke",
+        "own",
+    ): "302:anon,principal,owner,admin 404:other_owner,other_teacher *:403",
+    ("improvement:evidence_remove", "other"): "302:anon,admin 403:researcher,other_owner *:404",
+    (
+        "improvement:evidence_remove",
+        "own",
+    ): "302:anon,admin 403:coach,owner,researcher,other_teacher *:404",
+    ("indicators:kolada_retry", "own"): "302:anon,admin *:404",
+    ("observations:conflict_resolve", "other"): "302:anon,admin 403:researcher,other_owner *:404",
+    (
+        "observations:conflict_resolve",
+        "own",
+    ): "302:anon,observer,admin 404:other_owner,other_teacher *:403",
+    (
+        "provisioning:conflict_remove",
+        "own",
+    ): "302:anon,coordinator,admin 404:coach,owner,other_owner,other_teacher *:403",
+    ("provisioning:my_conflict_remove", "own"): "302:anon,principal *:404",
+    ("provisioning:run_save", "other"): "302:anon,other_owner,admin 403:researcher *:404",
+    ("provisioning:run_save", "own"): "302:anon,owner,admin 404:coordinator,other_owner *:403",
+}
+
 # Routes where a Sjövik person may rightly read an object of another owner, with the reason.
 _REVIEW_TEAM = (
     "peer reviews run across the network's owners: Karin (Strandskolan) is on the review "
