@@ -81,6 +81,8 @@ PARTY_SCOPED: set[tuple[str, str]] = {
     ("samsyn.observations.selectors", "get_observed_round_for_user"),
     # A teacher's own entry in a round (their lesson proposal): the pair (round, teacher).
     ("samsyn.observations.selectors", "get_proposal_for_user"),
+    # A reviewer's own declared conflict of interest.
+    ("samsyn.provisioning.selectors", "get_own_conflict_of_interest_for_user"),
     ("samsyn.triads.selectors", "get_triad_for_user"),
 }
 
