@@ -136,6 +136,12 @@ class Perm(StrEnum):
     # Object-level (samsyn.programmes.selectors.programme_perms): a programme is read by its
     # managers (PROGRAMMES_MANAGE) and by the principals of its schools.
     PROGRAMMES_VIEW = "programmes.view"
+    # Object-level, held by no role: every signed-in, active person reads the library of proven
+    # experience (samsyn.improvement.selectors.library_perms).
+    LIBRARY_READ = "library.read"
+    # Platform administration (Kolada fetches, ...): granted by `platform_perms` to platform
+    # admins only; platform objects have no organisation, so everyone else gets 404.
+    PLATFORM_MANAGE = "platform.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Perm]] = {
@@ -417,6 +423,13 @@ def perms_anywhere(user: User) -> frozenset[Perm]:
     for m in _memberships(user):
         perms |= ROLE_PERMISSIONS[m.role]
     return frozenset(perms)
+
+
+def platform_perms(user: User) -> frozenset[Perm]:
+    """PLATFORM_MANAGE for active platform admins, nothing for everyone else."""
+    if user.is_authenticated and user.is_active and user.is_platform_admin:
+        return frozenset({Perm.PLATFORM_MANAGE})
+    return frozenset()
 
 
 def require_platform_admin(request: HttpRequest) -> None:

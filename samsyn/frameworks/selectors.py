@@ -75,9 +75,16 @@ def get_framework_for_user(
     return framework
 
 
-def get_dimension_for_user(*, user: User, version: FrameworkVersion, code: str) -> Dimension:
-    """A dimension of a draft version, for those who may manage the framework."""
-    if Perm.MANAGE_FRAMEWORKS not in framework_perms(user, version.framework):
+def get_dimension_for_user(
+    *, user: User, code: str, perm: Perm, version: FrameworkVersion
+) -> Dimension:
+    """The dimension `code` of `version` (its natural key, the URL's) if the user holds `perm`
+    on the framework: 404 for those who may not read the framework and for a code the version
+    does not have, 403 for readers without `perm` (managing a draft is MANAGE_FRAMEWORKS)."""
+    perms = framework_perms(user, version.framework)
+    if Perm.FRAMEWORKS_READ not in perms:
+        raise Http404
+    if perm not in perms:
         raise PermissionDenied
     dimension = Dimension.objects.filter(version=version, code=code).first()
     if dimension is None:

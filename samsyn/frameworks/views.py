@@ -224,7 +224,9 @@ def dimension_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 def dimension_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     framework, version = _draft_for(request, slug)
-    dimension = selectors.get_dimension_for_user(user=request.user, version=version, code=code)
+    dimension = selectors.get_dimension_for_user(
+        user=request.user, code=code, perm=Perm.MANAGE_FRAMEWORKS, version=version
+    )
     form = DimensionForm(request.POST or None, dimension=dimension)
     if request.method == "POST" and form.is_valid():
         fields, steps = form.service_arguments()
@@ -244,7 +246,9 @@ def dimension_edit(request: HttpRequest, slug: str, code: str) -> HttpResponse:
 def dimension_action(request: HttpRequest, slug: str, code: str) -> HttpResponse:
     """Move up/down, delete, add or remove a step: small edits from the draft page."""
     _framework, version = _draft_for(request, slug)
-    dimension = selectors.get_dimension_for_user(user=request.user, version=version, code=code)
+    dimension = selectors.get_dimension_for_user(
+        user=request.user, code=code, perm=Perm.MANAGE_FRAMEWORKS, version=version
+    )
     action = request.POST.get("action")
     try:
         if action == "up":

@@ -199,9 +199,10 @@ def _context(request: HttpRequest, plan: SchoolPlan) -> dict:
     return {
         "can": plans.plan_perms(request.user, plan),
         "plan": plan,
-        "goals": plan.goals.all(),
+        # Stored figures drawn only through the small-cell guard (plans.figure_shown).
+        "goals": plans.goals_shown(plan),
         "actions": actions,
-        "follow_ups": plan.follow_ups.select_related("round"),
+        "follow_ups": plans.follow_ups_shown(plan),
     }
 
 
@@ -261,13 +262,13 @@ def plan_editors(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def goal_edit(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _edit(request, pk)
-    goal = plans.get_goal_for_user(user=request.user, pk=goal_pk, plan=plan)
+    goal = plans.get_goal_for_user(user=request.user, pk=goal_pk, perm=Perm.PLAN_EDIT, plan=plan)
     form = GoalForm(request.POST or None, initial={"goal": goal.goal})
     if request.method == "POST" and form.is_valid():
         plans.goal_update(goal=goal, text=form.cleaned_data["goal"])
         messages.success(request, _("The goal is saved."))
         return redirect("improvement:plan", plan.pk)
-    ctx = {"plan": plan, "goal": goal, "form": form}
+    ctx = {"plan": plan, "goal": plans.goal_shown(goal), "form": form}
     return render(request, "improvement/plans/goal_form.html", ctx)
 
 
@@ -293,7 +294,9 @@ def goal_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def goal_remove(request: HttpRequest, pk: int, goal_pk: int) -> HttpResponse:
     plan = _edit(request, pk)
-    plans.goal_remove(goal=plans.get_goal_for_user(user=request.user, pk=goal_pk, plan=plan))
+    plans.goal_remove(
+        goal=plans.get_goal_for_user(user=request.user, pk=goal_pk, perm=Perm.PLAN_EDIT, plan=plan)
+    )
     messages.success(request, _("The goal is removed."))
     return redirect("improvement:plan", plan.pk)
 
@@ -303,7 +306,9 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int | None = None) -> 
     plan = _edit(request, pk)
     personal = Perm.PROJECTS_MANAGE in plans.plan_perms(request.user, plan)
     action = (
-        plans.get_action_for_user(user=request.user, pk=action_pk, plan=plan) if action_pk else None
+        plans.get_action_for_user(user=request.user, pk=action_pk, perm=Perm.PLAN_EDIT, plan=plan)
+        if action_pk
+        else None
     )
     form = ActionForm(request.POST or None, instance=action, plan=plan, personal=personal)
     if request.method == "POST" and form.is_valid():
@@ -323,7 +328,9 @@ def action_edit(request: HttpRequest, pk: int, action_pk: int | None = None) -> 
 def action_remove(request: HttpRequest, pk: int, action_pk: int) -> HttpResponse:
     plan = _edit(request, pk)
     plans.action_remove(
-        action=plans.get_action_for_user(user=request.user, pk=action_pk, plan=plan)
+        action=plans.get_action_for_user(
+            user=request.user, pk=action_pk, perm=Perm.PLAN_EDIT, plan=plan
+        )
     )
     messages.success(request, _("The action is removed."))
     return redirect("improvement:plan", plan.pk)

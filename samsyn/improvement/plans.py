@@ -24,10 +24,9 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -85,27 +84,30 @@ def get_plan_for_user(*, user: User, pk: int, perm: Perm = Perm.PLAN_VIEW) -> Sc
     )
 
 
-def _editable(user: User, plan: SchoolPlan) -> None:
-    if Perm.PLAN_EDIT not in plan_perms(user, plan):
-        raise PermissionDenied
+def get_goal_for_user(*, user: User, pk: int, perm: Perm, plan: SchoolPlan) -> PlanGoal:
+    """A goal of `plan` if the user holds `perm` on the plan (editing is PLAN_EDIT): 404 for
+    outsiders and for another plan's goal, 403 for members without `perm`."""
+    return get_object_for_user(
+        user=user,
+        queryset=PlanGoal.objects.filter(plan=plan),
+        perm=perm,
+        org_of=lambda goal: plan.school,
+        perms_of=lambda goal: plan_perms(user, plan),
+        pk=pk,
+    )
 
 
-def get_goal_for_user(*, user: User, pk: int, plan: SchoolPlan) -> PlanGoal:
-    """A goal of `plan`, for those who may edit the plan (404 when it is another plan's)."""
-    _editable(user, plan)
-    goal = PlanGoal.objects.filter(pk=pk, plan=plan).first()
-    if goal is None:
-        raise Http404
-    return goal
-
-
-def get_action_for_user(*, user: User, pk: int, plan: SchoolPlan) -> PlanAction:
-    """An action of `plan`, for those who may edit the plan (404 when it is another plan's)."""
-    _editable(user, plan)
-    action = PlanAction.objects.filter(pk=pk, plan=plan).first()
-    if action is None:
-        raise Http404
-    return action
+def get_action_for_user(*, user: User, pk: int, perm: Perm, plan: SchoolPlan) -> PlanAction:
+    """An action of `plan` if the user holds `perm` on the plan (editing is PLAN_EDIT): 404 for
+    outsiders and for another plan's action, 403 for members without `perm`."""
+    return get_object_for_user(
+        user=user,
+        queryset=PlanAction.objects.filter(plan=plan),
+        perm=perm,
+        org_of=lambda action: plan.school,
+        perms_of=lambda action: plan_perms(user, plan),
+        pk=pk,
+    )
 
 
 def plans_at(user: User, school: Organisation) -> QuerySet[SchoolPlan]:
@@ -173,6 +175,70 @@ def ranked(values: list[DimensionValue]) -> tuple[list[DimensionValue], list[Dim
     weakest = order[:N_WEAKEST]
     strongest = [v for v in order[::-1][:N_STRONGEST] if v not in weakest]
     return weakest, strongest
+
+
+# ---------------------------------------------------------------- drawing stored figures
+#
+# Goals keep their baseline and follow-ups a snapshot of their figures, computed when they were
+# recorded. A figure stored from a cell below SAMSYN_MIN_GROUP (before a small-cell fix, or by
+# any future bug) must never be drawn: the plan's pages and PDF show stored figures only through
+# these, which apply the rule again with today's setting. A figure whose number of teachers is
+# not known is hidden too.
+
+FIGURES = ("mean", "low", "high", "estimate")
+
+
+def _small(teachers: object) -> bool:
+    return not isinstance(teachers, int) or teachers < int(settings.SAMSYN_MIN_GROUP)
+
+
+def _hidden_text() -> str:
+    return _("Hidden: fewer than %(n)s teachers.") % {"n": int(settings.SAMSYN_MIN_GROUP)}
+
+
+def figure_shown(value: dict | None) -> dict | None:
+    """One stored figure (a baseline, follow-up or change of a follow-up row) as it may be
+    drawn: without its numbers, and saying why, when it rests on too few teachers."""
+    if not isinstance(value, dict):
+        return value
+    if not any(value.get(name) is not None for name in FIGURES):
+        return value  # nothing to show (already hidden, or not rated)
+    if not _small(value.get("teachers")):
+        return value
+    guarded = {k: v for k, v in value.items() if k not in FIGURES}
+    guarded["hidden"] = value.get("hidden") or _hidden_text()
+    return guarded
+
+
+def follow_ups_shown(plan: SchoolPlan) -> list[PlanFollowUp]:
+    """The plan's follow-ups with their stored figures guarded (`figure_shown`); nothing is
+    saved."""
+    out = []
+    for follow_up in plan.follow_ups.select_related("round"):
+        follow_up.values = [
+            {
+                k: figure_shown(v) if k in ("baseline", "followup", "change") else v
+                for k, v in row.items()
+            }
+            if isinstance(row, dict)
+            else row
+            for row in follow_up.values or []
+        ]
+        out.append(follow_up)
+    return out
+
+
+def goal_shown(goal: PlanGoal) -> PlanGoal:
+    """The goal with its stored baseline hidden when it rests on too few teachers (in memory;
+    nothing is saved)."""
+    if goal.baseline_mean is not None and _small(goal.baseline_teachers):
+        goal.baseline_mean = goal.baseline_low = goal.baseline_high = None
+        goal.baseline_hidden = goal.baseline_hidden or _hidden_text()
+    return goal
+
+
+def goals_shown(plan: SchoolPlan) -> list[PlanGoal]:
+    return [goal_shown(goal) for goal in plan.goals.all()]
 
 
 # ---------------------------------------------------------------- writes

@@ -104,7 +104,8 @@ def get_measure_for_user(
 
 
 def get_report_for_user(*, user: User, project: Project, perm: Perm) -> Report:
-    """The project's final report (404 when there is none yet)."""
+    """The project's final report, addressed by its project (one report per project, the
+    URL's): 404 for outsiders and when there is none yet, 403 for members without `perm`."""
     return get_object_for_user(
         user=user,
         queryset=Report.objects.all(),
@@ -115,10 +116,20 @@ def get_report_for_user(*, user: User, project: Project, perm: Perm) -> Report:
     )
 
 
-def get_library_entry_for_user(*, user: User, pk: int) -> LibraryEntry:
-    """A published entry of the library: every signed-in person reads it."""
+def library_perms(user: User) -> frozenset[Perm]:
+    """LIBRARY_READ for every signed-in, active person: the library is proven experience
+    published for all (`LibraryEntry`); nobody else reads it."""
+    if user.is_authenticated and user.is_active:
+        return frozenset({Perm.LIBRARY_READ})
+    return frozenset()
+
+
+def get_library_entry_for_user(*, user: User, pk: int, perm: Perm) -> LibraryEntry:
+    """A published entry of the library if the user holds `perm` on it (LIBRARY_READ: every
+    signed-in person); 404 for everyone else, since the library has no organisation to be a
+    member of."""
     entry = LibraryEntry.objects.filter(pk=pk).first()
-    if entry is None or not user.is_authenticated or not user.is_active:
+    if entry is None or perm not in library_perms(user):
         raise Http404
     return entry
 

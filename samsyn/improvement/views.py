@@ -481,7 +481,7 @@ def library(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def library_entry(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = selectors.get_library_entry_for_user(user=request.user, pk=pk)
+    entry = selectors.get_library_entry_for_user(user=request.user, pk=pk, perm=Perm.LIBRARY_READ)
     ctx = {
         "entry": entry,
         "related": selectors.related_entries(user=request.user, entry=entry),

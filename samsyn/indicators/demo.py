@@ -12,17 +12,19 @@ data is absent the statistics are skipped, saying why; the owners and the survey
 from __future__ import annotations
 
 import logging
+import urllib.error
 from functools import lru_cache
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
-from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, DemoWorld, step
+from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, DemoWorld, cleanup, step
 from samsyn.indicators import services, skolverket
 from samsyn.indicators.catalogue import COLLABORATION
-from samsyn.indicators.models import Question
+from samsyn.indicators.models import KoladaFetch, Question
 
 logger = logging.getLogger(__name__)
 
@@ -118,3 +120,30 @@ def surveys(world: DemoWorld) -> None:
                 answers[q.pk] = min(4, max(1, round(rng.gauss(centre, 0.8))))
             services.survey_answer_submit(token=token, answers=answers)
     services.survey_set_open(survey=baseline, is_open=False)
+
+
+@step
+def failed_kolada_fetch(world: DemoWorld) -> None:
+    """A fetch from Kolada that failed (the demo never reaches the internet): the import page
+    shows it with its reason and a button to try again. It runs through the task's own path,
+    with a client whose every request is refused."""
+    from samsyn.indicators.kolada import KoladaClient
+    from samsyn.indicators.tasks import kolada_fetch_run
+
+    def offline(request, timeout=None):
+        raise urllib.error.URLError("the demo does not reach Kolada")
+
+    year = timezone.localdate().year
+    fetch = services.kolada_fetch_request(
+        municipalities=sorted(COLLABORATION),
+        first_year=year - 5,
+        last_year=year - 1,
+        actor=world.users[f"admin@{DEMO_DOMAIN}"],
+    )
+    kolada_fetch_run(fetch_id=fetch.pk, client=KoladaClient(opener=offline, sleep=lambda s: None))
+
+
+@cleanup
+def remove_kolada_fetches(organisation_ids: list[int]) -> None:
+    """Kolada fetches belong to no organisation: the demo's are those its people asked for."""
+    KoladaFetch.objects.filter(requested_by__email__endswith=f"@{DEMO_DOMAIN}").delete()

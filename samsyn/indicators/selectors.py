@@ -23,6 +23,7 @@ from samsyn.accounts.access import (
     ancestor_ids,
     get_object_for_user,
     permissions_at,
+    platform_perms,
     require,
 )
 from samsyn.accounts.models import Organisation, User
@@ -87,10 +88,12 @@ def get_question_for_user(
     )
 
 
-def get_failed_kolada_fetch_for_user(*, user: User, pk: int) -> KoladaFetch:
-    """A failed Kolada fetch, for platform admins (404 for everyone else)."""
+def get_failed_kolada_fetch_for_user(*, user: User, pk: int, perm: Perm) -> KoladaFetch:
+    """A failed Kolada fetch if the user holds `perm` on the platform (PLATFORM_MANAGE:
+    platform admins, `platform_perms`); 404 for everyone else, since a fetch belongs to no
+    organisation to be a member of."""
     fetch = KoladaFetch.objects.filter(pk=pk, state=KoladaFetch.State.FAILED).first()
-    if fetch is None or not user.is_authenticated or not user.is_platform_admin:
+    if fetch is None or perm not in platform_perms(user):
         raise Http404
     return fetch
 

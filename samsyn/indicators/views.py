@@ -307,7 +307,9 @@ def kolada_fetch(request: HttpRequest) -> HttpResponse:
 @login_required
 def kolada_retry(request: HttpRequest, fetch_pk: int) -> HttpResponse:
     require_platform_admin(request)
-    fetch = selectors.get_failed_kolada_fetch_for_user(user=request.user, pk=fetch_pk)
+    fetch = selectors.get_failed_kolada_fetch_for_user(
+        user=request.user, pk=fetch_pk, perm=Perm.PLATFORM_MANAGE
+    )
     services.kolada_fetch_retry(fetch=fetch)
     transaction.on_commit(partial(kolada_refresh.enqueue, fetch_id=fetch.pk))
     messages.success(request, _("Kolada is asked again."))

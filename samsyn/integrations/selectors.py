@@ -9,7 +9,12 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.http import Http404
 
-from samsyn.accounts.access import Perm, get_party_object_for_user, require
+from samsyn.accounts.access import (
+    Perm,
+    get_object_for_user,
+    get_party_object_for_user,
+    require,
+)
 from samsyn.accounts.models import Organisation, User
 from samsyn.integrations.models import ApiToken, SsoProvider, SsoRule
 
@@ -46,20 +51,29 @@ def sso_provider_for_email(*, email: str) -> SsoProvider | None:
     return None
 
 
-def get_sso_provider_for_user(*, user: User, owner: Organisation) -> SsoProvider:
-    """The owner's identity provider, for its SSO administrators (404 when it has none)."""
-    provider = sso_provider_for_owner(user=user, owner=owner)
-    if provider is None:
-        raise Http404
-    return provider
+def get_sso_provider_for_user(*, user: User, owner: Organisation, perm: Perm) -> SsoProvider:
+    """The owner's identity provider, addressed by its owner (one provider per owner, the
+    URL's), if the user holds `perm` there: 404 for outsiders and when it has none, 403 for
+    members without `perm`."""
+    return get_object_for_user(
+        user=user,
+        queryset=SsoProvider.objects.prefetch_related("rules__organisation"),
+        perm=perm,
+        org_of=lambda provider: provider.owner,
+        owner=owner,
+    )
 
 
-def get_sso_rule_for_user(*, user: User, pk: int, owner: Organisation) -> SsoRule:
-    require(user, owner, Perm.SSO_MANAGE)
-    rule = SsoRule.objects.filter(pk=pk, provider__owner=owner).first()
-    if rule is None:
-        raise Http404
-    return rule
+def get_sso_rule_for_user(*, user: User, pk: int, perm: Perm, owner: Organisation) -> SsoRule:
+    """A claim rule of the owner's provider if the user holds `perm` there: 404 for outsiders
+    and for another owner's rule, 403 for members without `perm`."""
+    return get_object_for_user(
+        user=user,
+        queryset=SsoRule.objects.filter(provider__owner=owner),
+        perm=perm,
+        org_of=lambda rule: owner,
+        pk=pk,
+    )
 
 
 def sso_provider_offered(*, pk: int) -> SsoProvider:

@@ -219,7 +219,9 @@ def sso_settings(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sso_rule_add(request: HttpRequest, pk: int) -> HttpResponse:
     owner = _owner(request, pk)
-    provider = selectors.get_sso_provider_for_user(user=request.user, owner=owner)
+    provider = selectors.get_sso_provider_for_user(
+        user=request.user, owner=owner, perm=Perm.SSO_MANAGE
+    )
     form = SsoRuleForm(
         request.POST, organisations=selectors.rule_organisations(user=request.user, owner=owner)
     )
@@ -241,7 +243,9 @@ def sso_rule_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def sso_rule_remove(request: HttpRequest, pk: int, rule_pk: int) -> HttpResponse:
     owner = _owner(request, pk)
-    rule = selectors.get_sso_rule_for_user(user=request.user, pk=rule_pk, owner=owner)
+    rule = selectors.get_sso_rule_for_user(
+        user=request.user, pk=rule_pk, perm=Perm.SSO_MANAGE, owner=owner
+    )
     services.sso_rule_remove(rule=rule)
     messages.success(request, _("The rule was removed."))
     return redirect("integrations:sso_settings", pk=owner.pk)

@@ -219,6 +219,13 @@ def network_reviews(world: DemoWorld) -> None:
     members = [users[pk] for pk in proposal.teams.get(review.pk, ())]
     if members:
         services.team_set(review=review, members=members, lead=members[0])
+    # A declared conflict of interest: Strandskolan's principal was deputy principal at
+    # Fyrtornsskolan, so she is never proposed for its reviews.
+    services.conflict_declare(
+        user=world.users[f"rektor@{DEMO_DOMAIN}"],
+        school=world.schools[COMPLETED_SCHOOL],
+        reason="Biträdande rektor på skolan till förra läsåret.",
+    )
 
 
 @step

@@ -42,6 +42,7 @@ values are the same in every load: the model has its own seeded random generator
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import math
@@ -919,6 +920,37 @@ def _capture(
     Observation.objects.filter(pk=observation.pk).update(**times)
     for action, at in events.items():
         ObservationEvent.objects.filter(observation=observation, action=action).update(at=at)
+
+
+@step
+def sync_conflicts(world: DemoWorld) -> None:
+    """A second device that sent an older copy of an observation after it had moved on: the
+    save is refused and kept as a conflict for the observer to review (the key observer's
+    first observation at Strandskolan, and an Ekbacka observer's in the closed follow-up)."""
+    for observations in (
+        Observation.objects.filter(
+            observer=world.users[f"observator@{DEMO_DOMAIN}"],
+            school=world.schools[ONGOING_SCHOOL],
+            round__is_peer=False,
+        ),
+        Observation.objects.filter(
+            school__parent=world.owners["Ekbacka kommun"], round__is_peer=False
+        ),
+    ):
+        observation = observations.select_related("observer").order_by("pk").first()
+        if observation is None:
+            continue
+        state = services.observation_state(observation)
+        older = {name: state.get(name) for name in services.CONTEXT_FIELDS}
+        older["ratings"] = state["ratings"][:-1]  # the old copy lacks the last rating
+        # The refused save raises, and is kept as a Conflict row.
+        with contextlib.suppress(services.ObservationConflict):
+            services.observation_save(
+                actor=observation.observer,
+                uuid=observation.uuid,
+                data=older,
+                base_revision=max(0, observation.revision - 1),
+            )
 
 
 # ----------------------------------------------------------------------------- cleanup

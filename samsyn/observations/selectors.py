@@ -134,8 +134,10 @@ def get_assignment_for_user(*, user: User, pk: int, perm: Perm = Perm.MANAGE_ROU
 
 
 def get_proposal_for_user(*, user: User, round_pk: int) -> RoundTeacher:
-    """The teacher's own entry in a round (their lesson proposal); 403 for the round's other
-    members, 404 for everyone else and for peer rounds."""
+    """The teacher's own entry in a round (their lesson proposal), addressed by the round: an
+    entry is the pair (round, teacher), and its only party is the teacher, so there is no
+    `perm` to ask for. 403 for the round's other members, 404 for everyone else and for peer
+    rounds."""
     entry = (
         RoundTeacher.objects.select_related("round__framework_version")
         .filter(round_id=round_pk, teacher=user, round__is_peer=False)  # not for triads

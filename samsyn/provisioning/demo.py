@@ -89,6 +89,35 @@ def provisioning_demo(world: DemoWorld) -> None:
     logger.info("Demo: %s onboarded from SS 12000 (%s).", NORRVIK, admin.email)
 
 
+# The staff systems' SS 12000 APIs the two demo municipalities tried to read (fictional).
+STAFF_APIS = {
+    "Sjöviks kommun": "https://personal.sjovik.example/ss12000/v2",
+    "Ekbacka kommun": "https://hr.ekbacka.example/ss12000/v2",
+}
+
+
+@step
+def failed_api_imports(world: DemoWorld) -> None:
+    """Sjövik's and Ekbacka's administrators each tried to read their staff system's API once;
+    it did not answer, so the import failed and nothing was saved (the run page shows why).
+    Written as `runs.read_api_now` records a failure: the demo never calls out."""
+    for owner_name, base_url in STAFF_APIS.items():
+        owner = world.owners[owner_name]
+        admin = (
+            Membership.objects.filter(organisation=owner, role=Role.OWNER_ADMIN)
+            .order_by("user__email")
+            .first()
+        )
+        ImportRun.objects.create(
+            owner=owner,
+            started_by=admin.user if admin else None,
+            source=ImportRun.Source.API,
+            source_label=base_url,
+            status=ImportRun.Status.FAILED,
+            error=f"{base_url}/organisations: HTTP 503",
+        )
+
+
 @cleanup
 def provisioning_cleanup(organisation_ids: list[int]) -> None:
     ImportedDuty.objects.filter(owner_id__in=organisation_ids).delete()

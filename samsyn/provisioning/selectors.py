@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from samsyn.accounts.access import Perm, get_object_for_user
+from samsyn.accounts.access import Perm, get_object_for_user, get_party_object_for_user
 from samsyn.accounts.models import NetworkMembership, Organisation, User
+from samsyn.networks.models import ConflictOfInterest
+from samsyn.networks.selectors import network_perms
 from samsyn.provisioning.models import ImportRun
 
 
@@ -42,5 +44,34 @@ def get_network_membership_for_user(
         queryset=NetworkMembership.objects.select_related("network").filter(network=network),
         perm=perm,
         org_of=lambda membership: membership.network,
+        pk=pk,
+    )
+
+
+def get_conflict_of_interest_for_user(
+    *, user: User, pk: int, perm: Perm, network: Organisation
+) -> ConflictOfInterest:
+    """A reviewer's declared conflict with one of `network`'s member schools, for those who
+    hold `perm` on the network (removing one is PEER_REVIEW_COORDINATE): 404 for outsiders and
+    for a conflict with a school outside the network, 403 for the network's other members."""
+    return get_object_for_user(
+        user=user,
+        queryset=ConflictOfInterest.objects.filter(school__network_links__network=network),
+        perm=perm,
+        org_of=lambda conflict: network,
+        perms_of=lambda conflict: network_perms(user, network),
+        pk=pk,
+    )
+
+
+def get_own_conflict_of_interest_for_user(
+    *, user: User, pk: int, network: Organisation
+) -> ConflictOfInterest:
+    """One's own declared conflict with one of `network`'s member schools: its only party is
+    the reviewer who declared it (404 for everyone else)."""
+    return get_party_object_for_user(
+        user=user,
+        queryset=ConflictOfInterest.objects.filter(school__network_links__network=network),
+        parties=lambda conflict: [conflict.user_id],
         pk=pk,
     )

@@ -171,11 +171,9 @@ def conflicts(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def conflict_remove(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResponse:
     network = get_network_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_COORDINATE)
-    conflict = ConflictOfInterest.objects.filter(
-        pk=conflict_pk, school__network_links__network=network
-    ).first()
-    if conflict is None:
-        raise Http404
+    conflict = selectors.get_conflict_of_interest_for_user(
+        user=request.user, pk=conflict_pk, perm=Perm.PEER_REVIEW_COORDINATE, network=network
+    )
     editing.conflict_remove(conflict=conflict)
     messages.success(request, _("The conflict of interest was removed."))
     return redirect("provisioning:conflicts", network.pk)
@@ -227,11 +225,9 @@ def my_conflicts(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_conflict_remove(request: HttpRequest, pk: int, conflict_pk: int) -> HttpResponse:
     network = get_organisation_for_user(user=request.user, pk=pk, perm=Perm.VIEW)
-    conflict = ConflictOfInterest.objects.filter(
-        pk=conflict_pk, user=request.user, school__network_links__network=network
-    ).first()
-    if conflict is None:
-        raise Http404
+    conflict = selectors.get_own_conflict_of_interest_for_user(
+        user=request.user, pk=conflict_pk, network=network
+    )
     editing.conflict_remove(conflict=conflict)
     messages.success(request, _("The conflict of interest was removed."))
     return redirect("provisioning:my_conflicts", network.pk)

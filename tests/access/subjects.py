@@ -273,6 +273,13 @@ COPIED = {
 }
 
 
+# kind → (child model, the field naming its parent): children copied with their parent, for the
+# routes that need one (removing a project's evidence).
+COPIED_CHILDREN = {
+    "project": [(Evidence, "project")],
+}
+
+
 def copy_to_owner(own: Organisation, other: Organisation) -> list[str]:
     """Give the other owner a copy of the own owner's first object of each kind the demo
     has only for the own owner (the same row, its school or owner and every person in it
@@ -294,6 +301,7 @@ def copy_to_owner(own: Organisation, other: Organisation) -> list[str]:
         # An owner-level object (a programme, a progress page) goes to the other owner.
         owner_level = field in ("owner", "organiser") or getattr(obj, f"{field}_id") == own.pk
         target = other if owner_level else other_school
+        original = obj.pk
         obj.pk = obj.id = None
         if hasattr(obj, "slug"):
             obj.slug = f"{obj.slug}-{other.pk}"
@@ -306,5 +314,10 @@ def copy_to_owner(own: Organisation, other: Organisation) -> list[str]:
                 obj.save()
         except IntegrityError:
             continue
+        for child_model, parent_field in COPIED_CHILDREN.get(kind, []):
+            for child in child_model.objects.filter(**{f"{parent_field}_id": original}):
+                child.pk = child.id = None
+                setattr(child, parent_field, obj)
+                child.save()
         copied.append(kind)
     return copied
