@@ -18,6 +18,7 @@ from samsyn.accounts.models import Organisation, User
 from samsyn.improvement import plans
 from samsyn.improvement.models import PlanAction, SchoolPlan
 from samsyn.lib import pdf
+from samsyn.lib.forms import errors_to_messages as _errors
 from samsyn.observations.models import Round
 
 
@@ -151,11 +152,6 @@ class FollowUpForm(forms.Form):
 
 def _edit(request: HttpRequest, pk: int) -> SchoolPlan:
     return plans.get_plan_for_user(user=request.user, pk=pk, perm=Perm.PLAN_EDIT)
-
-
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
 
 
 @login_required

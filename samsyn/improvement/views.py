@@ -51,6 +51,7 @@ from samsyn.improvement.models import (
 from samsyn.improvement.report_figures import report_figures
 from samsyn.indicators.selectors import organisation_municipality_code
 from samsyn.lib import pdf
+from samsyn.lib.forms import errors_to_messages as _error_messages
 
 
 def _school(request: HttpRequest, pk: int) -> Organisation:
@@ -58,11 +59,6 @@ def _school(request: HttpRequest, pk: int) -> Organisation:
     if org.kind != Organisation.Kind.SCHOOL:
         raise Http404
     return org
-
-
-def _error_messages(request: HttpRequest, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
 
 
 # ---------------------------------------------------------------- projects

@@ -13,20 +13,11 @@ from django.utils.translation import gettext as _
 
 from samsyn.accounts.access import Perm, get_organisation_for_user
 from samsyn.lib import pdf
+from samsyn.lib.forms import errors_to_form as _errors
 from samsyn.programmes import selectors, services
 from samsyn.programmes.figures import scatter_svg
 from samsyn.programmes.forms import MeasureForm, ProgrammeForm
 from samsyn.programmes.models import Programme, ProgrammeMeasure
-
-
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            for e in errs:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @login_required
