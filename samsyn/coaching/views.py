@@ -24,15 +24,7 @@ from samsyn.coaching.forms import (
     StatusForm,
     SupportPlanForm,
 )
-
-
-def _errors_to_form(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, error)
-
+from samsyn.lib.forms import errors_to_form as _errors_to_form
 
 # ----------------------------------------------------------------------------- my teaching
 

@@ -10,14 +10,13 @@ import base64
 import io
 
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samsyn.dashboards.charts import Chart, ChartTable, Interval
 from samsyn.dashboards.selectors import Dashboard, Hidden, TeacherRow
-from samsyn.lib import spreadsheet
+from samsyn.lib import pdf, spreadsheet
 
 
 def _cell(value):
@@ -182,15 +181,14 @@ def _sheet_title(title: str, used: set[str]) -> str:
 def pdf_response(
     request: HttpRequest, dashboard: Dashboard, charts: list[Chart], teachers: bool
 ) -> HttpResponse:
-    from weasyprint import HTML
-
     drawn = [
         {"chart": chart, "svg": None if chart.empty else _data_uri(chart.svg())} for chart in charts
     ]
     teacher_columns, teacher_body = ([], [])
     if teachers and dashboard.teacher_rows is not None:
         teacher_columns, teacher_body = _teacher_table(dashboard, dashboard.teacher_rows)
-    html = render_to_string(
+    out = pdf.render_pdf(
+        request,
         "dashboards/report.html",
         {
             "dashboard": dashboard,
@@ -200,12 +198,8 @@ def pdf_response(
             "teacher_columns": teacher_columns,
             "teacher_body": teacher_body,
         },
-        request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename(dashboard, "pdf")}"'
-    return response
+    return pdf.pdf_response(out, filename(dashboard, "pdf"))
 
 
 def _data_uri(svg: str) -> str:

@@ -21,9 +21,9 @@ def preload() -> None:
     """Import WeasyPrint and load its fonts (fork-safe)."""
     start = time.perf_counter()
     try:
-        from weasyprint import HTML
+        from samsyn.lib.pdf import html_to_pdf
 
-        HTML(string='<p style="font-family: DejaVu Sans">Å ä ö − 1,5</p>').write_pdf()
+        html_to_pdf('<p style="font-family: DejaVu Sans">Å ä ö − 1,5</p>')
     except Exception:  # a missing system library must not stop the site: PDFs report it
         logger.exception("report preload failed")
         return

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -22,6 +21,7 @@ from samsyn.frameworks.forms import (
     VersionForm,
 )
 from samsyn.frameworks.models import Framework, FrameworkVersion
+from samsyn.lib import pdf
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
@@ -82,23 +82,18 @@ def _reader(request: HttpRequest, framework: Framework, version: FrameworkVersio
 
 @login_required
 def version_pdf(request: HttpRequest, slug: str, number: int) -> HttpResponse:
-    from weasyprint import HTML
-
     framework = selectors.get_framework_for_user(user=request.user, slug=slug)
     version = selectors.version_for_user(user=request.user, framework=framework, number=number)
-    html = render_to_string(
+    out = pdf.render_pdf(
+        request,
         "frameworks/print.html",
         {
             "framework": framework,
             "version": version,
             "dimensions": selectors.version_content(user=request.user, version=version),
         },
-        request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{slug}-v{number}.pdf"'
-    return response
+    return pdf.pdf_response(out, f"{slug}-v{number}.pdf")
 
 
 @login_required

@@ -8,7 +8,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +17,8 @@ from samsyn.accounts.access import Perm, get_organisation_for_user, permissions_
 from samsyn.accounts.models import Organisation, User
 from samsyn.improvement import plans
 from samsyn.improvement.models import PlanAction, SchoolPlan
+from samsyn.lib import pdf
+from samsyn.lib.forms import errors_to_messages as _errors
 from samsyn.observations.models import Round
 
 
@@ -151,11 +152,6 @@ class FollowUpForm(forms.Form):
 
 def _edit(request: HttpRequest, pk: int) -> SchoolPlan:
     return plans.get_plan_for_user(user=request.user, pk=pk, perm=Perm.PLAN_EDIT)
-
-
-def _errors(request: HttpRequest, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
 
 
 @login_required
@@ -366,14 +362,6 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import HTML
-
     plan = plans.get_plan_for_user(user=request.user, pk=pk)
-    html = render_to_string(
-        "improvement/plans/plan_pdf.html", _context(request, plan), request=request
-    )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(plan.title) or "plan"
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    out = pdf.render_pdf(request, "improvement/plans/plan_pdf.html", _context(request, plan))
+    return pdf.pdf_response(out, f"{slugify(plan.title) or 'plan'}.pdf")

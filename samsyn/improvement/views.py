@@ -8,7 +8,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -51,6 +50,8 @@ from samsyn.improvement.models import (
 )
 from samsyn.improvement.report_figures import report_figures
 from samsyn.indicators.selectors import organisation_municipality_code
+from samsyn.lib import pdf
+from samsyn.lib.forms import errors_to_messages as _error_messages
 
 
 def _school(request: HttpRequest, pk: int) -> Organisation:
@@ -58,11 +59,6 @@ def _school(request: HttpRequest, pk: int) -> Organisation:
     if org.kind != Organisation.Kind.SCHOOL:
         raise Http404
     return org
-
-
-def _error_messages(request: HttpRequest, error: ValidationError) -> None:
-    for text in error.messages:
-        messages.error(request, text)
 
 
 # ---------------------------------------------------------------- projects
@@ -384,8 +380,6 @@ def report_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import HTML
-
     report = Report.objects.filter(project_id=pk).select_related("project__school").first()
     if report is not None and report.status == Report.Status.PUBLISHED:
         project = report.project  # published: shared with every signed-in person
@@ -393,7 +387,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         project = selectors.get_project_for_user(user=request.user, pk=pk)
         if report is None:
             raise Http404
-    html = render_to_string(
+    out = pdf.render_pdf(
+        request,
         "improvement/report_pdf.html",
         {
             "project": project,
@@ -401,13 +396,8 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
             "sections": _sections(report),
             "measures": project.measures.all(),
         },
-        request=request,
     )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(project.title) or "report"
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
+    return pdf.pdf_response(out, f"{slugify(project.title) or 'report'}.pdf", inline=True)
 
 
 # ---------------------------------------------------------------- supervision groups
@@ -658,16 +648,11 @@ def step_evidence(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
 
 @login_required
 def cycle_report(request: HttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import HTML
-
     quality = _cycle(request, pk, Perm.QUALITY_CYCLE_VIEW)
     ctx = cycle.annual_report(quality)
     ctx["figures"] = report_figures(quality, request.user)
-    html = render_to_string("improvement/cycle_report.html", ctx, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="quality-report-{quality.year}.pdf"'
-    return response
+    out = pdf.render_pdf(request, "improvement/cycle_report.html", ctx)
+    return pdf.pdf_response(out, f"quality-report-{quality.year}.pdf", inline=True)
 
 
 @login_required

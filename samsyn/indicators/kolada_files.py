@@ -27,6 +27,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from samsyn.indicators.cells import cell_text, decode_text, parse_number, workbook
 from samsyn.indicators.kolada import KoladaValue, parse_rows
 
 KPI_ID = re.compile(r"\b([NU]\d{5})\b")
@@ -59,6 +60,7 @@ GENDERS = {
     "pojkar": "M",
 }
 MISSING = {"-", "–", "..", ".", "saknas", "missing"}
+_MISSING_STATUS = dict.fromkeys(MISSING, "Missing")  # Kolada's own status for no value
 
 
 class KoladaFileRefused(ValueError):
@@ -113,37 +115,15 @@ def _parse_json(name: str, data: bytes) -> list[KoladaValue]:
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")
+    text = decode_text(data)
     sample = "\n".join(text.splitlines()[:30])
     delimiter = max((";", ",", "\t"), key=sample.count)
     return [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
 
 
 def _xlsx_rows(name: str, data: bytes) -> list[list]:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise KoladaFileRefused(
-            _("%(file)s is not a readable XLSX file (%(error)s).")
-            % {"file": name, "error": error.__class__.__name__}
-        ) from None
-    try:
+    with workbook(name, data, refused=KoladaFileRefused) as book:
         return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def _text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    return str(cell).replace("\u00a0", " ").strip()
 
 
 def _roles(header: list[str]) -> dict[str, int]:
@@ -157,22 +137,12 @@ def _roles(header: list[str]) -> dict[str, int]:
 
 
 def _number(raw: object) -> tuple[Decimal | None, str] | None:
-    if isinstance(raw, int | float) and not isinstance(raw, bool):
-        return Decimal(str(raw)), ""
-    text = _text(raw)
-    if not text:
-        return None
-    if text.lower() in MISSING:
-        return None, "Missing"
-    try:
-        return Decimal(text.replace(" ", "").replace(",", ".")), ""
-    except InvalidOperation:
-        raise ValueError(text) from None
+    return parse_number(raw, markers=_MISSING_STATUS)
 
 
 def _find_header(name: str, rows: list[list]) -> tuple[int, list[str], dict, dict]:
     for at, cells in enumerate(rows):
-        header = [_text(c) for c in cells]
+        header = [cell_text(c) for c in cells]
         roles = _roles(header)
         years = {i: int(h) for i, h in enumerate(header) if YEAR.match(h)}
         if "municipality" in roles and ("value" in roles or years):
@@ -192,7 +162,7 @@ def _parse_table(name: str, rows: list[list], names: dict[str, str]) -> list[Kol
     kpi_above = ""
     for cells in rows[:at]:
         for cell in cells:
-            if match := KPI_ID.search(_text(cell)):
+            if match := KPI_ID.search(cell_text(cell)):
                 kpi_above = kpi_above or match[1]
     if "kpi" not in roles and not kpi_above:
         raise KoladaFileRefused(
@@ -206,10 +176,10 @@ def _parse_table(name: str, rows: list[list], names: dict[str, str]) -> list[Kol
     out = []
     for n, cells in enumerate(rows[at + 1 :], start=at + 2):
         cells = list(cells) + [None] * (len(header) - len(cells))
-        if not any(_text(c) for c in cells):
+        if not any(cell_text(c) for c in cells):
             continue
         where = _("%(file)s, row %(row)s") % {"file": name, "row": n}
-        kpi = _text(cells[roles["kpi"]]) if "kpi" in roles else kpi_above
+        kpi = cell_text(cells[roles["kpi"]]) if "kpi" in roles else kpi_above
         if match := KPI_ID.search(kpi):
             kpi = match[1]
         else:
@@ -217,11 +187,11 @@ def _parse_table(name: str, rows: list[list], names: dict[str, str]) -> list[Kol
                 _("%(where)s: “%(value)s” is not a Kolada KPI id such as N15419.")
                 % {"where": where, "value": kpi}
             )
-        municipality = _municipality(where, _text(cells[roles["municipality"]]), names)
-        gender = _gender(where, _text(cells[roles["gender"]])) if "gender" in roles else "T"
+        municipality = _municipality(where, cell_text(cells[roles["municipality"]]), names)
+        gender = _gender(where, cell_text(cells[roles["gender"]])) if "gender" in roles else "T"
         for i, year in columns.items():
             if year is None:
-                year_text = _text(cells[roles["year"]]) if "year" in roles else ""
+                year_text = cell_text(cells[roles["year"]]) if "year" in roles else ""
                 if not YEAR.match(year_text):
                     raise KoladaFileRefused(
                         _("%(where)s: expected a year such as 2024, found “%(value)s”.")

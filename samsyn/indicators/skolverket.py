@@ -25,12 +25,16 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from samsyn.indicators.cells import cell_text, decode_text, workbook
+from samsyn.indicators.cells import parse_number as _parse_cell
+
 MARKERS = ("..", ".", "-", "–", "~100", "*")
+_MARKER_STATUS = {marker: marker for marker in MARKERS}  # kept as the value's status
 
 # Skolverket's owner types ("Typ av huvudman") → our codes.
 OWNER_TYPES = {
@@ -85,7 +89,6 @@ MEASURE_WORDS = re.compile(
 )
 SHEET_OWNER = re.compile(r"^typ av huvudman:\s*(.+?)\s*$", re.I)
 NUMBER = re.compile(r"^-?(\d{1,3}( \d{3})+|\d+)([,.]\d+)?$")
-SPACES = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2009": " "})
 
 
 class ImportRefused(ValueError):
@@ -132,33 +135,7 @@ def year_of(school_year: str) -> int:
 
 def parse_number(raw: object) -> tuple[Decimal | None, str] | None:
     """A cell → (value, status); None for an empty cell; ValueError for anything else."""
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(raw)
-    if isinstance(raw, int):
-        return Decimal(raw), ""
-    if isinstance(raw, float):
-        return Decimal(repr(raw)), ""
-    text = str(raw).translate(SPACES).strip()
-    if not text:
-        return None
-    if text in MARKERS:
-        return None, text
-    if not NUMBER.match(text):
-        raise ValueError(text)
-    try:
-        return Decimal(text.replace(" ", "").replace(",", ".")), ""
-    except InvalidOperation:
-        raise ValueError(text) from None
-
-
-def _text(cell: object) -> str:
-    if cell is None:
-        return ""
-    if isinstance(cell, float) and cell.is_integer():
-        cell = int(cell)
-    return str(cell).translate(SPACES).strip()
+    return _parse_cell(raw, markers=_MARKER_STATUS, pattern=NUMBER)
 
 
 Row = tuple[str, list[object]]  # (where, cells)
@@ -172,10 +149,7 @@ def parse(name: str, data: bytes) -> ParsedFile:
 
 
 def _parse_csv(name: str, data: bytes) -> ParsedFile:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = data.decode("cp1252")  # older exports were saved by Excel in Windows-1252
+    text = decode_text(data)
     lines = text.splitlines()
     delimiter = ";"
     for line in lines:
@@ -203,18 +177,9 @@ def _parse_csv(name: str, data: bytes) -> ParsedFile:
 
 
 def _parse_xlsx(name: str, data: bytes) -> ParsedFile:
-    import openpyxl
-
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a broken file
-        raise ImportRefused(
-            _("%(file)s is not a readable XLSX file (%(error)s).")
-            % {"file": name, "error": error.__class__.__name__}
-        ) from None
     combined: ParsedFile | None = None
     skipped = []
-    try:
+    with workbook(name, data, refused=ImportRefused) as book:
         for sheet in book.worksheets:
             rows = [
                 (_("sheet “%(sheet)s”, row %(n)s") % {"sheet": sheet.title, "n": i + 1}, list(r))
@@ -234,8 +199,6 @@ def _parse_xlsx(name: str, data: bytes) -> ParsedFile:
             else:
                 combined.values.extend(parsed.values)
                 combined.municipalities.update(parsed.municipalities)
-    finally:
-        book.close()
     if combined is None:
         raise ImportRefused(
             _(
@@ -259,7 +222,7 @@ def _header_rows(rows: list[Row], header_at: int) -> tuple[int, int | None]:
     def second(i: int) -> bool:
         if not 0 <= i < len(rows):
             return False
-        cells = [_text(c) for c in rows[i][1]]
+        cells = [cell_text(c) for c in rows[i][1]]
         if not cells or cells[0] or not any(cells):
             return False
         code_like = [c for c in cells if len(c) == 4 and c.isdigit()]
@@ -302,9 +265,9 @@ class _Header:
 def _read_header(name: str, rows: list[Row], header_at: int, where_header: str) -> _Header:
     """Work out from the labels which header row names what (see the module docstring)."""
     kommun_at, other_at = _header_rows(rows, header_at)
-    lines = [[_text(c) for c in rows[kommun_at][1]]]
+    lines = [[cell_text(c) for c in rows[kommun_at][1]]]
     if other_at is not None:
-        other = [_text(c) for c in rows[other_at][1]]
+        other = [cell_text(c) for c in rows[other_at][1]]
         lines = [other, lines[0]] if other_at < kommun_at else [lines[0], other]
     width = max(len(line) for line in lines)
     lines = [line + [""] * (width - len(line)) for line in lines]
@@ -386,7 +349,7 @@ def _preamble(rows: list[Row]) -> tuple[str, str, str]:
     """(report title, period "2023/24" or "2024", owner type line) from above the header."""
     report = period = owner = ""
     for _where, cells in rows:
-        first = _text(cells[0]) if cells else ""
+        first = cell_text(cells[0]) if cells else ""
         if not first:
             continue
         if (match := SELECTED_YEAR.match(first)) or (match := SELECTED_CALENDAR_YEAR.match(first)):
@@ -401,7 +364,11 @@ def _preamble(rows: list[Row]) -> tuple[str, str, str]:
 def _parse_table(name: str, rows: list[Row], *, sheet_owner: str | None) -> ParsedFile | None:
     """One table (a CSV file or one sheet); None when it has no header row at all."""
     header_at = next(
-        (i for i, (_w, cells) in enumerate(rows) if cells and _text(cells[0]).lower() == "kommun"),
+        (
+            i
+            for i, (_w, cells) in enumerate(rows)
+            if cells and cell_text(cells[0]).lower() == "kommun"
+        ),
         None,
     )
     if header_at is None:
@@ -525,7 +492,7 @@ def _dimensions(name: str, where: str, head: _Header, cells: list) -> tuple[str,
     """(subject, group, measure) named by the row's dimension columns."""
     subject = group = measure = ""
     for i, dim in head.dims.items():
-        cell = _text(cells[i])
+        cell = cell_text(cells[i])
         if dim == "subject":
             subject = cell
         elif dim == "group":
@@ -550,15 +517,15 @@ def _read_rows(
     width = len(head.labels)
     for where, cells in rows:
         cells = list(cells)
-        if not any(_text(c) for c in cells):
+        if not any(cell_text(c) for c in cells):
             break  # the notes start after a blank line
-        if any(_text(c) for c in cells[width:]):
+        if any(cell_text(c) for c in cells[width:]):
             raise ImportRefused(
                 _("%(file)s, %(where)s: expected %(n)s columns as in the header, found more.")
                 % {"file": name, "where": where, "n": width}
             )
         cells = cells[:width] + [None] * (width - len(cells))
-        code = _text(cells[col["code"]])
+        code = cell_text(cells[col["code"]])
         if code.isdigit() and len(code) < 4:
             code = code.zfill(4)  # an XLSX cell may hold 180 for "0180"
         if not (len(code) == 4 and code.isdigit()):
@@ -568,10 +535,10 @@ def _read_rows(
                 )
                 % {"file": name, "where": where, "value": code}
             )
-        owner = fixed_owner or _owner_of(name, where, _text(cells[col["owner_type"]]))
+        owner = fixed_owner or _owner_of(name, where, cell_text(cells[col["owner_type"]]))
         if "name" in col:
-            county = _text(cells[col["county_code"]]) if "county_code" in col else ""
-            parsed.municipalities[code] = (_text(cells[col["name"]]), county.zfill(2))
+            county = cell_text(cells[col["county_code"]]) if "county_code" in col else ""
+            parsed.municipalities[code] = (cell_text(cells[col["name"]]), county.zfill(2))
         subject, group_dim, measure_dim = _dimensions(name, where, head, cells)
         for i, (measure, group, _label) in head.values.items():
             try:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import secrets
 import time
 import urllib.error
@@ -87,16 +86,9 @@ def pkce_challenge(verifier: str) -> str:
 
 def _http_json(url: str, *, data: dict | None = None, headers: dict | None = None) -> dict:
     # Only http(s): the URLs come from an administrator's settings and the provider's metadata.
-    if not url.startswith(("https://", "http://")):
-        raise SsoError(ERR_PROVIDER)
-    body = urllib.parse.urlencode(data).encode() if data is not None else None
-    request = urllib.request.Request(url, data=body, headers={"Accept": "application/json"})  # noqa: S310
-    for key, value in (headers or {}).items():
-        request.add_header(key, value)
     try:
-        with outbound.urlopen(request, timeout=HTTP_TIMEOUT) as response:
-            return json.loads(response.read().decode())
-    except (urllib.error.URLError, OSError, ValueError) as error:
+        return outbound.fetch_json(url, data=data, headers=headers, timeout=HTTP_TIMEOUT)
+    except outbound.FetchError as error:
         raise SsoError(ERR_PROVIDER) from error
 
 
@@ -139,21 +131,12 @@ CHECK_MESSAGES = {
 
 
 def _fetch_json(url: str) -> tuple[dict | None, str]:
-    """(document, "") or (None, what went wrong), without the cache."""
-    if not url.startswith(("https://", "http://")):
-        return None, "not an http(s) URL"
-    request = urllib.request.Request(url, headers={"Accept": "application/json"})  # noqa: S310
+    """(document, "") or (None, what went wrong), without the cache ({} and the detail when
+    the provider answered with something else than a JSON object)."""
     try:
-        with outbound.urlopen(request, timeout=HTTP_TIMEOUT) as response:
-            raw = response.read(1_000_000)
-    except urllib.error.HTTPError as error:
-        return None, f"HTTP {error.code}"
-    except (urllib.error.URLError, OSError) as error:
-        return None, str(getattr(error, "reason", error))[:300]
-    try:
-        data = json.loads(raw.decode())
-    except ValueError:
-        return {}, "not JSON"
+        data = outbound.fetch_json(url, timeout=HTTP_TIMEOUT, limit=1_000_000)
+    except outbound.FetchError as error:
+        return ({} if error.answered else None), error.detail
     return (data, "") if isinstance(data, dict) else ({}, "not a JSON object")
 
 

@@ -23,16 +23,9 @@ from samsyn.integrations import oidc, selectors, services
 from samsyn.integrations.auth import WRITE_SCOPES
 from samsyn.integrations.forms import SsoEmailForm, SsoProviderForm, SsoRuleForm, TokenForm
 from samsyn.integrations.models import Scope, SsoProvider
+from samsyn.lib.forms import errors_to_form as _form_errors
 
 logger = logging.getLogger(__name__)
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 # --- API tokens -----------------------------------------------------------------------

@@ -7,11 +7,16 @@ shared, multicast or reserved address (cloud metadata at 169.254.169.254, the da
 the address again when it connects and on every redirect (a public address may redirect
 inwards, or its name may resolve differently later). `SAMSYN_ALLOW_PRIVATE_URLS` (on with
 DEBUG, and in the tests that run a fake server on 127.0.0.1) turns the guard off.
+
+`fetch_json` is the one way to read a JSON document from such an address (an identity
+provider's discovery document, keys and token endpoint; the SS 12000 API): http(s) only,
+through `urlopen`, at most `MAX_JSON_BYTES`, every failure as a `FetchError`.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import json
 import socket
 import urllib.error
 import urllib.parse
@@ -86,3 +91,47 @@ def urlopen(request: urllib.request.Request, *, timeout: float):
     _refuse_internal(request.full_url)
     opener = urllib.request.build_opener(_CheckedRedirects)
     return opener.open(request, timeout=timeout)
+
+
+MAX_JSON_BYTES = 10_000_000
+
+
+class FetchError(Exception):
+    """`fetch_json` failed: `detail` says how ("HTTP 404", the network's reason, "not JSON").
+    `status` is the HTTP status of an error answer; `answered` is True when the server answered
+    with something that is not JSON; `__cause__` is the original exception."""
+
+    def __init__(self, detail: str, *, status: int | None = None, answered: bool = False):
+        super().__init__(detail)
+        self.detail = detail
+        self.status = status
+        self.answered = answered
+
+
+def fetch_json(
+    url: str,
+    *,
+    timeout: float,
+    data: dict | None = None,
+    headers: dict[str, str] | None = None,
+    limit: int = MAX_JSON_BYTES,
+) -> object:
+    """The JSON document at an http(s) URL (a form POST when `data` is given), fetched through
+    `urlopen` (internal addresses refused), reading at most `limit` bytes. Raises FetchError."""
+    if not url.startswith(("https://", "http://")):
+        raise FetchError("not an http(s) URL")
+    body = urllib.parse.urlencode(data).encode() if data is not None else None
+    request = urllib.request.Request(  # noqa: S310 (http(s) only, checked above)
+        url, data=body, headers={"Accept": "application/json", **(headers or {})}
+    )
+    try:
+        with urlopen(request, timeout=timeout) as response:
+            raw = response.read(limit)
+    except urllib.error.HTTPError as error:
+        raise FetchError(f"HTTP {error.code}", status=error.code) from error
+    except OSError as error:  # URLError (InternalAddressError included), a timeout, a reset
+        raise FetchError(str(getattr(error, "reason", error))[:300]) from error
+    try:
+        return json.loads(raw.decode())
+    except ValueError as error:
+        raise FetchError("not JSON", answered=True) from error

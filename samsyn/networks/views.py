@@ -10,13 +10,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm, has_perm, perms_anywhere
 from samsyn.accounts.models import Membership, Organisation, Role, User
+from samsyn.lib import pdf
 from samsyn.networks import forms, selectors, services
 from samsyn.networks.models import FollowUpAction, Hub, PeerReview, ReviewHeading
 from samsyn.observations.selectors import published_versions_for
@@ -513,19 +513,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import HTML
-
     review = selectors.get_review_for_user(user=request.user, pk=pk, perm=Perm.PEER_REVIEW_REPORT)
     can = selectors.review_perms(request.user, review)
-    html = render_to_string(
-        "networks/report_print.html", _report_context(review, can), request=request
-    )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="peer-review-{review.year}-{review.pk}.pdf"'
-    )
-    return response
+    out = pdf.render_pdf(request, "networks/report_print.html", _report_context(review, can))
+    return pdf.pdf_response(out, f"peer-review-{review.year}-{review.pk}.pdf")
 
 
 @login_required
@@ -963,16 +954,9 @@ def exchange_visit(request: HttpRequest, pk: int, visit_pk: int | None = None) -
 
 @login_required
 def exchange_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import HTML
-
     exchange = selectors.get_exchange_for_user(user=request.user, pk=pk)
-    html = render_to_string(
-        "networks/exchange_print.html", _exchange_context(exchange), request=request
-    )
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="exchange-{exchange.pk}.pdf"'
-    return response
+    out = pdf.render_pdf(request, "networks/exchange_print.html", _exchange_context(exchange))
+    return pdf.pdf_response(out, f"exchange-{exchange.pk}.pdf")
 
 
 def _regional_context(request: HttpRequest, pk: int, year: int) -> dict:
@@ -1005,11 +989,6 @@ def regional_year(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 @login_required
 def regional_year_pdf(request: HttpRequest, pk: int, year: int) -> HttpResponse:
-    from weasyprint import HTML
-
     ctx = _regional_context(request, pk, year)
-    html = render_to_string("networks/regional_year_print.html", ctx, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="regional-{pk}-{year}.pdf"'
-    return response
+    out = pdf.render_pdf(request, "networks/regional_year_print.html", ctx)
+    return pdf.pdf_response(out, f"regional-{pk}-{year}.pdf")

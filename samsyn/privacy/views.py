@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm
+from samsyn.lib import pdf
 from samsyn.privacy import personal, reads, records, research, selectors, services
 from samsyn.privacy.forms import (
     PersonExportForm,
@@ -28,13 +28,7 @@ FORMATS = ("json", "pdf")
 
 
 def _pdf(request: HttpRequest, template: str, ctx: dict, filename: str) -> HttpResponse:
-    from weasyprint import HTML
-
-    html = render_to_string(template, ctx, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return pdf.pdf_response(pdf.render_pdf(request, template, ctx), filename)
 
 
 def _export_response(request: HttpRequest, user, fmt: str) -> HttpResponse:

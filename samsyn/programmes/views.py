@@ -8,25 +8,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from samsyn.accounts.access import Perm, get_organisation_for_user
+from samsyn.lib import pdf
+from samsyn.lib.forms import errors_to_form as _errors
 from samsyn.programmes import selectors, services
 from samsyn.programmes.figures import scatter_svg
 from samsyn.programmes.forms import MeasureForm, ProgrammeForm
 from samsyn.programmes.models import Programme, ProgrammeMeasure
-
-
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errs in error.error_dict.items():
-            for e in errs:
-                form.add_error(field if field in form.fields else None, e)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 @login_required
@@ -135,12 +126,6 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def programme_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from weasyprint import HTML
-
     context = _context(request, pk)
-    html = render_to_string("programmes/programme_pdf.html", context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = slugify(context["programme"].name) or "programme"
-    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
-    return response
+    out = pdf.render_pdf(request, "programmes/programme_pdf.html", context)
+    return pdf.pdf_response(out, f"{slugify(context['programme'].name) or 'programme'}.pdf")

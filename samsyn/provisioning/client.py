@@ -6,7 +6,6 @@ drops the others, and never reads a civic number). Standard library only.
 
 from __future__ import annotations
 
-import json
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
@@ -24,16 +23,14 @@ class ApiError(Exception):
 
 
 def _get(url: str, token: str) -> dict:
-    request = urllib.request.Request(  # noqa: S310 (http(s) only, checked in fetch_all)
-        url, headers={"Authorization": f"Bearer {token}", "Accept": "application/json"}
-    )
     try:
-        with outbound.urlopen(request, timeout=TIMEOUT) as response:
-            return json.loads(response.read().decode("utf-8"))
-    except urllib.error.HTTPError as error:
-        raise ApiError(f"{url}: HTTP {error.code}") from error
-    except (urllib.error.URLError, TimeoutError, ValueError) as error:
-        raise ApiError(f"{url}: {error}") from error
+        return outbound.fetch_json(  # type: ignore[return-value]
+            url, headers={"Authorization": f"Bearer {token}"}, timeout=TIMEOUT
+        )
+    except outbound.FetchError as error:
+        if error.status is not None:
+            raise ApiError(f"{url}: HTTP {error.status}") from error
+        raise ApiError(f"{url}: {error.__cause__}") from error
 
 
 def fetch_all(

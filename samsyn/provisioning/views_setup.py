@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm, get_organisation_for_user
 from samsyn.accounts.models import NetworkMembership, Organisation, User
+from samsyn.lib.forms import errors_to_form as _errors
 from samsyn.networks.models import ConflictOfInterest
 from samsyn.networks.selectors import get_network_for_user
 from samsyn.observations.selectors import get_round_for_user, round_observer_candidates
@@ -21,14 +22,6 @@ from samsyn.privacy.selectors import get_owner_for_user
 from samsyn.provisioning import editing, odt, paperwork, selectors
 from samsyn.provisioning.forms import ConflictForm, PickForm, RoundEditForm, SchoolForm
 from samsyn.provisioning.views import owner_for
-
-
-def _errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

@@ -12,16 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm, get_organisation_for_user
+from samsyn.lib.forms import errors_to_form as _form_errors
 from samsyn.triads import selectors, services
 from samsyn.triads.forms import DetailsForm, MoveForm, PeerVisitForm, ProposeForm, SaveForm
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm
+from samsyn.accounts.models import Organisation
 from samsyn.observations.models import Round
 from samsyn.workshops import charts, selectors, services
 from samsyn.workshops.forms import (
@@ -49,6 +50,17 @@ def _back(request: HttpRequest, default: str) -> HttpResponse:
 
 def _detail_url(workshop: Workshop) -> str:
     return reverse("workshops:workshop_detail", args=[workshop.school_id, workshop.pk])
+
+
+def _managed_workshop(
+    request: HttpRequest, pk: int, workshop_pk: int
+) -> tuple[Organisation, Workshop]:
+    """The school and its workshop, for someone who manages the school's workshops."""
+    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
+    workshop = selectors.get_workshop_for_user(
+        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
+    )
+    return school, workshop
 
 
 def _initial_rounds(user, school) -> dict:
@@ -142,10 +154,7 @@ def workshop_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def workshop_edit(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
-    workshop = selectors.get_workshop_for_user(
-        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
-    )
+    school, workshop = _managed_workshop(request, pk, workshop_pk)
     form = WorkshopForm(request.POST or None, school=school, workshop=workshop)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -172,10 +181,7 @@ def workshop_edit(request: HttpRequest, pk: int, workshop_pk: int) -> HttpRespon
 @login_required
 @require_POST
 def workshop_delete(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
-    workshop = selectors.get_workshop_for_user(
-        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
-    )
+    school, workshop = _managed_workshop(request, pk, workshop_pk)
     services.workshop_delete(workshop=workshop)
     messages.success(request, _("The workshop is deleted."))
     return redirect("workshops:workshop_list", school.pk)
@@ -217,10 +223,7 @@ def workshop_detail(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResp
 @login_required
 @require_POST
 def item_add(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
-    workshop = selectors.get_workshop_for_user(
-        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
-    )
+    _school, workshop = _managed_workshop(request, pk, workshop_pk)
     try:
         if request.POST.get("kind") == WorkshopItem.Kind.CHART:
             form = ChartAddForm(request.POST)
@@ -238,10 +241,7 @@ def item_add(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def item_edit(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
-    workshop = selectors.get_workshop_for_user(
-        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
-    )
+    _school, workshop = _managed_workshop(request, pk, workshop_pk)
     item = selectors.get_item_for_user(user=request.user, pk=item_pk, workshop=workshop)
     try:
         services.item_update_question(item=item, text=request.POST.get("text", ""))
@@ -254,10 +254,7 @@ def item_edit(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> 
 @login_required
 @require_POST
 def item_move(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
-    workshop = selectors.get_workshop_for_user(
-        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
-    )
+    _school, workshop = _managed_workshop(request, pk, workshop_pk)
     item = selectors.get_item_for_user(user=request.user, pk=item_pk, workshop=workshop)
     services.item_move(item=item, offset=-1 if request.POST.get("direction") == "up" else 1)
     return redirect(_detail_url(workshop) + f"#item-{item.pk}")
@@ -266,10 +263,7 @@ def item_move(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> 
 @login_required
 @require_POST
 def item_remove(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
-    workshop = selectors.get_workshop_for_user(
-        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
-    )
+    _school, workshop = _managed_workshop(request, pk, workshop_pk)
     services.item_remove(
         item=selectors.get_item_for_user(user=request.user, pk=item_pk, workshop=workshop)
     )
@@ -278,10 +272,7 @@ def item_remove(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -
 
 @login_required
 def present(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
-    workshop = selectors.get_workshop_for_user(
-        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
-    )
+    school, workshop = _managed_workshop(request, pk, workshop_pk)
     items = _items_with_titles(workshop)
     built = charts.build_charts(
         user=request.user,
@@ -312,10 +303,7 @@ def present(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def notes_save(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
-    workshop = selectors.get_workshop_for_user(
-        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
-    )
+    school, workshop = _managed_workshop(request, pk, workshop_pk)
     item = selectors.get_item_for_user(user=request.user, pk=item_pk, workshop=workshop)
     if item.kind != WorkshopItem.Kind.QUESTION:
         raise PermissionDenied
@@ -336,10 +324,7 @@ def notes_save(request: HttpRequest, pk: int, workshop_pk: int, item_pk: int) ->
 @login_required
 @require_POST
 def action_add(request: HttpRequest, pk: int, workshop_pk: int) -> HttpResponse:
-    school = selectors.get_school_for_user(user=request.user, pk=pk, perm=Perm.WORKSHOPS_MANAGE)
-    workshop = selectors.get_workshop_for_user(
-        user=request.user, pk=workshop_pk, school_pk=school.pk, perm=Perm.WORKSHOPS_MANAGE
-    )
+    school, workshop = _managed_workshop(request, pk, workshop_pk)
     form = ActionForm(request.POST, school=school)
     created = None
     if form.is_valid():

@@ -118,3 +118,64 @@ def test_debug_turns_it_on_by_default():
         else:
             os.environ["DEBUG"] = old
         importlib.reload(module)
+
+
+@pytest.fixture
+def json_server(settings):
+    """A server on 127.0.0.1 answering /ok with JSON, /text with HTML, /gone with 404, and
+    echoing a POST's form body and Authorization header."""
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def _send(self, status: int, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def do_GET(self):
+            if self.path == "/ok":
+                self._send(200, b'{"issuer": "x"}')
+            elif self.path == "/text":
+                self._send(200, b"<html>")
+            else:
+                self._send(404, b"")
+
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers["Content-Length"])).decode()
+            answer = {"body": body, "auth": self.headers.get("Authorization")}
+            self._send(200, json.dumps(answer).encode())
+
+        def log_message(self, *args):
+            pass
+
+    settings.SAMSYN_ALLOW_PRIVATE_URLS = True
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+def test_fetch_json_reads_posts_and_names_each_failure(json_server):
+    assert outbound.fetch_json(f"{json_server}/ok", timeout=5) == {"issuer": "x"}
+    echoed = outbound.fetch_json(
+        f"{json_server}/post", data={"a": "b c"}, headers={"Authorization": "Bearer t"}, timeout=5
+    )
+    assert echoed == {"body": "a=b+c", "auth": "Bearer t"}
+    with pytest.raises(outbound.FetchError) as gone:
+        outbound.fetch_json(f"{json_server}/gone", timeout=5)
+    assert (gone.value.detail, gone.value.status, gone.value.answered) == ("HTTP 404", 404, False)
+    with pytest.raises(outbound.FetchError) as text:
+        outbound.fetch_json(f"{json_server}/text", timeout=5)
+    assert (text.value.detail, text.value.answered) == ("not JSON", True)
+    with pytest.raises(outbound.FetchError, match="not an http"):
+        outbound.fetch_json("file:///etc/passwd", timeout=5)
+
+
+def test_fetch_json_refuses_internal_addresses():
+    with pytest.raises(outbound.FetchError, match="internal address") as caught:
+        outbound.fetch_json("http://169.254.169.254/latest/meta-data/", timeout=1)
+    assert isinstance(caught.value.__cause__, outbound.InternalAddressError)
