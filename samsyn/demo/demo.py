@@ -1,5 +1,8 @@
-"""Demo: an open invitation at one school of each municipality, so the members page shows one
-waiting to be accepted (and withdrawn).
+"""The demo app's own steps (discovered as `samsyn.demo.demo`, like every app's `demo` module;
+kept here, not in accounts, because the demo app imports accounts).
+
+An open invitation at one school of each municipality, so the members page shows one waiting
+to be accepted (and withdrawn).
 
 The rows are written directly, not through `services.invitation_create`: loading the demo
 sends no e-mail, and nobody learns the token (the invitations can be withdrawn, not accepted).
