@@ -7,6 +7,13 @@ Halmstad 1380, Laholm 1381, Hylte 1315) are added to it as school owners with th
 so their pages show real public statistics (Källa: Skolverket) and expected-value residuals.
 They have no schools or people, except one quality developer in Kungsbacka. Where the shared
 data is absent the statistics are skipped, saying why; the owners and the survey still appear.
+
+The fictional Sjöviks kommun is linked to Falkenberg's code (1382, a real Halland municipality
+outside the collaboration, so no two demo owners share a code), as an administrator would on
+"Link to a municipality": its programme's goal attainment and its public progress page then
+show real register figures, always under the name Falkenberg with their source and import
+date, never as Sjövik's own. Ekbacka kommun stays unlinked (its pages say why there are no
+national figures).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, DemoWorld, cleanup, step
 from samsyn.indicators import services, skolverket
 from samsyn.indicators.catalogue import COLLABORATION
-from samsyn.indicators.models import KoladaFetch, Question
+from samsyn.indicators.models import KoladaFetch, Municipality, Question
 
 logger = logging.getLogger(__name__)
 
@@ -67,10 +74,20 @@ def _load_statistics() -> None:
         services.store_parsed(file=parsed, digest="")
 
 
+# The real municipality whose public statistics Sjöviks kommun shows in the demo.
+SJOVIK_STAND_IN = "1382"  # Falkenberg
+
+
 @step
 def indicators(world: DemoWorld) -> None:
     services.catalogue_ensure()
     _load_statistics()
+    if Municipality.objects.filter(code=SJOVIK_STAND_IN).exists():
+        services.organisation_link_municipality(
+            organisation=world.owners["Sjöviks kommun"], code=SJOVIK_STAND_IN
+        )
+    else:
+        logger.info("Demo: Kolada's municipality list is absent; Sjöviks kommun stays unlinked.")
     owners = {}
     for code, name in COLLABORATION.items():
         owners[code] = Organisation.objects.create(

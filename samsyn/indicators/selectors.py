@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import Max, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -183,6 +184,16 @@ def municipality_code_for_unscoped(organisation: Organisation) -> str:
 
 def municipality(code: str) -> Municipality | None:
     return Municipality.objects.filter(code=code).first() if code else None
+
+
+def imported_on_unscoped(code: str, source_label: str) -> str | None:
+    """The date (ISO) the municipality's values from a source (its label, as a `Series`
+    carries it) were last imported: public statistics, so not scoped to a user."""
+    source = {str(choice.label): choice.value for choice in ImportBatch.Source}.get(source_label)
+    at = StatValue.objects.filter(municipality_code=code, source=source).aggregate(
+        at=Max("batch__at")
+    )["at"]
+    return timezone.localdate(at).isoformat() if at else None
 
 
 def organisation_municipality_code(*, user: User, organisation: Organisation) -> str:

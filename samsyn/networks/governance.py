@@ -19,6 +19,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.accounts.access import Perm, get_object_for_user, permissions_at
@@ -41,6 +42,14 @@ ERR_MEETING_OTHER_GROUP = _("The meeting belongs to another group.")
 ERR_DECISION_EMPTY = _("Write what was decided.")
 ERR_NOT_A_NETWORK = _("Groups belong to a network (the collaboration).")
 ERR_EXCHANGE_ELSEWHERE = _("Choose an exchange of this collaboration.")
+ERR_MEETING_CANCELLED = _("The meeting is cancelled.")
+ERR_MEETING_HAS_DECISIONS = _(
+    "Decisions were recorded at this meeting, so it took place: it cannot be cancelled."
+)
+ERR_ALREADY_CORRECTED = _(
+    "This decision has already been corrected: correct the latest version instead."
+)
+ERR_CORRECTION_REASON = _("Say why the decision is corrected.")
 RECORDERS = (GroupMember.GroupRole.CHAIR, GroupMember.GroupRole.SECRETARY)
 
 
@@ -139,6 +148,57 @@ def get_group_for_user(
     )
 
 
+def _child_of_group(
+    *, user: User, queryset: QuerySet, group: CollaborationGroup, pk: int, perm: Perm
+):
+    """A meeting, decision or seat of `group` (404 when it is another group's), by the user's
+    permissions on the group."""
+    return get_object_for_user(
+        user=user,
+        queryset=queryset.filter(group=group),
+        perm=perm,
+        org_of=lambda _obj: group.network,
+        perms_of=lambda _obj: group_perms(user, group),
+        pk=pk,
+    )
+
+
+def get_meeting_for_user(
+    *, user: User, pk: int, group: CollaborationGroup, perm: Perm = Perm.COLLABORATION_RECORD
+) -> GroupMeeting:
+    """A meeting of `group`: to edit or cancel it, the group's recorders and the
+    coordinators."""
+    return _child_of_group(
+        user=user, queryset=GroupMeeting.objects.all(), group=group, pk=pk, perm=perm
+    )
+
+
+def get_decision_for_user(
+    *, user: User, pk: int, group: CollaborationGroup, perm: Perm = Perm.COLLABORATION_RECORD
+) -> GroupDecision:
+    """A decision of `group`: to correct it, the group's recorders and the coordinators."""
+    return _child_of_group(
+        user=user,
+        queryset=GroupDecision.objects.select_related("meeting"),
+        group=group,
+        pk=pk,
+        perm=perm,
+    )
+
+
+def get_member_for_user(
+    *, user: User, pk: int, group: CollaborationGroup, perm: Perm = Perm.COLLABORATION_MANAGE
+) -> GroupMember:
+    """A seat in `group`: to remove it, the coordinators."""
+    return _child_of_group(
+        user=user,
+        queryset=GroupMember.objects.select_related("user"),
+        group=group,
+        pk=pk,
+        perm=perm,
+    )
+
+
 def get_assignment_for_user(
     *, user: User, pk: int, perm: Perm = Perm.COLLABORATION_RECORD
 ) -> GroupAssignment:
@@ -160,10 +220,10 @@ def get_assignment_for_user(
 def group_overview(group: CollaborationGroup) -> dict:
     return {
         "members": list(group.members.select_related("user")),
-        "meetings": list(group.meetings.all()),
+        "meetings": list(group.meetings.prefetch_related("decisions")),
         "given": list(group.assignments_given.select_related("to_group")),
         "received": list(group.assignments_received.select_related("from_group")),
-        "decisions": list(group.decisions.select_related("meeting")),
+        "decisions": list(group.decisions.select_related("meeting", "corrects", "corrected_by")),
     }
 
 
@@ -191,7 +251,7 @@ def decisions_for_user(
     """The decision log: decisions of the groups the user sees, newest first."""
     decisions = GroupDecision.objects.filter(
         group__in=visible_groups(user, network)
-    ).select_related("group", "meeting")
+    ).select_related("group", "meeting", "corrects", "corrected_by")
     if query.strip():
         decisions = search_decisions(decisions, query)
     return decisions
@@ -295,10 +355,25 @@ def meeting_save(
     minutes: str = "",
     meeting: GroupMeeting | None = None,
 ) -> GroupMeeting:
+    if meeting is not None and meeting.cancelled_at is not None:
+        raise ValidationError(ERR_MEETING_CANCELLED)
     meeting = meeting or GroupMeeting(group=group)
     meeting.held_on, meeting.agenda, meeting.minutes = held_on, agenda, minutes
     meeting.full_clean()
     meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: GroupMeeting) -> GroupMeeting:
+    """Mark a meeting cancelled (it stays listed). A meeting with decisions took place."""
+    meeting = GroupMeeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.cancelled_at is not None:
+        return meeting
+    if meeting.decisions.exists():
+        raise ValidationError(ERR_MEETING_HAS_DECISIONS)
+    meeting.cancelled_at = timezone.now()
+    meeting.save(update_fields=["cancelled_at"])
     return meeting
 
 
@@ -345,6 +420,8 @@ def decision_create(
         raise ValidationError({"text": ERR_DECISION_EMPTY})
     if meeting is not None and meeting.group_id != group.pk:
         raise ValidationError({"meeting": ERR_MEETING_OTHER_GROUP})
+    if meeting is not None and meeting.cancelled_at is not None:
+        raise ValidationError({"meeting": ERR_MEETING_CANCELLED})
     decision = GroupDecision(
         group=group,
         meeting=meeting,
@@ -358,3 +435,41 @@ def decision_create(
     decision.full_clean()
     decision.save()
     return decision
+
+
+@transaction.atomic
+def decision_correct(
+    *,
+    actor: User | None,
+    decision: GroupDecision,
+    decided_on: dt.date,
+    text: str,
+    reason: str,
+    basis: str = "",
+    follow_up: str = "",
+    meeting: GroupMeeting | None = None,
+) -> GroupDecision:
+    """Record a correction of `decision`: a new entry in the log that corrects it, with the
+    reason. The earlier decision is kept unchanged (the log is append-only); a decision is
+    corrected once, and a later correction corrects the latest version."""
+    decision = GroupDecision.objects.select_for_update().get(pk=decision.pk)
+    if GroupDecision.objects.filter(corrects=decision).exists():
+        raise ValidationError(ERR_ALREADY_CORRECTED)
+    if not reason.strip():
+        raise ValidationError({"reason": ERR_CORRECTION_REASON})
+    correction = decision_create(
+        actor=actor,
+        group=decision.group,
+        decided_on=decided_on,
+        text=text,
+        basis=basis,
+        follow_up=follow_up,
+        meeting=meeting,
+    )
+    correction.corrects, correction.correction_reason = decision, reason.strip()
+    try:
+        with transaction.atomic():
+            correction.save(update_fields=["corrects", "correction_reason"])
+    except IntegrityError as error:  # corrected at the same moment by someone else
+        raise ValidationError(ERR_ALREADY_CORRECTED) from error
+    return correction

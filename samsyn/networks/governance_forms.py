@@ -45,6 +45,13 @@ class GroupForm(forms.Form):
         self.fields["exchange"].queryset = exchanges
 
 
+class GroupEditForm(forms.Form):
+    """A group's name and mandate (its kind and exchange period stay as created)."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    mandate = _text(_("Mandate"), rows=5)
+
+
 class MemberForm(forms.Form):
     user = PersonChoiceField(label=_("Person"), queryset=User.objects.none())
     role = forms.ChoiceField(
@@ -81,7 +88,13 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, group, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = group.meetings.all()
+        self.fields["meeting"].queryset = group.meetings.filter(cancelled_at__isnull=True)
+
+
+class CorrectionForm(DecisionForm):
+    """The corrected decision in full, and why it is corrected."""
+
+    reason = _text(_("Reason for the correction"), rows=2, required=True)
 
 
 class AssignmentForm(forms.Form):

@@ -132,6 +132,94 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("networks:group", group.pk)
 
 
+def _edit_page(request: HttpRequest, group: CollaborationGroup, form, **ctx) -> HttpResponse:
+    return render(
+        request,
+        "networks/groups/edit.html",
+        {"group": group, "network": group.network, "form": form, **ctx},
+    )
+
+
+@login_required
+def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The group's name and mandate, for the coordinators."""
+    group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_MANAGE)
+    form = forms.GroupEditForm(
+        request.POST or None, initial={"name": group.name, "mandate": group.mandate}
+    )
+    saved = request.method == "POST" and _save(
+        form,
+        governance.group_save,
+        network=group.network,
+        kind=group.kind,
+        exchange=group.exchange,
+        group=group,
+    )
+    if saved:
+        messages.success(request, _("The group is saved."))
+        return redirect("networks:group", group.pk)
+    return _edit_page(request, group, form, title=_("Edit the group"))
+
+
+@login_required
+@require_POST
+def member_remove(request: HttpRequest, pk: int, member_pk: int) -> HttpResponse:
+    group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_MANAGE)
+    member = governance.get_member_for_user(user=request.user, pk=member_pk, group=group)
+    governance.group_member_remove(member=member)
+    messages.success(request, _("%(name)s has left the group.") % {"name": member.user.full_name})
+    return redirect("networks:group", group.pk)
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_RECORD)
+    meeting = governance.get_meeting_for_user(user=request.user, pk=meeting_pk, group=group)
+    names = ("held_on", "agenda", "minutes")
+    form = forms.MeetingForm(
+        request.POST or None, initial={name: getattr(meeting, name) for name in names}
+    )
+    if request.method == "POST" and _save(
+        form, governance.meeting_save, group=group, meeting=meeting
+    ):
+        messages.success(request, _("The meeting is saved."))
+        return redirect("networks:group", group.pk)
+    return _edit_page(request, group, form, title=_("Edit the meeting"), meeting=meeting)
+
+
+@login_required
+@require_POST
+def meeting_cancel(request: HttpRequest, pk: int, meeting_pk: int) -> HttpResponse:
+    group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_RECORD)
+    meeting = governance.get_meeting_for_user(user=request.user, pk=meeting_pk, group=group)
+    try:
+        governance.meeting_cancel(meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting is cancelled."))
+    return redirect("networks:group", group.pk)
+
+
+@login_required
+def decision_correct(request: HttpRequest, pk: int, decision_pk: int) -> HttpResponse:
+    """A correction of a decision: a new entry in the log that corrects it (append-only)."""
+    group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_RECORD)
+    decision = governance.get_decision_for_user(user=request.user, pk=decision_pk, group=group)
+    names = ("decided_on", "meeting", "text", "basis", "follow_up")
+    form = forms.CorrectionForm(
+        request.POST or None,
+        group=group,
+        initial={name: getattr(decision, name) for name in names},
+    )
+    if request.method == "POST" and _save(
+        form, governance.decision_correct, decision=decision, actor=request.user
+    ):
+        messages.success(request, _("The correction is in the decision log."))
+        return redirect("networks:group", group.pk)
+    return _edit_page(request, group, form, title=_("Correct a decision"), decision=decision)
+
+
 @login_required
 @require_POST
 def assignment_add(request: HttpRequest, pk: int) -> HttpResponse:

@@ -524,6 +524,9 @@ class GroupMeeting(models.Model):
     held_on = models.DateField(_("date"))
     agenda = models.TextField(_("agenda"), blank=True)
     minutes = models.TextField(_("minutes"), blank=True)
+    # A cancelled meeting stays listed as cancelled (never deleted: the group's record shows
+    # that it was planned); one with decisions recorded at it took place and cannot be.
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("meeting")
@@ -571,7 +574,11 @@ class GroupAssignment(models.Model):
 
 
 class GroupDecision(models.Model):
-    """A decision with its basis, in the collaboration's searchable decision log."""
+    """A decision with its basis, in the collaboration's searchable decision log.
+
+    The log is append-only: a decision is never edited. A correction is a new decision that
+    `corrects` the earlier one, with the reason; the earlier one stays in the log, marked as
+    corrected (docs/networks.md)."""
 
     group = models.ForeignKey(
         CollaborationGroup, on_delete=models.CASCADE, related_name="decisions"
@@ -591,6 +598,15 @@ class GroupDecision(models.Model):
     # Swedish and English stems of text and basis (samsyn.improvement.search.stem), each
     # between spaces, so a stem matches as a whole word on every database.
     search_stems = models.TextField(default="", editable=False)
+    corrects = models.OneToOneField(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="corrected_by",
+        verbose_name=_("corrects"),
+    )
+    correction_reason = models.TextField(_("reason for the correction"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,

@@ -64,6 +64,27 @@ urlpatterns = [
     ),
     path("groups/<int:pk>/", governance_views.group_detail, name="group"),
     path("groups/<int:pk>/members/", governance_views.group_member_add, name="group_member_add"),
+    path("groups/<int:pk>/edit/", governance_views.group_edit, name="group_edit"),
+    path(
+        "groups/<int:pk>/members/<int:member_pk>/remove/",
+        governance_views.member_remove,
+        name="member_remove",
+    ),
+    path(
+        "groups/<int:pk>/meetings/<int:meeting_pk>/",
+        governance_views.meeting_edit,
+        name="meeting_edit",
+    ),
+    path(
+        "groups/<int:pk>/meetings/<int:meeting_pk>/cancel/",
+        governance_views.meeting_cancel,
+        name="meeting_cancel",
+    ),
+    path(
+        "groups/<int:pk>/decisions/<int:decision_pk>/correct/",
+        governance_views.decision_correct,
+        name="decision_correct",
+    ),
     path("groups/<int:pk>/meetings/", governance_views.meeting_add, name="meeting_add"),
     path("groups/<int:pk>/decisions/", governance_views.decision_add, name="decision_add"),
     path("groups/<int:pk>/assignments/", governance_views.assignment_add, name="assignment_add"),

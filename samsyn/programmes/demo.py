@@ -9,8 +9,9 @@ with a baseline and an outcome point on the four measures.
 - Teachers' job satisfaction and workload: a baseline and an outcome teacher survey at each
   of the three schools, added here.
 - Goal attainment: the national indicator "passing all subjects in grade 9" for 2023 and
-  2025. Sjöviks kommun is fictional and not linked to a municipality code, so the page says
-  there are no national figures for it rather than borrowing a real municipality's.
+  2025. Sjöviks kommun is fictional; the indicators demo links it to Falkenberg's code (1382,
+  `samsyn.indicators.demo.SJOVIK_STAND_IN`), so the page shows Skolverket's real figures,
+  labelled Falkenberg, with their source and import date.
 
 The answers are drawn from a seeded generator (their own, so other steps are unaffected).
 """

@@ -385,6 +385,9 @@ def _attainment(measure: ProgrammeMeasure, schools: list[Organisation]) -> Measu
         row["municipality"] = municipality.name if municipality else code
         series = indicators.indicator_series(indicator=indicator, code=code)
         points = {p.year: p for p in series[0].points} if series else {}
+        if series:
+            row["source"] = series[0].source
+            row["imported"] = indicators.imported_on_unscoped(code, series[0].source)
         for key, year in (("baseline", measure.baseline_year), ("outcome", measure.outcome_year)):
             point = points.get(year)
             row[key] = None if point is None else (point.value, point.status)

@@ -15,14 +15,13 @@ Swedish and English, which approval freezes on the page.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samsyn.accounts.models import NetworkMembership, Organisation, User
 from samsyn.dashboards.selectors import area_dashboard
-from samsyn.indicators.models import ImportBatch, StatValue
 from samsyn.indicators.selectors import (
+    imported_on_unscoped,
     indicator_series,
     indicators_for_unscoped,
     municipality,
@@ -134,14 +133,6 @@ def municipality_codes(organisation: Organisation) -> list[str]:
     return sorted(c for c in codes if c)
 
 
-def _imported(code: str, source_label: str) -> str | None:
-    source = {str(choice.label): choice.value for choice in ImportBatch.Source}.get(source_label)
-    at = StatValue.objects.filter(municipality_code=code, source=source).aggregate(
-        at=Max("batch__at")
-    )["at"]
-    return timezone.localdate(at).isoformat() if at else None
-
-
 def indicators(page: ProgressPage) -> list[dict]:
     """Each chosen indicator over the years for the page's municipalities, with its source."""
     codes = municipality_codes(page.organisation)
@@ -162,7 +153,7 @@ def indicators(page: ProgressPage) -> list[dict]:
                     {
                         "label": s.label,
                         "source": s.source,
-                        "imported": _imported(mcode, s.source),
+                        "imported": imported_on_unscoped(mcode, s.source),
                         "points": points,
                         "first": values[0] if values else None,
                         "last": values[-1] if values else None,

@@ -19,12 +19,14 @@ INDICATORS = ["grade9-merit", "grade6-all-subjects"]
 INTRO_SV = (
     "Sjöviks tre grundskolor arbetar sedan hösten 2025 med kollegialt lärande utifrån "
     "lektionsobservationer. Här visar vi hur undervisningen har utvecklats för alla skolor "
-    "tillsammans mellan höstens nulägesbild och vårens uppföljning."
+    "tillsammans mellan höstens nulägesbild och vårens uppföljning. Sjövik är en påhittad "
+    "kommun i demon: de nationella siffrorna nedan är Falkenbergs, under Falkenbergs namn."
 )
 INTRO_EN = (
     "Since autumn 2025 Sjövik's three compulsory schools have worked on collegial learning "
     "based on lesson observations. This page shows how teaching developed for all schools "
-    "together between the autumn baseline and the spring follow-up."
+    "together between the autumn baseline and the spring follow-up. Sjövik is a fictional "
+    "municipality of the demo: the national figures below are Falkenberg's, under its name."
 )
 
 

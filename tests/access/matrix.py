@@ -64,6 +64,8 @@ _NETWORK_OWN = (
 CROSS_OWNER: dict[str, str] = {
     "networks:effort": _NETWORK_OWN,
     "networks:group": _NETWORK_OWN,
+    "networks:meeting_edit": _NETWORK_OWN,
+    "networks:decision_correct": _NETWORK_OWN,
     "public:page": "a published progress page is public, readable without signing in",
     "improvement:library_entry": "the library of proven experience is open to every signed-in "
     "person",
@@ -162,7 +164,10 @@ EXPECTED: dict[tuple[str, str], str] = {
         "own",
     ): "401:anon 403:coordinator 404:other_owner,other_teacher *:200",
     ("api:indicator_series", "other"): "401:anon *:404",
-    ("api:indicator_series", "own"): "401:anon 403:coordinator *:404",
+    (
+        "api:indicator_series",
+        "own",
+    ): "401:anon 403:coordinator 404:other_owner,other_teacher *:200",
     ("api:me", "own"): "401:anon *:200",
     ("api:my_assignments", "own"): "401:anon *:200",
     ("api:my_data_export", "own"): "401:anon *:200",
@@ -426,7 +431,10 @@ EXPECTED: dict[tuple[str, str], str] = {
         "own",
     ): "302:anon 404:owner,other_owner,other_teacher,admin *:403",
     ("indicators:indicator_detail", "other"): "302:anon *:404",
-    ("indicators:indicator_detail", "own"): "302:anon 403:coordinator *:404",
+    (
+        "indicators:indicator_detail",
+        "own",
+    ): "302:anon 403:coordinator 404:other_owner,other_teacher *:200",
     ("indicators:kolada_fetch", "own"): "*:405",
     ("indicators:kolada_retry", "own"): "*:405",
     ("indicators:kolada_upload", "own"): "*:405",
@@ -890,6 +898,31 @@ EXPECTED: dict[tuple[str, str], str] = {
     ("networks:group_member_add", "own"): "302:anon *:405",
     ("networks:meeting_add", "other"): "302:anon *:405",
     ("networks:meeting_add", "own"): "302:anon *:405",
+    # Editing the collaboration's groups (#25, prog): the group and its members are the
+    # coordinators'; meetings and corrections of decisions also its chair's (owner chairs the
+    # steering group). Both objects are the network's steering group, so the same answers.
+    ("networks:group_edit", "other"): "200:coordinator,admin 302:anon 404:other_teacher *:403",
+    ("networks:group_edit", "own"): "200:coordinator,admin 302:anon 404:other_teacher *:403",
+    ("networks:member_remove", "other"): "302:anon *:405",
+    ("networks:member_remove", "own"): "302:anon *:405",
+    (
+        "networks:meeting_edit",
+        "other",
+    ): "200:owner,coordinator,admin 302:anon 404:other_teacher *:403",
+    (
+        "networks:meeting_edit",
+        "own",
+    ): "200:owner,coordinator,admin 302:anon 404:other_teacher *:403",
+    ("networks:meeting_cancel", "other"): "302:anon *:405",
+    ("networks:meeting_cancel", "own"): "302:anon *:405",
+    (
+        "networks:decision_correct",
+        "other",
+    ): "200:owner,coordinator,admin 302:anon 404:other_teacher *:403",
+    (
+        "networks:decision_correct",
+        "own",
+    ): "200:owner,coordinator,admin 302:anon 404:other_teacher *:403",
     ("programmes:create", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",
     ("programmes:create", "own"): "200:owner,admin 302:anon 404:coordinator,other_owner *:403",
     ("programmes:detail", "other"): "200:other_owner,admin 302:anon 403:researcher *:404",

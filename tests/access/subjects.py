@@ -221,7 +221,13 @@ def subjects(owner: Organisation) -> dict[str, dict[str, Any]]:
         )
     if network is not None:
         group = _first(CollaborationGroup.objects.filter(network=network))
-        add("collab_group", pk=_pk(group))
+        add(
+            "collab_group",
+            pk=_pk(group),
+            member_pk=_pk(group and _first(group.members.all())),
+            meeting_pk=_pk(group and _first(group.meetings.all())),
+            decision_pk=_pk(group and _first(group.decisions.all())),
+        )
         add(
             "collab_assignment",
             pk=_pk(_first(GroupAssignment.objects.filter(from_group__network=network))),

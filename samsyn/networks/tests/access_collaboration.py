@@ -65,6 +65,30 @@ def _assignment(case):
     return [found.pk]
 
 
+def _steering_children(case) -> tuple[int, int, int, int]:
+    """The steering group, an open meeting, a decision not yet corrected and a seat of a
+    person who is no persona (a POST may cancel or remove them: a fresh one each time)."""
+    from samsyn.accounts.models import User
+    from samsyn.networks.models import GroupDecision, GroupMember
+
+    steering, _working = _groups(case)
+    meeting = steering.meetings.filter(cancelled_at__isnull=True).first()
+    if meeting is None:
+        meeting = governance.meeting_save(group=steering, held_on=dt.date(2026, 3, 2))
+    decision = GroupDecision.objects.filter(group=steering, corrected_by__isnull=True).first()
+    if decision is None:
+        decision = governance.decision_create(
+            actor=case.nina, group=steering, decided_on=dt.date(2026, 3, 2), text="Beslut"
+        )
+    person = User.objects.filter(email="seat.holder@example.org").first() or (
+        User.objects.create(email="seat.holder@example.org", full_name="Seat Holder")
+    )
+    seat = GroupMember.objects.filter(group=steering, user=person).first() or (
+        governance.group_member_set(group=steering, user=person, role="member")
+    )
+    return steering.pk, meeting.pk, decision.pk, seat.pk
+
+
 def rows(case) -> dict:
     def network():
         _groups(case)
@@ -105,4 +129,23 @@ def rows(case) -> dict:
         "networks:evaluation_create": ("post", effort, manage_post),
         # The new answer links are shown once, on the effort's page.
         "networks:evaluation_links": ("post", lambda: _evaluated(case), manage_form),
+        # Editing (prog): the group and its seats are the coordinators'; meetings and
+        # corrections of decisions also the chair's (olle chairs the steering group).
+        "networks:group_edit": ("get", steering, manage),
+        "networks:member_remove": (
+            "post",
+            lambda: [_steering_children(case)[0], _steering_children(case)[3]],
+            manage_post,
+        ),
+        "networks:meeting_edit": ("get", lambda: _steering_children(case)[:2], record_steering),
+        "networks:meeting_cancel": (
+            "post",
+            lambda: _steering_children(case)[:2],
+            {**record_steering, "olle": 302, "nina": 302},
+        ),
+        "networks:decision_correct": (
+            "get",
+            lambda: [_steering_children(case)[0], _steering_children(case)[2]],
+            record_steering,
+        ),
     }
