@@ -46,6 +46,7 @@ def journey_server(django_db_setup, django_db_blocker, demo_snapshot, browser):
         server = None
         try:
             demo_snapshot.restore()
+            bring_the_visits_to_today()
             server = Server().start()
             with server._live_server_modified_settings:
                 yield server
@@ -54,6 +55,23 @@ def journey_server(django_db_setup, django_db_blocker, demo_snapshot, browser):
                 server.stop()
             before.restore()
             before.drop()
+
+
+def bring_the_visits_to_today() -> None:
+    """The demo plans the observer's visits for the day it was built, once per run: a run that
+    passes midnight in the server's time zone (23:00 UTC in winter) would find no visit for
+    today. Move every planned visit by the days since then."""
+    from django.db.models import F
+
+    from samsyn.demo.services import REGION_NAME
+    from samsyn.observations.models import Assignment
+
+    region = Organisation.objects.get(kind=Organisation.Kind.REGION, name=REGION_NAME)
+    days = (timezone.localdate() - timezone.localdate(region.created_at)).days
+    if days:
+        Assignment.objects.exclude(planned_at=None).update(
+            planned_at=F("planned_at") + dt.timedelta(days=days)
+        )
 
 
 def t(lang: str, message: str) -> str:
