@@ -17,7 +17,10 @@ from collections import deque
 from dataclasses import dataclass, field
 from urllib.parse import urldefrag, urlsplit
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
 from tests.crawl.checks import COLLECT_TEXT, Finding, language_findings
+from tests.e2e.waits import click_and_wait
 
 # View names never requested: they end the session, change or export data, or are files.
 NEVER = re.compile(r"logout|delete|remove|revoke|export|download|csv|xlsx|pdf|\bpng|svg|ics", re.I)
@@ -138,8 +141,7 @@ class Crawler:
         page.goto(f"{self.base}{self.prefix}/accounts/login/")
         page.fill("#id_username", email)
         page.fill("#id_password", password)
-        page.click("form.card button[type=submit]")
-        page.wait_for_load_state()
+        click_and_wait(page, "form.card button[type=submit]")
         return page
 
     def run(self, page) -> CrawlResult:
@@ -190,7 +192,7 @@ class Crawler:
             return
         if "text/html" not in (response.headers.get("content-type", "") if response else ""):
             return
-        page.wait_for_timeout(50)  # scripts run on load (charts, htmx)
+        self.wait_for_charts(page, path)
         record.seconds = page.evaluate(TIMING)
         record.seconds = record.seconds / 1000 if record.seconds is not None else elapsed
         if self.slow_seconds is not None and record.seconds > self.slow_seconds:
@@ -222,6 +224,15 @@ class Crawler:
                 self.check_link(path, link, link_key, request=False)
             else:
                 self.check_link(path, link, link_key)
+
+    def wait_for_charts(self, page, path: str) -> None:
+        """The charts the page draws as it loads have drawn or failed (their errors and their
+        width belong to this page), up to CHART_SECONDS; a chart still drawing then is a
+        finding."""
+        try:
+            page.wait_for_function(CHARTS_SETTLED, timeout=CHART_SECONDS * 1000)
+        except PlaywrightTimeoutError:
+            self.find("chart", path, f"a chart still drawing after {CHART_SECONDS} s")
 
     def language_of(self, path: str) -> str:
         """The language a page must be in: the crawl's, but a URL outside the language prefixes
@@ -273,4 +284,9 @@ class Crawler:
             self.find("link", on, f"{link} answers {status}")
 
 
+CHART_SECONDS = 30
+# Every visible chart (static/js/charts.js, dashboards.js) says it drew or why it did not.
+CHARTS_SETTLED = """() => [...document.querySelectorAll('[data-vega-spec]')]
+  .filter(el => el.offsetParent !== null)
+  .every(el => el.getAttribute('data-rendered') || el.getAttribute('data-error'))"""
 MAIN_LINKS = """() => [...document.querySelectorAll('nav.main-nav a[href]')].map(a => a.href)"""

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks import services as framework_services
 from samsyn.observations import services
 from samsyn.observations.models import Observation
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "capture-test-password"
@@ -35,8 +37,8 @@ def visit(transactional_db):
         name="Runda",
         kind="baseline",
         framework_version=version,
-        starts_on=dt.date.today(),
-        ends_on=dt.date.today() + dt.timedelta(days=30),
+        starts_on=timezone.localdate(),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
         target_lessons=1,
         release_mode="observer",
         ask_proposals=False,
@@ -56,7 +58,7 @@ def test_capture_offline_then_sync_stores_exactly_once(live_server, browser, vis
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "obs@example.org")
     page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
+    click_and_wait(page, "form.card button[type=submit]")
     page.goto(f"{live_server.url}/observations/capture/{assignment.pk}/")
     page.wait_for_selector("#dimension-tabs li:nth-child(10)")
     width = page.evaluate("document.documentElement.scrollWidth")

@@ -22,6 +22,7 @@ from samsyn.frameworks.models import Dimension
 from samsyn.indicators.tests.helpers import GRADE9_XLSX, skolverket_dir
 from samsyn.observations.models import Round
 from samsyn.workshops.models import Workshop
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -33,8 +34,7 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def texts(locator) -> list[str]:

@@ -7,11 +7,13 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks import services as framework_services
 from samsyn.observations import services
 from samsyn.observations.tests.factories import full_ratings
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "coaching-test-password"
@@ -36,8 +38,8 @@ def observed(transactional_db):
         name="Höstens runda",
         kind="baseline",
         framework_version=version,
-        starts_on=dt.date.today() - dt.timedelta(days=10),
-        ends_on=dt.date.today() + dt.timedelta(days=30),
+        starts_on=timezone.localdate() - dt.timedelta(days=10),
+        ends_on=timezone.localdate() + dt.timedelta(days=30),
         target_lessons=1,
         release_mode="observer",
         ask_proposals=False,
@@ -62,8 +64,7 @@ def _login(browser, url: str, email: str):
     page.goto(f"{url}/en/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_selector("main h1")
+    click_and_wait(page, "form.card button[type=submit]")
     return page
 
 
@@ -73,12 +74,12 @@ def test_reflection_then_record_then_my_teaching(live_server, browser, observed,
     teacher.goto(f"{live_server.url}/en/coaching/conversations/new/")
     teacher.select_option("#id_coach", label="Olga Observatör")
     teacher.check("input[name=observations]")
-    teacher.click("form.card button[type=submit]")
+    click_and_wait(teacher, "form.card button[type=submit]")
     teacher.wait_for_selector("#reflection-form")
     teacher.fill("#id_reflection", "I tried exit tickets; I want the students to use them.")
     goals = version.dimensions.get(code="goals")
     teacher.select_option(f"#id_dim_{goals.pk}", value=str(goals.steps.get(order=3).pk))
-    teacher.click("#reflection-form button[type=submit]")
+    click_and_wait(teacher, "#reflection-form button[type=submit]")
     teacher.wait_for_selector(".message-success")
     conversation_url = teacher.url
 
@@ -88,13 +89,13 @@ def test_reflection_then_record_then_my_teaching(live_server, browser, observed,
     feedback = version.dimensions.get(code="feedback")
     coach.fill("#id_strengths", "Clear structure.")
     coach.select_option("#id_suggested_focus", value=str(feedback.pk))
-    coach.click("#prepare-form button[type=submit]")
+    click_and_wait(coach, "#prepare-form button[type=submit]")
     coach.wait_for_selector(".message-success")
     coach.fill("#id_went_well", "Calm start, clear goals.")
     coach.select_option("#id_dimension", value=str(feedback.pk))
     coach.fill("#id_action", "End every lesson with an exit ticket and start the next from it.")
-    coach.fill("#id_follow_up_on", (dt.date.today() + dt.timedelta(days=21)).isoformat())
-    coach.click("#record-form button[type=submit]")
+    coach.fill("#id_follow_up_on", (timezone.localdate() + dt.timedelta(days=21)).isoformat())
+    click_and_wait(coach, "#record-form button[type=submit]")
     coach.wait_for_selector("#next-step")
 
     teacher.goto(f"{live_server.url}/en/coaching/")
@@ -125,8 +126,8 @@ def test_a_coach_starts_only_with_a_teacher_whose_lesson_they_observed(
     assert response.status == 404
     coach.goto(f"{live_server.url}/en/coaching/conversations/new/")
     coach.select_option("#id_teacher", label="Tove Lärare")
-    coach.click("form.card button[type=submit]")
+    click_and_wait(coach, "form.card button[type=submit]")
     coach.check("input[name=observations]")
-    coach.click("form.card button[type=submit]")
+    click_and_wait(coach, "form.card button[type=submit]")
     coach.wait_for_selector("#preparation")
     screenshot("coaching-coach-starts", coach)

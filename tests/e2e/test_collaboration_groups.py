@@ -15,6 +15,7 @@ from playwright.sync_api import expect
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.networks.models import CollaborationGroup, CompetenceEffort
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +25,7 @@ def log_in(context, live_server, who: str):
     page.goto(f"{live_server.url}/en/accounts/login/")
     page.fill("#id_username", f"{who}@{DEMO_DOMAIN}")
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
     return page
 
 
@@ -35,8 +35,7 @@ def open_collaboration(page, base: str, network_name: str) -> None:
     menu = page.locator("details.home-menu")
     if menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
-    page.get_by_role("link", name=f"The collaboration's groups: {network_name}").click()
-    page.wait_for_load_state()
+    click_and_wait(page.get_by_role("link", name=f"The collaboration's groups: {network_name}"))
 
 
 def test_the_coordinator_records_a_decision_and_a_member_sees_only_their_group(
@@ -60,7 +59,7 @@ def test_the_coordinator_records_a_decision_and_a_member_sees_only_their_group(
         page.fill("#id_basis", "Utvärderingarna visade att deltagarna saknade gemensamma exempel.")
         page.get_by_role("button", name="Record the decision").click()
         expect(page.locator("body")).to_contain_text("The decision is in the decision log.")
-        page.get_by_role("link", name="Decision log", exact=True).click()
+        click_and_wait(page.get_by_role("link", name="Decision log", exact=True))
         page.fill("#decision-q", "utvärdering exempel")
         page.click("form[role=search] button")
         page.wait_for_url(re.compile(r"/decisions/\?q="))

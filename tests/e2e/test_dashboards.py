@@ -8,6 +8,7 @@ import pytest
 from samsyn.accounts.models import Organisation
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.observations.models import Round
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +17,7 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_the_principal_compares_rounds_and_downloads_the_report(
@@ -36,8 +36,7 @@ def test_the_principal_compares_rounds_and_downloads_the_report(
     follow_up = Round.objects.filter(kind="follow_up", schools=school).first()
 
     log_in(page, live_server.url, f"rektor@{DEMO_DOMAIN}")
-    page.click(f"a[href='/dashboards/school/{school.pk}/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/dashboards/school/{school.pk}/']")
     assert "Strandskolan" in page.locator("h1").inner_text()
 
     # The default: the follow-up compared with the baseline, side by side.
@@ -53,8 +52,7 @@ def test_the_principal_compares_rounds_and_downloads_the_report(
     # Switch: look at the baseline alone.
     page.select_option("#id_round", str(baseline.pk))
     page.select_option("#id_compare", "")
-    page.click("form.dash-filters button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.dash-filters button[type=submit]")
     assert page.locator("#id_round").input_value() == str(baseline.pk)
     # No comparison round: the side-by-side and change charts do not apply.
     assert page.locator("#chart-comparison").count() == 0
@@ -65,8 +63,7 @@ def test_the_principal_compares_rounds_and_downloads_the_report(
     # And back to follow-up vs baseline; the change chart's table view holds its numbers.
     page.select_option("#id_round", str(follow_up.pk))
     page.select_option("#id_compare", str(baseline.pk))
-    page.click("form.dash-filters button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.dash-filters button[type=submit]")
     page.locator("#chart-change .dash-drawing svg").first.wait_for(state="visible", timeout=20000)
     toggle = page.locator("#chart-change .dash-toggle")
     toggle.click()

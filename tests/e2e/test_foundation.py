@@ -8,6 +8,7 @@ from django.utils.translation import gettext
 
 from samsyn.accounts.models import Role
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +17,7 @@ def log_in(page, base: str, key: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", f"{key}@{DEMO_DOMAIN}")
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_it_logs_in_in_swedish_and_switches_to_english(live_server, demo_world, page, screenshot):
@@ -34,8 +34,7 @@ def test_it_logs_in_in_swedish_and_switches_to_english(live_server, demo_world, 
         assert str(Role.PRINCIPAL.label) in page.locator("main").inner_text()
 
     page.select_option("#language-select", "en")
-    page.click(".language-switch button")
-    page.wait_for_load_state()
+    click_and_wait(page, ".language-switch button")
     assert page.url.endswith("/en/")
     assert page.locator("html").get_attribute("lang") == "en"
     assert "Your organisations" in page.locator("main").inner_text()

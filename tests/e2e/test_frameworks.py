@@ -8,6 +8,7 @@ import pytest
 
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.frameworks.tests.factories import framework_data
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +17,7 @@ def log_in(page, base: str, key: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", f"{key}@{DEMO_DOMAIN}")
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_a_teacher_reads_what_good_teaching_looks_like(live_server, demo_world, page, screenshot):
@@ -38,7 +38,7 @@ def test_an_owner_admin_imports_fixes_and_publishes(
     bad_file.write_text(json.dumps(bad))
     page.goto(f"{live_server.url}/frameworks/import/")
     page.set_input_files("#id_file", str(bad_file))
-    page.click("form.card button[type=submit]")
+    click_and_wait(page, "form.card button[type=submit]")
     assert "dimensions[0].steps: en dimension behöver 3 till 7 steg, hittade 1" in page.inner_text(
         "main"
     )

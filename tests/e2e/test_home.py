@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from samsyn.accounts.models import Organisation, User
 from samsyn.coaching.models import NextStep
@@ -13,6 +14,7 @@ from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.observations.models import Assignment, Observation
 from samsyn.workshops.cycle import school_cycle
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -22,8 +24,7 @@ def log_in(context, live_server, who: str):
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", f"{who}@{DEMO_DOMAIN}")
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
     return page
 
 
@@ -69,7 +70,7 @@ def test_the_principals_home_shows_the_schools_cycle(live_server, demo_world, br
             if width == 1280:
                 assert_accessible(page, "the principal's home")
             page.locator("details.home-menu summary").click()
-            assert page.locator("details.home-menu ul.actions").is_visible()
+            expect(page.locator("details.home-menu ul.actions")).to_be_visible()
             screenshot(f"home-principal-{width}", page)
         finally:
             context.close()

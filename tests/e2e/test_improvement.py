@@ -9,6 +9,7 @@ import pytest
 from samsyn.accounts.models import Organisation
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.improvement.models import LibraryEntry, Project
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -17,13 +18,11 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def submit(page, label_selector: str = "main form.card button[type=submit]") -> None:
-    page.click(label_selector)
-    page.wait_for_load_state()
+    click_and_wait(page, label_selector)
 
 
 def test_a_principal_publishes_a_report_that_another_municipality_finds(
@@ -39,10 +38,8 @@ def test_a_principal_publishes_a_report_that_another_municipality_finds(
     menu = page.locator("details.home-menu")  # "Everything else" on the home page
     if menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
-    page.click(f"a[href='/improvement/org/{school.pk}/projects/']")
-    page.wait_for_load_state()
-    page.click(f"a[href='/improvement/org/{school.pk}/projects/new/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/improvement/org/{school.pk}/projects/']")
+    click_and_wait(page, f"a[href='/improvement/org/{school.pk}/projects/new/']")
     page.fill("#id_title", "Språklekar i förskoleklass")
     page.select_option("#id_school_form", "compulsory")
     page.select_option("#id_area", "literacy")
@@ -61,16 +58,14 @@ def test_a_principal_publishes_a_report_that_another_municipality_finds(
     assert page.url.endswith(f"/improvement/projects/{project.pk}/")
 
     # 2. Evidence the school already has: one of its surveys.
-    page.click(f"a[href='/improvement/projects/{project.pk}/evidence/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/improvement/projects/{project.pk}/evidence/']")
     page.select_option("#id_survey", index=1)
     page.fill("#id_note", "Få elever säger att de får berätta i klassen.")
     submit(page)
     assert project.evidence.count() == 1
 
     # 3. A follow-up measure with baseline and target, then its outcome with n and interval.
-    page.click(f"a[href='/improvement/projects/{project.pk}/measures/new/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/improvement/projects/{project.pk}/measures/new/']")
     page.fill("#id_name", "Elever som återberättar en saga med egna ord (%)")
     page.fill("#id_baseline", "35")
     page.fill("#id_target", "60")
@@ -82,10 +77,8 @@ def test_a_principal_publishes_a_report_that_another_municipality_finds(
 
     # 4. The project joins the region's supervision group, and a session is logged.
     page.select_option("#id_group", index=1)
-    page.click("form[action$='/group/'] button[type=submit]")
-    page.wait_for_load_state()
-    page.click(f"a[href='/improvement/projects/{project.pk}/sessions/new/']")
-    page.wait_for_load_state()
+    click_and_wait(page, "form[action$='/group/'] button[type=submit]")
+    click_and_wait(page, f"a[href='/improvement/projects/{project.pk}/sessions/new/']")
     page.fill("#id_held_on", "2026-09-10")
     page.select_option("#id_kind", "literature")
     page.fill("#id_notes", "Vi läste om dialogisk högläsning.")
@@ -95,16 +88,14 @@ def test_a_principal_publishes_a_report_that_another_municipality_finds(
     assert "Dialogic reading" in page.locator("main").inner_text()
 
     # 5. The final report starts from the project's material; two sections remain to write.
-    page.click(f"a[href='/improvement/projects/{project.pk}/report/edit/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/improvement/projects/{project.pk}/report/edit/']")
     assert "berättelserna" in page.input_value("#id_background")
     assert "58" in page.input_value("#id_results")
     page.fill("#id_summary", "Språklekar varje dag gjorde fler elever till berättare.")
     page.fill("#id_obstacles", "Sjukfrånvaro bland personalen under hösten.")
     page.fill("#id_lessons", "Korta dagliga lekar slår långa pass en gång i veckan.")
     submit(page)
-    page.click("form[action$='/report/submit/'] button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form[action$='/report/submit/'] button[type=submit]")
     screenshot("improvement-report-submitted")
 
     # 6. The supervisor approves it.
@@ -113,23 +104,18 @@ def test_a_principal_publishes_a_report_that_another_municipality_finds(
     supervisor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(supervisor, base, f"forskare@{DEMO_DOMAIN}")
     supervisor.goto(f"{base}/improvement/supervision/")
-    supervisor.click(f"a[href='/improvement/supervision/{project.group_id}/']")
-    supervisor.wait_for_load_state()
-    supervisor.click(f"a[href='/improvement/projects/{project.pk}/']")
-    supervisor.wait_for_load_state()
-    supervisor.click(f"a[href='/improvement/projects/{project.pk}/report/']")
-    supervisor.wait_for_load_state()
+    click_and_wait(supervisor, f"a[href='/improvement/supervision/{project.group_id}/']")
+    click_and_wait(supervisor, f"a[href='/improvement/projects/{project.pk}/']")
+    click_and_wait(supervisor, f"a[href='/improvement/projects/{project.pk}/report/']")
     supervisor.check("input[name=decision][value=approve]")
     supervisor.fill("#id_comment", "Väl avvägd slutsats.")
-    supervisor.click("form[action$='/report/review/'] button[type=submit]")
-    supervisor.wait_for_load_state()
+    click_and_wait(supervisor, "form[action$='/report/review/'] button[type=submit]")
     supervisor.context.close()
 
     # 7. The principal gives consent and publishes.
     page.reload()
     page.check("#id_consent")
-    page.click("form[action$='/report/publish/'] button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form[action$='/report/publish/'] button[type=submit]")
     entry = LibraryEntry.objects.get(title="Språklekar i förskoleklass")
     assert page.url.endswith(f"/improvement/library/{entry.pk}/")
     screenshot("improvement-published-entry")
@@ -137,15 +123,12 @@ def test_a_principal_publishes_a_report_that_another_municipality_finds(
     # 8. A principal in another municipality finds it by another form of a word.
     other = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(other, base, f"rektor.angsskolan@{DEMO_DOMAIN}")
-    other.click("a[href='/improvement/library/']")
-    other.wait_for_load_state()
+    click_and_wait(other, "a[href='/improvement/library/']")
     other.fill("#id_q", "berättelse")
-    other.click("form[role=search] button[type=submit]")
-    other.wait_for_load_state()
+    click_and_wait(other, "form[role=search] button[type=submit]")
     results = other.locator(".library-list").inner_text()
     assert "Språklekar i förskoleklass" in results
-    other.click(f"a[href='/improvement/library/{entry.pk}/']")
-    other.wait_for_load_state()
+    click_and_wait(other, f"a[href='/improvement/library/{entry.pk}/']")
     assert "Elever som återberättar" in other.locator("main").inner_text()
     screenshot("improvement-library-found", other)
     # The project's own page stays with its school.

@@ -8,6 +8,7 @@ import pytest
 from samsyn.accounts.models import Organisation
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.indicators.tests.helpers import GRADE9_XLSX, skolverket_dir
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -16,8 +17,7 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_a_municipality_page_shows_its_trend_chart_and_residual(
@@ -41,11 +41,9 @@ def test_a_municipality_page_shows_its_trend_chart_and_residual(
     menu = page.locator("details.home-menu")  # "Everything else" on the home page
     if menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
-    page.click(f"a[href='/indicators/org/{kungsbacka.pk}/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/indicators/org/{kungsbacka.pk}/']")
     assert "Kungsbacka" in page.locator("h1").inner_text()
-    page.click(f"a[href='/indicators/org/{kungsbacka.pk}/grade9-merit/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/indicators/org/{kungsbacka.pk}/grade9-merit/']")
 
     trend = page.locator("#trend-chart")
     trend.locator("svg").first.wait_for(state="visible", timeout=15000)
@@ -81,8 +79,7 @@ def test_a_student_answers_through_an_anonymous_link(live_server, demo_world, pa
     for fieldset in page.locator("fieldset").all():
         fieldset.locator("input[type=radio]").first.check()  # "strongly agree"
     screenshot("indicators-survey-answer")
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
     assert Response.objects.filter(survey=survey).count() == before + 1
     page.goto(f"{live_server.url}/indicators/s/{token}/")  # the link is used up
     assert page.locator("h1").count() == 1

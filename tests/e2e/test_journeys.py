@@ -30,6 +30,7 @@ from samsyn.accounts.models import Organisation, User
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.conftest import DatabaseSnapshot, Server
+from tests.e2e.waits import click_and_wait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 CHART_TIMEOUT = 30000
@@ -45,6 +46,7 @@ def journey_server(django_db_setup, django_db_blocker, demo_snapshot, browser):
         server = None
         try:
             demo_snapshot.restore()
+            bring_the_visits_to_today()
             server = Server().start()
             with server._live_server_modified_settings:
                 yield server
@@ -53,6 +55,23 @@ def journey_server(django_db_setup, django_db_blocker, demo_snapshot, browser):
                 server.stop()
             before.restore()
             before.drop()
+
+
+def bring_the_visits_to_today() -> None:
+    """The demo plans the observer's visits for the day it was built, once per run: a run that
+    passes midnight in the server's time zone (23:00 UTC in winter) would find no visit for
+    today. Move every planned visit by the days since then."""
+    from django.db.models import F
+
+    from samsyn.demo.services import REGION_NAME
+    from samsyn.observations.models import Assignment
+
+    region = Organisation.objects.get(kind=Organisation.Kind.REGION, name=REGION_NAME)
+    days = (timezone.localdate() - timezone.localdate(region.created_at)).days
+    if days:
+        Assignment.objects.exclude(planned_at=None).update(
+            planned_at=F("planned_at") + dt.timedelta(days=days)
+        )
 
 
 def t(lang: str, message: str) -> str:
@@ -74,12 +93,10 @@ def log_in(page, base: str, key: str, lang: str = "sv") -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", f"{key}@{DEMO_DOMAIN}")
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_selector("main h1")
+    click_and_wait(page, "form.card button[type=submit]")
     if page.locator("html").get_attribute("lang") != lang:
         page.select_option("#language-select", lang)
-        page.click(".language-switch button")
-        page.wait_for_load_state()
+        click_and_wait(page, ".language-switch button")
     assert page.locator("html").get_attribute("lang") == lang
 
 
@@ -90,8 +107,7 @@ def follow(page, href_end: str) -> None:
     menu = page.locator("main details.home-menu")
     if not link.is_visible() and menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
-    link.click()
-    page.wait_for_load_state()
+    click_and_wait(link)
 
 
 def wait_for_charts(page, scope: str = "main") -> None:
@@ -152,7 +168,7 @@ def teacher_journey(base, browser, screenshot, lang: str) -> None:
         "en": "The students gave each other feedback on exit tickets; next I want peer response.",
     }[lang]
     page.fill("#id_reflection", reflection)
-    page.click("#reflection-form button[type=submit]")
+    click_and_wait(page, "#reflection-form button[type=submit]")
     page.wait_for_selector(".message-success")
     conversation.refresh_from_db()
     assert conversation.reflection == reflection
@@ -275,8 +291,7 @@ def test_principal_journey(journey_server, browser, screenshot, tmp_path):
     page.check(f"input[name=observers][value='{oskar.pk}']")
     teachers = page.locator("input[name=teachers]:checked").count()
     assert teachers >= 20
-    page.click("main form.round-form button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form.round-form button[type=submit]")
     new_round = Round.objects.get(name="Vårens observationer 2027")
     assert page.locator("main h1").inner_text() == new_round.name
 
@@ -294,7 +309,7 @@ def test_principal_journey(journey_server, browser, screenshot, tmp_path):
     follow(page, f"/triads/school/{school.pk}/")
     assert school.name in page.locator("main h1").inner_text()
     assert_accessible(page, "triads")
-    page.click("#propose-form button[type=submit]")
+    click_and_wait(page, "#propose-form button[type=submit]")
     page.wait_for_selector("#move-form")
     assert page.locator(".triad").count() >= 5
     assert page.locator(".triad .why li").count() >= 1
@@ -306,7 +321,7 @@ def test_principal_journey(journey_server, browser, screenshot, tmp_path):
     follow(page, f"/workshops/school/{school.pk}/{workshop.pk}/")
     assert workshop.title in page.locator("main h1").inner_text()
     assert_accessible(page, "workshop preparation")
-    page.click("#present-link")
+    click_and_wait(page, "#present-link")
     page.wait_for_selector("#deck.is-ready")
     assert page.locator("#deck-position").inner_text() == "1"
     assert_accessible(page, "workshop presentation: title slide")
@@ -402,8 +417,7 @@ def test_owner_admin_journey(journey_server, browser, screenshot, tmp_path):
     bad_file = tmp_path / "bad.json"
     bad_file.write_text(json.dumps(bad))
     page.set_input_files("#id_file", str(bad_file))
-    page.click("main form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form.card button[type=submit]")
     assert "dimensions[0].steps" in page.locator("main").inner_text()
     assert_accessible(page, "framework import with an error")
     screenshot("journey-owner-admin", page)
@@ -464,7 +478,7 @@ def test_network_coordinator_journey(journey_server, browser, screenshot):
     chosen = sorted(int(v) for v in (box.get_attribute("value") for box in proposed.all()))
     page.select_option("#id_lead", str(chosen[0]))
     assert_accessible(page, "review team")
-    page.click("main form.card button[type=submit]")
+    click_and_wait(page, "main form.card button[type=submit]")
     page.wait_for_selector(".message-success")
     assert sorted(upcoming.team.values_list("user_id", flat=True)) == chosen
     assert upcoming.team.get(is_lead=True).user_id == chosen[0]
@@ -502,8 +516,7 @@ def test_researcher_journey(journey_server, browser, screenshot):
     page.locator("input[name=rounds]").first.check()
     for box in page.locator("input[name=schools]").all():
         box.check()
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form button[type=submit]")
     requested = ResearchExport.objects.get(project="Återkoppling i Ekbacka")
     assert requested.status != "approved"
     assert "Återkoppling i Ekbacka" in page.locator("main table").inner_text()

@@ -11,6 +11,7 @@ from samsyn.accounts.models import Organisation
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.observations.models import Round
 from samsyn.reliability import severity
+from tests.e2e.waits import click_and_wait
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db]
 
@@ -21,12 +22,10 @@ def log_in(browser, base: str, email: str, lang: str):
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_selector("main h1")
+    click_and_wait(page, "form.card button[type=submit]")
     if page.locator("html").get_attribute("lang") != lang:
         page.select_option("#language-select", lang)
-        page.click(".language-switch button")
-        page.wait_for_load_state()
+        click_and_wait(page, ".language-switch button")
     assert page.locator("html").get_attribute("lang") == lang
     return page
 
@@ -45,13 +44,12 @@ def test_profile_reliability_severity_and_certification(
 
     oskar = log_in(browser, base, f"observator@{DEMO_DOMAIN}", "en")
     oskar.goto(f"{base}/en/observations/calibration/")
-    oskar.click("#certification-link")
+    click_and_wait(oskar, "#certification-link")
     oskar.wait_for_selector("#certification-state")
     assert "certified" in oskar.locator("#certification-state").inner_text()
     assert oskar.locator("#vignettes li").count() == 12
     if oskar.locator("#my-severity a").count():
-        oskar.locator("#my-severity a").first.click()
-        oskar.wait_for_selector("main h1")
+        click_and_wait(oskar.locator("#my-severity a").first)
         assert "How severe am I as an observer?" in oskar.locator("h1").inner_text()
     screenshot("measurement-observer-certified", oskar)
 
@@ -70,7 +68,7 @@ def test_profile_reliability_severity_and_certification(
     assert fitted, "a demo round of the municipality gives observer severities"
     leader = log_in(browser, base, f"huvudman@{DEMO_DOMAIN}", "en")
     leader.goto(f"{base}/en/observations/rounds/{fitted[0].pk}/")
-    leader.click("#severity-link")
+    click_and_wait(leader, "#severity-link")
     leader.wait_for_selector("#severity-table")
     assert leader.locator("#severity-table tbody tr").count() >= 2
     assert leader.locator("#adjusted-table tbody tr").count() == 10

@@ -13,6 +13,7 @@ from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.indicators.models import StatValue
 from samsyn.indicators.tests.helpers import GRADE9_XLSX, skolverket_dir
 from samsyn.indicators.tests.test_skolverket_corpus import categories_above_csv
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -23,8 +24,7 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_an_admin_imports_skolverket_and_kolada_files(
@@ -39,8 +39,7 @@ def test_an_admin_imports_skolverket_and_kolada_files(
     log_in(page, live_server.url, f"admin@{DEMO_DOMAIN}")
     page.goto(f"{live_server.url}/indicators/import/")
     page.set_input_files("#id_files", str(skolverket_file))
-    page.click("section[aria-labelledby=skolverket-heading] button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "section[aria-labelledby=skolverket-heading] button[type=submit]")
     assert name in page.locator(".messages, [role=status], body").first.inner_text()
     groups = set(
         StatValue.objects.filter(batch__name=name).values_list("group", flat=True).distinct()
@@ -48,8 +47,7 @@ def test_an_admin_imports_skolverket_and_kolada_files(
     assert groups == {"Totalt", "Flickor", "Pojkar"}
 
     page.set_input_files("#id_kolada_files", str(kolada_file))
-    page.click("form[action$='/import/kolada/file/'] button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form[action$='/import/kolada/file/'] button[type=submit]")
     rows = json.loads(kolada_file.read_text())["values"]
     assert StatValue.objects.filter(source="kolada", measure=rows[0]["kpi"]).exists()
     screenshot("national-data-import")
@@ -67,8 +65,7 @@ def test_the_collaborations_annual_report_and_regional_documentation(
     quality = QualityCycle.objects.get(owner__municipality_code="1384")
     log_in(page, live_server.url, f"kvalitet.kungsbacka@{DEMO_DOMAIN}")
     page.goto(f"{live_server.url}/improvement/quality/{quality.pk}/")
-    page.click(f"a[href='/improvement/quality/{quality.pk}/report/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/improvement/quality/{quality.pk}/report/']")
     trend = page.locator("#figure-grade9-merit-trend")
     trend.locator("svg").first.wait_for(state="visible", timeout=15000)
     assert trend.get_attribute("data-rendered") == "true", trend.get_attribute("data-error")
@@ -80,8 +77,7 @@ def test_the_collaborations_annual_report_and_regional_documentation(
     screenshot("national-data-annual-report")
 
     page.goto(f"{live_server.url}/networks/exchanges/")
-    page.click(f"a[href='/networks/exchanges/year/{quality.owner_id}/{quality.year}/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/networks/exchanges/year/{quality.owner_id}/{quality.year}/']")
     text = page.locator("main").inner_text()
     assert "Från bra till utmärkt: kritiska vänner" in text
     for name in ("Kungsbacka kommun", "Varberg kommun", "Hylte kommun"):

@@ -7,12 +7,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.utils import timezone
 
 from samsyn.accounts.models import Membership, NetworkMembership, Organisation, Role, User
 from samsyn.frameworks import services as framework_services
 from samsyn.networks import services
 from samsyn.networks.models import PeerReview, ShareScope
 from samsyn.observations.models import Observation, Rating, Round
+from tests.e2e.waits import capture_saved, click_and_wait
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "networks-test-password"
@@ -68,8 +70,8 @@ def network_world(transactional_db):
         organisation=school,
         name="Höstens runda",
         framework_version=version,
-        starts_on=dt.date.today() - dt.timedelta(days=90),
-        ends_on=dt.date.today() - dt.timedelta(days=60),
+        starts_on=timezone.localdate() - dt.timedelta(days=90),
+        ends_on=timezone.localdate() - dt.timedelta(days=60),
         status=Round.Status.CLOSED,
     )
     dims = list(version.dimensions.order_by("order"))
@@ -82,7 +84,7 @@ def network_world(transactional_db):
             teacher=teacher,
             school=school,
             status=Observation.Status.SUBMITTED,
-            observed_on=dt.date.today() - dt.timedelta(days=70),
+            observed_on=timezone.localdate() - dt.timedelta(days=70),
         )
         for dim in dims[:2]:
             order = 4 if (i == 0 and dim == dims[0]) else 2
@@ -93,9 +95,9 @@ def network_world(transactional_db):
         actor=people["koordinator"],
         network=network,
         school=school,
-        year=dt.date.today().year,
-        visit_starts_on=dt.date.today(),
-        visit_ends_on=dt.date.today() + dt.timedelta(days=1),
+        year=timezone.localdate().year,
+        visit_starts_on=timezone.localdate(),
+        visit_ends_on=timezone.localdate() + dt.timedelta(days=1),
     )
     return review, people, version
 
@@ -106,8 +108,7 @@ def login(browser, base: str, email: str):
     page.goto(f"{base}/en/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
     return context, page
 
 
@@ -121,14 +122,14 @@ def test_a_peer_review_from_self_evaluation_to_a_report_shared_with_the_hub(
     # 1. The school's self-evaluation.
     context, page = login(browser, base, "rektor@example.org")
     page.goto(f"{base}/en/networks/reviews/{review.pk}/")
-    page.click("text=Write the self-evaluation")
+    click_and_wait(page, "text=Write the self-evaluation")
     for i, e in enumerate(headings):
         page.select_option(
             f"#id_estimate_{e.heading_id}", ["effective", "working_towards", "leading"][i % 3]
         )
         page.fill(f"#id_text_{e.heading_id}", f"Our evidence for heading {i + 1}.")
     page.fill("#id_excellence_title", "Reading in the early years")
-    page.click("button[name=done]")
+    click_and_wait(page, "button[name=done]")
     page.wait_for_selector("text=The self-evaluation is saved.")
     context.close()
     review.refresh_from_db()
@@ -137,10 +138,10 @@ def test_a_peer_review_from_self_evaluation_to_a_report_shared_with_the_hub(
     # 2. The coordinator forms the team from Samsyn's proposal (another owner, another hub).
     context, page = login(browser, base, "koord@example.org")
     page.goto(f"{base}/en/networks/reviews/{review.pk}/")
-    page.click("text=Form the review team")
+    click_and_wait(page, "text=Form the review team")
     page.wait_for_selector("text=Proposed team")
     assert "Gustav Granskare" in page.inner_text("section.card")
-    page.click("form.card button[type=submit]")
+    click_and_wait(page, "form.card button[type=submit]")
     page.wait_for_selector("text=The review team is saved.")
     assert list(review.team.values_list("user__email", flat=True)) == ["granskare@example.org"]
 
@@ -148,7 +149,7 @@ def test_a_peer_review_from_self_evaluation_to_a_report_shared_with_the_hub(
     page.goto(f"{base}/en/networks/reviews/{review.pk}/visit/")
     page.check(f"input[name=teachers][value='{people['larare'].pk}']")
     page.select_option("#id_colleague", str(people["rektor"].pk))
-    page.click("form.card button[type=submit]")
+    click_and_wait(page, "form.card button[type=submit]")
     page.wait_for_selector("text=The visit is planned")
     context.close()
 
@@ -162,14 +163,15 @@ def test_a_peer_review_from_self_evaluation_to_a_report_shared_with_the_hub(
 
     # 4b. The joint observation through the normal capture page.
     page.goto(f"{base}/en/networks/reviews/{review.pk}/")
-    page.click("text=Observe this lesson")
+    click_and_wait(page, "text=Observe this lesson")
     page.wait_for_selector("#dimension-tabs li:nth-child(10)")
     dimensions = list(version.dimensions.order_by("order"))
-    for index, dim in enumerate(dimensions):
-        step = dim.steps.get(order=3)
-        page.click(f"label[for='s-{step.pk}']")
-        if index < len(dimensions) - 1:
-            page.click("#next")
+    with capture_saved(page, len(dimensions)):  # every rating on the server before submitting
+        for index, dim in enumerate(dimensions):
+            step = dim.steps.get(order=3)
+            page.click(f"label[for='s-{step.pk}']")
+            if index < len(dimensions) - 1:
+                page.click("#next")
     page.wait_for_selector("#sync-state[data-state='saved']", timeout=20000)
     page.on("dialog", lambda dialog: dialog.accept())
     page.click("#submit")
@@ -186,10 +188,10 @@ def test_a_peer_review_from_self_evaluation_to_a_report_shared_with_the_hub(
         page.fill(f"#id_evidence_{e.heading_id}", f"Joint observation and talks, heading {i + 1}.")
         page.fill(f"#id_went_well_{e.heading_id}", f"Clear goals {i + 1}.")
         page.fill(f"#id_even_better_if_{e.heading_id}", f"More feedback {i + 1}.")
-    page.click("#agreement button[type=submit]")
+    click_and_wait(page, "#agreement button[type=submit]")
     page.wait_for_selector("text=The agreed estimates are saved.")
     page.goto(f"{base}/en/networks/reviews/{review.pk}/agreement/")
-    page.click("#complete button[type=submit]")
+    click_and_wait(page, "#complete button[type=submit]")
     page.wait_for_selector("text=The report is completed.")
     context.close()
     review.refresh_from_db()
@@ -203,7 +205,7 @@ def test_a_peer_review_from_self_evaluation_to_a_report_shared_with_the_hub(
     context, page = login(browser, base, "rektor@example.org")
     page.goto(report_url)
     page.select_option("#id_scope", "hub")
-    page.click("#share button[type=submit]")
+    click_and_wait(page, "#share button[type=submit]")
     page.wait_for_selector("text=Sharing is saved.")
     context.close()
 

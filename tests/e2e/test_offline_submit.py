@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from samsyn.observations.models import Observation
+from tests.e2e.waits import capture_saved, click_and_wait, outbox_settled
 
 from .test_capture import PASSWORD, visit  # noqa: F401  (the fixture)
 
@@ -17,7 +18,7 @@ def _rate_everything_offline_and_submit(page, live_server, assignment, version) 
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", "obs@example.org")
     page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
+    click_and_wait(page, "form.card button[type=submit]")
     # Today's list registers the service worker and keeps the day's pages for offline use.
     page.goto(f"{live_server.url}/observations/today/")
     page.wait_for_function(
@@ -67,7 +68,7 @@ def test_submitted_offline_is_sent_from_todays_list(live_server, browser, visit,
         page.reload()
         context.set_offline(True)
         context.set_offline(False)
-        page.wait_for_timeout(1500)
+        outbox_settled(page)
         _assert_submitted_once(version)
     finally:
         context.close()
@@ -105,7 +106,7 @@ def test_a_queued_submission_that_conflicts_is_left_for_the_observer(
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", "obs@example.org")
         page.fill("#id_password", PASSWORD)
-        page.click("form.card button[type=submit]")
+        click_and_wait(page, "form.card button[type=submit]")
         page.goto(f"{live_server.url}/observations/today/")
         page.wait_for_function(
             "() => navigator.serviceWorker && navigator.serviceWorker.controller !== null"
@@ -113,11 +114,8 @@ def test_a_queued_submission_that_conflicts_is_left_for_the_observer(
         page.goto(f"{live_server.url}/observations/capture/{assignment.pk}/")
         page.wait_for_selector("#dimension-tabs li:nth-child(10)")
         first = version.dimensions.order_by("order").first()
-        page.click(f"label[for='s-{first.steps.get(order=1).pk}']")
-        for _ in range(100):  # the first save reaches the server
-            if Observation.objects.exists():
-                break
-            page.wait_for_timeout(100)
+        with capture_saved(page, 1):  # the first save reaches the server
+            page.click(f"label[for='s-{first.steps.get(order=1).pk}']")
         page.wait_for_selector("#sync-state[data-state='saved']")
         observation = Observation.objects.get()
         context.set_offline(True)
@@ -145,7 +143,7 @@ def test_a_queued_submission_that_conflicts_is_left_for_the_observer(
         # Opening the visit shows both versions; nothing is sent or submitted meanwhile.
         page.goto(f"{live_server.url}/observations/capture/{assignment.pk}/")
         page.wait_for_selector("#conflict:not([hidden])")
-        page.wait_for_timeout(1500)
+        page.wait_for_timeout(1500)  # window: a wrong send or submit would reach the server
         stored = Observation.objects.get()
         assert stored.status == Observation.Status.DRAFT
         assert stored.revision == observation.revision + 1

@@ -24,6 +24,7 @@ from samsyn.observations import services as observation_services
 from samsyn.provisioning import generate
 from samsyn.provisioning.models import ImportRun
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "onboarding-password-42"
@@ -56,8 +57,7 @@ def login(page, live_server, user: User) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", user.email)
     page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_selector("main h1")
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_an_owner_imports_staff_from_ss12000_and_adds_a_school(
@@ -69,13 +69,13 @@ def test_an_owner_imports_staff_from_ss12000_and_adds_a_school(
     login(page, live_server, world["admin"])
     page.goto(f"{live_server.url}/onboarding/owner/{owner.pk}/import/")
     page.set_input_files("#id_file", str(export))
-    page.click("form[enctype] button[type=submit]")
+    click_and_wait(page, "form[enctype] button[type=submit]")
     page.wait_for_selector("#summary")
     assert page.locator('[data-key="people_new"]').inner_text() == "12"
     assert ImportRun.objects.get().status == ImportRun.Status.PREVIEW
     screenshot("onboarding-dry-run")
     assert_accessible(page, "import dry run")
-    page.click("text=Spara ändringarna")
+    click_and_wait(page, "text=Spara ändringarna")
     page.wait_for_selector("#run-status")
     assert ImportRun.objects.get().status == ImportRun.Status.DONE
     schools = Organisation.objects.filter(parent=owner, unit_code__startswith="9000")
@@ -85,19 +85,18 @@ def test_an_owner_imports_staff_from_ss12000_and_adds_a_school(
     page.goto(f"{live_server.url}/onboarding/owner/{owner.pk}/schools/")
     page.fill("#id_name", "Ängsskolan")
     page.fill("#id_unit_code", "12345678")
-    page.click("#school-form button[type=submit]")
+    click_and_wait(page, "#school-form button[type=submit]")
     page.wait_for_selector("#schools")
     assert "Ängsskolan" in page.locator("#schools").inner_text()
     page.fill("#id_name", "ängsskolan")
-    page.click("#school-form button[type=submit]")
+    click_and_wait(page, "#school-form button[type=submit]")
     page.wait_for_selector(".errorlist")
     assert Organisation.objects.filter(parent=owner, name__endswith="ngsskolan").count() == 1
     screenshot("onboarding-schools")
     assert_accessible(page, "schools")
 
     page.goto(f"{live_server.url}/privacy/owner/{owner.pk}/records/")
-    page.click("text=Dokument inför införandet")
-    page.wait_for_selector("main h1")
+    click_and_wait(page, "text=Dokument inför införandet")
     with page.expect_download() as download:
         page.click("text=Konsekvensbedömning (utkast, .odt)")
     assert download.value.suggested_filename.endswith(".odt")
@@ -122,12 +121,12 @@ def test_a_principal_changes_a_rounds_observers_and_dates(live_server, world, pa
     )
     login(page, live_server, world["rektor"])
     page.goto(f"{live_server.url}/observations/rounds/{round_.pk}/")
-    page.click("text=Ändra observatörer och datum")
+    click_and_wait(page, "text=Ändra observatörer och datum")
     page.wait_for_selector("#round-form")
     assert_accessible(page, "round edit")
     page.fill("#id_ends_on", "2026-11-30")
     page.check(f"input[name=observers][value='{world['rektor'].pk}']")
-    page.click("#round-form button[type=submit]")
+    click_and_wait(page, "#round-form button[type=submit]")
     page.wait_for_url(f"**/observations/rounds/{round_.pk}/")
     round_.refresh_from_db()
     assert round_.ends_on == dt.date(2026, 11, 30)
@@ -141,18 +140,18 @@ def test_a_coordinator_adds_a_member_school_and_records_a_conflict(
     network = world["network"]
     login(page, live_server, world["natverk"])
     page.goto(f"{live_server.url}/networks/{network.pk}/")
-    page.click("text=Medlemsskolor")
+    click_and_wait(page, "text=Medlemsskolor")
     page.wait_for_selector("#member-form")
     page.select_option("#id_choice", label="Bergskolan")
-    page.click("#member-form button[type=submit]")
+    click_and_wait(page, "#member-form button[type=submit]")
     page.wait_for_selector("#members")
     assert "Bergskolan" in page.locator("#members").inner_text()
-    page.click("main >> text=Jäv")
+    click_and_wait(page, "main >> text=Jäv")
     page.wait_for_selector("#conflict-form")
     page.select_option("#id_user", label="Larare")
     page.select_option("#id_school", label="Bergskolan")
     page.fill("#id_reason", "Tidigare anställd")
-    page.click("#conflict-form button[type=submit]")
+    click_and_wait(page, "#conflict-form button[type=submit]")
     page.wait_for_selector("#conflicts")
     screenshot("onboarding-conflicts")
     assert_accessible(page, "conflicts")

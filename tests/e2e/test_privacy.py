@@ -12,6 +12,7 @@ import pytest
 
 from samsyn.accounts.models import User
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -20,16 +21,14 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_a_teacher_downloads_her_data(live_server, demo_world, page, screenshot):
     teacher = User.objects.get(email=f"larare@{DEMO_DOMAIN}")
     log_in(page, live_server.url, teacher.email)
     page.click("details.home-menu summary")  # "Everything else" on the home page
-    page.click("a[href='/privacy/my-data/']")
-    page.wait_for_selector("h1")
+    click_and_wait(page, "a[href='/privacy/my-data/']")
     with page.expect_download() as info:
         page.click("a[href='/privacy/my-data/json/']")
     data = json.loads(Path(info.value.path()).read_text())
@@ -47,8 +46,7 @@ def test_a_researcher_downloads_an_approved_export(live_server, demo_world, page
 
     export = ResearchExport.objects.get(status="approved")
     log_in(page, live_server.url, f"forskare@{DEMO_DOMAIN}")
-    page.click("a[href='/privacy/research/']")
-    page.wait_for_selector("table")
+    click_and_wait(page, "a[href='/privacy/research/']")
     assert "Kollegialt lärande i Sjövik 2026" in page.content()
     with page.expect_download() as info:
         page.click(f"a[href='/privacy/research/{export.pk}/csv/']")
@@ -86,9 +84,8 @@ def test_a_teacher_sees_who_has_read_her_observations(live_server, demo_world, b
     page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
     log_in(page, live_server.url, teacher.email)
     page.click("details.home-menu summary")  # "Everything else" on the home page
-    page.click("a[href='/privacy/my-data/']")
-    page.click("a[href='/privacy/my-data/reads/']")
-    page.wait_for_selector("table")
+    click_and_wait(page, "a[href='/privacy/my-data/']")
+    click_and_wait(page, "a[href='/privacy/my-data/reads/']")
     row = page.locator("tbody tr", has_text="observation av din lektion").first
     assert "Karin Holm" in row.inner_text()
     assert "Rektor på Strandskolan" in row.inner_text()

@@ -11,6 +11,7 @@ import pytest
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.programmes.models import Programme
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -21,8 +22,7 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_owner_admin_principal_and_teacher_on_the_programme(
@@ -39,10 +39,8 @@ def test_owner_admin_principal_and_teacher_on_the_programme(
     menu = page.locator("details.home-menu")
     if menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
-    page.click("a[href='/programmes/']")
-    page.wait_for_load_state()
-    page.click(f"a[href='{detail}']")
-    page.wait_for_load_state()
+    click_and_wait(page, "a[href='/programmes/']")
+    click_and_wait(page, f"a[href='{detail}']")
     for kind in MEASURES:
         assert page.locator(f"section[data-measure='{kind}']").count() == 1, kind
     main = page.inner_text("main")

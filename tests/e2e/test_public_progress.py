@@ -12,6 +12,7 @@ from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD, MUNICIPALITIES
 from samsyn.public.demo import APPROVER, SLUG
 from samsyn.public.models import ProgressPage
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -20,16 +21,14 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def open_home_link(page, href: str) -> None:
     menu = page.locator("details.home-menu")  # "Everything else" on the home page
     if menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
-    page.click(f"a[href='{href}']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='{href}']")
 
 
 def test_anyone_reads_the_published_page_in_swedish_and_english(live_server, demo_world, page):
@@ -55,8 +54,7 @@ def test_anyone_reads_the_published_page_in_swedish_and_english(live_server, dem
         assert_accessible(page, path)
         assert not [c for c in page.context.cookies() if c["name"] in ("sessionid", "csrftoken")]
     # The language link leads to the other language's page.
-    page.click("header a[hreflang=sv]")
-    page.wait_for_load_state()
+    click_and_wait(page, "header a[hreflang=sv]")
     assert page.inner_text("h1") == "Utvecklingen i Sjöviks kommun"
     assert not problems
 
@@ -73,8 +71,7 @@ def test_a_manager_submits_another_approves_and_withdraws(
     open_home_link(page, manage)
     assert_accessible(page, manage)
     page.fill("#id_slug", "sjovik-uppfoljning")
-    page.click("main form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form.card button[type=submit]")
     created = ProgressPage.objects.get(slug="sjovik-uppfoljning")
     assert page.url.endswith(f"/progress/pages/{created.pk}/")
     page.check("#id_enabled")
@@ -82,15 +79,12 @@ def test_a_manager_submits_another_approves_and_withdraws(
     page.select_option("#id_latest_round", index=2)
     page.fill("#id_intro_sv", "Uppföljningen efter ett läsår.")
     page.fill("#id_intro_en", "The follow-up after one school year.")
-    page.click("main form.card button[type=submit]")
-    page.wait_for_load_state()
-    page.click("text=Förhandsvisa med dagens siffror")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form.card button[type=submit]")
+    click_and_wait(page, "text=Förhandsvisa med dagens siffror")
     assert "Uppföljningen efter ett läsår." in page.inner_text("main")
     assert_accessible(page, "preview")
     page.go_back()
-    page.click("form[action$='/submit/'] button")
-    page.wait_for_load_state()
+    click_and_wait(page, "form[action$='/submit/'] button")
     created.refresh_from_db()
     assert created.state == ProgressPage.State.SUBMITTED
     assert page.locator("form[action$='/approve/']").count() == 0  # not her own approval
@@ -101,10 +95,8 @@ def test_a_manager_submits_another_approves_and_withdraws(
     other = browser.new_context(viewport={"width": 1280, "height": 900})
     second = other.new_page()
     log_in(second, base, APPROVER)
-    second.click(f"a[href='/progress/pages/{created.pk}/']")
-    second.wait_for_load_state()
-    second.click("form[action$='/approve/'] button")
-    second.wait_for_load_state()
+    click_and_wait(second, f"a[href='/progress/pages/{created.pk}/']")
+    click_and_wait(second, "form[action$='/approve/'] button")
     created.refresh_from_db()
     assert created.state == ProgressPage.State.PUBLISHED
     assert created.approved_by.email == APPROVER
@@ -115,8 +107,7 @@ def test_a_manager_submits_another_approves_and_withdraws(
     screenshot("public-progress-approved", anonymous)
 
     # 3. Withdrawn: the address says so at once, without the content.
-    second.click("form[action$='/withdraw/'] button")
-    second.wait_for_load_state()
+    click_and_wait(second, "form[action$='/withdraw/'] button")
     response = anonymous.goto(f"{base}/en/progress/sjovik-uppfoljning/")
     assert response.status == 410
     body = anonymous.inner_text("main")

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from playwright.sync_api import expect
 
 from samsyn.accounts.models import Organisation
 from samsyn.demo.services import DEMO_DOMAIN, NETWORK_NAME
@@ -18,6 +19,7 @@ from samsyn.observations.models import Assignment, Round
 from samsyn.privacy.models import ResearchExport, SubjectRequest
 from tests.e2e.a11y import assert_accessible
 from tests.e2e.test_home import assert_fits, log_in
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -37,7 +39,7 @@ def open_menu(page, hrefs: list[str]) -> None:
     assert menu.get_attribute("open") is None
     assert not menu.locator("ul.actions").is_visible()
     menu.locator("summary").click()
-    assert menu.locator("ul.actions").is_visible()
+    expect(menu.locator("ul.actions")).to_be_visible()
     links = menu.locator("ul.actions a").evaluate_all("els => els.map(a => a.getAttribute('href'))")
     for href in hrefs:
         assert href in links, (href, links)
@@ -94,8 +96,7 @@ def test_the_owner_administrators_home(live_server, demo_world, browser, screens
         )
         screenshot("home-owner-1280", page)
         # One click from the figure to where it is decided.
-        panel.locator("[data-figure='exports'] a").click()
-        page.wait_for_load_state()
+        click_and_wait(panel.locator("[data-figure='exports'] a"))
         assert page.url.endswith(reviews_url)
     finally:
         context.close()
@@ -133,8 +134,7 @@ def test_the_network_coordinators_home(live_server, demo_world, browser, screens
         open_menu(page, [reverse("networks:index")])
         screenshot("home-coordinator-390", page)
         if visit is not None:
-            panel.locator("[data-figure='next-visit'] a").click()
-            page.wait_for_load_state()
+            click_and_wait(panel.locator("[data-figure='next-visit'] a"))
             assert page.url.endswith(reverse("networks:review", args=[visit.pk]))
     finally:
         context.close()
@@ -161,8 +161,7 @@ def test_the_researchers_home(live_server, demo_world, browser, screenshot):
         assert_fits(page, 1024)
         open_menu(page, [list_url, reverse("privacy:my_data")])
         screenshot("home-researcher-1024", page)
-        panel.locator("[data-figure='ready'] a").click()
-        page.wait_for_load_state()
+        click_and_wait(panel.locator("[data-figure='ready'] a"))
         assert page.url.endswith(list_url)
         assert page.locator("h1").count() == 1
     finally:

@@ -10,6 +10,7 @@ from samsyn.accounts.models import Organisation
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.improvement.models import SchoolPlan
 from tests.e2e.a11y import assert_accessible
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 
@@ -18,8 +19,7 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_the_principal_drafts_edits_approves_and_downloads_the_plan(
@@ -35,13 +35,10 @@ def test_the_principal_drafts_edits_approves_and_downloads_the_plan(
     menu = page.locator("details.home-menu")  # "Everything else" on the home page
     if menu.count() and menu.get_attribute("open") is None:
         menu.locator("summary").click()
-    page.click(f"a[href='/improvement/org/{school.pk}/plans/']")
-    page.wait_for_load_state()
-    page.click(f"a[href='/improvement/org/{school.pk}/plans/new/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/improvement/org/{school.pk}/plans/']")
+    click_and_wait(page, f"a[href='/improvement/org/{school.pk}/plans/new/']")
     page.fill("#id_title", "Planen för läsåret 2026/27")
-    page.click("main form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form.card button[type=submit]")
     plan = SchoolPlan.objects.get(title="Planen för läsåret 2026/27")
     assert page.url.endswith(f"/improvement/plans/{plan.pk}/")
     weakest = plan.goals.filter(origin="weakest").first()
@@ -51,16 +48,13 @@ def test_the_principal_drafts_edits_approves_and_downloads_the_plan(
     assert "95" in body  # the interval is on the page
 
     # 2. The principal writes the goal for the weakest dimension.
-    page.click(f"a[href='/improvement/plans/{plan.pk}/goals/{weakest.pk}/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/improvement/plans/{plan.pk}/goals/{weakest.pk}/']")
     page.fill("#id_goal", "Varje lektion avslutas med att eleverna prövar målet.")
-    page.click("main form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "main form.card button[type=submit]")
     assert "Varje lektion avslutas med att eleverna prövar målet." in page.inner_text("main")
 
     # 3. Approval by the principal.
-    page.click(f"form[action='/improvement/plans/{plan.pk}/approve/'] button")
-    page.wait_for_load_state()
+    click_and_wait(page, f"form[action='/improvement/plans/{plan.pk}/approve/'] button")
     plan.refresh_from_db()
     assert plan.status == SchoolPlan.Status.APPROVED
     screenshot("school-plan")

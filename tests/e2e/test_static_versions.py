@@ -22,6 +22,7 @@ from django.test.utils import override_settings
 
 from samsyn.test import PASSWORD, make_user
 from tests.e2e.conftest import Server
+from tests.e2e.waits import click_and_wait
 
 pytestmark = [pytest.mark.e2e]
 
@@ -62,15 +63,14 @@ def wait_for_caches(page, keys: list[str], path: str, timeout: float = 30) -> di
         ready = sorted(found) == sorted(keys) and all(path in found[k] for k in keys)
         if ready or time.monotonic() > deadline:
             return found
-        page.wait_for_timeout(200)
+        page.wait_for_timeout(200)  # poll: until the caches are as expected, or the deadline
 
 
 def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_selector("main h1")
+    click_and_wait(page, "form.card button[type=submit]")
 
 
 def test_a_deploy_renames_the_cache_and_drops_the_old_one(browser, transactional_db, tmp_path):

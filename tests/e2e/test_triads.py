@@ -7,12 +7,14 @@ import datetime as dt
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks import services as framework_services
 from samsyn.observations import services
 from samsyn.triads.models import Triad, TriadSet
 from samsyn.triads.tests.test_views import ratings_with
+from tests.e2e.waits import click_and_wait
 
 pytestmark = pytest.mark.e2e
 PASSWORD = "triads-test-password"
@@ -40,8 +42,8 @@ def school(transactional_db):
         name="Vårens runda",
         kind="baseline",
         framework_version=version,
-        starts_on=dt.date.today() - dt.timedelta(days=60),
-        ends_on=dt.date.today() - dt.timedelta(days=1),
+        starts_on=timezone.localdate() - dt.timedelta(days=60),
+        ends_on=timezone.localdate() - dt.timedelta(days=1),
         target_lessons=1,
         release_mode="close",
         ask_proposals=False,
@@ -70,15 +72,14 @@ def _login(browser, url: str, email: str):
     page.goto(f"{url}/en/accounts/login/")
     page.fill("#id_username", email)
     page.fill("#id_password", PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_selector("main h1")
+    click_and_wait(page, "form.card button[type=submit]")
     return page
 
 
 def test_propose_move_save_then_plan_a_peer_visit(live_server, browser, school, screenshot):
     principal = _login(browser, live_server.url, "rek@example.org")
     principal.goto(f"{live_server.url}/en/triads/school/{school.pk}/")
-    principal.click("#propose-form button[type=submit]")
+    click_and_wait(principal, "#propose-form button[type=submit]")
     principal.wait_for_selector("#move-form")
     # The page follows the user's language (Swedish by default): check by structure.
     assert principal.query_selector_all(".triad .why li")
@@ -90,26 +91,26 @@ def test_propose_move_save_then_plan_a_peer_visit(live_server, browser, school, 
 
     principal.select_option("#id_teacher", value=str(mover.pk))
     principal.select_option("#id_to", value=str(small.pk))
-    principal.click("#move-form button[type=submit]")
+    click_and_wait(principal, "#move-form button[type=submit]")
     principal.wait_for_selector(".message-success")
     assert Triad.objects.get(pk=small.pk).members.filter(teacher=mover).exists()
     assert not principal.query_selector("#violations")
 
     principal.fill("#id_name", "HT 2026")
-    principal.click("#save-form button[type=submit]")
+    click_and_wait(principal, "#save-form button[type=submit]")
     principal.wait_for_selector(".message-success")
     triad_set.refresh_from_db()
     assert (triad_set.status, triad_set.name) == ("saved", "HT 2026")
 
     member = _login(browser, live_server.url, mover.email)
     member.goto(f"{live_server.url}/en/triads/mine/")
-    member.click(f"a[href$='/triad/{small.pk}/plan/']")
+    click_and_wait(member, f"a[href$='/triad/{small.pk}/plan/']")
     member.wait_for_selector("#plan-form")
     other = next(u for u in Triad.objects.get(pk=small.pk).teachers if u != mover)
     member.select_option("#id_teacher", value=str(other.pk))
-    when = (dt.datetime.now() + dt.timedelta(days=2)).replace(hour=10, minute=0)
+    when = dt.datetime.combine(timezone.localdate() + dt.timedelta(days=2), dt.time(10, 0))
     member.fill("#id_planned_at", when.strftime("%Y-%m-%dT%H:%M"))
-    member.click("#plan-form button[type=submit]")
+    click_and_wait(member, "#plan-form button[type=submit]")
     member.wait_for_selector(".message-success")
     visit = Triad.objects.get(pk=small.pk).peer_round.assignments.get()
     assert (visit.observer, visit.teacher) == (mover, other)

@@ -7,11 +7,13 @@ Policy: no eval, no inline scripts or styles."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from samsyn.accounts.models import Organisation
 from samsyn.demo.services import DEMO_DOMAIN, DEMO_PASSWORD
 from samsyn.observations.models import Round
 from samsyn.workshops.models import Action, Workshop
+from tests.e2e.waits import click_and_wait
 
 from .conftest import ARTIFACTS
 
@@ -22,8 +24,15 @@ def log_in(page, base: str, email: str) -> None:
     page.goto(f"{base}/")
     page.fill("#id_username", email)
     page.fill("#id_password", DEMO_PASSWORD)
-    page.click("form.card button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.card button[type=submit]")
+
+
+# Whether the browser granted the deck's request for full screen: the event it answers with.
+FULLSCREEN_OUTCOME = """() => {
+  const answer = (outcome) => () => { window.samsynTestFullscreen ??= outcome; };
+  document.addEventListener("fullscreenchange", answer("on"), {once: true});
+  document.addEventListener("fullscreenerror", answer("refused"), {once: true});
+}"""
 
 
 def non_white_share(pdf_path) -> float:
@@ -67,16 +76,14 @@ def test_dashboard_to_workshop_mode_with_keyboard_actions_and_pdf(
     page.goto(f"{base}/dashboards/school/{school.pk}/")
     page.select_option("#id_round", str(baseline.pk))
     page.select_option("#id_compare", "")
-    page.click("form.dash-filters button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.dash-filters button[type=submit]")
     assert baseline.name in page.locator("#summary-heading").inner_text()
     page.locator("#chart-distribution svg").first.wait_for(state="visible", timeout=20000)
     screenshot("workshops-01-dashboard-baseline")
 
     page.select_option("#id_round", str(follow_up.pk))
     page.select_option("#id_compare", str(baseline.pk))
-    page.click("form.dash-filters button[type=submit]")
-    page.wait_for_load_state()
+    click_and_wait(page, "form.dash-filters button[type=submit]")
     heading = page.locator("#summary-heading").inner_text()
     assert follow_up.name in heading and baseline.name in heading
     page.locator("#chart-comparison svg").first.wait_for(state="visible", timeout=20000)
@@ -94,8 +101,7 @@ def test_dashboard_to_workshop_mode_with_keyboard_actions_and_pdf(
 
     # Workshop mode: the upcoming workshop, prepared in the demo.
     page.goto(f"{base}/workshops/school/{school.pk}/")
-    page.click(f"a[href='/workshops/school/{school.pk}/{upcoming.pk}/']")
-    page.wait_for_load_state()
+    click_and_wait(page, f"a[href='/workshops/school/{school.pk}/{upcoming.pk}/']")
     page.click("#present-link")
     page.wait_for_selector("#deck.is-ready")
     position = page.locator("#deck-position")
@@ -129,16 +135,16 @@ def test_dashboard_to_workshop_mode_with_keyboard_actions_and_pdf(
     assert chart_slide.locator(".dash-drawing").get_attribute("data-rendered") == "true"
     screenshot("workshops-04-chart-slide")
     chart_slide.locator(".dash-toggle").click()
-    assert chart_slide.locator("table.chart-table").is_visible()
+    expect(chart_slide.locator("table.chart-table")).to_be_visible()
     screenshot("workshops-04b-chart-slide-table")
 
     # End, Home, ← and → move through the deck.
     page.keyboard.press("End")
-    assert position.inner_text() == str(total)
+    expect(position).to_have_text(str(total))
     page.keyboard.press("Home")
-    assert position.inner_text() == "1"
+    expect(position).to_have_text("1")
     page.keyboard.press("ArrowLeft")
-    assert position.inner_text() == "1"
+    expect(position).to_have_text("1")
     page.keyboard.press("End")
     page.wait_for_selector("#slide-actions", state="visible")
 
@@ -155,9 +161,10 @@ def test_dashboard_to_workshop_mode_with_keyboard_actions_and_pdf(
     screenshot("workshops-06-action-recorded")
 
     # Full screen on request (where the browser allows it), and Esc leaves the presentation.
+    page.evaluate(FULLSCREEN_OUTCOME)
     page.click("#deck-fullscreen")
-    page.wait_for_timeout(300)
-    if page.locator("#deck.is-fullscreen").count():
+    outcome = page.wait_for_function("() => window.samsynTestFullscreen").json_value()
+    if outcome == "on":
         page.keyboard.press("Escape")
         page.wait_for_selector("#deck:not(.is-fullscreen)")
     page.locator("#deck").focus()
