@@ -175,6 +175,8 @@
           persist();
           setSync(state.dirty ? "saving" : "saved");
           if (state.dirty) scheduleSync(0);
+          // "Submit" pressed while this save was on its way: submit now that all is saved.
+          else if (state.submitPending && !submitting) submitQueued();
         } else if (response.status === 409) {
           showConflict(json);
         } else if (response.status === 422) {
@@ -478,9 +480,13 @@
     setSync("queued");
   }
 
+  // One submission at a time: the "online" event, a finished save and the page's start may
+  // each call submitQueued; only one of them posts.
+  var submitting = false;
   function submitQueued() {
     showQueued();
-    if (!navigator.onLine) return Promise.resolve();
+    if (!navigator.onLine || submitting) return Promise.resolve();
+    submitting = true;
     return sync().then(function () {
       if (state.dirty || !state.submitPending) return; // offline or conflict: the status says so
       return fetch(data.api + state.uuid + "/submit", {
@@ -502,7 +508,7 @@
           }
         });
       });
-    }).catch(function () { setSync("queued"); });
+    }).catch(function () { setSync("queued"); }).then(function () { submitting = false; });
   }
 
   // ---------------------------------------------------------------- start

@@ -149,3 +149,53 @@ def test_a_queued_submission_that_conflicts_is_left_for_the_observer(
         assert stored.revision == observation.revision + 1
     finally:
         context.close()
+
+
+def test_submitting_while_a_save_is_under_way_submits_once_it_is_saved(
+    live_server,
+    browser,
+    visit,  # noqa: F811
+):
+    """Online, the last rating's save is still on its way when "Submit" is pressed: the page
+    must not drop the submission (it used to return without submitting, and nothing retried
+    until the browser went offline and online again or the page was reloaded)."""
+    assignment, version = visit
+    context = browser.new_context(viewport={"width": 1024, "height": 768})
+    page = context.new_page()
+    held: list = []
+    holding = [True]
+
+    def hold_saves(route) -> None:
+        if route.request.method == "PUT" and holding[0]:
+            held.append(route)
+        else:
+            route.continue_()
+
+    try:
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.fill("#id_username", "obs@example.org")
+        page.fill("#id_password", PASSWORD)
+        click_and_wait(page, "form.card button[type=submit]")
+        page.goto(f"{live_server.url}/observations/capture/{assignment.pk}/")
+        page.wait_for_selector("#dimension-tabs li:nth-child(10)")
+        dimensions = list(version.dimensions.order_by("order"))
+        with capture_saved(page, len(dimensions) - 1):  # these reach the server
+            for dimension in dimensions[:-1]:
+                page.click(f"label[for='s-{dimension.steps.get(order=2).pk}']")
+                page.click("#next")
+        page.route("**/api/v1/observations/**", hold_saves)
+        page.click(f"label[for='s-{dimensions[-1].steps.get(order=2).pk}']")
+        for _ in range(100):  # until the last rating's save is held in flight
+            if held:
+                break
+            page.wait_for_timeout(50)  # poll: the route handler runs while Playwright waits
+        assert held, "the last rating's save was never sent"
+        page.once("dialog", lambda dialog: dialog.accept())
+        page.click("#submit")
+        page.wait_for_selector("#sync-state[data-state='queued']")
+        holding[0] = False
+        held.pop().continue_()
+        page.wait_for_url("**/observations/o/**", timeout=20_000)
+        _assert_submitted_once(version)
+    finally:
+        context.close()
