@@ -18,20 +18,26 @@ the QuerySet would have.
     )
     session = _SESSION.first(key=key, now=timezone.now())
 
-Only model QuerySets (no values(), no prefetch_related, no known related objects). A query
+Model QuerySets and `values_list()` of fields (rows as tuples); no values(), no
+prefetch_related, no related manager's QuerySet. A query
 with `select_for_update()` refuses to run outside a transaction, as Django's does.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, transaction
 from django.db.models import Field, QuerySet, Value
-from django.db.models.query import ModelIterable, _get_from_db, get_related_populators
+from django.db.models.query import (
+    ModelIterable,
+    ValuesListIterable,
+    _get_from_db,
+    get_related_populators,
+)
 from django.db.transaction import TransactionManagementError
 
 
@@ -66,6 +72,7 @@ class _Compiled:
     select: list
     fetch_mode: Any
     for_update: bool
+    tuples: bool  # values_list(): rows as tuples, in the order of the names given
 
 
 class Prepared:
@@ -82,19 +89,22 @@ class Prepared:
 
     def _compile(self, alias: str) -> _Compiled:
         queryset = self.queryset()
+        query = queryset.query
+        tuples = queryset._iterable_class is ValuesListIterable
         if (
-            queryset._iterable_class is not ModelIterable
+            queryset._iterable_class not in (ModelIterable, ValuesListIterable)
             or queryset._prefetch_related_lookups
             or queryset._known_related_objects
+            or (tuples and (query.extra_select or query.annotation_select))
         ):
-            raise TypeError("Prepared runs plain model QuerySets only")
+            raise TypeError("Prepared runs model and values_list() QuerySets only")
         compiler = queryset.query.get_compiler(using=alias)
         for_update = bool(queryset.query.select_for_update)
         # Django compiles FOR UPDATE only inside a transaction (once per process here).
         with transaction.atomic(using=alias, savepoint=False) if for_update else nullcontext():
             sql, params = compiler.as_sql()
-        if compiler.annotation_col_map:
-            raise TypeError("Prepared runs plain model QuerySets only")
+        if compiler.annotation_col_map and not tuples:
+            raise TypeError("Prepared runs model and values_list() QuerySets only")
         fields = [s[0] for s in compiler.select[: compiler.col_count]]
         converters = [
             (pos, convs, expression)
@@ -108,6 +118,7 @@ class Prepared:
             select=compiler.select,
             fetch_mode=queryset._fetch_mode,
             for_update=for_update,
+            tuples=tuples,
         )
         self._compiled[alias] = compiled
         return compiled
@@ -133,12 +144,25 @@ class Prepared:
             rows = cursor.fetchall()
         if not rows:
             return []
+        if compiled.tuples:
+            return [tuple(row) for row in self._converted(compiled, rows, connection)]
         return self._objects(compiled, rows, using, connection)
 
     def first(self, using: str = "default", **values: Any) -> Any:
         """The first instance, or None (the QuerySet should end in `[:1]`)."""
         found = self.all(using, **values)
         return found[0] if found else None
+
+    @staticmethod
+    def _converted(compiled: _Compiled, rows: list, connection) -> Iterator[list]:
+        for raw in rows:
+            row = list(raw)
+            for pos, convs, expression in compiled.converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+            yield row
 
     @staticmethod
     def _objects(compiled: _Compiled, rows: list, using: str, connection) -> list[Any]:
@@ -151,13 +175,7 @@ class Prepared:
         populators = get_related_populators(klass_info, select, using, fetch_mode)
         objects = []
         peers: list = []
-        for raw in rows:
-            row = list(raw)
-            for pos, convs, expression in compiled.converters:
-                value = row[pos]
-                for converter in convs:
-                    value = converter(value, expression, connection)
-                row[pos] = value
+        for row in Prepared._converted(compiled, rows, connection):
             obj = from_db(using, init_list, row[start:end])
             if fetch_mode.track_peers:
                 from weakref import ref

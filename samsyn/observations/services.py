@@ -259,14 +259,21 @@ def observation_state(observation: Observation) -> dict[str, Any]:
     return _state(observation, _rating_rows(observation.pk))
 
 
+_RATING_ROWS = Prepared(
+    lambda param: (
+        Rating.objects.filter(observation_id=param("observation", Observation._meta.pk))
+        .values_list("dimension_id", "dimension__order", "step_id", "note", "criteria")
+        .order_by()
+    )
+)
+
+
 def _rating_rows(observation_id: int) -> list[dict[str, Any]]:
     """The stored ratings as `observation_state` lists them, in the dimensions' order."""
     rows: dict[int, dict[str, Any]] = {}
     order: dict[int, int] = {}
-    for dimension_id, dimension_order, step_id, note, criterion_id in (
-        Rating.objects.filter(observation_id=observation_id)
-        .values_list("dimension_id", "dimension__order", "step_id", "note", "criteria")
-        .order_by()
+    for dimension_id, dimension_order, step_id, note, criterion_id in _RATING_ROWS.all(
+        observation=observation_id
     ):
         row = rows.get(dimension_id)
         if row is None:

@@ -121,6 +121,22 @@ class PreparedCaptureReadTests(BaseTestCase):
         with self.assertNumQueries(0):
             self.assertEqual(found.round.framework_version.pk, self.round.framework_version_id)
 
+    def test_rating_rows_are_the_querysets_rows(self):
+        observation = Observation.objects.get(uuid=self.uuid)
+        prepared, prepared_sql = sql_of(
+            lambda: services._RATING_ROWS.all(observation=observation.pk)
+        )
+        orm, orm_sql = sql_of(
+            lambda: list(
+                observation.ratings.values_list(
+                    "dimension_id", "dimension__order", "step_id", "note", "criteria"
+                ).order_by()
+            )
+        )
+        self.assertEqual(prepared_sql, orm_sql)
+        self.assertEqual(prepared, orm)
+        self.assertEqual(len({row[0] for row in prepared}), 10)
+
     def test_values_querysets_are_refused(self):
         prepared = Prepared(
             lambda param: Observation.objects.filter(
