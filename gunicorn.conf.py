@@ -1,11 +1,32 @@
 """gunicorn settings read when it is started from the project folder (`gunicorn samsyn.wsgi`).
 
+Workers: threaded (`gthread`), one process per CPU core (`WEB_CONCURRENCY` overrides it) with
+`GUNICORN_THREADS` threads each (default 4). The work of a request is CPU in Python (one core
+per process, whatever the thread count) with short waits on the database between; a few
+threads per process cover those waits. Idle keep-alive connections wait in each worker's
+event loop, not in a thread or a process of their own, so a municipality's 1,000 observers
+with the capture page open, each saving every few seconds on their own connection, need no
+more processes (measured: `benchmarks/bench_capture_load.py` runs this file; see
+docs/operations.md). More threads or processes than that cost CPU per request (switching)
+and do not add throughput on the same cores.
+
 Each worker starts the chart runtime before it accepts requests, so the first PDF after a
 start is as fast as the next (see samsyn/dashboards/warmup.py). The application is loaded once
 in the parent before the fork (`preload_app`), so `samsyn.wsgi`'s report preload runs once and
 the workers share it, as warmup.py describes."""
 
+import os
+
 preload_app = True
+worker_class = "gthread"
+workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
+threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+# Seconds an idle connection is kept open for its next request: longer than the capture
+# page's save interval, so an observer's saves reuse one connection (no new TCP and, behind
+# TLS termination in gunicorn, no new handshake per save). Behind a proxy, set the proxy's
+# upstream keep-alive below this.
+keepalive = 75
+timeout = 60
 
 
 def post_worker_init(worker):

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.layout import Layout, version_layout
 from samsyn.frameworks.models import Dimension, FrameworkVersion
+from samsyn.lib.prepared import Prepared
 from samsyn.observations import hooks
 from samsyn.observations.models import (
     Assignment,
@@ -258,14 +259,21 @@ def observation_state(observation: Observation) -> dict[str, Any]:
     return _state(observation, _rating_rows(observation.pk))
 
 
+_RATING_ROWS = Prepared(
+    lambda param: (
+        Rating.objects.filter(observation_id=param("observation", Observation._meta.pk))
+        .values_list("dimension_id", "dimension__order", "step_id", "note", "criteria")
+        .order_by()
+    )
+)
+
+
 def _rating_rows(observation_id: int) -> list[dict[str, Any]]:
     """The stored ratings as `observation_state` lists them, in the dimensions' order."""
     rows: dict[int, dict[str, Any]] = {}
     order: dict[int, int] = {}
-    for dimension_id, dimension_order, step_id, note, criterion_id in (
-        Rating.objects.filter(observation_id=observation_id)
-        .values_list("dimension_id", "dimension__order", "step_id", "note", "criteria")
-        .order_by()
+    for dimension_id, dimension_order, step_id, note, criterion_id in _RATING_ROWS.all(
+        observation=observation_id
     ):
         row = rows.get(dimension_id)
         if row is None:
@@ -296,12 +304,6 @@ def _state(observation: Observation, ratings: list[dict[str, Any]]) -> dict[str,
         **_context(observation),
         "ratings": ratings,
     }
-
-
-def _one(queryset: QuerySet) -> Any:
-    """The row a unique lookup finds, or None: `first()` without the ORDER BY it would add
-    (the model's default ordering), which a unique lookup does not need."""
-    return next(iter(queryset.order_by()[:1]), None)
 
 
 def _state_from(observation: Observation, layout: Layout, ratings: list[dict[str, Any]]):
@@ -399,11 +401,7 @@ def _resolve_target(actor: User, data: dict[str, Any]) -> tuple[Round, Assignmen
     """(round, assignment, teacher id, school id) for a new observation, checked for `actor`."""
     assignment_id = data.get("assignment_id")
     if assignment_id is not None:
-        assignment = _one(
-            Assignment.objects.select_related("round__framework_version").filter(
-                pk=assignment_id, observer=actor
-            )
-        )
+        assignment = _OWN_ASSIGNMENT.first(pk=assignment_id, observer=actor.pk)
         if assignment is None:
             raise PayloadError({"assignment_id": _("no such assignment of yours")})
         return assignment.round, assignment, assignment.teacher_id, assignment.school_id
@@ -423,6 +421,32 @@ def _resolve_target(actor: User, data: dict[str, Any]) -> tuple[Round, Assignmen
     if teacher_id == actor.pk:
         raise PayloadError({"teacher_id": _("you cannot observe your own lesson")})
     return round_, None, teacher_id, entry.school_id
+
+
+def _observation_locked(param, *, own: bool) -> QuerySet:
+    """An observation by UUID (and observer, `own`) with its framework version, locked."""
+    field = Observation._meta.get_field
+    lookups = {"uuid": param("uuid", field("uuid"))}
+    if own:
+        lookups["observer_id"] = param("observer", User._meta.pk)
+    return (
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("framework_version")
+        .filter(**lookups)
+        .order_by()[:1]
+    )
+
+
+# The reads every capture save makes, compiled once per process (samsyn.lib.prepared).
+_OBSERVATION_BY_UUID = Prepared(lambda param: _observation_locked(param, own=False))
+_OWN_OBSERVATION_BY_UUID = Prepared(lambda param: _observation_locked(param, own=True))
+_OWN_ASSIGNMENT = Prepared(
+    lambda param: (
+        Assignment.objects.select_related("round__framework_version")
+        .filter(pk=param("pk", Assignment._meta.pk), observer_id=param("observer", User._meta.pk))
+        .order_by()[:1]
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -479,11 +503,7 @@ def _observation_save(
         context[name] = (context[name] or "").strip()
     ratings = data.get("ratings") or []
     content_hash = _content_hash(context, ratings)
-    observation = _one(
-        Observation.objects.select_for_update(of=("self",))
-        .select_related("framework_version")
-        .filter(uuid=uuid)
-    )
+    observation = _OBSERVATION_BY_UUID.first(uuid=uuid)
 
     if observation is None:
         round_, assignment, teacher_id, school_id = _resolve_target(actor, data)
@@ -607,11 +627,7 @@ def observation_submit_own(*, actor: User, uuid: uuid_module.UUID) -> dict[str, 
     """The API's submit: `observation_submit` of the actor's observation `uuid`, read once
     (locked) with one read of its ratings, which also give the state it returns. None when the
     actor has no observation with that UUID."""
-    observation = _one(
-        Observation.objects.select_for_update(of=("self",))
-        .select_related("framework_version")
-        .filter(uuid=uuid, observer=actor)
-    )
+    observation = _OWN_OBSERVATION_BY_UUID.first(uuid=uuid, observer=actor.pk)
     if observation is None:
         return None
     rows = _rating_rows(observation.pk)

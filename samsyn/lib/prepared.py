@@ -1,0 +1,188 @@
+"""SELECTs compiled once per process and run with new values: for the few reads every capture
+save makes (the session with its user, the observation with its framework version).
+
+Building a QuerySet and compiling it to SQL costs more CPU than running it: on a capture save,
+profiled, the ORM's `filter()`/`select_related()` and the compiler's `as_sql()` and
+`get_converters()` were about 40 % of the request (`benchmarks/profile_capture_save.py`). A
+`Prepared` query is built by Django's ORM as usual, once, with a `Param` placeholder for each
+value that changes; its SQL, column converters and the way its rows become model instances
+(select_related included) are kept per database alias. Each run then only prepares the values
+as the field would (`get_db_prep_value`), executes the same SQL and builds the same objects as
+the QuerySet would have.
+
+    _SESSION = Prepared(
+        lambda p: Session.objects.select_related("user").filter(
+            session_key=p("key", Session._meta.get_field("session_key")),
+            expire_date__gt=p("now", Session._meta.get_field("expire_date")),
+        )[:1]
+    )
+    session = _SESSION.first(key=key, now=timezone.now())
+
+Model QuerySets and `values_list()` of fields (rows as tuples); no values(), no
+prefetch_related, no related manager's QuerySet. A query
+with `select_for_update()` refuses to run outside a transaction, as Django's does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections, transaction
+from django.db.models import Field, QuerySet, Value
+from django.db.models.query import (
+    ModelIterable,
+    ValuesListIterable,
+    _get_from_db,
+    get_related_populators,
+)
+from django.db.transaction import TransactionManagementError
+
+
+@dataclass(frozen=True)
+class _Slot:
+    """Where a value goes in the compiled parameters, and the field that prepares it."""
+
+    name: str
+    field: Field
+
+
+class Param(Value):
+    """A value given when the prepared query runs; compiles to one placeholder."""
+
+    def __init__(self, name: str, field: Field) -> None:
+        super().__init__(None, output_field=field)
+        self.name = name
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "%s", (_Slot(self.name, self.output_field),)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(compiler, connection)
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    sql: str
+    params: tuple[Any, ...]  # constants, and a _Slot for each Param
+    converters: list[tuple[int, list, Any]]  # (column, converters, expression)
+    klass_info: dict
+    select: list
+    fetch_mode: Any
+    for_update: bool
+    tuples: bool  # values_list(): rows as tuples, in the order of the names given
+
+
+class Prepared:
+    """A model SELECT built once by `build(param)` and compiled once per database alias."""
+
+    def __init__(self, build: Callable[[Callable[[str, Field], Param]], QuerySet]) -> None:
+        self.build = build
+        # Per database alias. Two threads compiling at once both store the same thing.
+        self._compiled: dict[str, _Compiled] = {}
+
+    def queryset(self) -> QuerySet:
+        """The QuerySet with its placeholders (for tests: the SQL Django would run)."""
+        return self.build(Param)
+
+    def _compile(self, alias: str) -> _Compiled:
+        queryset = self.queryset()
+        query = queryset.query
+        tuples = queryset._iterable_class is ValuesListIterable
+        if (
+            queryset._iterable_class not in (ModelIterable, ValuesListIterable)
+            or queryset._prefetch_related_lookups
+            or queryset._known_related_objects
+            or (tuples and (query.extra_select or query.annotation_select))
+        ):
+            raise TypeError("Prepared runs model and values_list() QuerySets only")
+        compiler = queryset.query.get_compiler(using=alias)
+        for_update = bool(queryset.query.select_for_update)
+        # Django compiles FOR UPDATE only inside a transaction (once per process here).
+        with transaction.atomic(using=alias, savepoint=False) if for_update else nullcontext():
+            sql, params = compiler.as_sql()
+        if compiler.annotation_col_map and not tuples:
+            raise TypeError("Prepared runs model and values_list() QuerySets only")
+        fields = [s[0] for s in compiler.select[: compiler.col_count]]
+        converters = [
+            (pos, convs, expression)
+            for pos, (convs, expression) in compiler.get_converters(fields).items()
+        ]
+        compiled = _Compiled(
+            sql=sql,
+            params=tuple(params),
+            converters=converters,
+            klass_info=compiler.klass_info,
+            select=compiler.select,
+            fetch_mode=queryset._fetch_mode,
+            for_update=for_update,
+            tuples=tuples,
+        )
+        self._compiled[alias] = compiled
+        return compiled
+
+    def all(self, using: str = "default", **values: Any) -> list[Any]:
+        """The model instances the QuerySet would give for these values."""
+        connection = connections[using]
+        compiled = self._compiled.get(using) or self._compile(using)
+        if (
+            compiled.for_update
+            and connection.features.has_select_for_update
+            and connection.get_autocommit()
+        ):  # as Django's compiler refuses it
+            raise TransactionManagementError(
+                "select_for_update cannot be used outside of a transaction."
+            )
+        params = [
+            p.field.get_db_prep_value(values[p.name], connection) if type(p) is _Slot else p
+            for p in compiled.params
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)
+            rows = cursor.fetchall()
+        if not rows:
+            return []
+        if compiled.tuples:
+            return [tuple(row) for row in self._converted(compiled, rows, connection)]
+        return self._objects(compiled, rows, using, connection)
+
+    def first(self, using: str = "default", **values: Any) -> Any:
+        """The first instance, or None (the QuerySet should end in `[:1]`)."""
+        found = self.all(using, **values)
+        return found[0] if found else None
+
+    @staticmethod
+    def _converted(compiled: _Compiled, rows: list, connection) -> Iterator[list]:
+        for raw in rows:
+            row = list(raw)
+            for pos, convs, expression in compiled.converters:
+                value = row[pos]
+                for converter in convs:
+                    value = converter(value, expression, connection)
+                row[pos] = value
+            yield row
+
+    @staticmethod
+    def _objects(compiled: _Compiled, rows: list, using: str, connection) -> list[Any]:
+        klass_info, select, fetch_mode = compiled.klass_info, compiled.select, compiled.fetch_mode
+        model_cls = klass_info["model"]
+        select_fields = klass_info["select_fields"]
+        start, end = select_fields[0], select_fields[-1] + 1
+        init_list = [f[0].target.attname for f in select[start:end]]
+        from_db = _get_from_db(model_cls, fetch_mode)
+        populators = get_related_populators(klass_info, select, using, fetch_mode)
+        objects = []
+        peers: list = []
+        for row in Prepared._converted(compiled, rows, connection):
+            obj = from_db(using, init_list, row[start:end])
+            if fetch_mode.track_peers:
+                from weakref import ref
+
+                peers.append(ref(obj))
+                obj._state.peers = peers
+            for populator in populators:
+                populator.populate(row, obj)
+            objects.append(obj)
+        return objects

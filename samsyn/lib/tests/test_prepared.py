@@ -1,0 +1,147 @@
+"""Prepared SELECTs (samsyn.lib.prepared) run the SQL Django compiles and give the objects a
+QuerySet gives: the session read on every request and the capture save's reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from samsyn.accounts import sessions
+from samsyn.accounts.models import Session
+from samsyn.lib.prepared import Prepared
+from samsyn.observations import services
+from samsyn.observations.models import Assignment, Observation
+from samsyn.observations.tests.factories import full_ratings, make_round
+from samsyn.test import BaseTestCase
+
+
+def sql_of(run) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        result = run()
+    return result, [q["sql"] for q in queries.captured_queries]
+
+
+class PreparedSessionTests(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.client.force_login(self.alice)
+        self.key = self.client.session.session_key
+
+    def test_same_sql_and_objects_as_the_queryset(self):
+        now = timezone.now()
+        prepared, prepared_sql = sql_of(
+            lambda: sessions._SESSION_WITH_USER.first(key=self.key, now=now)
+        )
+        orm, orm_sql = sql_of(
+            lambda: next(
+                iter(
+                    Session.objects.select_related("user").filter(
+                        session_key=self.key, expire_date__gt=now
+                    )[:1]
+                )
+            )
+        )
+        self.assertEqual(prepared_sql, orm_sql)
+        self.assertEqual(
+            [(f.attname, getattr(prepared, f.attname)) for f in Session._meta.concrete_fields],
+            [(f.attname, getattr(orm, f.attname)) for f in Session._meta.concrete_fields],
+        )
+        self.assertIsInstance(prepared.expire_date, dt.datetime)
+        self.assertIsNotNone(prepared.expire_date.tzinfo)
+        with self.assertNumQueries(0):  # the user came with the row
+            self.assertEqual(prepared.user.email, self.alice.email)
+            self.assertEqual(prepared.user.password, self.alice.password)
+
+    def test_attack_an_expired_session_is_not_read(self):
+        Session.objects.filter(session_key=self.key).update(
+            expire_date=timezone.now() - dt.timedelta(seconds=1)
+        )
+        self.assertIsNone(sessions._SESSION_WITH_USER.first(key=self.key, now=timezone.now()))
+        self.assertEqual(self.client.get("/api/v1/assignments").status_code, 401)
+
+    def test_attack_an_unknown_key_is_not_read(self):
+        other = sessions.SessionStore()._get_new_session_key()
+        self.assertIsNone(sessions._SESSION_WITH_USER.first(key=other, now=timezone.now()))
+
+
+class PreparedCaptureReadTests(BaseTestCase):
+    def setUp(self):
+        super().setUp()
+        self.round = make_round(self)
+        self.assignment = Assignment.objects.filter(round=self.round).first()
+        self.uuid = uuid.uuid4()
+        services.observation_save(
+            actor=self.oscar,
+            uuid=self.uuid,
+            data={
+                "assignment_id": self.assignment.pk,
+                "ratings": full_ratings(self.round.framework_version),
+            },
+            base_revision=0,
+        )
+
+    def test_the_locked_observation_read_is_djangos_sql(self):
+        with transaction.atomic():
+            prepared, prepared_sql = sql_of(
+                lambda: services._OWN_OBSERVATION_BY_UUID.first(
+                    uuid=self.uuid, observer=self.oscar.pk
+                )
+            )
+            orm, orm_sql = sql_of(
+                lambda: next(
+                    iter(
+                        Observation.objects.select_for_update(of=("self",))
+                        .select_related("framework_version")
+                        .filter(uuid=self.uuid, observer_id=self.oscar.pk)
+                        .order_by()[:1]
+                    )
+                )
+            )
+        self.assertEqual(prepared_sql, orm_sql)
+        self.assertEqual(prepared.pk, orm.pk)
+        self.assertEqual(prepared.uuid, self.uuid)
+        self.assertEqual(prepared.created_at, orm.created_at)
+        with self.assertNumQueries(0):
+            self.assertEqual(prepared.framework_version.pk, self.round.framework_version_id)
+
+    def test_attack_another_observers_uuid_is_not_read(self):
+        with transaction.atomic():
+            self.assertIsNone(
+                services._OWN_OBSERVATION_BY_UUID.first(uuid=self.uuid, observer=self.pia.pk)
+            )
+            self.assertIsNone(
+                services._OWN_ASSIGNMENT.first(pk=self.assignment.pk, observer=self.pia.pk)
+            )
+            found = services._OWN_ASSIGNMENT.first(pk=self.assignment.pk, observer=self.oscar.pk)
+        self.assertEqual(found.pk, self.assignment.pk)
+        with self.assertNumQueries(0):
+            self.assertEqual(found.round.framework_version.pk, self.round.framework_version_id)
+
+    def test_rating_rows_are_the_querysets_rows(self):
+        observation = Observation.objects.get(uuid=self.uuid)
+        prepared, prepared_sql = sql_of(
+            lambda: services._RATING_ROWS.all(observation=observation.pk)
+        )
+        orm, orm_sql = sql_of(
+            lambda: list(
+                observation.ratings.values_list(
+                    "dimension_id", "dimension__order", "step_id", "note", "criteria"
+                ).order_by()
+            )
+        )
+        self.assertEqual(prepared_sql, orm_sql)
+        self.assertEqual(prepared, orm)
+        self.assertEqual(len({row[0] for row in prepared}), 10)
+
+    def test_values_querysets_are_refused(self):
+        prepared = Prepared(
+            lambda param: Observation.objects.filter(
+                uuid=param("uuid", Observation._meta.get_field("uuid"))
+            ).values("pk")
+        )
+        with self.assertRaises(TypeError):
+            prepared.first(uuid=self.uuid)
