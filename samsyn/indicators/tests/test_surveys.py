@@ -85,12 +85,14 @@ class SurveyServiceTests(BaseTestCase):
         self.assertEqual((third.n, third.dont_know), (4, 1))
         self.assertTrue(third.hidden)  # four who took a position: below the minimum of five
         safety = results.area("safety")
-        scores = [
-            sum({1: 0, 2: 10 / 3, 3: 20 / 3, 4: 10}[v] for v in p[:3] if v)
-            / len([v for v in p[:3] if v])
-            for p in patterns
-        ]
+        # The hidden third statement is left out of the area: its index is over the two
+        # shown statements, each respondent's mean over them (everyone answered both here),
+        # which is also the mean of the two statements' indexes.
+        step = {1: 0, 2: 10 / 3, 3: 20 / 3, 4: 10}
+        scores = [(step[p[0]] + step[p[1]]) / 2 for p in patterns]
         self.assertAlmostEqual(safety.index, sum(scores) / 5)
+        self.assertAlmostEqual(safety.index, (first.index + results.questions[1].index) / 2)
+        self.assertEqual((safety.statements, safety.of), (2, 3))
         self.assertEqual(safety.n, 5)
         self.assertLess(safety.ci_low, safety.index)
         self.assertGreater(safety.ci_high, safety.index)
