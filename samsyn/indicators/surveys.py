@@ -59,6 +59,7 @@ class AreaResult:
     sd: float | None = None
     statements: int = 0  # shown statements the index is over
     of: int = 0  # statements of the area
+    texts: tuple[str, ...] = ()  # the shown statements' wording, to match an outcome survey
 
 
 @dataclass(frozen=True)
@@ -230,6 +231,7 @@ def results_from_rows(
                 sd,
                 statements=len(shown),
                 of=len(statements),
+                texts=tuple(q.text for q in questions if q.pk in means and q.area == area),
             )
         )
     return SurveyResults(survey, responses, min_group, results, areas)
@@ -243,8 +245,22 @@ class AreaComparison:
 
     @property
     def shown(self) -> bool:
+        """Both areas shown and over the same statements (a statement hidden in one survey
+        only would make the change partly a change of statements)."""
         return bool(
-            self.baseline and self.outcome and not (self.baseline.hidden or self.outcome.hidden)
+            self.baseline
+            and self.outcome
+            and not (self.baseline.hidden or self.outcome.hidden)
+            and self.baseline.texts == self.outcome.texts
+        )
+
+    @property
+    def different_statements(self) -> bool:
+        return bool(
+            self.baseline
+            and self.outcome
+            and not (self.baseline.hidden or self.outcome.hidden)
+            and self.baseline.texts != self.outcome.texts
         )
 
     @property

@@ -131,6 +131,23 @@ class SurveyServiceTests(BaseTestCase):
         with self.assertRaisesMessage(ValidationError, str(services.ERR_NOT_BASELINE)):
             services.survey_outcome_create(baseline=outcome, actor=self.pia, title="x")
 
+    def test_an_area_is_compared_only_over_the_same_statements(self):
+        answer_all(self.survey, [[2] * 6] * 6)
+        outcome = services.survey_outcome_create(
+            baseline=self.survey, actor=self.pia, title="Uppföljning"
+        )
+        # the third safety statement: two of six take a position (hidden in the outcome)
+        answer_all(outcome, [[3, 3, 0, 3, 3, 3]] * 4 + [[3] * 6] * 2)
+        after = survey_results(outcome)
+        self.assertTrue(after.questions[2].hidden)
+        self.assertEqual((after.area("safety").statements, after.area("safety").of), (2, 3))
+        rows = {r.baseline.area: r for r in compare(survey_results(self.survey), after)}
+        self.assertFalse(rows["safety"].shown)
+        self.assertTrue(rows["safety"].different_statements)
+        self.assertIsNone(rows["safety"].change)
+        self.assertTrue(rows["study_peace"].shown)
+        self.assertAlmostEqual(rows["study_peace"].change, 10 / 3)
+
 
 class SurveyPagesTests(BaseTestCase):
     """A principal builds a survey, hands out links, people answer anonymously, results."""
