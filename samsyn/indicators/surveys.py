@@ -137,14 +137,29 @@ def _rows(survey: Survey, areas: tuple[str, ...] | None = None):
     return answers.values_list("response_id", "question_id", "value")
 
 
-def respondent_scores(
+def shown_statements(
     survey: Survey, areas: tuple[str, ...], *, min_group: int | None = None
+) -> set[str]:
+    """The wording of the statements of `areas` the survey's results show."""
+    results = survey_results(survey, min_group=min_group)
+    return {q.question.text for q in results.questions if q.question.area in areas and not q.hidden}
+
+
+def respondent_scores(
+    survey: Survey,
+    areas: tuple[str, ...],
+    *,
+    texts: set[str] | None = None,
+    min_group: int | None = None,
 ) -> list[float]:
-    """Each respondent's index (0–10) over the shown statements of `areas`, the one rule of
-    the survey's area indexes (`survey_results`): a statement the respondent took no position
-    on counts at its index, so the mean of these scores is the mean of the statements'
-    published indexes and rests on no other respondents than they do."""
-    questions = [q for q in survey.questions.all() if q.area in areas]
+    """Each respondent's index (0–10) over the shown statements of `areas` (and, if given,
+    only those worded as in `texts`), the one rule of the survey's area indexes
+    (`survey_results`): a statement the respondent took no position on counts at its index,
+    so the mean of these scores is the mean of the statements' published indexes and rests
+    on no other respondents than they do."""
+    questions = [
+        q for q in survey.questions.all() if q.area in areas and (texts is None or q.text in texts)
+    ]
     return scores_from_rows(
         questions, list(_rows(survey, areas)), survey.responses.count(), min_group=_min(min_group)
     )

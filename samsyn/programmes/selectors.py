@@ -35,7 +35,7 @@ from samsyn.analysis.programme import (
 )
 from samsyn.analysis.results import AnalysisError
 from samsyn.indicators.models import Question
-from samsyn.indicators.surveys import respondent_scores
+from samsyn.indicators.surveys import respondent_scores, shown_statements
 from samsyn.programmes.models import Programme, ProgrammeMeasure
 
 Kind = ProgrammeMeasure.Kind
@@ -303,7 +303,20 @@ def _survey(measure: ProgrammeMeasure, schools: list[Organisation]) -> MeasureRe
     # The survey pages' own rule (one function): a statement a respondent took no position
     # on counts at its index, hidden statements are left out, so each school's figure is the
     # mean of the statement indexes its survey page shows.
-    scores = {s.pk: respondent_scores(s, AREAS[measure.kind]) for s in baseline + outcome}
+    # A school's baseline and outcome are over the statements both its surveys show.
+    areas = AREAS[measure.kind]
+    chosen = baseline + outcome
+    shown = {s.pk: shown_statements(s, areas) for s in chosen}
+    scores = {
+        s.pk: respondent_scores(
+            s,
+            areas,
+            texts=set.intersection(
+                *(shown[o.pk] for o in chosen if o.organisation_id == s.organisation_id)
+            ),
+        )
+        for s in chosen
+    }
     sides: dict[str, tuple[list, list, list]] = {"b": ([], [], []), "o": ([], [], [])}
     for key, chosen in (("b", baseline), ("o", outcome)):
         values, _ids, labels = sides[key]

@@ -134,6 +134,23 @@ class EvaluationTests(BaseTestCase):
         )
         self.assertFalse(result.comparison.paired)
 
+    def test_a_statement_hidden_on_one_side_is_left_out_of_both(self):
+        from samsyn.indicators.surveys import survey_results
+
+        base, out = self.survey_pairs[self.school.pk]
+        gone = out.questions.first()
+        Answer.objects.filter(response__survey=out, question=gone).update(value=0)
+        result, _ev = self.result(Kind.SAFETY)
+        school = next(s for s in result.comparison.schools if s.school == self.school.pk)
+        page = survey_results(base)
+        kept = [q.index for q in page.questions if q.question.text != gone.text]
+        self.assertEqual(len(kept), 5)
+        self.assertAlmostEqual(school.baseline.estimate, statistics.mean(kept))
+        after = survey_results(out)
+        self.assertAlmostEqual(
+            school.outcome.estimate, statistics.mean(q.index for q in after.questions[1:])
+        )
+
     def test_relation_needs_three_schools_and_says_so(self):
         with translation.override("en"):
             _result, ev = self.result(Kind.TEACHING)
