@@ -17,7 +17,6 @@ values the school's staff dashboard hides as derivable are left out
 from __future__ import annotations
 
 import warnings
-from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -35,8 +34,8 @@ from samsyn.analysis.programme import (
     exploratory_slope,
 )
 from samsyn.analysis.results import AnalysisError
-from samsyn.indicators.models import Answer, Question, Survey
-from samsyn.indicators.surveys import STEP
+from samsyn.indicators.models import Question
+from samsyn.indicators.surveys import respondent_scores, shown_statements
 from samsyn.programmes.models import Programme, ProgrammeMeasure
 
 Kind = ProgrammeMeasure.Kind
@@ -297,22 +296,6 @@ def _compare(result: MeasureResult, sides: dict, *, paired: bool) -> MeasureResu
     return result
 
 
-def _respondent_scores(surveys: list[Survey], areas: tuple[str, ...]) -> dict[int, list[float]]:
-    """Per survey: each respondent's index (0–10) over the measure's areas (the mean of their
-    answers that took a position; "don't know" left out; respondents without one left out)."""
-    per: dict[tuple[int, int], list[float]] = defaultdict(list)
-    rows = Answer.objects.filter(
-        response__survey__in=surveys, question__area__in=areas
-    ).values_list("response__survey_id", "response_id", "value")
-    for survey_id, response_id, value in rows:
-        if value in STEP:
-            per[(survey_id, response_id)].append(STEP[value])
-    out: dict[int, list[float]] = {s.pk: [] for s in surveys}
-    for (survey_id, _r), values in sorted(per.items()):
-        out[survey_id].append(sum(values) / len(values))
-    return out
-
-
 def _survey(measure: ProgrammeMeasure, schools: list[Organisation]) -> MeasureResult:
     baseline = list(measure.baseline_surveys.all())
     outcome = list(measure.outcome_surveys.all())
@@ -332,7 +315,23 @@ def _survey(measure: ProgrammeMeasure, schools: list[Organisation]) -> MeasureRe
     if not baseline or not outcome:
         result.missing = _("Choose the baseline and the outcome surveys.")
         return result
-    scores = _respondent_scores(baseline + outcome, AREAS[measure.kind])
+    # The survey pages' own rule (one function): a statement a respondent took no position
+    # on counts at its index, hidden statements are left out, so each school's figure is the
+    # mean of the statement indexes its survey page shows.
+    # A school's baseline and outcome are over the statements both its surveys show.
+    areas = AREAS[measure.kind]
+    chosen = baseline + outcome
+    shown = {s.pk: shown_statements(s, areas) for s in chosen}
+    scores = {
+        s.pk: respondent_scores(
+            s,
+            areas,
+            texts=set.intersection(
+                *(shown[o.pk] for o in chosen if o.organisation_id == s.organisation_id)
+            ),
+        )
+        for s in chosen
+    }
     sides: dict[str, tuple[list, list, list]] = {"b": ([], [], []), "o": ([], [], [])}
     for key, chosen in (("b", baseline), ("o", outcome)):
         values, _ids, labels = sides[key]

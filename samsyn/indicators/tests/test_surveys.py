@@ -85,12 +85,14 @@ class SurveyServiceTests(BaseTestCase):
         self.assertEqual((third.n, third.dont_know), (4, 1))
         self.assertTrue(third.hidden)  # four who took a position: below the minimum of five
         safety = results.area("safety")
-        scores = [
-            sum({1: 0, 2: 10 / 3, 3: 20 / 3, 4: 10}[v] for v in p[:3] if v)
-            / len([v for v in p[:3] if v])
-            for p in patterns
-        ]
+        # The hidden third statement is left out of the area: its index is over the two
+        # shown statements, each respondent's mean over them (everyone answered both here),
+        # which is also the mean of the two statements' indexes.
+        step = {1: 0, 2: 10 / 3, 3: 20 / 3, 4: 10}
+        scores = [(step[p[0]] + step[p[1]]) / 2 for p in patterns]
         self.assertAlmostEqual(safety.index, sum(scores) / 5)
+        self.assertAlmostEqual(safety.index, (first.index + results.questions[1].index) / 2)
+        self.assertEqual((safety.statements, safety.of), (2, 3))
         self.assertEqual(safety.n, 5)
         self.assertLess(safety.ci_low, safety.index)
         self.assertGreater(safety.ci_high, safety.index)
@@ -128,6 +130,23 @@ class SurveyServiceTests(BaseTestCase):
         self.assertAlmostEqual(high, ci.high)
         with self.assertRaisesMessage(ValidationError, str(services.ERR_NOT_BASELINE)):
             services.survey_outcome_create(baseline=outcome, actor=self.pia, title="x")
+
+    def test_an_area_is_compared_only_over_the_same_statements(self):
+        answer_all(self.survey, [[2] * 6] * 6)
+        outcome = services.survey_outcome_create(
+            baseline=self.survey, actor=self.pia, title="Uppföljning"
+        )
+        # the third safety statement: two of six take a position (hidden in the outcome)
+        answer_all(outcome, [[3, 3, 0, 3, 3, 3]] * 4 + [[3] * 6] * 2)
+        after = survey_results(outcome)
+        self.assertTrue(after.questions[2].hidden)
+        self.assertEqual((after.area("safety").statements, after.area("safety").of), (2, 3))
+        rows = {r.baseline.area: r for r in compare(survey_results(self.survey), after)}
+        self.assertFalse(rows["safety"].shown)
+        self.assertTrue(rows["safety"].different_statements)
+        self.assertIsNone(rows["safety"].change)
+        self.assertTrue(rows["study_peace"].shown)
+        self.assertAlmostEqual(rows["study_peace"].change, 10 / 3)
 
 
 class SurveyPagesTests(BaseTestCase):

@@ -99,23 +99,57 @@ class EvaluationTests(BaseTestCase):
         school = next(s for s in result.comparison.schools if s.school == self.school.pk)
         self.assertAlmostEqual(school.baseline.estimate, expected)
 
-    def test_survey_measure_uses_each_respondents_index_over_its_areas(self):
+    def test_survey_measure_is_the_mean_of_the_statement_indexes_its_survey_page_shows(self):
+        """Each respondent's index over the measure's statements, a statement they took no
+        position on counting at its index (the survey page's rule): so a school's figure is
+        the mean of the statement indexes on its survey page, over the same respondents."""
+        from samsyn.indicators.surveys import survey_results
+
         result, _ev = self.result(Kind.SAFETY)
         base, out = self.survey_pairs[self.school.pk]
-        expected = {}
+        expected, respondents = {}, {}
         for survey in (base, out):
             per = defaultdict(list)
-            for response, value in Answer.objects.filter(
+            people = set()
+            for response, question, value in Answer.objects.filter(
                 response__survey=survey, question__area__in=["safety", "study_peace"]
-            ).values_list("response_id", "value"):
+            ).values_list("response_id", "question_id", "value"):
                 if value in STEP:
-                    per[response].append(STEP[value])
-            expected[survey.pk] = statistics.mean(sum(v) / len(v) for v in per.values())
+                    per[question].append(STEP[value])
+                    people.add(response)
+            shown = [v for v in per.values() if len(v) >= 5]
+            expected[survey.pk] = statistics.mean(sum(v) / len(v) for v in shown)
+            respondents[survey.pk] = len(people)
+            page = survey_results(survey)
+            self.assertAlmostEqual(
+                expected[survey.pk],
+                statistics.mean(q.index for q in page.questions if not q.hidden),
+            )
         school = next(s for s in result.comparison.schools if s.school == self.school.pk)
         self.assertAlmostEqual(school.baseline.estimate, expected[base.pk])
         self.assertAlmostEqual(school.outcome.estimate, expected[out.pk])
         self.assertAlmostEqual(school.change.estimate, expected[out.pk] - expected[base.pk])
+        self.assertEqual(
+            (school.n_baseline, school.n_outcome), (respondents[base.pk], respondents[out.pk])
+        )
         self.assertFalse(result.comparison.paired)
+
+    def test_a_statement_hidden_on_one_side_is_left_out_of_both(self):
+        from samsyn.indicators.surveys import survey_results
+
+        base, out = self.survey_pairs[self.school.pk]
+        gone = out.questions.first()
+        Answer.objects.filter(response__survey=out, question=gone).update(value=0)
+        result, _ev = self.result(Kind.SAFETY)
+        school = next(s for s in result.comparison.schools if s.school == self.school.pk)
+        page = survey_results(base)
+        kept = [q.index for q in page.questions if q.question.text != gone.text]
+        self.assertEqual(len(kept), 5)
+        self.assertAlmostEqual(school.baseline.estimate, statistics.mean(kept))
+        after = survey_results(out)
+        self.assertAlmostEqual(
+            school.outcome.estimate, statistics.mean(q.index for q in after.questions[1:])
+        )
 
     def test_relation_needs_three_schools_and_says_so(self):
         with translation.override("en"):
