@@ -19,6 +19,7 @@ observed table there (with the personas whose request wrote, to review, never to
 
 from __future__ import annotations
 
+import inspect
 import os
 import re
 import time
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import URLResolver, get_resolver, reverse
 
 from samsyn.accounts.models import Organisation, User
 from samsyn.coaching.models import Conversation, NextStep
@@ -213,4 +214,74 @@ def test_post_only_routes_answer_as_declared(demo_db, capsys):
                 wrong.append(f"{wrote_child} {sorted(tables)}")
             if tables and key[1] == "other" and persona in SJOVIK_ONLY:
                 wrong.append(f"{key} {persona}: changed another owner's {sorted(tables)}")
+    assert not wrong, "\n".join(wrong)
+
+
+def _views(patterns=None, prefix: str = ""):
+    """(route name, view function) of every named URL pattern, as `routes.all_routes` names
+    them."""
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace != "admin":
+                namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+                yield from _views(entry.url_patterns, namespace)
+        elif entry.name:
+            yield f"{prefix}{entry.name}", entry.callback
+
+
+def form_routes() -> list[str]:
+    """Routes that answer GET (a page with a form) and take POST too: their view's source
+    reads the POST (function views) or has a `post` method (class views)."""
+    post_only = set(post_only_routes())
+    out = []
+    for name, callback in _views():
+        view = inspect.unwrap(callback)
+        view = getattr(view, "view_class", view)
+        try:
+            source = inspect.getsource(view)
+        except (OSError, TypeError):
+            continue
+        if name not in post_only and ("request.POST" in source or "def post" in source):
+            out.append(name)
+    return sorted(out)
+
+
+def test_forms_refuse_by_post_whom_they_refuse_by_get(demo_db, capsys):
+    """A page with a form refuses the POST of every persona its GET refuses (403/404; anon:
+    the login page), with the same status and without writing: access is decided before
+    the form, never only when showing it. Nothing to declare: the GET rows of
+    `matrix.EXPECTED` say whom each page refuses."""
+    started = time.monotonic()
+    people = personas()
+    own, other = Organisation.objects.get(name=OWN), Organisation.objects.get(name=OTHER)
+    copy_to_owner(own, other)
+    objects = {"own": subjects(own), "other": subjects(other)}
+    clients = _clients(people)
+    names = set(form_routes())
+    assert len(names) > 50, "the form routes are no longer found"
+    wrong, requests = [], 0
+    for route in all_routes():
+        if route.name not in names:
+            continue
+        for which, kwargs in _targets(route, objects).items():
+            if (route.name, which) not in matrix.EXPECTED:
+                continue
+            url = reverse(route.name, kwargs=kwargs)
+            declared = matrix.expand(matrix.EXPECTED[(route.name, which)], clients)
+            for persona, client in clients.items():
+                refused = declared[persona] in (403, 404) or persona == ANON
+                if not refused:
+                    continue
+                status, tables = _post(client, url, {})
+                requests += 1
+                if status != declared[persona] or tables:
+                    wrong.append(
+                        f"{route.name} {which} {persona}: GET {declared[persona]}, "
+                        f"POST {status} wrote {sorted(tables)}"
+                    )
+    with capsys.disabled():
+        print(
+            f"\nforms by POST: {len(names)} routes, {requests} refused requests in "
+            f"{time.monotonic() - started:.0f} s"
+        )
     assert not wrong, "\n".join(wrong)
