@@ -204,8 +204,16 @@ POST_EXPECTED: dict[tuple[str, str], str] = {
         "own",
     ): "302:anon,principal,owner,admin 404:other_owner,other_teacher *:403",
     ("integrations:sso_rule_add", "other"): "302:anon,other_owner,admin 403:researcher *:404",
-    ("integrations:sso_rule_add", "own"): "302:anon 404:owner,coordinator,other_owner,admin *:403",
+    ("integrations:sso_rule_add", "own"): "302:anon,owner,admin 404:coordinator,other_owner *:403",
+    (
+        "integrations:sso_rule_remove",
+        "mixed",
+    ): "302:anon 404:owner,coordinator,other_owner,admin *:403",
     ("integrations:sso_rule_remove", "other"): "302:anon,other_owner,admin 403:researcher *:404",
+    (
+        "integrations:sso_rule_remove",
+        "own",
+    ): "302:anon,owner,admin 404:coordinator,other_owner *:403",
     ("integrations:token_revoke", "other"): "302:anon,other_owner *:404",
     ("integrations:token_revoke", "own"): "302:anon,owner *:404",
     (

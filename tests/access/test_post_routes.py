@@ -33,7 +33,7 @@ from samsyn.coaching.models import Conversation, NextStep
 from samsyn.demo.services import DEMO_DOMAIN
 from samsyn.improvement.models import CycleStep, PlanAction, PlanGoal, QualityCycle, SchoolPlan
 from samsyn.indicators.models import Question, Survey
-from samsyn.integrations.models import ApiToken
+from samsyn.integrations.models import ApiToken, SsoProvider, SsoRule
 from samsyn.networks.models import FollowUpAction, PeerReview, Practice, VisitRequest
 from samsyn.privacy.models import SubjectRequest
 from samsyn.workshops.models import Action, Workshop, WorkshopItem
@@ -112,6 +112,14 @@ def _copy_children(objects: dict, other: Organisation) -> None:
         pk = parent and _copy_row(model.objects.get(pk=mine[kind]["pk"]), **{field: parent})
         if pk is not None:
             theirs[kind] = {"pk": pk}
+    if "rule_pk" in theirs.get("owner", {}) and "rule_pk" not in mine.get("owner", {}):
+        # The demo gives Sjövik no sign-in provider: it gets a copy of Ekbacka's, with a rule.
+        rule = SsoRule.objects.select_related("provider").get(pk=theirs["owner"]["rule_pk"])
+        provider = SsoProvider.objects.get(
+            pk=_copy_row(rule.provider, owner_id=mine["owner"]["pk"])
+        )
+        school = Organisation.objects.get(pk=mine["owner"]["school_pk"])
+        mine["owner"]["rule_pk"] = _copy_row(rule, provider=provider, organisation=school)
     if "api_token" in mine and "api_token" not in theirs:
         person = User.objects.get(email="huvudman.ekbacka@" + DEMO_DOMAIN)
         token = ApiToken.objects.get(pk=mine["api_token"]["pk"])
@@ -130,7 +138,7 @@ def _targets(route, objects) -> dict[str, dict]:
         found = objects[which].get(route.kind, {})
         if all(p in found for p in route.params):
             out[which] = {p: found[p] for p in route.params}
-    children = [p for p in route.params if (route.kind, p) in CHILDREN]
+    children = [p for p in route.params if (route.kind, p) in [*CHILDREN, ("owner", "rule_pk")]]
     if "own" in out and "other" in out and children:
         out["mixed"] = {**out["own"], **{p: out["other"][p] for p in children}}
     return out
