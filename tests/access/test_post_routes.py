@@ -3,14 +3,15 @@
 The generated matrix (test_generated_matrix.py) requests every route with GET, so a route that
 takes POST only answers 405 there and says nothing about who may use it. Every such route (its
 GET rows in `matrix.EXPECTED` answer 405 to every signed-in persona) is requested here with
-POST as every persona, on the own owner's object and on the other owner's, each request
-rolled back (a savepoint) so the next persona finds the same object. The body is empty unless
+POST as every persona, on the own owner's object, on the other owner's and, for nested routes,
+"mixed" (the own owner's parent with the other owner's child), each request rolled back (a savepoint) so the next persona finds the same object. The body is empty unless
 `POST_BODIES` gives one: a rightful persona may then get the form back (200/400) or the view's
 redirect (302); what matters is that outsiders get 404, members without the permission 403,
 anonymous visitors the login page (302) or a refusal before it (405 where `require_POST`
 comes first), and that nobody else changes anything: every request's writes are watched, and
-a persona refused (403/404/405) or a Sjövik-only persona on another owner's object that wrote
-to the database fails the test whatever is declared.
+a persona refused (403/404/405), anyone on a mixed row or a Sjövik-only persona on another
+owner's object that wrote to the database fails the test whatever is declared. Pages with a
+form are POSTed too, by the personas their GET refuses (`test_forms_refuse_...`).
 
 The expectations are in `matrix.POST_EXPECTED`; routes not requested here are in
 `matrix.POST_NOT_REQUESTED` with the reason. `SAMSYN_MATRIX_RECORD_POST=<file>` writes the
@@ -179,7 +180,17 @@ def test_every_post_only_route_is_declared():
     declared = {name for name, _which in matrix.POST_EXPECTED} | set(matrix.POST_NOT_REQUESTED)
     missing = sorted(set(post_only_routes()) - declared)
     assert not missing, f"POST-only routes without declared POST access: {missing}"
-    names = {route.name for route in all_routes()}
+    routes = {route.name: route for route in all_routes()}
+    names = set(routes)
+    # A route on an owner's object is requested on another owner's too (its "other" row).
+    one_owner = [
+        name
+        for name in post_only_routes()
+        if name in routes
+        and routes[name].kind not in (None, *SHARED_KINDS)
+        and (name, "other") not in matrix.POST_EXPECTED
+    ]
+    assert not one_owner, f"POST-only routes without another owner's object: {one_owner}"
     assert not declared - names, f"declared routes that no longer exist: {declared - names}"
     assert not set(matrix.POST_EXPECTED) & {
         (n, w) for n in matrix.POST_NOT_REQUESTED for w in ("own", "other")
