@@ -33,9 +33,10 @@ POST_NOT_REQUESTED: dict[str, str] = {
 # Reviewed when recorded (with the tables each request wrote): every 302/200 is a persona who
 # may act on the object (the school's leaders and inviters, the owner's administrators, a
 # co-owner of an exchange, the project's supervisors, a peer-review team member, the network's
-# coordinator, the object's own observer/teacher/declarer, the platform admin), or a route
-# acting on the requester alone (certifying oneself); no refused persona wrote anything and no
-# Sjövik-only persona changed another owner's object. A "mixed" row is a nested route with the
+# coordinator or a group's chair (Per chairs the steering group), the object's own
+# observer/teacher/declarer, the platform admin), or a route acting on the requester alone
+# (certifying oneself); no refused persona wrote anything and no Sjövik-only persona changed
+# another owner's object. A "mixed" row is a nested route with the
 # own owner's parent and the other owner's child (a plan of Sjövik, a goal of Ekbacka's plan):
 # nobody may reach the child through a parent that is not its own.
 POST_EXPECTED: dict[tuple[str, str], str] = {
