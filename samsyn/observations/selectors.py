@@ -247,7 +247,9 @@ def observation_perms(user: User, observation: Observation) -> frozenset[Perm]:
     """The user's permissions on an observation: those at its school, and the object's own
     (READ per `can_view_observation`, OBSERVE for its observer, ACKNOWLEDGE for its teacher,
     REOPEN for its observer and the school's leadership)."""
-    perms = set(permissions_at(user, observation.school))
+    # Acknowledging is the observed teacher's own act: no role at the school gives it (a
+    # platform administrator holding every permission there would otherwise be let through).
+    perms = set(permissions_at(user, observation.school)) - {Perm.OBSERVATION_ACKNOWLEDGE}
     if can_view_observation(user, observation):
         perms.add(Perm.OBSERVATION_READ)
     if user.pk == observation.observer_id:

@@ -180,6 +180,18 @@ class ReleaseAndReadTests(BaseTestCase):
         self.assertEqual(observation.teacher_comment, "Tack!")
         self.assertIsNotNone(observation.acknowledged_at)
 
+    def test_only_the_observed_teacher_acknowledges_not_the_platform_admin(self):
+        # The admin holds every permission at the school; acknowledging is the teacher's own
+        # act (it was a server error from the service's refusal before).
+        observation = capture(self, self.round, release=True)
+        self.client.force_login(self.adam)
+        response = self.client.post(
+            reverse("observations:acknowledge", args=[observation.uuid]), {"comment": "Sett"}
+        )
+        self.assertEqual(response.status_code, 403)
+        observation.refresh_from_db()
+        self.assertIsNone(observation.acknowledged_at)
+
     def test_the_principal_reads_it_and_the_read_is_audited(self):
         observation = capture(self, self.round)
         self.client.force_login(self.pia)
