@@ -282,6 +282,17 @@ POST_EXPECTED: dict[tuple[str, str], str] = {
         "other",
     ): "200:owner,coordinator,admin 302:anon 404:other_teacher *:403",
     ("networks:meeting_add", "own"): "200:owner,coordinator,admin 302:anon 404:other_teacher *:403",
+    # Cancelling a meeting and removing a member (the collaboration's edit pages): the chair
+    # (Per, Sjövik's owner admin) and coordinators may cancel a meeting; only coordinators
+    # change a group's members. The demo's meeting has decisions, so a rightful cancel is
+    # refused with a message (302, nothing written).
+    (
+        "networks:meeting_cancel",
+        "other",
+    ): "302:anon,owner,coordinator,admin 404:other_teacher *:403",
+    ("networks:meeting_cancel", "own"): "302:anon,owner,coordinator,admin 404:other_teacher *:403",
+    ("networks:member_remove", "other"): "302:anon,coordinator,admin 404:other_teacher *:403",
+    ("networks:member_remove", "own"): "302:anon,coordinator,admin 404:other_teacher *:403",
     (
         "networks:request_answer",
         "mixed",
