@@ -40,6 +40,19 @@ def all_url_names(patterns=None, prefix: str = "") -> set[str]:
     return names
 
 
+def app_row_functions() -> list[tuple[str, object]]:
+    """(app label, its `rows` function) for every app with `samsyn/<app>/tests/access.py`."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("samsyn."):
+            continue
+        try:
+            found.append((config.label, import_string(f"{config.name}.tests.access.rows")))
+        except ImportError:
+            continue
+    return found
+
+
 class AccessMatrixTests(BaseTestCase):
     def setUp(self) -> None:
         super().setUp()
@@ -130,13 +143,7 @@ class AccessMatrixTests(BaseTestCase):
 
     def all_rows(self) -> dict:
         rows = dict(self.rows)
-        for config in apps.get_app_configs():
-            if not config.name.startswith("samsyn."):
-                continue
-            try:
-                app_rows = import_string(f"{config.name}.tests.access.rows")
-            except ImportError:
-                continue
+        for _label, app_rows in app_row_functions():
             rows.update(app_rows(self))
         return rows
 
@@ -179,6 +186,17 @@ class AccessMatrixTests(BaseTestCase):
                     user = response.wsgi_request.user  # (after a logout: nobody)
                     if persona != ANON and user.is_authenticated:
                         self.assertEqual(user, getattr(self, persona), f"{name} as {persona}")
+
+    def test_it_enforces_every_apps_rows(self):
+        """Every app's own rows (`samsyn/<app>/tests/access.py`) are in the matrix that
+        test_it_enforces_the_matrix requests: the apps need no test of their own that requests
+        them again (networks and coaching had one, with these same functions)."""
+        from samsyn.coaching.tests.access import rows as coaching_rows
+        from samsyn.networks.tests.access import rows as networks_rows
+
+        collected = dict(app_row_functions())
+        self.assertIs(collected["networks"], networks_rows)
+        self.assertIs(collected["coaching"], coaching_rows)
 
     def test_it_keeps_admin_for_staff(self):
         self.client.force_login(self.olle)
