@@ -1,4 +1,4 @@
-"""The demo world for every test that needs it, built once per test process (a pytest plugin,
+"""The demo world for every test that needs it, built once per test run (a pytest plugin,
 loaded by the root conftest.py).
 
 Building the demo takes 10 to 50 s of CPU; the tests that look at it used to build it each.
