@@ -53,18 +53,27 @@ case ${PIPESTATUS[0]} in
   *) note FAILED "pip-audit: $(grep -m1 'locked packages audited' "$work/audit.log" || echo 'no report')" ;;
 esac
 
-# One half: run_half NAME LOG [VAR=value …]; writes its exit status and seconds beside LOG.
+# One half: run_half NAME LOG [VAR=value …]; writes its exit status, seconds and CPU seconds
+# beside LOG.
 run_half() {
   local name=$1 log=$2 start=$SECONDS status=0
   shift 2
   mkdir -p "$work/$name"
-  env -u DATABASE_URL SAMSYN_DATA_DIR="$work/$name" SAMSYN_TEST_ARTIFACTS="test-artifacts/$name" \
-    "$@" $PY -m pytest "${pytest_args[@]}" >"$log" 2>&1 || status=$?
-  echo "$status $((SECONDS - start))" >"$log.result"
+  # In a subshell whose `times` gives the CPU seconds of pytest and its workers (the machine is
+  # often shared: CPU time, unlike the wall clock, compares runs).
+  (
+    env -u DATABASE_URL SAMSYN_DATA_DIR="$work/$name" SAMSYN_TEST_ARTIFACTS="test-artifacts/$name" \
+      "$@" $PY -m pytest "${pytest_args[@]}" >"$log" 2>&1 || status=$?
+    times >"$log.times"  # (its second line: the children's user and system time, as 1m2.345s)
+    cpu=$(tail -n 1 "$log.times" | awk '{ for (i = 1; i <= 2; i++) { split($i, t, "m"); sum += t[1] * 60 + t[2] } } END { printf "%.0f", sum }')
+    echo "$status $((SECONDS - start)) $cpu" >"$log.result"
+  )
 }
-# The slowest tests, to keep the run short; -n: each worker has its own test database (a
-# suffix on PostgreSQL, its own memory on SQLite), demo world and data directory (conftest.py).
-pytest_args=(--durations=25 -n "${SAMSYN_TEST_WORKERS:-2}" "$@")
+# The slowest tests (SAMSYN_TEST_DURATIONS of them, 25 by default; 0: all), to keep the run
+# short; -n: each worker has its own test database (a suffix on PostgreSQL, its own memory on
+# SQLite) and data directory (conftest.py); the demo world is built by one worker and loaded
+# by the others (tests/demo_world.py).
+pytest_args=(--durations="${SAMSYN_TEST_DURATIONS:-25}" -n "${SAMSYN_TEST_WORKERS:-2}" "$@")
 
 pg_url=""
 port=$($PY -c "import socket; s=socket.socket(); s.bind(('127.0.0.1', 0)); print(s.getsockname()[1])")
@@ -104,6 +113,15 @@ if [ -n "$pg_url" ]; then
   cat "$work/postgresql.log"
 fi
 
+# The PostgreSQL server's own CPU seconds (its finished backends' included), which the half's
+# figure above does not count: the server is not a child of pytest.
+pg_cpu=""
+if [ -n "$pg_url" ] && [ -f "$pgdir/data/postmaster.pid" ]; then
+  postmaster=$(head -n 1 "$pgdir/data/postmaster.pid")
+  pg_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($14 + $15 + $16 + $17) / hz }' \
+    "/proc/$postmaster/stat" 2>/dev/null)
+fi
+
 for half in sqlite postgresql; do
   label=$([ $half = sqlite ] && echo SQLite || echo PostgreSQL)
   if [ $half = postgresql ] && [ -z "${SAMSYN_TEST_PG_ALL:-}" ]; then
@@ -113,13 +131,15 @@ for half in sqlite postgresql; do
     note FAILED "tests on $label: did not run (PostgreSQL did not start)"
     continue
   fi
-  read -r status seconds <"$work/$half.log.result"
+  read -r status seconds cpu <"$work/$half.log.result"
   last=$(grep -E '(passed|failed|errors?|skipped|no tests ran).* in [0-9.]+s' "$work/$half.log" | tail -n 1 | tr -d '=' | xargs)
   if [ "$status" -eq 0 ]; then verdict=PASSED; else verdict=FAILED; fi
   if [ $half = postgresql ] && [ "$status" -eq 5 ] && [ -z "${SAMSYN_TEST_PG_ALL:-}" ]; then
     verdict=SKIPPED  # (pytest's "no tests ran": none of the selected tests uses the database)
   fi
-  note "$verdict" "tests on $label in $(elapsed "$seconds"): ${last:-no pytest summary (exit $status)}"
+  cpu="$(elapsed "${cpu:-0}") of CPU"
+  [ $half = postgresql ] && [ -n "$pg_cpu" ] && cpu="$cpu, and the server's $(elapsed "$pg_cpu")"
+  note "$verdict" "tests on $label in $(elapsed "$seconds") ($cpu): ${last:-no pytest summary (exit $status)}"
 done
 
 echo

@@ -11,6 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.apps import apps
+from django.conf import settings
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -36,6 +38,19 @@ def all_url_names(patterns=None, prefix: str = "") -> set[str]:
         elif isinstance(entry, URLPattern) and entry.name:
             names.add(f"{prefix}{entry.name}")
     return names
+
+
+def app_row_functions() -> list[tuple[str, object]]:
+    """(app label, its `rows` function) for every app with `samsyn/<app>/tests/access.py`."""
+    found = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("samsyn."):
+            continue
+        try:
+            found.append((config.label, import_string(f"{config.name}.tests.access.rows")))
+        except ImportError:
+            continue
+    return found
 
 
 class AccessMatrixTests(BaseTestCase):
@@ -128,13 +143,7 @@ class AccessMatrixTests(BaseTestCase):
 
     def all_rows(self) -> dict:
         rows = dict(self.rows)
-        for config in apps.get_app_configs():
-            if not config.name.startswith("samsyn."):
-                continue
-            try:
-                app_rows = import_string(f"{config.name}.tests.access.rows")
-            except ImportError:
-                continue
+        for _label, app_rows in app_row_functions():
             rows.update(app_rows(self))
         return rows
 
@@ -150,16 +159,44 @@ class AccessMatrixTests(BaseTestCase):
         stale = set(rows) - names
         self.assertFalse(stale, f"Access rows for URLs that no longer exist: {sorted(stale)}")
 
+    def client_for(self, persona: str, clients: dict[str, Client]) -> Client:
+        """A client logged in as `persona` (anonymous: a new one, without cookies). Each
+        persona keeps its client and session from request to request, as a browser would;
+        logging in again for every request took a third of this test's time (the login and
+        logout signals write audit rows). A request that ended the session (the logout row)
+        gets the persona a new one."""
+        if persona == ANON:
+            return Client()
+        client = clients.get(persona)
+        cookie = client.cookies.get(settings.SESSION_COOKIE_NAME) if client else None
+        if client is None or cookie is None or not cookie.value:
+            client = clients[persona] = Client()
+            client.force_login(getattr(self, persona))
+        return client
+
     def test_it_enforces_the_matrix(self):
+        clients: dict[str, Client] = {}
         for name, (method, args, expected) in self.all_rows().items():
             for persona, status in expected.items():
                 with self.subTest(url=name, persona=persona):
-                    self.client.logout()
-                    if persona != ANON:
-                        self.client.force_login(getattr(self, persona))
+                    client = self.client_for(persona, clients)
                     url = reverse(name, args=args())
-                    response = getattr(self.client, method)(url)
+                    response = getattr(client, method)(url)
                     self.assertEqual(response.status_code, status, f"{method.upper()} {url}")
+                    user = response.wsgi_request.user  # (after a logout: nobody)
+                    if persona != ANON and user.is_authenticated:
+                        self.assertEqual(user, getattr(self, persona), f"{name} as {persona}")
+
+    def test_it_enforces_every_apps_rows(self):
+        """Every app's own rows (`samsyn/<app>/tests/access.py`) are in the matrix that
+        test_it_enforces_the_matrix requests: the apps need no test of their own that requests
+        them again (networks and coaching had one, with these same functions)."""
+        from samsyn.coaching.tests.access import rows as coaching_rows
+        from samsyn.networks.tests.access import rows as networks_rows
+
+        collected = dict(app_row_functions())
+        self.assertIs(collected["networks"], networks_rows)
+        self.assertIs(collected["coaching"], coaching_rows)
 
     def test_it_keeps_admin_for_staff(self):
         self.client.force_login(self.olle)

@@ -71,8 +71,8 @@ def _clients(people: dict[str, User | None]) -> dict[str, Client]:
     return out
 
 
-def _observe(routes, objects, clients) -> dict[tuple[str, str], dict[str, int]]:
-    """(route, "own"/"other") → persona → status."""
+def _observe(routes, objects, clients, cpu=None) -> dict[tuple[str, str], dict[str, int]]:
+    """(route, "own"/"other") → persona → status; `cpu` (if given) gets each row's CPU seconds."""
     seen: dict[tuple[str, str], dict[str, int]] = {}
     for route in routes:
         for which in ("own", "other"):
@@ -85,9 +85,12 @@ def _observe(routes, objects, clients) -> dict[tuple[str, str], dict[str, int]]:
                     continue  # the demo world has no such object (of this owner)
                 kwargs = {p: found[p] for p in route.params}
             url = reverse(route.name, kwargs=kwargs)
+            started = time.process_time()
             seen[(route.name, which)] = {
                 persona: client.get(url).status_code for persona, client in clients.items()
             }
+            if cpu is not None:
+                cpu[(route.name, which)] = time.process_time() - started
     return seen
 
 
@@ -121,7 +124,8 @@ def test_the_matrix_holds_on_the_demo_world(demo_world, quick_pdfs, capsys):
     copied = copy_to_owner(own, other)
     objects = {"own": subjects(own), "other": subjects(other)}
     routes = [r for r in all_routes() if r.name not in matrix.NOT_REQUESTED]
-    seen = _observe(routes, objects, _clients(people))
+    row_cpu: dict[tuple[str, str], float] = {}
+    seen = _observe(routes, objects, _clients(people), row_cpu)
     if os.environ.get("SAMSYN_MATRIX_RECORD"):
         _record(seen, os.environ["SAMSYN_MATRIX_RECORD"])
     wrong = []
@@ -143,6 +147,11 @@ def test_the_matrix_holds_on_the_demo_world(demo_world, quick_pdfs, capsys):
             f"{len(missing)} declared rows without a demo object, "
             f"{len(matrix.NOT_REQUESTED)} routes not requested (matrix.NOT_REQUESTED); "
             f"copied to {OTHER} for the test: {', '.join(copied)}"
+        )
+        slowest = sorted(row_cpu.items(), key=lambda item: -item[1])[:10]
+        print(
+            "slowest rows (CPU s, all personas): "
+            + ", ".join(f"{name} {which} {seconds:.2f}" for (name, which), seconds in slowest)
         )
     assert not missing, f"declared rows the demo world has no object for: {missing}"
     assert not wrong, "\n".join(wrong)
