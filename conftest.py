@@ -112,12 +112,27 @@ def uses_database(item) -> bool:
     return False
 
 
+def on_production_database(item) -> bool:
+    """Whether make test runs this test once, in the PostgreSQL half (the production
+    database): the browser journeys (`e2e`, except the page crawl, which runs in the SQLite
+    half: the database `make run` uses) and the access matrices (`production_database`), the
+    costliest tests, which check views and permissions the same way on either database."""
+    if item.get_closest_marker("any_database"):
+        return False
+    return bool(item.get_closest_marker("e2e") or item.get_closest_marker("production_database"))
+
+
 def pytest_collection_modifyitems(config, items) -> None:
     """SAMSYN_TEST_DATABASE_ONLY=1 (make test's PostgreSQL half): only the tests that use the
-    database; the others do the same on every database and run in the SQLite half."""
-    if not os.environ.get("SAMSYN_TEST_DATABASE_ONLY"):
+    database; the others do the same on every database and run in the SQLite half.
+    SAMSYN_TEST_NOT_ONCE=1 (make test's SQLite half, when PostgreSQL runs too): not the tests
+    make test runs once, on PostgreSQL (`on_production_database`)."""
+    if os.environ.get("SAMSYN_TEST_NOT_ONCE"):
+        keep = [item for item in items if not on_production_database(item)]
+    elif os.environ.get("SAMSYN_TEST_DATABASE_ONLY"):
+        keep = [item for item in items if uses_database(item) or on_production_database(item)]
+    else:
         return
-    keep = [item for item in items if uses_database(item)]
     if len(keep) < len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in set(keep)])
         items[:] = keep

@@ -8,7 +8,9 @@
 # two cores stay busy until the end even when one half finishes first. The PostgreSQL half
 # runs the tests that use the database (SAMSYN_TEST_DATABASE_ONLY, conftest.py); the others (pure
 # statistics, catalogues, file parsers) do the same on any database and run in the SQLite half
-# only (SAMSYN_TEST_PG_ALL=1: every test on PostgreSQL too). The closing summary lists
+# only. The costliest tests that check the same on either database, the browser journeys and
+# the access matrices, run once, in the PostgreSQL half (SAMSYN_TEST_NOT_ONCE in the SQLite
+# half); the page crawl runs in the SQLite half. SAMSYN_TEST_PG_ALL=1: every test on both. The closing summary lists
 # every check as PASSED, FAILED or SKIPPED (with the reason) and the time of each half; the exit
 # status is 0 only when nothing FAILED. Arguments go to pytest.
 set -uo pipefail
@@ -84,6 +86,10 @@ fi
 
 pg_env=(DATABASE_URL="$pg_url")
 [ -n "${SAMSYN_TEST_PG_ALL:-}" ] || pg_env+=(SAMSYN_TEST_DATABASE_ONLY=1)
+# The browser journeys and the access matrices run once, on PostgreSQL (conftest.py,
+# on_production_database); without PostgreSQL, or with SAMSYN_TEST_PG_ALL=1, on SQLite too.
+sqlite_env=()
+[ -n "$pg_url" ] && [ -z "${SAMSYN_TEST_PG_ALL:-}" ] && sqlite_env+=(SAMSYN_TEST_NOT_ONCE=1)
 
 pg_pid=""
 if [ -n "$pg_url" ]; then
@@ -96,7 +102,7 @@ fi
 
 echo "== Test suite on SQLite =="
 : >"$work/sqlite.log"
-run_half sqlite "$work/sqlite.log" &
+run_half sqlite "$work/sqlite.log" "${sqlite_env[@]}" &
 sqlite_pid=$!
 tail -n +1 -f --pid=$sqlite_pid "$work/sqlite.log" 2>/dev/null &
 tail_pid=$!
@@ -124,8 +130,11 @@ fi
 
 for half in sqlite postgresql; do
   label=$([ $half = sqlite ] && echo SQLite || echo PostgreSQL)
+  if [ $half = sqlite ] && [ ${#sqlite_env[@]} -gt 0 ]; then
+    label="SQLite (all but the browser journeys and the access matrices: those on PostgreSQL)"
+  fi
   if [ $half = postgresql ] && [ -z "${SAMSYN_TEST_PG_ALL:-}" ]; then
-    label="PostgreSQL (the tests that use the database; the others run on SQLite only)"
+    label="PostgreSQL (the tests that use the database, the browser journeys and the access matrices; the others on SQLite only)"
   fi
   if [ ! -f "$work/$half.log.result" ]; then
     note FAILED "tests on $label: did not run (PostgreSQL did not start)"

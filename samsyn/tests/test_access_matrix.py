@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from django.apps import apps
 from django.conf import settings
 from django.test import Client
@@ -19,6 +20,9 @@ from django.utils.module_loading import import_string
 
 from samsyn.accounts.models import Invitation, Membership, Role, hash_token
 from samsyn.test import BaseTestCase, make_user
+
+# Costly and the same on either database: make test runs it once, on PostgreSQL (conftest.py).
+pytestmark = pytest.mark.production_database
 
 ANON = "anon"
 

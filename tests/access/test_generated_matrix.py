@@ -31,6 +31,9 @@ from tests.access import matrix
 from tests.access.routes import SHARED_KINDS, all_routes
 from tests.access.subjects import copy_to_owner, subjects
 
+# Costly and the same on either database: make test runs it once, on PostgreSQL (conftest.py).
+pytestmark = pytest.mark.production_database
+
 OWN, OTHER = "Sjöviks kommun", "Ekbacka kommun"
 ANON = "anon"
 # The personas who belong to Sjövik only: another owner's objects are never theirs.

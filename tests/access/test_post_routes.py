@@ -26,6 +26,7 @@ import re
 import time
 from pathlib import Path
 
+import pytest
 from django.db import connection, transaction
 from django.urls import URLResolver, get_resolver, reverse
 
@@ -42,6 +43,9 @@ from tests.access import matrix
 from tests.access.routes import SHARED_KINDS, all_routes
 from tests.access.subjects import copy_to_owner, subjects
 from tests.access.test_generated_matrix import ANON, OTHER, OWN, SJOVIK_ONLY, _clients, personas
+
+# Costly and the same on either database: make test runs it once, on PostgreSQL (conftest.py).
+pytestmark = pytest.mark.production_database
 
 # Writes that change no one's data: the requester's session row, the API's rate counter.
 NOT_DATA = {"accounts_session", "django_session", "integrations_ratewindow"}

@@ -112,7 +112,7 @@ class StoredSmallCellTests(BaseTestCase):
     def test_the_pdf_does_not_show_it(self):
         rendered = []
 
-        def capture(*, string: str, base_url: str):
+        def capture(*, string: str, base_url: str, **_options):
             rendered.append(string)
             return mock.Mock(write_pdf=lambda: b"%PDF-1.7 stub")
 
