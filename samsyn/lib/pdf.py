@@ -40,13 +40,23 @@ def _static_path(name: str) -> Path | None:
     name = posixpath.normpath(urllib.parse.unquote(name))
     if name.startswith(("/", "..")) or name == ".":
         return None
+    collected = _collected_path(name)
+    if collected is not None:
+        return collected
+    found = finders.find(name)  # not collected (development): the apps' static folders
+    return Path(found) if found else None
+
+
+def _collected_path(name: str) -> Path | None:
+    """The collected file (hashed names included), or None when there is none: a storage
+    without local paths raises NotImplementedError, a name with a NUL byte ValueError, and a
+    missing or unreadable STATIC_ROOT OSError; each means "look in the apps' folders"."""
     try:
-        if staticfiles_storage.exists(name):  # collected (hashed names included)
+        if staticfiles_storage.exists(name):
             return Path(staticfiles_storage.path(name))
     except (NotImplementedError, ValueError, OSError):
-        pass
-    found = finders.find(name)
-    return Path(found) if found else None
+        return None
+    return None
 
 
 class LocalFetcher:

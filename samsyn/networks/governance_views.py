@@ -13,18 +13,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from samsyn.accounts.access import Perm
+from samsyn.lib.forms import errors_to_form as _errors
 from samsyn.networks import competence, governance
 from samsyn.networks import governance_forms as forms
 from samsyn.networks.models import CollaborationGroup
-
-
-def _errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the named field where there is one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 def _save(form, service, **extra) -> bool:

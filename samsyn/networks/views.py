@@ -17,19 +17,10 @@ from django.views.decorators.http import require_POST
 from samsyn.accounts.access import Perm, has_perm, perms_anywhere
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.lib import pdf
+from samsyn.lib.forms import errors_to_form as _errors
 from samsyn.networks import forms, selectors, services
 from samsyn.networks.models import FollowUpAction, Hub, PeerReview, ReviewHeading
 from samsyn.observations.selectors import published_versions_for
-
-
-def _errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form, on the named field where there is one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
 
 # ----------------------------------------------------------------------------- networks
 
