@@ -220,7 +220,7 @@ def get_assignment_for_user(
 def group_overview(group: CollaborationGroup) -> dict:
     return {
         "members": list(group.members.select_related("user")),
-        "meetings": list(group.meetings.prefetch_related("decisions")),
+        "meetings": list(group.meetings.select_related("cancelled_by").prefetch_related("decisions")),
         "given": list(group.assignments_given.select_related("to_group")),
         "received": list(group.assignments_received.select_related("from_group")),
         "decisions": list(group.decisions.select_related("meeting", "corrects", "corrected_by")),
@@ -365,15 +365,17 @@ def meeting_save(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: GroupMeeting) -> GroupMeeting:
-    """Mark a meeting cancelled (it stays listed). A meeting with decisions took place."""
+def meeting_cancel(*, actor: User, meeting: GroupMeeting) -> GroupMeeting:
+    """Mark a meeting cancelled by `actor` (it stays listed, with who cancelled it and when).
+    A meeting with decisions took place."""
     meeting = GroupMeeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.cancelled_at is not None:
         return meeting
     if meeting.decisions.exists():
         raise ValidationError(ERR_MEETING_HAS_DECISIONS)
     meeting.cancelled_at = timezone.now()
-    meeting.save(update_fields=["cancelled_at"])
+    meeting.cancelled_by = actor
+    meeting.save(update_fields=["cancelled_at", "cancelled_by"])
     return meeting
 
 

@@ -185,7 +185,7 @@ def meeting_cancel(request: HttpRequest, pk: int, meeting_pk: int) -> HttpRespon
     group = governance.get_group_for_user(user=request.user, pk=pk, perm=Perm.COLLABORATION_RECORD)
     meeting = governance.get_meeting_for_user(user=request.user, pk=meeting_pk, group=group)
     try:
-        governance.meeting_cancel(meeting=meeting)
+        governance.meeting_cancel(actor=request.user, meeting=meeting)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

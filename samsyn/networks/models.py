@@ -527,6 +527,16 @@ class GroupMeeting(models.Model):
     # A cancelled meeting stays listed as cancelled (never deleted: the group's record shows
     # that it was planned); one with decisions recorded at it took place and cannot be.
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # Who cancelled it: the group's record says who took the meeting off, as the decision log
+    # says who decided and who corrected.
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cancelled by"),
+    )
 
     class Meta:
         verbose_name = _("meeting")

@@ -78,15 +78,16 @@ class ServiceTests(EditCase):
             actor=self.olle, group=self.steering, decided_on=DAY, text="x", meeting=self.meeting
         )
         with self.assertRaises(ValidationError) as caught:
-            governance.meeting_cancel(meeting=self.meeting)
+            governance.meeting_cancel(actor=self.olle, meeting=self.meeting)
         assert caught.exception.messages == [str(governance.ERR_MEETING_HAS_DECISIONS)]
         self.meeting.refresh_from_db()
         assert self.meeting.cancelled_at is None
 
     def test_a_cancelled_meeting_stays_listed_and_takes_no_edit_or_decision(self):
-        governance.meeting_cancel(meeting=self.meeting)
+        governance.meeting_cancel(actor=self.olle, meeting=self.meeting)
         self.meeting.refresh_from_db()
         assert self.meeting.cancelled_at is not None
+        assert self.meeting.cancelled_by == self.olle
         assert GroupMeeting.objects.filter(pk=self.meeting.pk).exists()
         with self.assertRaises(ValidationError) as caught:
             governance.meeting_save(group=self.steering, held_on=DAY, meeting=self.meeting)
@@ -217,6 +218,9 @@ class PageTests(EditCase):
         )
         self.meeting.refresh_from_db()
         assert self.meeting.cancelled_at is not None
+        # The group's record says who cancelled it (the page is in Swedish).
+        assert self.meeting.cancelled_by == self.olle
+        assert f"av {self.olle.full_name}." in self.client.get(group_url).content.decode()
         correct = reverse("networks:decision_correct", args=[self.steering.pk, self.decision.pk])
         assert self.decision.text in self.client.get(correct).content.decode()
         response = self.client.post(correct, self.correction())
