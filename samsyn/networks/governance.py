@@ -220,7 +220,9 @@ def get_assignment_for_user(
 def group_overview(group: CollaborationGroup) -> dict:
     return {
         "members": list(group.members.select_related("user")),
-        "meetings": list(group.meetings.select_related("cancelled_by").prefetch_related("decisions")),
+        "meetings": list(
+            group.meetings.select_related("cancelled_by").prefetch_related("decisions")
+        ),
         "given": list(group.assignments_given.select_related("to_group")),
         "received": list(group.assignments_received.select_related("from_group")),
         "decisions": list(group.decisions.select_related("meeting", "corrects", "corrected_by")),
