@@ -212,7 +212,6 @@ def _send_reminder(step: NextStep, recipient: User) -> None:
             "step": step,
             "teacher": step.conversation.teacher,
             "is_teacher": recipient.pk == step.conversation.teacher_id,
-            "dimension": step.dimension.name,
             "url": f"{settings.SITE_URL}{path}",
         }
         if context["is_teacher"]:
@@ -237,7 +236,7 @@ def reminders_send(*, today: dt.date | None = None) -> int:
         status__in=NextStep.OPEN,
         reminder_sent_at__isnull=True,
         follow_up_on__lte=today + dt.timedelta(days=selectors.REMINDER_DAYS),
-    ).select_related("conversation__teacher", "conversation__coach", "dimension")
+    ).select_related("conversation__teacher", "conversation__coach")
     count = 0
     for step in due:
         with transaction.atomic():
