@@ -55,7 +55,9 @@ def pytest_configure(config) -> None:
         from django.test.utils import override_settings
 
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-        override_settings(STATIC_ROOT=collected_static()).enable()  # for the whole run
+        static_root = collected_static()
+        override_settings(STATIC_ROOT=static_root).enable()  # for the whole run
+        share_whitenoise_files(static_root)
         worker = os.environ.get("PYTEST_XDIST_WORKER")
         if worker:  # pytest -n: each worker process writes files of its own
             data_dir = Path(settings.DATA_DIR) / worker
@@ -92,6 +94,74 @@ def collected_static() -> Path:
             shutil.rmtree(root, ignore_errors=True)
             partial.rename(root)
     return root
+
+
+def _whitenoise_key(settings, static_root: Path) -> str | None:
+    """What decides WhiteNoise's file table (the files, their URLs and headers), or None when
+    the table must be built anew: another STATIC_ROOT than the run's collected one (whose
+    folder is named after the static files it holds, so its files never change), or
+    autorefresh (no table)."""
+    if Path(settings.STATIC_ROOT).resolve() != static_root.resolve():
+        return None
+    if getattr(settings, "WHITENOISE_AUTOREFRESH", settings.DEBUG):
+        return None
+    names = [name for name in dir(settings) if name.startswith("WHITENOISE_")]
+    return repr(
+        (
+            str(static_root),
+            settings.DEBUG,
+            settings.STATIC_URL,
+            settings.FORCE_SCRIPT_NAME,
+            [str(folder) for folder in settings.STATICFILES_DIRS],
+            list(settings.STATICFILES_FINDERS),
+            list(settings.INSTALLED_APPS),
+            settings.STORAGES.get("staticfiles"),
+            sorted((name, getattr(settings, name)) for name in names),
+        )
+    )
+
+
+def share_whitenoise_files(static_root: Path) -> None:
+    """Django's test client builds the middleware anew for each client (each test case's
+    test has one; the access matrices make hundreds), and WhiteNoise's middleware walks
+    STATIC_ROOT and every static folder (the finders) as it starts: 40 ms of CPU each. Here the
+    table it builds is kept and given to the next middleware started with the same settings
+    (`_whitenoise_key`); any other settings, and every other STATIC_ROOT (a test that collects
+    its own static files), get a table of their own, built as WhiteNoise builds it.
+    tests/test_test_setup.py checks that a shared table is the one a fresh walk gives."""
+    from django.conf import settings as django_settings
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    if getattr(WhiteNoiseMiddleware, "_samsyn_tables", None) is not None:
+        return
+    build = WhiteNoiseMiddleware.__init__
+    add_files = WhiteNoiseMiddleware.add_files
+    add_files_from_finders = WhiteNoiseMiddleware.add_files_from_finders
+    tables: dict[str, dict] = {}
+
+    def shared_init(self, get_response=None, settings=django_settings) -> None:
+        key = _whitenoise_key(settings, static_root)
+        table = tables.get(key) if key is not None else None
+        self._samsyn_shared = table is not None  # (skip the walks below)
+        build(self, get_response, settings)
+        if table is not None:
+            self.files = dict(table)
+        elif key is not None:
+            tables[key] = dict(self.files)
+
+    def shared_add_files(self, root, prefix=None) -> None:
+        if not getattr(self, "_samsyn_shared", False):
+            add_files(self, root, prefix)
+
+    def shared_add_files_from_finders(self) -> None:
+        if not getattr(self, "_samsyn_shared", False):
+            add_files_from_finders(self)
+
+    WhiteNoiseMiddleware.__init__ = shared_init
+    WhiteNoiseMiddleware.add_files = shared_add_files
+    WhiteNoiseMiddleware.add_files_from_finders = shared_add_files_from_finders
+    WhiteNoiseMiddleware._samsyn_tables = tables
+    WhiteNoiseMiddleware._samsyn_unshared = (build, add_files, add_files_from_finders)
 
 
 def uses_database(item) -> bool:

@@ -16,7 +16,11 @@ ways:
   for a live server and a browser, or anything that needs `on_commit`.
 
 SQLite copies the whole in-memory database with its backup API, PostgreSQL copies every table
-from a snapshot schema.
+from a snapshot schema. On PostgreSQL (as a superuser, as make test runs it), a `demo_world`
+test followed by another keeps the demo in the database instead of the usual flush, and the
+next one puts back only the tables written since (`DirtyTables`: a statement trigger on
+every table names it in a small table of its own); any other test that follows gets the usual
+flush.
 """
 
 from __future__ import annotations
@@ -96,16 +100,20 @@ class DatabaseSnapshot:
 
         connection = self.connection
         connection.ensure_connection()
+        DirtyTables.kept = None  # (whatever was kept is gone)
         if connection.vendor == "sqlite":
             self.copy.backup(connection.connection)
         else:
-            self._restore_postgresql()
+            self._restore_postgresql(self.tables)
         ContentType.objects.clear_cache()  # the ids may differ from the flushed database's
 
-    def _restore_postgresql(self) -> None:
-        """Every table emptied and filled from the snapshot schema, in one transaction. The
-        planner keeps the column statistics demo_load's ANALYZE gathered (TRUNCATE does not
-        drop them) and sizes the tables from their pages, so no ANALYZE here."""
+    def _restore_postgresql(self, tables: list[str], *, delete: bool = False) -> None:
+        """`tables` emptied and filled from the snapshot schema, in one transaction, and every
+        sequence set after its table's rows; the record of written tables (`DirtyTables`)
+        emptied with them. The planner keeps the column statistics demo_load's ANALYZE
+        gathered (TRUNCATE does not drop them) and sizes the tables from their pages, so no
+        ANALYZE here. `delete`: emptied by DELETE (with the foreign-key triggers off: a
+        superuser's), so that tables not put back may keep referring to their rows."""
         from django.apps import apps
         from django.core.management.color import no_style
         from django.db import transaction
@@ -114,17 +122,23 @@ class DatabaseSnapshot:
         qn = connection.ops.quote_name
         models = apps.get_models(include_auto_created=True)
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SHOW is_superuser")
-            if cursor.fetchone()[0] == "on":
+            if _is_superuser(cursor):
                 # The copy is of a consistent database: skip the foreign-key triggers (else
                 # the deferred checks of 100 000 rows take seconds at the commit).
                 cursor.execute("SET LOCAL session_replication_role = replica")
-            cursor.execute("TRUNCATE " + ", ".join(qn(t) for t in self.tables))
-            for table in self.tables:  # (names from the database's own catalogue, quoted)
+            elif delete:
+                raise RuntimeError("restoring some tables needs a superuser")
+            if delete:
+                for table in tables:
+                    cursor.execute(f"DELETE FROM {qn(table)}")  # noqa: S608
+            else:
+                cursor.execute("TRUNCATE " + ", ".join(qn(t) for t in tables))
+            for table in tables:  # (names from the database's own catalogue, quoted)
                 copy = f"INSERT INTO {qn(table)} SELECT * FROM {self.schema}.{qn(table)}"  # noqa: S608
                 cursor.execute(copy)
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
+            DirtyTables.forget(cursor)
 
     def drop(self) -> None:
         if self.connection.vendor == "sqlite":
@@ -132,6 +146,71 @@ class DatabaseSnapshot:
         else:
             with self.connection.cursor() as cursor:
                 cursor.execute(f"DROP SCHEMA {self.schema} CASCADE")
+
+
+def _is_superuser(cursor) -> bool:
+    cursor.execute("SHOW is_superuser")
+    return cursor.fetchone()[0] == "on"
+
+
+class DirtyTables:
+    """Which tables of a PostgreSQL test database were written (INSERT, UPDATE, DELETE,
+    TRUNCATE) since the demo was last put back: a statement trigger on each table names it in
+    `samsyn_dirty.written`. Writes that roll back take their mark with them; the restores
+    themselves, as a superuser's, fire no triggers and empty the record. `kept`: the demo
+    snapshot left in the database by the last `demo_world` test (instead of the flush), or
+    None when the database holds anything else (every whole restore sets None)."""
+
+    kept: DemoSnapshot | None = None
+    skip_flush = False  # (the next flush only: set by demo_world's teardown)
+
+    @classmethod
+    def install(cls, connection, tables: list[str]) -> bool:
+        """The trigger on every table of `tables` (once per test database); False when the
+        database user may not skip triggers (not a superuser): then every restore is whole."""
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            if not _is_superuser(cursor):
+                return False
+            cursor.execute("CREATE SCHEMA IF NOT EXISTS samsyn_dirty")
+            cursor.execute(
+                "CREATE TABLE IF NOT EXISTS samsyn_dirty.written (name text PRIMARY KEY)"
+            )
+            cursor.execute(
+                "CREATE OR REPLACE FUNCTION samsyn_dirty.mark() RETURNS trigger LANGUAGE plpgsql"
+                " AS $$ BEGIN INSERT INTO samsyn_dirty.written VALUES (TG_TABLE_NAME)"
+                " ON CONFLICT DO NOTHING; RETURN NULL; END $$"
+            )
+            for table in tables:
+                cursor.execute(
+                    f"CREATE OR REPLACE TRIGGER samsyn_dirty AFTER INSERT OR UPDATE OR DELETE"
+                    f" OR TRUNCATE ON {qn(table)} FOR EACH STATEMENT"
+                    f" EXECUTE FUNCTION samsyn_dirty.mark()"
+                )
+        return True
+
+    @classmethod
+    def written(cls, connection, tables: list[str]) -> list[str] | None:
+        """The tables of `tables` written since the last restore, or None when that cannot be
+        told (a table lost its trigger: dropped and made again)."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid"
+                " WHERE t.tgname = 'samsyn_dirty' AND c.relname = ANY(%s)"
+                " AND pg_table_is_visible(c.oid)",
+                [tables],
+            )
+            if cursor.fetchone()[0] != len(tables):
+                return None
+            cursor.execute("SELECT name FROM samsyn_dirty.written")
+            written = {name for (name,) in cursor.fetchall()}
+        return [table for table in tables if table in written]
+
+    @classmethod
+    def forget(cls, cursor) -> None:
+        cursor.execute("SELECT to_regclass('samsyn_dirty.written')")
+        if cursor.fetchone()[0] is not None:
+            cursor.execute("DELETE FROM samsyn_dirty.written")
 
 
 class DemoSnapshot(DatabaseSnapshot):
@@ -143,6 +222,25 @@ class DemoSnapshot(DatabaseSnapshot):
     loaded: bool
     data_dir: Path
     empty: DatabaseSnapshot
+    tracked: bool = False  # (DirtyTables installed: PostgreSQL, as a superuser)
+
+    def put_back(self) -> list[str]:
+        """The demo in the database for a `demo_world` test: only the tables written since,
+        when the last one left it there (`DirtyTables.kept`), else the whole. The tables put
+        back."""
+        from django.contrib.contenttypes.models import ContentType
+
+        written = None
+        if self.tracked and DirtyTables.kept is self:
+            self.connection.ensure_connection()
+            written = DirtyTables.written(self.connection, self.tables)
+        if written is None:
+            self.restore()
+            return list(getattr(self, "tables", []))
+        DirtyTables.kept = None
+        self._restore_postgresql(written, delete=True)
+        ContentType.objects.clear_cache()
+        return written
 
 
 def _shared_folder(tmp_path_factory) -> Path:
@@ -175,6 +273,8 @@ def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
             before.restore()
         fcntl.flock(lock, fcntl.LOCK_UN)
         demo.empty = before
+        if connection.vendor == "postgresql":
+            demo.tracked = DirtyTables.install(connection, demo.tables)
     yield demo
     with django_db_blocker.unblock():
         demo.drop()
@@ -216,14 +316,54 @@ def _load_demo(connection, folder: Path) -> DemoSnapshot:
 
 
 @pytest.fixture
-def demo_world(demo_snapshot, transactional_db):
-    """The demo world, fresh for this test (the database is emptied after it, as usual)."""
-    demo_snapshot.restore()
+def demo_world(request, demo_snapshot, transactional_db):
+    """The demo world, fresh for this test (the database is emptied after it, as usual; on
+    PostgreSQL, when the next test asks for the demo world too, the demo stays instead and
+    that test puts back only the tables this one wrote: `DirtyTables`)."""
+    demo_snapshot.put_back()
     yield True
     if demo_snapshot.connection.vendor == "sqlite":
         # Emptied by copying the empty database back (9 ms of CPU) before the usual flush,
         # which would otherwise delete the demo's rows one by one (0.7 s).
         demo_snapshot.empty.restore()
+    elif demo_snapshot.tracked and getattr(request.node, "_samsyn_next_uses_demo_world", False):
+        DirtyTables.kept = demo_snapshot
+        DirtyTables.skip_flush = True  # (see _fixture_teardown below)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Tells `demo_world`'s teardown whether the next test (in this process) asks for the
+    demo world too."""
+    item._samsyn_next_uses_demo_world = nextitem is not None and "demo_world" in getattr(
+        nextitem, "fixturenames", ()
+    )
+    yield
+
+
+def _keep_the_demo_instead_of_flushing() -> None:
+    """TransactionTestCase's flush after a test (pytest-django's transactional_db) is left
+    out once after a `demo_world` test whose demo stays for the next (`DirtyTables`)."""
+    from django.test import TransactionTestCase
+
+    flush = TransactionTestCase._fixture_teardown
+    if getattr(flush, "_samsyn_keeps_demo", False):
+        return
+
+    def _fixture_teardown(self) -> None:
+        if DirtyTables.skip_flush:
+            DirtyTables.skip_flush = False
+            return
+        DirtyTables.kept = None
+        flush(self)
+
+    _fixture_teardown._samsyn_keeps_demo = True
+    TransactionTestCase._fixture_teardown = _fixture_teardown
+
+
+def pytest_configure(config) -> None:
+    if config.pluginmanager.hasplugin("django"):
+        _keep_the_demo_instead_of_flushing()
 
 
 @pytest.fixture(scope="module")

@@ -22,9 +22,11 @@ selector is left to rename: every public one takes the `user`, ends in `_unscope
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import inspect
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
 
@@ -206,8 +208,10 @@ def selector_violations() -> set[tuple[str, str]]:
 HELPER_NAME = re.compile(r"get_\w+_for_user")
 
 
-def app_modules() -> list[tuple[str, ast.Module]]:
-    """Every non-test module under samsyn/ (no tests, no migrations), parsed."""
+@functools.cache
+def app_modules() -> tuple[tuple[str, ast.Module], ...]:
+    """Every non-test module under samsyn/ (no tests, no migrations), parsed (once per test
+    process: three tests walk the trees, none changes them)."""
     found = []
     for path in sorted(ROOT.rglob("*.py")):
         parts = path.relative_to(ROOT).parts
@@ -215,10 +219,10 @@ def app_modules() -> list[tuple[str, ast.Module]]:
             continue
         name = ".".join(("samsyn", *parts)).removesuffix(".py").removesuffix(".__init__")
         found.append((name, ast.parse(path.read_text())))
-    return found
+    return tuple(found)
 
 
-def helper_shape_violations(modules: list[tuple[str, ast.Module]]) -> set[tuple[str, str]]:
+def helper_shape_violations(modules: Iterable[tuple[str, ast.Module]]) -> set[tuple[str, str]]:
     """`get_*_for_user` definitions not of the shape `(*, user, pk, perm)` (see the rule)."""
     found: set[tuple[str, str]] = set()
     for name, tree in modules:
@@ -238,7 +242,7 @@ def helper_shape_violations(modules: list[tuple[str, ast.Module]]) -> set[tuple[
     return found
 
 
-def request_passing_calls(modules: list[tuple[str, ast.Module]]) -> set[tuple[str, str]]:
+def request_passing_calls(modules: Iterable[tuple[str, ast.Module]]) -> set[tuple[str, str]]:
     """Calls of a `get_*_for_user` helper that pass `request` or any positional argument."""
     found: set[tuple[str, str]] = set()
     for name, tree in modules:

@@ -9,6 +9,7 @@ something from an app built on it offers a hook registry instead (e.g.
 from __future__ import annotations
 
 import ast
+import functools
 from pathlib import Path
 
 import samsyn
@@ -34,9 +35,10 @@ def _imported_modules(tree: ast.AST, module: str) -> list[tuple[str, int]]:
     return out
 
 
+@functools.cache
 def app_imports() -> dict[str, dict[str, list[str]]]:
     """app → imported app → ["path:line", ...], for every app module but tests and
-    migrations."""
+    migrations (read once per test process; the tests only read the graph)."""
     graph: dict[str, dict[str, list[str]]] = {app: {} for app in APPS}
     for path in sorted(ROOT.rglob("*.py")):
         parts = path.relative_to(ROOT).parts

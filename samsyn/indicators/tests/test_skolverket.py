@@ -14,13 +14,11 @@ from samsyn.indicators.models import ImportBatch, Municipality, StatValue
 from samsyn.indicators.skolverket import ImportRefused, parse, parse_number, year_of
 from samsyn.indicators.tests.helpers import (
     GRADE6_2024,
-    GRADE9_XLSX,
     OVER_TIME_CSV,
     PER_YEAR_CSV,
     TESTS_2019,
     TWO_ROW_CSV,
     real_file,
-    skolverket_dir,
 )
 from samsyn.test import BaseTestCase
 
@@ -253,112 +251,6 @@ class ImportTests(BaseTestCase):
         markers = StatValue.objects.exclude(status="")
         assert sorted(markers.values_list("status", flat=True)) == ["*", ".", "..", "~100"]
         assert not markers.exclude(value=None).exists()
-
-
-class Grade9FileTests(BaseTestCase):
-    """Done when: the grade-9 over-time file gives the values in the file for every
-    municipality, year and owner type (a sample of cells, and the markers)."""
-
-    @classmethod
-    def setUpTestData(cls):
-        super().setUpTestData()
-        cls.result = services.skolverket_import(files=[real_file(GRADE9_XLSX)])[0]
-
-    def cell(self, code, owner, measure, year):
-        v = StatValue.objects.get(
-            report="Grundskola - Jämförelse av betygsresultat över tid",
-            municipality_code=code,
-            owner_type=owner,
-            measure=measure,
-            year=year,
-        )
-        return (v.value, v.status)
-
-    def test_it_holds_the_files_values(self):
-        merit = "Genomsnittligt meritvärde (17 ämnen)"
-        samples = [
-            ("1440", "all", merit, 2025, Decimal("224.5"), ""),
-            ("1440", "all", merit, 2016, Decimal("204.3"), ""),
-            ("1384", "all", merit, 2025, Decimal("236.3"), ""),
-            ("1384", "municipal", merit, 2019, Decimal("238.0"), ""),
-            ("1384", "independent", merit, 2020, Decimal("255.9"), ""),
-            ("1384", "all", "Totalt antal elever årskurs 9", 2025, Decimal("1299"), ""),
-            (
-                "1384",
-                "all",
-                "- andel (%) med föräldrar med eftergymnasial utbildning",
-                2024,
-                Decimal("78.1"),
-                "",
-            ),
-            ("1440", "municipal", "- andel (%) flickor", 2017, Decimal("40.3"), ""),
-            (
-                "2518",
-                "all",
-                "Andel (%) som fått godkänt betyg i alla ämnen",
-                2025,
-                Decimal("58.1"),
-                "",
-            ),
-            # markers
-            ("1440", "independent", "- andel (%) elever med utländsk bakgrund", 2025, None, ".."),
-            ("1440", "independent", "- andel (%) elever med utländsk bakgrund", 2022, None, "."),
-            ("1440", "independent", "Andel (%) behöriga till yrkesprogram", 2025, None, "~100"),
-            (
-                "1440",
-                "independent",
-                "Andel (%) behöriga till yrkesprogram",
-                2023,
-                Decimal("100"),
-                "",
-            ),
-            ("1384", "independent", "- andel (%) elever med utländsk bakgrund", 2023, None, ".."),
-            ("2518", "municipal", "- andel (%) pojkar", 2023, None, ".."),
-        ]
-        for code, owner, measure, year, value, status in samples:
-            with self.subTest(code=code, owner=owner, measure=measure, year=year):
-                self.assertEqual(self.cell(code, owner, measure, year), (value, status))
-
-    def test_it_covers_every_municipality_year_and_owner_type(self):
-        values = StatValue.objects.filter(
-            report="Grundskola - Jämförelse av betygsresultat över tid"
-        )
-        self.assertEqual(
-            values.filter(owner_type="all").values("municipality_code").distinct().count(), 290
-        )
-        self.assertEqual(
-            sorted(values.values_list("year", flat=True).distinct()), list(range(2016, 2026))
-        )
-        self.assertEqual(
-            set(values.values_list("owner_type", flat=True).distinct()),
-            {"all", "municipal", "independent"},
-        )
-        self.assertEqual(self.result.created, values.count())
-
-    def test_reimporting_changes_nothing(self):
-        again = services.skolverket_import(files=[real_file(GRADE9_XLSX)])[0]
-        self.assertEqual((again.created, again.updated), (0, 0))
-        self.assertEqual(again.unchanged, self.result.created)
-
-
-class EveryFileImportTests(BaseTestCase):
-    def test_every_shared_file_imports_in_one_go(self):
-        """One test imports all of them together (slow-ish: ~430,000 values)."""
-        folder = skolverket_dir()
-        paths = (
-            sorted(p for p in folder.glob("*") if p.suffix in (".csv", ".xlsx"))
-            if folder.is_dir()
-            else []
-        )
-        if not paths:
-            self.skipTest(f"no Skolverket files in {folder}")
-        results = services.skolverket_import(files=[(p.name, p.read_bytes()) for p in paths])
-        self.assertEqual(len(results), len(paths))
-        self.assertEqual(sum(r.created for r in results), StatValue.objects.count())
-        self.assertTrue(all(r.created > 0 for r in results))
-        statuses = set(StatValue.objects.values_list("status", flat=True).distinct())
-        self.assertEqual(statuses, {"", "..", ".", "~100"})  # no "*" in these files
-        self.assertFalse(StatValue.objects.exclude(status="").exclude(value=None).exists())
 
 
 class OtherRealFilesTests(BaseTestCase):

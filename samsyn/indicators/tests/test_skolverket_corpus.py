@@ -1,4 +1,5 @@
-"""One file of every Skolverket layout, imported into the database and checked cell by cell.
+"""One file of every Skolverket layout, imported into the database and checked cell by cell
+(the real files: all of shared/'s exports imported together, once, in `RealFilesTests`).
 
 The expected cells are read here straight from the file with `csv`/`openpyxl`, from a layout
 written down by hand for each file (which row holds the measures, which the categories, which
@@ -14,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import random
+import unittest
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,7 +26,7 @@ from django.utils import translation
 from samsyn.indicators import services
 from samsyn.indicators.models import StatValue
 from samsyn.indicators.skolverket import ImportRefused, parse
-from samsyn.indicators.tests.helpers import real_file
+from samsyn.indicators.tests.helpers import real_file, skolverket_dir
 from samsyn.test import BaseTestCase
 
 MARKERS = {"..", ".", "-", "~100", "*"}
@@ -130,14 +132,11 @@ def csv_rows(data: bytes) -> list[list]:
 
 
 def stored(name: str) -> dict:
-    batch_values = StatValue.objects.filter(batch__name=name)
-    return {
-        (v.municipality_code, v.owner_type, v.measure, v.subject, v.group, v.year): (
-            v.value,
-            v.status,
-        )
-        for v in batch_values
-    }
+    """The cells the import stored from file `name` (rows, not model instances: up to 141,000)."""
+    rows = StatValue.objects.filter(batch__name=name).values_list(
+        "municipality_code", "owner_type", "measure", "subject", "group", "year", "value", "status"
+    )
+    return {tuple(row[:6]): (row[6], row[7]) for row in rows}
 
 
 def normalised(cells: dict) -> dict:
@@ -378,10 +377,40 @@ def _kommun_row(rows: list[list]) -> int:
     return next(i for i, r in enumerate(rows) if r and r[0] == "Kommun")
 
 
-class RealLayoutTests(BaseTestCase):
+class RealFilesTests(BaseTestCase):
+    """Every real export in shared/ imported in one go, once for this class (about 430,000
+    values: importing the same files again for each test was a minute of CPU per database);
+    the tests read it. The files' values do not overlap (each one is created by its own file's
+    batch, checked below), so a file's batch holds exactly that file's cells."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        folder = skolverket_dir()
+        cls.paths = (
+            sorted(p for p in folder.glob("*") if p.suffix in (".csv", ".xlsx"))
+            if folder.is_dir()
+            else []
+        )
+        if not cls.paths:
+            raise unittest.SkipTest(f"no Skolverket files in {folder}")
+        cls.results = services.skolverket_import(
+            files=[(p.name, p.read_bytes()) for p in cls.paths]
+        )
+        cls.result = {r.name: r for r in cls.results}.get(GRADE9)
+
+    def test_every_shared_file_imports_in_one_go(self):
+        self.assertEqual(len(self.results), len(self.paths))
+        self.assertEqual(sum(r.created for r in self.results), StatValue.objects.count())
+        self.assertTrue(all(r.created > 0 for r in self.results))
+        statuses = set(StatValue.objects.values_list("status", flat=True).distinct())
+        self.assertEqual(statuses, {"", "..", ".", "~100"})  # no "*" in these files
+        self.assertFalse(StatValue.objects.exclude(status="").exclude(value=None).exists())
+
+    # One file of each layout, cell by cell ------------------------------------------------
+
     def check_csv(self, name: str, **layout) -> None:
         _name, data = real_file(name)
-        services.skolverket_import(files=[(name, data)])
         rows = csv_rows(data)
         at = _kommun_row(rows)
         if layout.pop("measure_above", False):
@@ -415,7 +444,6 @@ class RealLayoutTests(BaseTestCase):
 
     def test_over_time_xlsx_one_sheet_per_owner_type(self):
         _name, data = real_file(GRADE9)
-        services.skolverket_import(files=[(GRADE9, data)])
         expected = {}
         for title, rows in xlsx_rows(data).items():
             if title not in OWNERS:
@@ -424,6 +452,86 @@ class RealLayoutTests(BaseTestCase):
             expected |= expected_cells(rows, layout, owner=OWNERS[title])
         self.assertGreater(len(expected), 10000)
         self.assertEqual(normalised(stored(GRADE9)), normalised(expected))
+
+    # The grade-9 over-time file -------------------------------------------------------------
+    # Done when: it gives the values in the file for every municipality, year and owner type
+    # (a sample of cells, and the markers).
+
+    def cell(self, code, owner, measure, year):
+        v = StatValue.objects.get(
+            report="Grundskola - Jämförelse av betygsresultat över tid",
+            municipality_code=code,
+            owner_type=owner,
+            measure=measure,
+            year=year,
+        )
+        return (v.value, v.status)
+
+    def test_it_holds_the_files_values(self):
+        merit = "Genomsnittligt meritvärde (17 ämnen)"
+        samples = [
+            ("1440", "all", merit, 2025, Decimal("224.5"), ""),
+            ("1440", "all", merit, 2016, Decimal("204.3"), ""),
+            ("1384", "all", merit, 2025, Decimal("236.3"), ""),
+            ("1384", "municipal", merit, 2019, Decimal("238.0"), ""),
+            ("1384", "independent", merit, 2020, Decimal("255.9"), ""),
+            ("1384", "all", "Totalt antal elever årskurs 9", 2025, Decimal("1299"), ""),
+            (
+                "1384",
+                "all",
+                "- andel (%) med föräldrar med eftergymnasial utbildning",
+                2024,
+                Decimal("78.1"),
+                "",
+            ),
+            ("1440", "municipal", "- andel (%) flickor", 2017, Decimal("40.3"), ""),
+            (
+                "2518",
+                "all",
+                "Andel (%) som fått godkänt betyg i alla ämnen",
+                2025,
+                Decimal("58.1"),
+                "",
+            ),
+            # markers
+            ("1440", "independent", "- andel (%) elever med utländsk bakgrund", 2025, None, ".."),
+            ("1440", "independent", "- andel (%) elever med utländsk bakgrund", 2022, None, "."),
+            ("1440", "independent", "Andel (%) behöriga till yrkesprogram", 2025, None, "~100"),
+            (
+                "1440",
+                "independent",
+                "Andel (%) behöriga till yrkesprogram",
+                2023,
+                Decimal("100"),
+                "",
+            ),
+            ("1384", "independent", "- andel (%) elever med utländsk bakgrund", 2023, None, ".."),
+            ("2518", "municipal", "- andel (%) pojkar", 2023, None, ".."),
+        ]
+        for code, owner, measure, year, value, status in samples:
+            with self.subTest(code=code, owner=owner, measure=measure, year=year):
+                self.assertEqual(self.cell(code, owner, measure, year), (value, status))
+
+    def test_it_covers_every_municipality_year_and_owner_type(self):
+        values = StatValue.objects.filter(
+            report="Grundskola - Jämförelse av betygsresultat över tid"
+        )
+        self.assertEqual(
+            values.filter(owner_type="all").values("municipality_code").distinct().count(), 290
+        )
+        self.assertEqual(
+            sorted(values.values_list("year", flat=True).distinct()), list(range(2016, 2026))
+        )
+        self.assertEqual(
+            set(values.values_list("owner_type", flat=True).distinct()),
+            {"all", "municipal", "independent"},
+        )
+        self.assertEqual(self.result.created, values.count())
+
+    def test_reimporting_changes_nothing(self):
+        again = services.skolverket_import(files=[real_file(GRADE9)])[0]
+        self.assertEqual((again.created, again.updated), (0, 0))
+        self.assertEqual(again.unchanged, self.result.created)
 
 
 # What we cannot read is named -------------------------------------------------------------------
