@@ -186,3 +186,84 @@ class Prepared:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
+
+
+# --------------------------------------------------------------------------- writes
+
+
+class PreparedSave:
+    """`Model.save()` of one model for a fixed list of fields, as one written-out statement.
+
+    `insert(obj)` is `obj.save()` of a new object (INSERT … RETURNING its primary key) and
+    `update(obj)` is `obj.save(update_fields=fields)` (UPDATE … WHERE pk): the statement's text
+    is made once per database alias; each save only prepares the values as the fields would
+    (`pre_save`, so `auto_now`/`auto_now_add` stamp as usual, and `get_db_prep_save`). Django's
+    `pre_save` and `post_save` signals are sent as `Model.save()` sends them, so every receiver
+    still runs. Not for models with parents (multi-table inheritance) or without an auto
+    primary key; no `full_clean()`, as `save()` does none either."""
+
+    def __init__(self, model: type, fields: list[str]) -> None:
+        self.model = model
+        opts = model._meta
+        if opts.parents or not opts.pk.db_returning:
+            raise TypeError("PreparedSave saves models without parents, with an auto primary key")
+        self.fields = [opts.get_field(name) for name in fields]
+        self.update_fields = frozenset(f.name for f in self.fields)
+        self._sql: dict[tuple[str, str], str] = {}
+
+    def _text(self, kind: str, alias: str) -> str:
+        found = self._sql.get((kind, alias))
+        if found is not None:
+            return found
+        qn = connections[alias].ops.quote_name
+        opts = self.model._meta
+        table, pk = qn(opts.db_table), qn(opts.pk.column)
+        if kind == "insert":
+            columns = ", ".join(qn(f.column) for f in self.fields)
+            marks = ", ".join(["%s"] * len(self.fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
+        else:
+            sets = ", ".join(f"{qn(f.column)} = %s" for f in self.fields)
+            sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
+        self._sql[(kind, alias)] = sql
+        return sql
+
+    def _values(self, obj: Any, add: bool, connection) -> list[Any]:
+        return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in self.fields]
+
+    def insert(self, obj: Any, using: str = "default") -> Any:
+        """Save the new `obj` (all of this save's fields); sets its primary key."""
+        from django.db.models.signals import post_save, pre_save
+
+        connection = connections[using]
+        cls = self.model
+        pre_save.send(sender=cls, instance=obj, raw=False, using=using, update_fields=None)
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+            cursor.execute(self._text("insert", using), self._values(obj, True, connection))
+            row = cursor.fetchone()
+        obj.pk = cls._meta.pk.to_python(row[0])
+        obj._state.adding = False
+        obj._state.db = using
+        post_save.send(
+            sender=cls, instance=obj, created=True, update_fields=None, raw=False, using=using
+        )
+        return obj
+
+    def update(self, obj: Any, using: str = "default") -> None:
+        """`obj.save(update_fields=fields)`; a row that is gone is an error, as in Django."""
+        from django.db import DatabaseError
+        from django.db.models.signals import post_save, pre_save
+
+        connection = connections[using]
+        cls, fields = self.model, self.update_fields
+        pre_save.send(sender=cls, instance=obj, raw=False, using=using, update_fields=fields)
+        values = self._values(obj, False, connection)
+        with transaction.mark_for_rollback_on_error(using), connection.cursor() as cursor:
+            cursor.execute(self._text("update", using), [*values, obj.pk])
+            updated = cursor.rowcount
+        if updated != 1:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+        obj._state.db = using
+        post_save.send(
+            sender=cls, instance=obj, created=False, update_fields=fields, raw=False, using=using
+        )

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
-from django.db import connection, transaction
+import time_machine
+from django.db import DatabaseError, connection, transaction
+from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -145,3 +147,76 @@ class PreparedCaptureReadTests(BaseTestCase):
         )
         with self.assertRaises(TypeError):
             prepared.first(uuid=self.uuid)
+
+
+class PreparedSaveTests(BaseTestCase):
+    """The capture's written-out INSERT/UPDATE store what `save()` stores and send its signals."""
+
+    def setUp(self):
+        super().setUp()
+        self.round = make_round(self)
+        self.assignment = Assignment.objects.filter(round=self.round).first()
+        self.signals: list[tuple[str, bool | None, frozenset | None]] = []
+
+        def pre(sender, instance, update_fields, **kwargs):
+            self.signals.append(("pre", None, update_fields))
+
+        def post(sender, instance, created, update_fields, **kwargs):
+            self.signals.append(("post", created, update_fields))
+
+        pre_save.connect(pre, sender=Observation, weak=False, dispatch_uid="test-pre")
+        post_save.connect(post, sender=Observation, weak=False, dispatch_uid="test-post")
+        self.addCleanup(pre_save.disconnect, sender=Observation, dispatch_uid="test-pre")
+        self.addCleanup(post_save.disconnect, sender=Observation, dispatch_uid="test-post")
+
+    def new_observation(self) -> Observation:
+        return Observation(
+            uuid=uuid.uuid4(),
+            round=self.round,
+            assignment=self.assignment,
+            framework_version_id=self.round.framework_version_id,
+            observer=self.oscar,
+            teacher_id=self.assignment.teacher_id,
+            school_id=self.assignment.school_id,
+            subject="Matematik",
+            group_size=24,
+        )
+
+    def test_insert_stores_every_field_as_save_would(self):
+        prepared = self.new_observation()
+        services._INSERT_OBSERVATION.insert(prepared)
+        self.assertEqual(self.signals, [("pre", None, None), ("post", True, None)])
+        self.assertFalse(prepared._state.adding)
+        self.assertIsNotNone(prepared.created_at)  # auto_now_add stamped
+        orm = self.new_observation()
+        orm.save()
+        stored = Observation.objects.values().get(pk=prepared.pk)
+        expected = Observation.objects.values().get(pk=orm.pk)
+        for name in ("id", "uuid", "created_at", "updated_at"):
+            stored.pop(name), expected.pop(name)
+        self.assertEqual(stored, expected)
+
+    def test_update_writes_its_fields_only_and_stamps_updated_at(self):
+        observation = self.new_observation()
+        observation.save()
+        before = Observation.objects.get(pk=observation.pk)
+        self.signals.clear()
+        observation.subject = "Svenska"
+        observation.grade = "7"  # a context field: written
+        observation.teacher_comment = "not written"  # not one of the update's fields
+        observation.revision = 2
+        with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+            services._UPDATE_DRAFT.update(observation)
+        after = Observation.objects.get(pk=observation.pk)
+        self.assertEqual((after.subject, after.grade, after.revision), ("Svenska", "7", 2))
+        self.assertEqual(after.teacher_comment, "")
+        self.assertGreater(after.updated_at, before.updated_at)
+        fields = frozenset(services._UPDATE_DRAFT.update_fields)
+        self.assertEqual(self.signals, [("pre", None, fields), ("post", False, fields)])
+
+    def test_updating_a_row_that_is_gone_is_an_error(self):
+        observation = self.new_observation()
+        observation.save()
+        Observation.objects.filter(pk=observation.pk).delete()
+        with self.assertRaises(DatabaseError):
+            services._UPDATE_DRAFT.update(observation)
