@@ -220,3 +220,10 @@ class PreparedSaveTests(BaseTestCase):
         Observation.objects.filter(pk=observation.pk).delete()
         with self.assertRaises(DatabaseError):
             services._UPDATE_DRAFT.update(observation)
+
+    def test_a_model_with_its_own_save_is_refused(self):
+        from samsyn.accounts.models import User
+        from samsyn.lib.prepared import PreparedSave
+
+        with self.assertRaises(TypeError):
+            PreparedSave(User, ["email"])  # AbstractBaseUser.save() has work of its own
