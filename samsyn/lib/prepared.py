@@ -194,13 +194,13 @@ class Prepared:
 class PreparedSave:
     """`Model.save()` of one model for a fixed list of fields, as one written-out statement.
 
-        `insert(obj)` is `obj.save()` of a new object (INSERT … RETURNING its primary key) and
-        `update(obj)` is `obj.save(update_fields=fields)` (UPDATE … WHERE pk): the statement's text
-        is made once per database alias; each save only prepares the values as the fields would
-        (`pre_save`, so `auto_now`/`auto_now_add` stamp as usual, and `get_db_prep_save`). Django's
-        `pre_save` and `post_save` signals are sent as `Model.save()` sends them, so every receiver
-        still runs. Not for models with parents (multi-table inheritance) or without an auto
-        primary key; no `full_clean()`, as `save()` does none either; a model with its own `save()`
+    `insert(obj)` is `obj.save()` of a new object (INSERT … RETURNING its primary key) and
+    `update(obj)` is `obj.save(update_fields=fields)` (UPDATE … WHERE pk): the statement's text
+    is made once per database alias; each save only prepares the values as the fields would
+    (`pre_save`, so `auto_now`/`auto_now_add` stamp as usual, and `get_db_prep_save`). Django's
+    `pre_save` and `post_save` signals are sent as `Model.save()` sends them, so every receiver
+    still runs. Not for models with parents (multi-table inheritance) or without an auto
+    primary key; no `full_clean()`, as `save()` does none either; a model with its own `save()`
     is refused (its code would not run)."""
 
     def __init__(self, model: type, fields: list[str]) -> None:
