@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.layout import Layout, version_layout
 from samsyn.frameworks.models import Dimension, FrameworkVersion
-from samsyn.lib.prepared import Prepared, PreparedSave
+from samsyn.lib.prepared import Prepared, PreparedSave, statement_cursor
 from samsyn.observations import hooks
 from samsyn.observations.models import (
     Assignment,
@@ -581,7 +581,7 @@ def _write_ratings(
         # Nothing else refers to a rating: two plain DELETEs, written out (no collector, no
         # query to compile on every save).
         ratings_table, links_table = qn(Rating._meta.db_table), qn(through._meta.db_table)
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) as cursor:
             cursor.execute(
                 f"DELETE FROM {links_table} WHERE {qn('rating_id')} IN "  # noqa: S608
                 f"(SELECT {qn('id')} FROM {ratings_table} WHERE {qn('observation_id')} = %s)",
@@ -599,7 +599,7 @@ def _write_ratings(
     ]
     columns = ", ".join(qn(c) for c in ("observation_id", "dimension_id", "step_id", "note"))
     values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(
             f"INSERT INTO {qn(Rating._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
             f"RETURNING {qn('id')}, {qn('dimension_id')}",

@@ -4,27 +4,36 @@ QuerySet gives: the session read on every request and the capture save's reads."
 from __future__ import annotations
 
 import datetime as dt
+import unittest
 import uuid
 
 import time_machine
 from django.db import DatabaseError, connection, transaction
 from django.db.models.signals import post_save, pre_save
-from django.test.utils import CaptureQueriesContext
+from django.test import override_settings
 from django.utils import timezone
 
 from samsyn.accounts import sessions
 from samsyn.accounts.models import Session
-from samsyn.lib.prepared import Prepared
+from samsyn.lib.prepared import Prepared, statement_cursor
 from samsyn.observations import services
 from samsyn.observations.models import Assignment, Observation
 from samsyn.observations.tests.factories import full_ratings, make_round
 from samsyn.test import BaseTestCase
 
 
-def sql_of(run) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
+def sql_of(run) -> tuple[object, list[tuple[str, tuple]]]:
+    """What `run` returns, and each statement it sent with its values, as the database driver
+    received them (the same on every database and with either way of binding)."""
+    sent: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         result = run()
-    return result, [q["sql"] for q in queries.captured_queries]
+    return result, sent
 
 
 class PreparedSessionTests(BaseTestCase):
@@ -227,3 +236,27 @@ class PreparedSaveTests(BaseTestCase):
 
         with self.assertRaises(TypeError):
             PreparedSave(User, ["email"])  # AbstractBaseUser.save() has work of its own
+
+
+class ServerPreparedTests(BaseTestCase):
+    """On PostgreSQL the hot statements are prepared on the server; Django's own are not."""
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL prepares statements")
+    def test_only_the_hot_statements_are_prepared(self):
+        self.client.force_login(self.alice)
+        key = self.client.session.session_key
+        for _ in range(6):
+            self.assertIsNotNone(sessions._SESSION_WITH_USER.first(key=key, now=timezone.now()))
+            self.assertTrue(Session.objects.filter(session_key=key).exists())  # Django's
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        self.assertTrue(any('JOIN "accounts_user"' in sql for sql in prepared), prepared)
+        self.assertFalse(any("SELECT 1 AS" in sql for sql in prepared), prepared)
+
+    def test_it_can_be_turned_off(self):
+        with override_settings(SAMSYN_PG_PREPARE=False), statement_cursor(connection) as cursor:
+            self.assertNotIn("Preparing", type(cursor.cursor).__name__)
+        with statement_cursor(connection) as cursor:
+            expected = "PreparingCursor" if connection.vendor == "postgresql" else "SQLite"
+            self.assertIn(expected, type(cursor.cursor).__name__)
