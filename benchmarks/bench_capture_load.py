@@ -617,28 +617,42 @@ def group_cpu(pgid: int) -> tuple[float, float]:
     return user / tick, system / tick
 
 
-def postgres_cpu(data_dir: Path | None) -> float:
-    """CPU seconds (user + system) used so far by a PostgreSQL server: its postmaster, its
-    live children (backends, background writer, WAL writer, ...) and the children that have
-    exited (counted in the postmaster's cutime/cstime). 0 without a server."""
+def postgres_cpu_by_kind(data_dir: Path | None) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by a PostgreSQL server, by kind of process:
+    "backends" (the connections' server processes), each background process by its title
+    (checkpointer, walwriter, autovacuum ...), "exited" (children that have ended, counted in
+    the postmaster's cutime/cstime) and "postmaster". Empty without a server."""
     if data_dir is None:
-        return 0.0
+        return {}
     try:
         postmaster = int((data_dir / "postmaster.pid").read_text().split()[0])
     except (OSError, ValueError, IndexError):
-        return 0.0
-    ticks = 0
+        return {}
+    tick = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
             fields = stat.read_text().rsplit(")", 1)[1].split()
+            title = (stat.parent / "cmdline").read_bytes().replace(b"\0", b" ").decode()
         except OSError:
             continue
         pid = int(stat.parent.name)
         if pid == postmaster:
-            ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+            used["postmaster"] = (int(fields[11]) + int(fields[12])) / tick
+            used["exited"] = (int(fields[13]) + int(fields[14])) / tick
         elif int(fields[1]) == postmaster:
-            ticks += int(fields[11]) + int(fields[12])
-    return ticks / os.sysconf("SC_CLK_TCK")
+            words = title.removeprefix("postgres: ").split()
+            if "(" in title or not words:  # a client's backend names its address and port
+                kind = "backends"
+            else:
+                kind = " ".join(words[:2] if words[0] == "autovacuum" else words[:1])
+            used[kind] = used.get(kind, 0.0) + (int(fields[11]) + int(fields[12])) / tick
+    return used
+
+
+def postgres_cpu(data_dir: Path | None) -> float:
+    """CPU seconds used so far by a PostgreSQL server and all its processes (0 without one)."""
+    return sum(postgres_cpu_by_kind(data_dir).values())
 
 
 def own_cpu() -> float:
@@ -774,10 +788,12 @@ def load_run(
                 f"(not in the figures; its errors and observations are counted)"
             )
         server_before, client_before = group_cpu(proc.pid), own_cpu()
-        db_before = postgres_cpu(pg_data)
+        db_before = postgres_cpu_by_kind(pg_data)
         rec, elapsed, hung = run_clients(port, setup, args.seconds, args.think_ms, 0)
         server_after, client_after = group_cpu(proc.pid), own_cpu()
-        db_measured = postgres_cpu(pg_data) - db_before
+        db_after = postgres_cpu_by_kind(pg_data)
+        db_kinds = {k: v - db_before.get(k, 0.0) for k, v in db_after.items()}
+        db_measured = sum(db_kinds.values())
         measured = [a - b for a, b in zip(server_after, server_before, strict=True)]
         client_measured = client_after - client_before
         load_after = os.getloadavg()
@@ -852,6 +868,14 @@ def load_run(
         print(
             f"    PostgreSQL server CPU per request (postmaster and backends, from /proc): "
             f"{db_per_request:.2f} ms; gunicorn + PostgreSQL {per_request + db_per_request:.2f} ms"
+        )
+        print(
+            "      of which "
+            + ", ".join(
+                f"{kind} {used / max(1, n) * 1000:.2f}"
+                for kind, used in sorted(db_kinds.items(), key=lambda kv: -kv[1])
+                if used > 0
+            )
         )
     for kind, values in rec.by_kind.items():
         print(
