@@ -15,6 +15,7 @@ start is as fast as the next (see samsyn/dashboards/warmup.py). The application 
 in the parent before the fork (`preload_app`), so `samsyn.wsgi`'s report preload runs once and
 the workers share it, as warmup.py describes."""
 
+import gc
 import os
 
 preload_app = True
@@ -27,6 +28,13 @@ threads = int(os.environ.get("GUNICORN_THREADS") or 4)
 # upstream keep-alive below this.
 keepalive = 75
 timeout = 60
+
+
+def pre_fork(server, worker):
+    # The preloaded application (Django, the URLconf, the report preload) is never freed: move
+    # it out of the garbage collector's reach before the fork, so a worker's full collections
+    # do not walk it (and do not write to its pages, which stay shared with the parent).
+    gc.freeze()
 
 
 def post_worker_init(worker):

@@ -38,12 +38,34 @@ BASELINE_MS = 15.0  # CPU per save when issue #24 was opened
 sys.path.insert(0, str(REPO))
 
 
+def backend_pid() -> int:
+    """The PostgreSQL server process serving this process's connection."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def backend_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) a server process has used so far; 0 without one."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--loops", type=int, default=200)
     parser.add_argument("--observers", type=int, default=20)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--sql", action="store_true", help="print the SQL of one save cycle")
+    parser.add_argument(
+        "--database-url",
+        help="a PostgreSQL database to set up and use (e.g. from scripts/postgres.sh, after "
+        "CREATE DATABASE); its backend's CPU per request is printed too (same host)",
+    )
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="samsyn-prof-"))
     atexit.register(shutil.rmtree, work, ignore_errors=True)  # the database made for the run
@@ -55,6 +77,8 @@ def main() -> int:
         LOG_LEVEL="WARNING",
     )
     os.environ.pop("DATABASE_URL", None)
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
     import bench_capture_load as bench
 
     setup_path = work / "setup.json"
@@ -146,9 +170,17 @@ def main() -> int:
         profiler = cProfile.Profile(time.process_time)  # CPU time, as the figure
         profiler.enable()
     per_kind.clear()
+    backend = backend_pid() if args.database_url else None
+    backend_before = backend_cpu(backend)
     start_cpu, start_wall = time.process_time(), time.perf_counter()
     requests = sum(cycle(clients[i % len(clients)]) for i in range(args.loops))
     cpu, wall = time.process_time() - start_cpu, time.perf_counter() - start_wall
+    if backend is not None:
+        used = backend_cpu(backend) - backend_before
+        print(
+            f"PostgreSQL backend (pid {backend}) CPU {used / requests * 1000:.2f} ms per request "
+            "(this connection's server process, from /proc)"
+        )
     if profiler is not None:
         import pstats
 

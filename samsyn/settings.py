@@ -128,8 +128,16 @@ TEMPLATES = [
 
 # Database: SQLite by default (one school, zero set-up); DATABASE_URL selects PostgreSQL.
 DATABASE_URL = os.getenv("DATABASE_URL", "")
+# PostgreSQL: the capture's hot statements (samsyn.lib.prepared.statement_cursor) bind their
+# values on the server and are prepared once per connection; Django's other queries bind on
+# the client as usual and are never prepared. Off (PG_PREPARE=False) behind a pooler in
+# transaction mode that does not support prepared statements.
+SAMSYN_PG_PREPARE = envbool("PG_PREPARE", "True")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if SAMSYN_PG_PREPARE:
+        # Django sets None (nothing is ever prepared) unless told; client-side cursors ignore it.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 else:
     DATABASES = {
         "default": {

@@ -7,6 +7,11 @@ deactivated, without decoding every session in the table.
 The row is read with its user (one query, not two on every request): `loaded_user`, which
 `samsyn.accounts.middleware.AuthenticationMiddleware` takes when Django's own checks accept it.
 That query is compiled once per process (`samsyn.lib.prepared`), not on every request.
+
+The signed session data a process has verified and decoded is kept (`decode`): the same row
+read again (every request of a logged-in person until the session changes) is not verified and
+parsed again. Only flat sessions (text, numbers, booleans) are kept, and each request gets its
+own copy, so nothing one request changes reaches another.
 """
 
 from __future__ import annotations
@@ -19,10 +24,27 @@ from django.utils import timezone
 
 from samsyn.lib.prepared import Prepared
 
+# Signed session data → what it decodes to, for the flat sessions this process has verified.
+_DECODED: dict[str, dict] = {}
+_DECODED_MAX = 10_000
+_FLAT = (str, int, float, bool, type(None))
+
 
 class SessionStore(DBStore):
     # The user on the session row as it was loaded (None before loading, or without one).
     loaded_user = None
+
+    def decode(self, session_data: str) -> dict:
+        """Django's, verified and parsed once per process for the same signed data."""
+        found = _DECODED.get(session_data)
+        if found is not None:
+            return dict(found)
+        decoded = super().decode(session_data)
+        if decoded and all(type(value) in _FLAT for value in decoded.values()):
+            if len(_DECODED) >= _DECODED_MAX:
+                _DECODED.clear()
+            _DECODED[session_data] = dict(decoded)
+        return decoded
 
     @classmethod
     def get_model_class(cls):

@@ -94,35 +94,36 @@ def api_token_touch(*, token: ApiToken) -> None:
         token.last_used_at = now
 
 
-def rate_window_hit(*, key: str, window: int, now: float) -> tuple[int, int]:
-    """Count one request for `key` in the current fixed window of `window` seconds; returns
-    (requests so far in this window, seconds until it ends).
+def rate_window_hit(*, key: str, window: int, now: float, claim: int = 1) -> tuple[int, int]:
+    """Count `claim` requests for `key` in the current fixed window of `window` seconds; returns
+    (requests counted so far in this window, this claim included; seconds until it ends).
 
     Usually one statement (UPDATE … RETURNING, SQLite ≥ 3.35 and PostgreSQL) in autocommit:
-    every API request passes here, so it is kept to one round trip and one short write."""
+    it is kept to one round trip and one short write. `claim` > 1 counts several requests at
+    once for a process that serves them from its own allowance (`auth.ApiRateThrottle`)."""
     start = int(now // window * window)
-    count = _rate_window_increment(key, start)
+    count = _rate_window_increment(key, start, claim)
     if count is None:
         with transaction.atomic():
             try:
                 with transaction.atomic():
-                    RateWindow.objects.create(key=key, window_start=start, count=1)
-                count = 1
+                    RateWindow.objects.create(key=key, window_start=start, count=claim)
+                count = claim
             except IntegrityError:  # another server made the row a moment ago
-                count = _rate_window_increment(key, start)
+                count = _rate_window_increment(key, start, claim)
             # Old windows of this key are of no more use.
             RateWindow.objects.filter(key=key, window_start__lt=start).delete()
     return int(count or 0), max(1, int(start + window - now + 0.999))
 
 
-def _rate_window_increment(key: str, start: int) -> int | None:
-    """The window's count after adding one, or None when it has no row yet."""
+def _rate_window_increment(key: str, start: int, claim: int) -> int | None:
+    """The window's count after adding `claim`, or None when it has no row yet."""
     qn = connection.ops.quote_name
     table, count = qn(RateWindow._meta.db_table), qn("count")
     where = f"{qn('key')} = %s AND {qn('window_start')} = %s"
-    sql = f"UPDATE {table} SET {count} = {count} + 1 WHERE {where} RETURNING {count}"  # noqa: S608
+    sql = f"UPDATE {table} SET {count} = {count} + %s WHERE {where} RETURNING {count}"  # noqa: S608
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, start])
+        cursor.execute(sql, [claim, key, start])
         row = cursor.fetchone()
     return None if row is None else int(row[0])
 

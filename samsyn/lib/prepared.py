@@ -21,6 +21,13 @@ the QuerySet would have.
 Model QuerySets and `values_list()` of fields (rows as tuples); no values(), no
 prefetch_related, no related manager's QuerySet. A query
 with `select_for_update()` refuses to run outside a transaction, as Django's does.
+
+On PostgreSQL these statements (and `PreparedSave`'s, and any caller's of `statement_cursor`)
+run through a cursor that sends the values apart from the SQL (server-side binding) and has
+the server prepare each statement once per connection: the server then parses and plans it once
+instead of on every request, and psycopg does not quote the values into the text. Django's
+other queries keep Django's default, client-side binding. `SAMSYN_PG_PREPARE=False` (e.g.
+behind a connection pooler in transaction mode without prepared-statement support) turns it off.
 """
 
 from __future__ import annotations
@@ -73,6 +80,54 @@ class _Compiled:
     fetch_mode: Any
     for_update: bool
     tuples: bool  # values_list(): rows as tuples, in the order of the names given
+
+
+_PREPARING_CURSOR: type | None = None
+
+
+def _preparing_cursor_class() -> type:
+    """psycopg's server-binding cursor, with Django's additions, preparing every statement."""
+    global _PREPARING_CURSOR
+    if _PREPARING_CURSOR is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PreparingCursor(ServerBindingCursor):
+            def execute(self, query, params=None, *, prepare=None, binary=None):
+                return super().execute(
+                    query, params, prepare=True if prepare is None else prepare, binary=binary
+                )
+
+        _PREPARING_CURSOR = PreparingCursor
+    return _PREPARING_CURSOR
+
+
+def statement_cursor(connection):
+    """A cursor for the hot statements written with `%s` placeholders: on PostgreSQL with
+    psycopg 3, bound on the server and prepared once per connection; elsewhere (or with
+    `SAMSYN_PG_PREPARE` off) Django's own cursor. Django's wrapper (query logging, execute
+    wrappers, error translation) is the same either way."""
+    from django.conf import settings
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    if (
+        connection.vendor != "postgresql"
+        or not is_psycopg3
+        or not getattr(settings, "SAMSYN_PG_PREPARE", True)
+    ):
+        return connection.cursor()
+    connection.close_if_health_check_failed()
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        from django.db.backends.postgresql.base import TIMESTAMPTZ_OID
+        from django.db.backends.postgresql.psycopg_any import register_tzloader
+        from psycopg.pq import Format
+
+        cursor = _preparing_cursor_class()(connection.connection)
+        # As Django's create_cursor(): the connection's time zone for timestamptz values.
+        loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+        if connection.timezone != loader.timezone:
+            register_tzloader(connection.timezone, cursor)
+        return connection._prepare_cursor(cursor)
 
 
 class Prepared:
@@ -139,7 +194,7 @@ class Prepared:
             p.field.get_db_prep_value(values[p.name], connection) if type(p) is _Slot else p
             for p in compiled.params
         ]
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) as cursor:
             cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
         if not rows:
@@ -186,3 +241,89 @@ class Prepared:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
+
+
+# --------------------------------------------------------------------------- writes
+
+
+class PreparedSave:
+    """`Model.save()` of one model for a fixed list of fields, as one written-out statement.
+
+    `insert(obj)` is `obj.save()` of a new object (INSERT … RETURNING its primary key) and
+    `update(obj)` is `obj.save(update_fields=fields)` (UPDATE … WHERE pk): the statement's text
+    is made once per database alias; each save only prepares the values as the fields would
+    (`pre_save`, so `auto_now`/`auto_now_add` stamp as usual, and `get_db_prep_save`). Django's
+    `pre_save` and `post_save` signals are sent as `Model.save()` sends them, so every receiver
+    still runs. Not for models with parents (multi-table inheritance) or without an auto
+    primary key; no `full_clean()`, as `save()` does none either; a model with its own `save()`
+    is refused (its code would not run)."""
+
+    def __init__(self, model: type, fields: list[str]) -> None:
+        self.model = model
+        opts = model._meta
+        if opts.parents or not opts.pk.db_returning:
+            raise TypeError("PreparedSave saves models without parents, with an auto primary key")
+        from django.db.models import Model
+
+        if model.save is not Model.save or model.save_base is not Model.save_base:
+            raise TypeError("PreparedSave would skip the model's own save()")
+        self.fields = [opts.get_field(name) for name in fields]
+        self.update_fields = frozenset(f.name for f in self.fields)
+        self._sql: dict[tuple[str, str], str] = {}
+
+    def _text(self, kind: str, alias: str) -> str:
+        found = self._sql.get((kind, alias))
+        if found is not None:
+            return found
+        qn = connections[alias].ops.quote_name
+        opts = self.model._meta
+        table, pk = qn(opts.db_table), qn(opts.pk.column)
+        if kind == "insert":
+            columns = ", ".join(qn(f.column) for f in self.fields)
+            marks = ", ".join(["%s"] * len(self.fields))
+            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
+        else:
+            sets = ", ".join(f"{qn(f.column)} = %s" for f in self.fields)
+            sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
+        self._sql[(kind, alias)] = sql
+        return sql
+
+    def _values(self, obj: Any, add: bool, connection) -> list[Any]:
+        return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in self.fields]
+
+    def insert(self, obj: Any, using: str = "default") -> Any:
+        """Save the new `obj` (all of this save's fields); sets its primary key."""
+        from django.db.models.signals import post_save, pre_save
+
+        connection = connections[using]
+        cls = self.model
+        pre_save.send(sender=cls, instance=obj, raw=False, using=using, update_fields=None)
+        with transaction.mark_for_rollback_on_error(using), statement_cursor(connection) as cursor:
+            cursor.execute(self._text("insert", using), self._values(obj, True, connection))
+            row = cursor.fetchone()
+        obj.pk = cls._meta.pk.to_python(row[0])
+        obj._state.adding = False
+        obj._state.db = using
+        post_save.send(
+            sender=cls, instance=obj, created=True, update_fields=None, raw=False, using=using
+        )
+        return obj
+
+    def update(self, obj: Any, using: str = "default") -> None:
+        """`obj.save(update_fields=fields)`; a row that is gone is an error, as in Django."""
+        from django.db import DatabaseError
+        from django.db.models.signals import post_save, pre_save
+
+        connection = connections[using]
+        cls, fields = self.model, self.update_fields
+        pre_save.send(sender=cls, instance=obj, raw=False, using=using, update_fields=fields)
+        values = self._values(obj, False, connection)
+        with transaction.mark_for_rollback_on_error(using), statement_cursor(connection) as cursor:
+            cursor.execute(self._text("update", using), [*values, obj.pk])
+            updated = cursor.rowcount
+        if updated != 1:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+        obj._state.db = using
+        post_save.send(
+            sender=cls, instance=obj, created=False, update_fields=fields, raw=False, using=using
+        )

@@ -30,7 +30,7 @@ from django.utils.translation import gettext_lazy
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.layout import Layout, version_layout
 from samsyn.frameworks.models import Dimension, FrameworkVersion
-from samsyn.lib.prepared import Prepared
+from samsyn.lib.prepared import Prepared, PreparedSave, statement_cursor
 from samsyn.observations import hooks
 from samsyn.observations.models import (
     Assignment,
@@ -440,6 +440,19 @@ def _observation_locked(param, *, own: bool) -> QuerySet:
 # The reads every capture save makes, compiled once per process (samsyn.lib.prepared).
 _OBSERVATION_BY_UUID = Prepared(lambda param: _observation_locked(param, own=False))
 _OWN_OBSERVATION_BY_UUID = Prepared(lambda param: _observation_locked(param, own=True))
+
+
+def _all_fields(model: type) -> list[str]:
+    return [f.name for f in model._meta.concrete_fields if not f.primary_key]
+
+
+# The capture's writes, each one statement made once (what `save()` would run, signals sent).
+_INSERT_OBSERVATION = PreparedSave(Observation, _all_fields(Observation))
+_UPDATE_DRAFT = PreparedSave(
+    Observation, [*CONTEXT_FIELDS, "revision", "payload_hash", "updated_at"]
+)
+_UPDATE_SUBMITTED = PreparedSave(Observation, ["status", "submitted_at", "revision", "updated_at"])
+_INSERT_EVENT = PreparedSave(ObservationEvent, _all_fields(ObservationEvent))
 _OWN_ASSIGNMENT = Prepared(
     lambda param: (
         Assignment.objects.select_related("round__framework_version")
@@ -515,7 +528,7 @@ def _observation_save(
             raise PayloadError(errors)
         if assignment is not None and not context["subject"]:
             context["subject"] = assignment.subject
-        observation = Observation.objects.create(
+        observation = Observation(
             uuid=uuid,
             round=round_,
             assignment=assignment,
@@ -526,6 +539,7 @@ def _observation_save(
             payload_hash=content_hash,
             **context,
         )
+        _INSERT_OBSERVATION.insert(observation)
         _write_ratings(observation, ratings, replace=False)
         state = _state_from(observation, layout, ratings)
         return SaveResult(observation, created=True, changed=True, known_state=state)
@@ -547,7 +561,7 @@ def _observation_save(
         setattr(observation, name, value)
     observation.revision += 1
     observation.payload_hash = content_hash
-    observation.save(update_fields=[*CONTEXT_FIELDS, "revision", "payload_hash", "updated_at"])
+    _UPDATE_DRAFT.update(observation)
     _write_ratings(observation, ratings, replace=True)
     state = _state_from(observation, layout, ratings)
     return SaveResult(observation, created=False, changed=True, known_state=state)
@@ -567,7 +581,7 @@ def _write_ratings(
         # Nothing else refers to a rating: two plain DELETEs, written out (no collector, no
         # query to compile on every save).
         ratings_table, links_table = qn(Rating._meta.db_table), qn(through._meta.db_table)
-        with connection.cursor() as cursor:
+        with statement_cursor(connection) as cursor:
             cursor.execute(
                 f"DELETE FROM {links_table} WHERE {qn('rating_id')} IN "  # noqa: S608
                 f"(SELECT {qn('id')} FROM {ratings_table} WHERE {qn('observation_id')} = %s)",
@@ -585,7 +599,7 @@ def _write_ratings(
     ]
     columns = ", ".join(qn(c) for c in ("observation_id", "dimension_id", "step_id", "note"))
     values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    with connection.cursor() as cursor:
+    with statement_cursor(connection) as cursor:
         cursor.execute(
             f"INSERT INTO {qn(Rating._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
             f"RETURNING {qn('id')}, {qn('dimension_id')}",
@@ -658,8 +672,8 @@ def _submit(actor: User, observation: Observation, answered: set[int]) -> None:
     observation.status = Observation.Status.SUBMITTED
     observation.submitted_at = timezone.now()
     observation.revision += 1
-    observation.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
-    ObservationEvent.objects.create(observation=observation, actor=actor, action="submit")
+    _UPDATE_SUBMITTED.update(observation)
+    _INSERT_EVENT.insert(ObservationEvent(observation=observation, actor=actor, action="submit"))
     _round_changed(observation.round_id)
 
 

@@ -6,10 +6,13 @@ from __future__ import annotations
 
 from django.contrib.auth import BACKEND_SESSION_KEY, SESSION_KEY
 from django.db import connection
+from django.test import SimpleTestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from samsyn.accounts import sessions
 from samsyn.accounts.models import Session, User
+from samsyn.accounts.sessions import SessionStore
 from samsyn.test import BaseTestCase
 
 
@@ -56,3 +59,33 @@ class SessionRowUserTests(BaseTestCase):
         session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.RemoteUserBackend"
         session.save()
         self.assertEqual(self.profile_status(), 302)
+
+
+class SessionDecodeCacheTests(SimpleTestCase):
+    """Signed session data is verified and parsed once per process; each caller gets its own
+    copy, and data that does not verify is never taken from (or put in) the cache."""
+
+    def test_each_decode_is_a_copy_of_the_verified_data(self):
+        store = SessionStore()
+        data = store.encode({"_auth_user_id": "7", "samsyn_last_seen": 1.5})
+        first = store.decode(data)
+        first["_auth_user_id"] = "8"  # a request changes its session
+        second = SessionStore().decode(data)
+        self.assertEqual(second, {"_auth_user_id": "7", "samsyn_last_seen": 1.5})
+        self.assertIsNot(first, second)
+        self.assertIn(data, sessions._DECODED)
+
+    def test_attack_tampered_data_is_not_accepted(self):
+        store = SessionStore()
+        data = store.encode({"_auth_user_id": "7"})
+        store.decode(data)
+        forged = store.encode({"_auth_user_id": "1"})
+        tampered = forged.split(":", 1)[0] + ":" + data.split(":", 1)[1]  # another signature
+        self.assertEqual(store.decode(tampered), {})
+        self.assertNotIn(tampered, sessions._DECODED)
+
+    def test_nested_values_are_not_kept(self):
+        store = SessionStore()
+        data = store.encode({"cart": {"a": 1}})
+        self.assertEqual(store.decode(data), {"cart": {"a": 1}})
+        self.assertNotIn(data, sessions._DECODED)

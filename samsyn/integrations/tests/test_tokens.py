@@ -7,6 +7,7 @@ import json
 import time
 import uuid
 from datetime import timedelta
+from types import SimpleNamespace
 
 import time_machine
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samsyn.integrations import services
-from samsyn.integrations.auth import required_scope, token_allows
+from samsyn.integrations.auth import ApiRateThrottle, lease_size, required_scope, token_allows
 from samsyn.integrations.models import ApiToken, RateWindow, Scope
 from samsyn.test import BaseTestCase
 
@@ -181,6 +182,53 @@ class RateLimitTests(TokenTestCase):
         for _ in range(5):
             self.assertEqual(self.client.get(reverse("api:me")).status_code, 200)
         self.assertFalse(RateWindow.objects.exists())
+
+
+class RateLeaseTests(TokenTestCase):
+    """A process counts a key's requests in the database ten at a time (one write), and the
+    sum over processes still never exceeds the limit."""
+
+    def request_of(self, user):
+        return SimpleNamespace(api_token=None, auth=user, META={"REMOTE_ADDR": "127.0.0.1"})
+
+    @override_settings(SAMSYN_API_RATE_LIMIT=600, SAMSYN_API_RATE_WINDOW=60)
+    def test_one_write_counts_ten_requests(self):
+        throttle = ApiRateThrottle()
+        request = self.request_of(self.alice)
+        with time_machine.travel(1_800_000_000.0, tick=False):
+            self.assertTrue(throttle.allow_request(request))
+            row = RateWindow.objects.get(key=f"user:{self.alice.pk}")
+            self.assertEqual(row.count, 10)
+            with self.assertNumQueries(0):
+                for _ in range(9):
+                    self.assertTrue(throttle.allow_request(request))
+            self.assertTrue(throttle.allow_request(request))  # the next ten
+            row.refresh_from_db()
+            self.assertEqual(row.count, 20)
+        with time_machine.travel(1_800_000_060.0, tick=False):  # a new window: a new claim
+            self.assertTrue(throttle.allow_request(request))
+            self.assertEqual(RateWindow.objects.get(key=f"user:{self.alice.pk}").count, 10)
+
+    def test_small_limits_count_every_request(self):
+        self.assertEqual(lease_size(3), 1)
+        self.assertEqual(lease_size(99), 1)
+        self.assertEqual(lease_size(100), 2)
+        self.assertEqual(lease_size(600), 10)
+
+    @override_settings(SAMSYN_API_RATE_LIMIT=100, SAMSYN_API_RATE_WINDOW=60)
+    def test_two_processes_never_allow_more_than_the_limit(self):
+        first, second = ApiRateThrottle(), ApiRateThrottle()  # two app servers' throttles
+        request = self.request_of(self.alice)
+        with time_machine.travel(1_800_000_000.0, tick=False):
+            allowed = int(first.allow_request(request))  # first holds one more request
+            while second.allow_request(request):
+                allowed += 1
+            refused_early = allowed
+            allowed += sum(first.allow_request(request) for _ in range(5))
+            self.assertEqual(refused_early, 99)  # first's unused request, refused to second
+            self.assertEqual(allowed, 100)
+            self.assertFalse(second.allow_request(request))
+            self.assertEqual(second.wait(), 60)
 
 
 class OpenApiTests(TokenTestCase):

@@ -4,25 +4,36 @@ QuerySet gives: the session read on every request and the capture save's reads."
 from __future__ import annotations
 
 import datetime as dt
+import unittest
 import uuid
 
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+import time_machine
+from django.db import DatabaseError, connection, transaction
+from django.db.models.signals import post_save, pre_save
+from django.test import override_settings
 from django.utils import timezone
 
 from samsyn.accounts import sessions
 from samsyn.accounts.models import Session
-from samsyn.lib.prepared import Prepared
+from samsyn.lib.prepared import Prepared, statement_cursor
 from samsyn.observations import services
 from samsyn.observations.models import Assignment, Observation
 from samsyn.observations.tests.factories import full_ratings, make_round
 from samsyn.test import BaseTestCase
 
 
-def sql_of(run) -> list[str]:
-    with CaptureQueriesContext(connection) as queries:
+def sql_of(run) -> tuple[object, list[tuple[str, tuple]]]:
+    """What `run` returns, and each statement it sent with its values, as the database driver
+    received them (the same on every database and with either way of binding)."""
+    sent: list[tuple[str, tuple]] = []
+
+    def record(execute, sql, params, many, context):
+        sent.append((sql, tuple(params or ())))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(record):
         result = run()
-    return result, [q["sql"] for q in queries.captured_queries]
+    return result, sent
 
 
 class PreparedSessionTests(BaseTestCase):
@@ -145,3 +156,107 @@ class PreparedCaptureReadTests(BaseTestCase):
         )
         with self.assertRaises(TypeError):
             prepared.first(uuid=self.uuid)
+
+
+class PreparedSaveTests(BaseTestCase):
+    """The capture's written-out INSERT/UPDATE store what `save()` stores and send its signals."""
+
+    def setUp(self):
+        super().setUp()
+        self.round = make_round(self)
+        self.assignment = Assignment.objects.filter(round=self.round).first()
+        self.signals: list[tuple[str, bool | None, frozenset | None]] = []
+
+        def pre(sender, instance, update_fields, **kwargs):
+            self.signals.append(("pre", None, update_fields))
+
+        def post(sender, instance, created, update_fields, **kwargs):
+            self.signals.append(("post", created, update_fields))
+
+        pre_save.connect(pre, sender=Observation, weak=False, dispatch_uid="test-pre")
+        post_save.connect(post, sender=Observation, weak=False, dispatch_uid="test-post")
+        self.addCleanup(pre_save.disconnect, sender=Observation, dispatch_uid="test-pre")
+        self.addCleanup(post_save.disconnect, sender=Observation, dispatch_uid="test-post")
+
+    def new_observation(self) -> Observation:
+        return Observation(
+            uuid=uuid.uuid4(),
+            round=self.round,
+            assignment=self.assignment,
+            framework_version_id=self.round.framework_version_id,
+            observer=self.oscar,
+            teacher_id=self.assignment.teacher_id,
+            school_id=self.assignment.school_id,
+            subject="Matematik",
+            group_size=24,
+        )
+
+    def test_insert_stores_every_field_as_save_would(self):
+        prepared = self.new_observation()
+        services._INSERT_OBSERVATION.insert(prepared)
+        self.assertEqual(self.signals, [("pre", None, None), ("post", True, None)])
+        self.assertFalse(prepared._state.adding)
+        self.assertIsNotNone(prepared.created_at)  # auto_now_add stamped
+        orm = self.new_observation()
+        orm.save()
+        stored = Observation.objects.values().get(pk=prepared.pk)
+        expected = Observation.objects.values().get(pk=orm.pk)
+        for name in ("id", "uuid", "created_at", "updated_at"):
+            stored.pop(name), expected.pop(name)
+        self.assertEqual(stored, expected)
+
+    def test_update_writes_its_fields_only_and_stamps_updated_at(self):
+        observation = self.new_observation()
+        observation.save()
+        before = Observation.objects.get(pk=observation.pk)
+        self.signals.clear()
+        observation.subject = "Svenska"
+        observation.grade = "7"  # a context field: written
+        observation.teacher_comment = "not written"  # not one of the update's fields
+        observation.revision = 2
+        with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
+            services._UPDATE_DRAFT.update(observation)
+        after = Observation.objects.get(pk=observation.pk)
+        self.assertEqual((after.subject, after.grade, after.revision), ("Svenska", "7", 2))
+        self.assertEqual(after.teacher_comment, "")
+        self.assertGreater(after.updated_at, before.updated_at)
+        fields = frozenset(services._UPDATE_DRAFT.update_fields)
+        self.assertEqual(self.signals, [("pre", None, fields), ("post", False, fields)])
+
+    def test_updating_a_row_that_is_gone_is_an_error(self):
+        observation = self.new_observation()
+        observation.save()
+        Observation.objects.filter(pk=observation.pk).delete()
+        with self.assertRaises(DatabaseError):
+            services._UPDATE_DRAFT.update(observation)
+
+    def test_a_model_with_its_own_save_is_refused(self):
+        from samsyn.accounts.models import User
+        from samsyn.lib.prepared import PreparedSave
+
+        with self.assertRaises(TypeError):
+            PreparedSave(User, ["email"])  # AbstractBaseUser.save() has work of its own
+
+
+class ServerPreparedTests(BaseTestCase):
+    """On PostgreSQL the hot statements are prepared on the server; Django's own are not."""
+
+    @unittest.skipUnless(connection.vendor == "postgresql", "PostgreSQL prepares statements")
+    def test_only_the_hot_statements_are_prepared(self):
+        self.client.force_login(self.alice)
+        key = self.client.session.session_key
+        for _ in range(6):
+            self.assertIsNotNone(sessions._SESSION_WITH_USER.first(key=key, now=timezone.now()))
+            self.assertTrue(Session.objects.filter(session_key=key).exists())  # Django's
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            prepared = [row[0] for row in cursor.fetchall()]
+        self.assertTrue(any('JOIN "accounts_user"' in sql for sql in prepared), prepared)
+        self.assertFalse(any("SELECT 1 AS" in sql for sql in prepared), prepared)
+
+    def test_it_can_be_turned_off(self):
+        with override_settings(SAMSYN_PG_PREPARE=False), statement_cursor(connection) as cursor:
+            self.assertNotIn("Preparing", type(cursor.cursor).__name__)
+        with statement_cursor(connection) as cursor:
+            expected = "PreparingCursor" if connection.vendor == "postgresql" else "SQLite"
+            self.assertIn(expected, type(cursor.cursor).__name__)
