@@ -153,6 +153,14 @@ def cleanup(func: Cleanup) -> Cleanup:
     return func
 
 
+def cleanups_in_order() -> list[Cleanup]:
+    """Every app's cleanup, the later apps' first. The apps' demo modules are imported here:
+    a process that never built the demo (a test worker that loaded another's copy) has not
+    registered them yet."""
+    autodiscover_modules("demo")
+    return list(reversed(_in_app_order(CLEANUPS)))
+
+
 def _in_app_order(funcs: list) -> list:
     """Steps in INSTALLED_APPS order (the base demo first), whatever order their modules were
     imported in: a test importing one app's demo module must not make it run first."""
@@ -196,10 +204,9 @@ def demo_delete() -> None:
         levels.append(
             list(Organisation.objects.filter(parent_id__in=levels[-1]).values_list("pk", flat=True))
         )
-    autodiscover_modules("demo")
     all_ids = [pk for ids in levels for pk in ids]
     # App rows first: they protect the people and organisations they point at.
-    for func in reversed(_in_app_order(CLEANUPS)):
+    for func in cleanups_in_order():
         func(all_ids)
     User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
     for ids in reversed(levels):

@@ -285,10 +285,10 @@ class DemoDataTests(unittest.TestCase):
         # (That a reset rebuilds the same rounds: samsyn/demo/tests/test_demo.py.)
         # Later apps' rows refer to rounds (a workshop protects its round): their cleanups run
         # first, as in demo_delete, then this app's.
-        from samsyn.demo.services import CLEANUPS, _in_app_order
+        from samsyn.demo.services import cleanups_in_order
 
         ids = demo_org_ids()
-        for func in reversed(_in_app_order(CLEANUPS)):
+        for func in cleanups_in_order():
             func(ids)
             if func is demo.remove_rounds:
                 break
