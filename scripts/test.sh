@@ -8,9 +8,10 @@
 # two cores stay busy until the end even when one half finishes first. The PostgreSQL half
 # runs the tests that use the database (SAMSYN_TEST_DATABASE_ONLY, conftest.py); the others (pure
 # statistics, catalogues, file parsers) do the same on any database and run in the SQLite half
-# only. The costliest tests that check the same on either database, the browser journeys and
-# the access matrices, run once, in the PostgreSQL half (SAMSYN_TEST_NOT_ONCE in the SQLite
-# half); the page crawl runs in the SQLite half. SAMSYN_TEST_PG_ALL=1: every test on both. The closing summary lists
+# only. The costliest tests that check the same on either database run once: the browser
+# journeys and the generated GET and POST access matrices in the PostgreSQL half
+# (SAMSYN_TEST_NOT_ONCE in the SQLite half), the page crawl and the hand-written access matrix
+# in the SQLite half (so that the two halves end together). SAMSYN_TEST_PG_ALL=1: every test on both. The closing summary lists
 # every check as PASSED, FAILED or SKIPPED (with the reason) and the time of each half; the exit
 # status is 0 only when nothing FAILED. Arguments go to pytest.
 set -uo pipefail
@@ -86,7 +87,7 @@ fi
 
 pg_env=(DATABASE_URL="$pg_url")
 [ -n "${SAMSYN_TEST_PG_ALL:-}" ] || pg_env+=(SAMSYN_TEST_DATABASE_ONLY=1)
-# The browser journeys and the access matrices run once, on PostgreSQL (conftest.py,
+# The browser journeys and the generated access matrices run once, on PostgreSQL (conftest.py,
 # on_production_database); without PostgreSQL, or with SAMSYN_TEST_PG_ALL=1, on SQLite too.
 sqlite_env=()
 [ -n "$pg_url" ] && [ -z "${SAMSYN_TEST_PG_ALL:-}" ] && sqlite_env+=(SAMSYN_TEST_NOT_ONCE=1)
@@ -131,10 +132,10 @@ fi
 for half in sqlite postgresql; do
   label=$([ $half = sqlite ] && echo SQLite || echo PostgreSQL)
   if [ $half = sqlite ] && [ ${#sqlite_env[@]} -gt 0 ]; then
-    label="SQLite (all but the browser journeys and the access matrices: those on PostgreSQL)"
+    label="SQLite (all but the browser journeys and the generated access matrices: those on PostgreSQL)"
   fi
   if [ $half = postgresql ] && [ -z "${SAMSYN_TEST_PG_ALL:-}" ]; then
-    label="PostgreSQL (the tests that use the database, the browser journeys and the access matrices; the others on SQLite only)"
+    label="PostgreSQL (the tests that use the database, the browser journeys and the generated access matrices; the others on SQLite only)"
   fi
   if [ ! -f "$work/$half.log.result" ]; then
     note FAILED "tests on $label: did not run (PostgreSQL did not start)"
