@@ -33,6 +33,13 @@ saturation, verification (about 2 minutes on the 2-core machine).
    them), nothing duplicated.
 3. **The same on PostgreSQL**: a throw-away server from `scripts/postgres.sh`, stopped at the end.
 
+The observers start at moments spread evenly over one think time, so the saves arrive at the
+model's steady rate from the first second; a pause is never cut short: an observer whose next
+pause would end after the deadline stops (until session 7 a pause was cut at the deadline, and
+all the observers pausing then saved at the same instant: ~750 requests at once, which made
+the p95 and p99 of the updates, re-sends and submits; the creates, which checked the deadline,
+had p99 < 0.1 s).
+
 With `--think-ms 0` the observers do not pause: latency is then set by throughput (Little's
 law: mean latency = observers / requests per second).
 
@@ -504,11 +511,19 @@ class Observer:
             return False
         return True
 
-    async def pause(self, scale: float = 1.0) -> None:
-        """An observer's pause between saves (--think-ms): 0.5-1.5 times the think time."""
-        if self.think:
-            wanted = self.rng.uniform(0.5, 1.5) * self.think * scale
-            await asyncio.sleep(max(0.0, min(wanted, self.deadline - time.monotonic())))
+    async def pause(self) -> bool:
+        """An observer's pause before a save (--think-ms): 0.5-1.5 times the think time, never
+        shortened. False when the pause would end after the deadline: the observer stops there
+        instead of saving early (a pause cut at the deadline made every pausing observer save
+        at the same instant, a burst of ~750 requests that is not in the load model)."""
+        if not self.think:
+            return time.monotonic() < self.deadline
+        wanted = self.rng.uniform(0.5, 1.5) * self.think
+        if time.monotonic() + wanted >= self.deadline:
+            await asyncio.sleep(max(0.0, self.deadline - time.monotonic()))
+            return False
+        await asyncio.sleep(wanted)
+        return True
 
     async def run(self) -> None:
         try:
@@ -518,8 +533,11 @@ class Observer:
 
     async def _run(self) -> None:
         dims = self.setup["dimensions"]
-        # With a think time, observers start at random moments, not all in the same instant.
-        await self.pause(scale=self.rng.random())
+        # With a think time, observers start at moments spread evenly over one think time, so
+        # that saves arrive at the model's steady rate from the first second (each observer is
+        # somewhere in its pause when the measurement starts).
+        if self.think:
+            await asyncio.sleep(self.rng.uniform(0.0, self.think))
         while time.monotonic() < self.deadline:
             uid = str(uuid.uuid4())
             path = f"/api/v1/observations/{uid}"
@@ -546,7 +564,8 @@ class Observer:
             self.rec.created[uid] = states
             if time.monotonic() >= self.deadline:
                 break
-            await self.pause()
+            if not await self.pause():
+                break
             body = {**context, "base_revision": 1, "ratings": full}
             status, payload = await self.request("put-update", "PUT", path, body)
             if status is None:
@@ -557,7 +576,9 @@ class Observer:
             states[:] = [self.state(full, 2, "draft")]
             if time.monotonic() >= self.deadline:
                 break
-            await self.pause()  # a retry of the same save (a lost answer), a save interval later
+            # A retry of the same save (a lost answer), a save interval later.
+            if not await self.pause():
+                break
             status, payload = await self.request("put-resend", "PUT", path, body)
             if status is None:
                 continue
@@ -569,7 +590,8 @@ class Observer:
                 )
             if time.monotonic() >= self.deadline:
                 break
-            await self.pause()
+            if not await self.pause():
+                break
             status, payload = await self.request("submit", "POST", f"{path}/submit", None)
             if status is None:
                 states.append(self.state(full, 3, "submitted"))
@@ -577,7 +599,8 @@ class Observer:
             if not self.expect("submit", status, 200, payload):
                 continue
             states[:] = [self.state(full, 3, "submitted")]
-            await self.pause()
+            if not await self.pause():
+                break
 
 
 def percentile(values: list[float], q: float) -> float:
