@@ -1,9 +1,12 @@
 """gunicorn settings read when it is started from the project folder (`gunicorn samsyn.wsgi`).
 
 Workers: threaded (`gthread`), one process per CPU core (`WEB_CONCURRENCY` overrides it) with
-`GUNICORN_THREADS` threads each (default 4). The work of a request is CPU in Python (one core
-per process, whatever the thread count) with short waits on the database between; a few
-threads per process cover those waits. Idle keep-alive connections wait in each worker's
+`GUNICORN_THREADS` threads each (default 2). The work of a request is CPU in Python (one core
+per process, whatever the thread count) with short waits on the database between; two
+threads per process cover those waits. Four threads took more CPU per request (more threads
+waiting for the interpreter lock, more switching): with 1,000 observers saving every 3 s on
+PostgreSQL, 2 × 4 measured 4.1–4.3 ms of server CPU per save (gunicorn + PostgreSQL) and a
+p95 of 68–318 ms, 2 × 2 3.9 ms and 48–52 ms (three runs each, session 8). Idle keep-alive connections wait in each worker's
 event loop, not in a thread or a process of their own, so a municipality's 1,000 observers
 with the capture page open, each saving every few seconds on their own connection, need no
 more processes (measured: `benchmarks/bench_capture_load.py` runs this file; see
@@ -21,7 +24,7 @@ import os
 preload_app = True
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or os.cpu_count() or 2)
-threads = int(os.environ.get("GUNICORN_THREADS") or 4)
+threads = int(os.environ.get("GUNICORN_THREADS") or 2)
 # Seconds an idle connection is kept open for its next request: longer than the capture
 # page's save interval, so an observer's saves reuse one connection (no new TCP and, behind
 # TLS termination in gunicorn, no new handshake per save). Behind a proxy, set the proxy's

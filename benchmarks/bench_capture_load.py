@@ -1,7 +1,7 @@
 """Capture: page weight, and 1,000 observers each saving every 3 s behind a real WSGI server.
 
     .venv/bin/python benchmarks/bench_capture_load.py [--seconds 60] [--observers 1000]
-        [--think-ms 3000] [--warmup 5] [--saturation-observers 64 --saturation-seconds 20]
+        [--think-ms 3000] [--warmup 5] [--saturation-observers 160 --saturation-seconds 20]
         [--workers N --threads N] [--no-sqlite] [--no-postgres]
 
 The load model (the targets): a municipality's observation day on one small server, 1,000
@@ -9,7 +9,10 @@ observers each sending a save every 3 s (a pause of 0.5–1.5 × 3 s before ever
 must be served at p95 < 250 ms and p99 < 1 s with 0 lost, 0 duplicated and 0 errors, on SQLite
 and on PostgreSQL. Then the saturation throughput: a smaller set of observers saving without
 pause for `--saturation-seconds` (its saves are verified with the rest; its latencies are
-printed, not judged). Each database's run is bounded: set-up, 5 s warm-up, 60 s load, 20 s
+printed, not judged). Each of them stays under the API's rate limit for one person (600
+requests a minute, settings.SAMSYN_API_RATE_LIMIT): at up to ~550 requests/s, 160 observers
+send ~3.5 a second each (64 observers, the default until session 8, sent ~8.5 a second
+once the server was fast enough, and the limiter rightly answered 429). Each database's run is bounded: set-up, 5 s warm-up, 60 s load, 20 s
 saturation, verification (about 2 minutes on the 2-core machine).
 
 1. **Capture page size**: in a fresh file database, an observer (Django's test client, logged in)
@@ -20,7 +23,7 @@ saturation, verification (about 2 minutes on the 2-core machine).
 2. **Load on SQLite**: a fresh data dir (SAMSYN_DATA_DIR, SQLITE_PATH), migrated; one round with
    the observers, a teacher each; a session per observer made directly in the session store
    (plus a CSRF cookie and header). gunicorn with the project's gunicorn.conf.py, as
-   production runs it (gthread: a worker per core, 4 threads each, keep-alive 75 s, the app
+   production runs it (gthread: a worker per core, 2 threads each, keep-alive 75 s, the app
    preloaded before the workers fork; `--workers`/`--threads` override) serves it on a free
    loopback port. Each observer,
    a coroutine with its own keep-alive HTTP/1.1 connection (asyncio streams; all 1,000 in one
@@ -1025,7 +1028,7 @@ def main() -> int:
     parser.add_argument(
         "--think-ms", type=float, default=3000.0, help="pause before each of an observer's saves"
     )
-    parser.add_argument("--saturation-observers", type=int, default=64)
+    parser.add_argument("--saturation-observers", type=int, default=160)
     parser.add_argument(
         "--saturation-seconds", type=float, default=20.0, help="0: no saturation run"
     )

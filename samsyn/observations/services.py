@@ -16,6 +16,7 @@ import hashlib
 import json
 import uuid as uuid_module
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -272,9 +273,7 @@ def _rating_rows(observation_id: int) -> list[dict[str, Any]]:
     """The stored ratings as `observation_state` lists them, in the dimensions' order."""
     rows: dict[int, dict[str, Any]] = {}
     order: dict[int, int] = {}
-    for dimension_id, dimension_order, step_id, note, criterion_id in _RATING_ROWS.all(
-        observation=observation_id
-    ):
+    for dimension_id, dimension_order, step_id, note, criteria in _stored_ratings(observation_id):
         row = rows.get(dimension_id)
         if row is None:
             order[dimension_id] = dimension_order
@@ -285,11 +284,39 @@ def _rating_rows(observation_id: int) -> list[dict[str, Any]]:
                 "criteria": [],
                 "note": note,
             }
-        if criterion_id is not None:
-            row["criteria"].append(criterion_id)
+        row["criteria"].extend(criteria)
     for row in rows.values():
         row["criteria"].sort()
     return sorted(rows.values(), key=lambda r: order[r["dimension_id"]])
+
+
+def _stored_ratings(observation_id: int) -> Iterator[tuple[int, int, int | None, str, list[int]]]:
+    """(dimension, its order, step, note, criteria) of each stored rating.
+
+    On PostgreSQL the statement is prepared once per connection and its plan may be kept for
+    the connection's life (generic plan), made while the tables were small: a join to the
+    criteria may then scan the whole table however large it has grown (measured: 2.4 ms of
+    server CPU per save; samsyn/observations/tests/test_query_plans.py). A criteria list per rating, read by a
+    subquery on the rating's id, is an index lookup in every plan. SQLite plans each run."""
+    if connection.vendor != "postgresql":
+        for dimension_id, order, step_id, note, criterion_id in _RATING_ROWS.all(
+            observation=observation_id
+        ):
+            yield dimension_id, order, step_id, note, [] if criterion_id is None else [criterion_id]
+        return
+    qn = connection.ops.quote_name
+    links = qn(Rating.criteria.through._meta.db_table)
+    with statement_cursor(connection) as cursor:
+        cursor.execute(
+            f"SELECT r.{qn('dimension_id')}, d.{qn('order')}, r.{qn('step_id')}, r.{qn('note')}, "  # noqa: S608
+            f"ARRAY(SELECT c.{qn('criterion_id')} FROM {links} c "
+            f"WHERE c.{qn('rating_id')} = r.{qn('id')}) "
+            f"FROM {qn(Rating._meta.db_table)} r "
+            f"JOIN {qn(Dimension._meta.db_table)} d ON d.{qn('id')} = r.{qn('dimension_id')} "
+            f"WHERE r.{qn('observation_id')} = %s",
+            [observation_id],
+        )
+        yield from cursor.fetchall()
 
 
 def _state(observation: Observation, ratings: list[dict[str, Any]]) -> dict[str, Any]:
@@ -582,9 +609,13 @@ def _write_ratings(
         # query to compile on every save).
         ratings_table, links_table = qn(Rating._meta.db_table), qn(through._meta.db_table)
         with statement_cursor(connection) as cursor:
+            # On PostgreSQL `= ANY(ARRAY(subquery))`, not `IN (subquery)`: the plan kept for the
+            # prepared statement then finds the links by their rating's index however small
+            # the table was when it was planned (see _stored_ratings).
+            ids = f"(SELECT {qn('id')} FROM {ratings_table} WHERE {qn('observation_id')} = %s)"  # noqa: S608
+            ids = f"= ANY(ARRAY{ids})" if connection.vendor == "postgresql" else f"IN {ids}"
             cursor.execute(
-                f"DELETE FROM {links_table} WHERE {qn('rating_id')} IN "  # noqa: S608
-                f"(SELECT {qn('id')} FROM {ratings_table} WHERE {qn('observation_id')} = %s)",
+                f"DELETE FROM {links_table} WHERE {qn('rating_id')} {ids}",  # noqa: S608
                 [observation.pk],
             )
             cursor.execute(
