@@ -105,3 +105,16 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path):
             assert cursor.fetchone()[0] >= 1000
     finally:
         wrapper.close()
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_compile_no_queries():
+    """JIT compilation is off: it turned a 0.1 ms capture read into 10-25 ms of compiling once
+    the tables had grown past their statistics (samsyn/settings.py)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL-only settings; this run uses " + connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
