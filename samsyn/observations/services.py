@@ -597,11 +597,17 @@ def _observation_save(
 def _write_ratings(
     observation: Observation, ratings: list[dict[str, Any]], *, replace: bool
 ) -> None:
-    """Store the ratings (replacing the stored ones): two DELETEs, two INSERTs.
+    """Store the ratings (replacing the stored ones).
 
-    Every save runs this, so the INSERTs are written out (no model instances, one statement
-    each): the ratings' ids come back with their dimension (unique per observation), so the
-    criteria rows never depend on the order a database returns rows in."""
+    Every save runs this, so the statements are written out (no model instances): the ratings'
+    ids come back with their dimension (unique per observation), so the criteria rows never
+    depend on the order a database returns rows in. PostgreSQL: one statement removes the old
+    ratings with their criteria and one inserts the new ones with theirs (arrays, so the text
+    is the same whatever the number of ratings and criteria: one prepared statement each);
+    SQLite: two DELETEs and two INSERTs."""
+    if connection.vendor == "postgresql":
+        _write_ratings_pg(observation, ratings, replace=replace)
+        return
     through = Rating.criteria.through
     qn = connection.ops.quote_name
     if replace:
@@ -609,13 +615,9 @@ def _write_ratings(
         # query to compile on every save).
         ratings_table, links_table = qn(Rating._meta.db_table), qn(through._meta.db_table)
         with statement_cursor(connection) as cursor:
-            # On PostgreSQL `= ANY(ARRAY(subquery))`, not `IN (subquery)`: the plan kept for the
-            # prepared statement then finds the links by their rating's index however small
-            # the table was when it was planned (see _stored_ratings).
-            ids = f"(SELECT {qn('id')} FROM {ratings_table} WHERE {qn('observation_id')} = %s)"  # noqa: S608
-            ids = f"= ANY(ARRAY{ids})" if connection.vendor == "postgresql" else f"IN {ids}"
             cursor.execute(
-                f"DELETE FROM {links_table} WHERE {qn('rating_id')} {ids}",  # noqa: S608
+                f"DELETE FROM {links_table} WHERE {qn('rating_id')} IN "  # noqa: S608
+                f"(SELECT {qn('id')} FROM {ratings_table} WHERE {qn('observation_id')} = %s)",
                 [observation.pk],
             )
             cursor.execute(
@@ -649,6 +651,54 @@ def _write_ratings(
                 f"INSERT INTO {table} ({qn('rating_id')}, {qn('criterion_id')}) "  # noqa: S608
                 f"VALUES {pairs}",
                 [value for link in links for value in link],
+            )
+
+
+# PostgreSQL's two statements (see _write_ratings). The criteria's foreign key to their rating
+# is checked at commit (Django's constraints are deferred), so the order in which a statement's
+# parts run does not matter. Every plan reaches a growing table through an index
+# (`= ANY(ARRAY(...))`, not a join: samsyn/observations/tests/test_query_plans.py).
+_RATINGS, _LINKS = Rating._meta.db_table, Rating.criteria.through._meta.db_table
+_PG_DELETE_RATINGS = f"""
+WITH gone AS (DELETE FROM {_RATINGS} WHERE observation_id = %s RETURNING id)
+DELETE FROM {_LINKS} WHERE rating_id = ANY(ARRAY(SELECT id FROM gone))
+"""  # noqa: S608
+_PG_INSERT_RATINGS = f"""
+WITH new AS (
+    INSERT INTO {_RATINGS} (observation_id, dimension_id, step_id, note)
+    SELECT %s::bigint, dimension_id, step_id, note
+    FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS r(dimension_id, step_id, note)
+    RETURNING id, dimension_id
+)
+INSERT INTO {_LINKS} (rating_id, criterion_id)
+SELECT new.id, link.criterion_id
+FROM new JOIN unnest(%s::bigint[], %s::bigint[]) AS link(dimension_id, criterion_id)
+    ON link.dimension_id = new.dimension_id
+"""  # noqa: S608
+
+
+def _write_ratings_pg(
+    observation: Observation, ratings: list[dict[str, Any]], *, replace: bool
+) -> None:
+    links = [
+        (r["dimension_id"], criterion_id)
+        for r in ratings
+        for criterion_id in sorted(set(r.get("criteria") or []))
+    ]
+    with statement_cursor(connection) as cursor:
+        if replace:
+            cursor.execute(_PG_DELETE_RATINGS, [observation.pk])
+        if ratings:
+            cursor.execute(
+                _PG_INSERT_RATINGS,
+                [
+                    observation.pk,
+                    [r["dimension_id"] for r in ratings],
+                    [r.get("step_id") for r in ratings],
+                    [(r.get("note") or "").strip()[:2000] for r in ratings],
+                    [link[0] for link in links],
+                    [link[1] for link in links],
+                ],
             )
 
 
