@@ -6,8 +6,9 @@ per process, whatever the thread count) with short waits on the database between
 threads per process cover those waits. Four threads took more CPU per request (more threads
 waiting for the interpreter lock, more switching): with 1,000 observers saving every 3 s on
 PostgreSQL, 2 × 4 measured 4.1–4.3 ms of server CPU per save (gunicorn + PostgreSQL) and a
-p95 of 68–318 ms, 2 × 2 3.9 ms and 48–52 ms (three runs each, session 8). Idle keep-alive connections wait in each worker's
-event loop, not in a thread or a process of their own, so a municipality's 1,000 observers
+p95 of 68–318 ms, 2 × 2 3.9 ms and 48–52 ms (three runs each, session 8). Idle keep-alive
+connections wait in each worker's event loop, not in a thread or a process of their own, so a
+municipality's 1,000 observers
 with the capture page open, each saving every few seconds on their own connection, need no
 more processes (measured: `benchmarks/bench_capture_load.py` runs this file; see
 docs/operations.md). More threads or processes than that cost CPU per request (switching)

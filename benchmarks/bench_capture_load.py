@@ -11,8 +11,9 @@ and on PostgreSQL. Then the saturation throughput: a smaller set of observers sa
 pause for `--saturation-seconds` (its saves are verified with the rest; its latencies are
 printed, not judged). The server's API rate limit per person is raised for the run (the
 limiter itself runs as in production, see base_env()): an observer without pause on the
-less busy worker sends far more than the 600 requests a minute a person may. Each database's run is bounded: set-up, 5 s warm-up, 60 s load, 20 s
-saturation, verification (about 2 minutes on the 2-core machine).
+less busy worker sends far more than the 600 requests a minute a person may. Each database's
+run is bounded: set-up, 5 s warm-up, 60 s load, 20 s saturation, verification (about 2
+minutes on the 2-core machine).
 
 1. **Capture page size**: in a fresh file database, an observer (Django's test client, logged in)
    opens the capture page of one visit; the bytes of the HTML and of every non-vendor file it
@@ -449,6 +450,7 @@ class Observer:
         )
         self.think = think
         self.rng = random.Random(seed)
+        self.started = time.monotonic()  # for the errors' "s in"
         self.conn = HttpConnection(port)
         cookie = (
             f"{setup['session_cookie']}={client['session']}; "
@@ -540,7 +542,6 @@ class Observer:
             self.conn.close()
 
     async def _run(self) -> None:
-        self.started = time.monotonic()
         dims = self.setup["dimensions"]
         # With a think time, observers start at moments spread evenly over one think time, so
         # that saves arrive at the model's steady rate from the first second (each observer is

@@ -290,32 +290,53 @@ def _rating_rows(observation_id: int) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: order[r["dimension_id"]])
 
 
+# PostgreSQL's statements for the ratings (see _stored_ratings and _write_ratings), written
+# once. The criteria's foreign key to their rating is checked at commit (Django's constraints
+# are deferred), so the order in which a statement's parts run does not matter. Every plan
+# reaches a growing table through an index (a subquery on the rating's id or
+# `= ANY(ARRAY(...))`, not a join: samsyn/observations/tests/test_query_plans.py).
+_RATINGS, _LINKS = Rating._meta.db_table, Rating.criteria.through._meta.db_table
+_PG_RATING_ROWS = f"""
+SELECT r.dimension_id, d."order", r.step_id, r.note,
+    ARRAY(SELECT c.criterion_id FROM {_LINKS} c WHERE c.rating_id = r.id)
+FROM {_RATINGS} r JOIN {Dimension._meta.db_table} d ON d.id = r.dimension_id
+WHERE r.observation_id = %s
+"""  # noqa: S608
+_PG_DELETE_RATINGS = f"""
+WITH gone AS (DELETE FROM {_RATINGS} WHERE observation_id = %s RETURNING id)
+DELETE FROM {_LINKS} WHERE rating_id = ANY(ARRAY(SELECT id FROM gone))
+"""  # noqa: S608
+_PG_INSERT_RATINGS = f"""
+WITH new AS (
+    INSERT INTO {_RATINGS} (observation_id, dimension_id, step_id, note)
+    SELECT %s::bigint, dimension_id, step_id, note
+    FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS r(dimension_id, step_id, note)
+    RETURNING id, dimension_id
+)
+INSERT INTO {_LINKS} (rating_id, criterion_id)
+SELECT new.id, link.criterion_id
+FROM new JOIN unnest(%s::bigint[], %s::bigint[]) AS link(dimension_id, criterion_id)
+    ON link.dimension_id = new.dimension_id
+"""  # noqa: S608
+
+
 def _stored_ratings(observation_id: int) -> Iterator[tuple[int, int, int | None, str, list[int]]]:
     """(dimension, its order, step, note, criteria) of each stored rating.
 
     On PostgreSQL the statement is prepared once per connection and its plan may be kept for
     the connection's life (generic plan), made while the tables were small: a join to the
     criteria may then scan the whole table however large it has grown (measured: 2.4 ms of
-    server CPU per save; samsyn/observations/tests/test_query_plans.py). A criteria list per rating, read by a
-    subquery on the rating's id, is an index lookup in every plan. SQLite plans each run."""
+    server CPU per save; samsyn/observations/tests/test_query_plans.py). A criteria list per
+    rating, read by a subquery on the rating's id, is an index lookup in every plan (see
+    _PG_RATING_ROWS). SQLite plans each run."""
     if connection.vendor != "postgresql":
         for dimension_id, order, step_id, note, criterion_id in _RATING_ROWS.all(
             observation=observation_id
         ):
             yield dimension_id, order, step_id, note, [] if criterion_id is None else [criterion_id]
         return
-    qn = connection.ops.quote_name
-    links = qn(Rating.criteria.through._meta.db_table)
     with statement_cursor(connection) as cursor:
-        cursor.execute(
-            f"SELECT r.{qn('dimension_id')}, d.{qn('order')}, r.{qn('step_id')}, r.{qn('note')}, "  # noqa: S608
-            f"ARRAY(SELECT c.{qn('criterion_id')} FROM {links} c "
-            f"WHERE c.{qn('rating_id')} = r.{qn('id')}) "
-            f"FROM {qn(Rating._meta.db_table)} r "
-            f"JOIN {qn(Dimension._meta.db_table)} d ON d.{qn('id')} = r.{qn('dimension_id')} "
-            f"WHERE r.{qn('observation_id')} = %s",
-            [observation_id],
-        )
+        cursor.execute(_PG_RATING_ROWS, [observation_id])
         yield from cursor.fetchall()
 
 
@@ -652,29 +673,6 @@ def _write_ratings(
                 f"VALUES {pairs}",
                 [value for link in links for value in link],
             )
-
-
-# PostgreSQL's two statements (see _write_ratings). The criteria's foreign key to their rating
-# is checked at commit (Django's constraints are deferred), so the order in which a statement's
-# parts run does not matter. Every plan reaches a growing table through an index
-# (`= ANY(ARRAY(...))`, not a join: samsyn/observations/tests/test_query_plans.py).
-_RATINGS, _LINKS = Rating._meta.db_table, Rating.criteria.through._meta.db_table
-_PG_DELETE_RATINGS = f"""
-WITH gone AS (DELETE FROM {_RATINGS} WHERE observation_id = %s RETURNING id)
-DELETE FROM {_LINKS} WHERE rating_id = ANY(ARRAY(SELECT id FROM gone))
-"""  # noqa: S608
-_PG_INSERT_RATINGS = f"""
-WITH new AS (
-    INSERT INTO {_RATINGS} (observation_id, dimension_id, step_id, note)
-    SELECT %s::bigint, dimension_id, step_id, note
-    FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS r(dimension_id, step_id, note)
-    RETURNING id, dimension_id
-)
-INSERT INTO {_LINKS} (rating_id, criterion_id)
-SELECT new.id, link.criterion_id
-FROM new JOIN unnest(%s::bigint[], %s::bigint[]) AS link(dimension_id, criterion_id)
-    ON link.dimension_id = new.dimension_id
-"""  # noqa: S608
 
 
 def _write_ratings_pg(

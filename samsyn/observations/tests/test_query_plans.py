@@ -71,26 +71,27 @@ class GenericPlanTests(BaseTestCase):
             if f.column not in ("id", "uuid", "status", "submitted_at")
         ]
         columns = ", ".join(f'"{c}"' for c in fields)
+        observation = Observation._meta.db_table
+        rating = Rating._meta.db_table
         criteria = Rating.criteria.through._meta.db_table
         with connection.cursor() as cursor:
             cursor.execute(
-                f'INSERT INTO observations_observation ("uuid", "status", {columns}) '  # noqa: S608
+                f'INSERT INTO {observation} ("uuid", "status", {columns}) '  # noqa: S608
                 f"SELECT gen_random_uuid(), 'draft', {columns} "
-                "FROM observations_observation, generate_series(1, %s) "
-                "WHERE id = %s",
+                f"FROM {observation}, generate_series(1, %s) WHERE id = %s",
                 [observations, template.pk],
             )
             cursor.execute(
-                "INSERT INTO observations_rating (observation_id, dimension_id, step_id, note) "
-                "SELECT o.id, r.dimension_id, r.step_id, r.note FROM observations_observation o "
-                "CROSS JOIN observations_rating r WHERE o.id <> %s AND r.observation_id = %s",
+                f"INSERT INTO {rating} (observation_id, dimension_id, step_id, note) "  # noqa: S608
+                f"SELECT o.id, r.dimension_id, r.step_id, r.note FROM {observation} o "
+                f"CROSS JOIN {rating} r WHERE o.id <> %s AND r.observation_id = %s",
                 [template.pk, template.pk],
             )
             cursor.execute(
                 f"INSERT INTO {criteria} (rating_id, criterion_id) "  # noqa: S608
                 f"SELECT copy.id, link.criterion_id FROM {criteria} link "
-                "JOIN observations_rating r ON r.id = link.rating_id AND r.observation_id = %s "
-                "JOIN observations_rating copy ON copy.dimension_id = r.dimension_id "
+                f"JOIN {rating} r ON r.id = link.rating_id AND r.observation_id = %s "
+                f"JOIN {rating} copy ON copy.dimension_id = r.dimension_id "
                 "AND copy.observation_id <> %s",
                 [template.pk, template.pk],
             )
