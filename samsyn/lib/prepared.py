@@ -269,10 +269,10 @@ class PreparedSave:
             raise TypeError("PreparedSave would skip the model's own save()")
         self.fields = [opts.get_field(name) for name in fields]
         self.update_fields = frozenset(f.name for f in self.fields)
-        self._sql: dict[tuple[str, str], str] = {}
+        self._sql: dict[tuple[str, str, tuple[str, ...]], str] = {}
 
-    def _text(self, kind: str, alias: str) -> str:
-        found = self._sql.get((kind, alias))
+    def _text(self, kind: str, alias: str, expected: tuple[str, ...] = ()) -> str:
+        found = self._sql.get((kind, alias, expected))
         if found is not None:
             return found
         qn = connections[alias].ops.quote_name
@@ -283,10 +283,26 @@ class PreparedSave:
             marks = ", ".join(["%s"] * len(self.fields))
             sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
         else:
-            sets = ", ".join(f"{qn(f.column)} = %s" for f in self.fields)
-            sql = f"UPDATE {table} SET {sets} WHERE {pk} = %s"  # noqa: S608
-        self._sql[(kind, alias)] = sql
+            where = "".join(f" AND {qn(opts.get_field(name).column)} = %s" for name in expected)
+            sql = f"UPDATE {table} SET {self.set_clause(alias)} WHERE {pk} = %s{where}"  # noqa: S608
+        self._sql[(kind, alias, expected)] = sql
         return sql
+
+    def set_clause(self, alias: str = "default") -> str:
+        """`"column" = %s, …` for this save's fields, in the order `values()` gives them."""
+        qn = connections[alias].ops.quote_name
+        return ", ".join(f"{qn(f.column)} = %s" for f in self.fields)
+
+    def columns(self, alias: str = "default") -> str:
+        """`"column", …` for this save's fields, in the order `values()` gives them."""
+        qn = connections[alias].ops.quote_name
+        return ", ".join(qn(f.column) for f in self.fields)
+
+    def values(self, obj: Any, *, add: bool, using: str = "default") -> list[Any]:
+        """The values this save writes, prepared as the fields prepare them (`pre_save` first,
+        so `auto_now` and `auto_now_add` stamp `obj`): for a caller's own statement built
+        from `columns()` or `set_clause()`."""
+        return self._values(obj, add, connections[using])
 
     def _values(self, obj: Any, add: bool, connection) -> list[Any]:
         return [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in self.fields]
@@ -309,8 +325,14 @@ class PreparedSave:
         )
         return obj
 
-    def update(self, obj: Any, using: str = "default") -> None:
-        """`obj.save(update_fields=fields)`; a row that is gone is an error, as in Django."""
+    def update(
+        self, obj: Any, using: str = "default", *, expected: dict[str, Any] | None = None
+    ) -> bool:
+        """`obj.save(update_fields=fields)`; a row that is gone is an error, as in Django.
+
+        With `expected` (field name → value), the row is updated only while it still holds
+        those values (compare-and-set, e.g. the revision a save was checked against): False,
+        with nothing written and no `post_save`, when it no longer does."""
         from django.db import DatabaseError
         from django.db.models.signals import post_save, pre_save
 
@@ -318,12 +340,20 @@ class PreparedSave:
         cls, fields = self.model, self.update_fields
         pre_save.send(sender=cls, instance=obj, raw=False, using=using, update_fields=fields)
         values = self._values(obj, False, connection)
+        names = tuple(expected or ())
+        checks = [
+            self.model._meta.get_field(name).get_db_prep_value(expected[name], connection)
+            for name in names
+        ]
         with transaction.mark_for_rollback_on_error(using), statement_cursor(connection) as cursor:
-            cursor.execute(self._text("update", using), [*values, obj.pk])
+            cursor.execute(self._text("update", using, names), [*values, obj.pk, *checks])
             updated = cursor.rowcount
         if updated != 1:
+            if expected is not None and updated == 0:
+                return False
             raise DatabaseError("Save with update_fields did not affect any rows.")
         obj._state.db = using
         post_save.send(
             sender=cls, instance=obj, created=False, update_fields=fields, raw=False, using=using
         )
+        return True

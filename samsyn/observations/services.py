@@ -31,8 +31,9 @@ from django.utils.translation import gettext_lazy
 from samsyn.accounts.models import Membership, Organisation, Role, User
 from samsyn.frameworks.layout import Layout, version_layout
 from samsyn.frameworks.models import Dimension, FrameworkVersion
-from samsyn.lib.prepared import Prepared, PreparedSave, statement_cursor
-from samsyn.observations import hooks
+from samsyn.lib.prepared import Prepared, statement_cursor
+from samsyn.observations import capture_writes, hooks
+from samsyn.observations.capture_writes import CONTEXT_FIELDS, LINKS, RATINGS
 from samsyn.observations.models import (
     Assignment,
     Conflict,
@@ -290,33 +291,14 @@ def _rating_rows(observation_id: int) -> list[dict[str, Any]]:
     return sorted(rows.values(), key=lambda r: order[r["dimension_id"]])
 
 
-# PostgreSQL's statements for the ratings (see _stored_ratings and _write_ratings), written
-# once. The criteria's foreign key to their rating is checked at commit (Django's constraints
-# are deferred), so the order in which a statement's parts run does not matter. Every plan
-# reaches a growing table through an index (a subquery on the rating's id or
-# `= ANY(ARRAY(...))`, not a join: samsyn/observations/tests/test_query_plans.py).
-_RATINGS, _LINKS = Rating._meta.db_table, Rating.criteria.through._meta.db_table
+# PostgreSQL's read of the ratings (see _stored_ratings), written once. Its plan reaches
+# the growing tables through indexes (a subquery on the rating's id, not a join:
+# samsyn/observations/tests/test_query_plans.py); the writes are in capture_writes.
 _PG_RATING_ROWS = f"""
 SELECT r.dimension_id, d."order", r.step_id, r.note,
-    ARRAY(SELECT c.criterion_id FROM {_LINKS} c WHERE c.rating_id = r.id)
-FROM {_RATINGS} r JOIN {Dimension._meta.db_table} d ON d.id = r.dimension_id
+    ARRAY(SELECT c.criterion_id FROM {LINKS} c WHERE c.rating_id = r.id)
+FROM {RATINGS} r JOIN {Dimension._meta.db_table} d ON d.id = r.dimension_id
 WHERE r.observation_id = %s
-"""  # noqa: S608
-_PG_DELETE_RATINGS = f"""
-WITH gone AS (DELETE FROM {_RATINGS} WHERE observation_id = %s RETURNING id)
-DELETE FROM {_LINKS} WHERE rating_id = ANY(ARRAY(SELECT id FROM gone))
-"""  # noqa: S608
-_PG_INSERT_RATINGS = f"""
-WITH new AS (
-    INSERT INTO {_RATINGS} (observation_id, dimension_id, step_id, note)
-    SELECT %s::bigint, dimension_id, step_id, note
-    FROM unnest(%s::bigint[], %s::bigint[], %s::text[]) AS r(dimension_id, step_id, note)
-    RETURNING id, dimension_id
-)
-INSERT INTO {_LINKS} (rating_id, criterion_id)
-SELECT new.id, link.criterion_id
-FROM new JOIN unnest(%s::bigint[], %s::bigint[]) AS link(dimension_id, criterion_id)
-    ON link.dimension_id = new.dimension_id
 """  # noqa: S608
 
 
@@ -356,7 +338,7 @@ def _state(observation: Observation, ratings: list[dict[str, Any]]) -> dict[str,
 
 def _state_from(observation: Observation, layout: Layout, ratings: list[dict[str, Any]]):
     """The state after a save, from the ratings it stored (or found stored, same content hash),
-    written exactly as `_write_ratings` stores them: no second read of what was just written."""
+    written exactly as `capture_writes` stores them: no second read of what was just written."""
     position = {pk: i for i, pk in enumerate(layout.dimensions)}
     rows = [
         {
@@ -369,9 +351,6 @@ def _state_from(observation: Observation, layout: Layout, ratings: list[dict[str
         for r in ratings
     ]
     return _state(observation, sorted(rows, key=lambda r: position[r["dimension_id"]]))
-
-
-CONTEXT_FIELDS = ("subject", "grade", "group_size", "minutes_observed", "observed_on")
 
 
 def _context(observation: Observation) -> dict[str, Any]:
@@ -471,36 +450,24 @@ def _resolve_target(actor: User, data: dict[str, Any]) -> tuple[Round, Assignmen
     return round_, None, teacher_id, entry.school_id
 
 
-def _observation_locked(param, *, own: bool) -> QuerySet:
-    """An observation by UUID (and observer, `own`) with its framework version, locked."""
+def _observation_by_uuid(param, *, own: bool, locked: bool) -> QuerySet:
+    """An observation by UUID (and observer, `own`) with its framework version (`locked`: for
+    update, for the rare saves decided under the lock)."""
     field = Observation._meta.get_field
     lookups = {"uuid": param("uuid", field("uuid"))}
     if own:
         lookups["observer_id"] = param("observer", User._meta.pk)
-    return (
-        Observation.objects.select_for_update(of=("self",))
-        .select_related("framework_version")
-        .filter(**lookups)
-        .order_by()[:1]
-    )
+    queryset = Observation.objects.all()
+    if locked:
+        queryset = queryset.select_for_update(of=("self",))
+    return queryset.select_related("framework_version").filter(**lookups).order_by()[:1]
 
 
 # The reads every capture save makes, compiled once per process (samsyn.lib.prepared).
-_OBSERVATION_BY_UUID = Prepared(lambda param: _observation_locked(param, own=False))
-_OWN_OBSERVATION_BY_UUID = Prepared(lambda param: _observation_locked(param, own=True))
-
-
-def _all_fields(model: type) -> list[str]:
-    return [f.name for f in model._meta.concrete_fields if not f.primary_key]
-
-
-# The capture's writes, each one statement made once (what `save()` would run, signals sent).
-_INSERT_OBSERVATION = PreparedSave(Observation, _all_fields(Observation))
-_UPDATE_DRAFT = PreparedSave(
-    Observation, [*CONTEXT_FIELDS, "revision", "payload_hash", "updated_at"]
-)
-_UPDATE_SUBMITTED = PreparedSave(Observation, ["status", "submitted_at", "revision", "updated_at"])
-_INSERT_EVENT = PreparedSave(ObservationEvent, _all_fields(ObservationEvent))
+_OBSERVATION_BY_UUID = Prepared(lambda p: _observation_by_uuid(p, own=False, locked=False))
+_OWN_OBSERVATION_BY_UUID = Prepared(lambda p: _observation_by_uuid(p, own=True, locked=False))
+_OBSERVATION_BY_UUID_LOCKED = Prepared(lambda p: _observation_by_uuid(p, own=False, locked=True))
+_OWN_OBSERVATION_BY_UUID_LOCKED = Prepared(lambda p: _observation_by_uuid(p, own=True, locked=True))
 _OWN_ASSIGNMENT = Prepared(
     lambda param: (
         Assignment.objects.select_related("round__framework_version")
@@ -534,12 +501,25 @@ class NotYours(PayloadError):
 def observation_save(
     *, actor: User, uuid: uuid_module.UUID, data: dict[str, Any], base_revision: int
 ) -> SaveResult:
-    """Create or update a draft observation idempotently (see the module docstring)."""
+    """Create or update a draft observation idempotently (see the module docstring).
+
+    Read, checked, then written with a compare-and-set on the revision it was checked against
+    (`capture_writes`): no lock is held while the save is checked. When another save came in
+    between, or the observation is not a draft at `base_revision`, the save is decided again
+    with the observation locked."""
     try:
-        result = _observation_save(actor=actor, uuid=uuid, data=data, base_revision=base_revision)
+        result = _observation_save(
+            actor=actor, uuid=uuid, data=data, base_revision=base_revision, locked=False
+        )
+        if result is None:
+            result = _observation_save_locked(
+                actor=actor, uuid=uuid, data=data, base_revision=base_revision
+            )
     except IntegrityError:
         # Two first saves of the same new observation raced; the loser retries as an update.
-        result = _observation_save(actor=actor, uuid=uuid, data=data, base_revision=base_revision)
+        result = _observation_save_locked(
+            actor=actor, uuid=uuid, data=data, base_revision=base_revision
+        )
     if result.conflict:
         # Kept in its own transaction: the refused save must still leave its trace for review.
         conflict = Conflict.objects.create(
@@ -554,17 +534,31 @@ def observation_save(
 
 
 @transaction.atomic
+def _observation_save_locked(**kwargs: Any) -> SaveResult:
+    result = _observation_save(**kwargs, locked=True)
+    if result is None:  # cannot happen: under the lock every save is decided
+        raise RuntimeError("a locked save was left undecided")
+    return result
+
+
 def _observation_save(
-    *, actor: User, uuid: uuid_module.UUID, data: dict[str, Any], base_revision: int
-) -> SaveResult:
-    """One save in one transaction. The observation is read with its framework version (one
-    query, locked on PostgreSQL); the version's layout comes from the per-process cache."""
+    *,
+    actor: User,
+    uuid: uuid_module.UUID,
+    data: dict[str, Any],
+    base_revision: int,
+    locked: bool,
+) -> SaveResult | None:
+    """One save. The observation is read with its framework version in one query (`locked`:
+    for update); the version's layout comes from the per-process cache. None, with nothing
+    written, when the save must be decided under the lock (only when not `locked`)."""
     context = {name: data.get(name) for name in CONTEXT_FIELDS}
     for name in ("subject", "grade"):
         context[name] = (context[name] or "").strip()
     ratings = data.get("ratings") or []
     content_hash = _content_hash(context, ratings)
-    observation = _OBSERVATION_BY_UUID.first(uuid=uuid)
+    reader = _OBSERVATION_BY_UUID_LOCKED if locked else _OBSERVATION_BY_UUID
+    observation = reader.first(uuid=uuid)
 
     if observation is None:
         round_, assignment, teacher_id, school_id = _resolve_target(actor, data)
@@ -587,8 +581,7 @@ def _observation_save(
             payload_hash=content_hash,
             **context,
         )
-        _INSERT_OBSERVATION.insert(observation)
-        _write_ratings(observation, ratings, replace=False)
+        capture_writes.create(observation, ratings)
         state = _state_from(observation, layout, ratings)
         return SaveResult(observation, created=True, changed=True, known_state=state)
 
@@ -603,101 +596,18 @@ def _observation_save(
     if errors:
         raise PayloadError(errors)
     if observation.status != Observation.Status.DRAFT or base_revision != observation.revision:
+        if not locked:
+            return None  # a conflict, or a save after a reopen: decided under the lock
         reason = "locked" if observation.status != Observation.Status.DRAFT else "conflict"
         return SaveResult(observation, created=False, changed=False, conflict=reason)
     for name, value in context.items():
         setattr(observation, name, value)
     observation.revision += 1
     observation.payload_hash = content_hash
-    _UPDATE_DRAFT.update(observation)
-    _write_ratings(observation, ratings, replace=True)
+    if not capture_writes.update_draft(observation, ratings, base=base_revision):
+        return None  # another save came in between
     state = _state_from(observation, layout, ratings)
     return SaveResult(observation, created=False, changed=True, known_state=state)
-
-
-def _write_ratings(
-    observation: Observation, ratings: list[dict[str, Any]], *, replace: bool
-) -> None:
-    """Store the ratings (replacing the stored ones).
-
-    Every save runs this, so the statements are written out (no model instances): the ratings'
-    ids come back with their dimension (unique per observation), so the criteria rows never
-    depend on the order a database returns rows in. PostgreSQL: one statement removes the old
-    ratings with their criteria and one inserts the new ones with theirs (arrays, so the text
-    is the same whatever the number of ratings and criteria: one prepared statement each);
-    SQLite: two DELETEs and two INSERTs."""
-    if connection.vendor == "postgresql":
-        _write_ratings_pg(observation, ratings, replace=replace)
-        return
-    through = Rating.criteria.through
-    qn = connection.ops.quote_name
-    if replace:
-        # Nothing else refers to a rating: two plain DELETEs, written out (no collector, no
-        # query to compile on every save).
-        ratings_table, links_table = qn(Rating._meta.db_table), qn(through._meta.db_table)
-        with statement_cursor(connection) as cursor:
-            cursor.execute(
-                f"DELETE FROM {links_table} WHERE {qn('rating_id')} IN "  # noqa: S608
-                f"(SELECT {qn('id')} FROM {ratings_table} WHERE {qn('observation_id')} = %s)",
-                [observation.pk],
-            )
-            cursor.execute(
-                f"DELETE FROM {ratings_table} WHERE {qn('observation_id')} = %s",  # noqa: S608
-                [observation.pk],
-            )
-    if not ratings:
-        return
-    rows = [
-        (observation.pk, r["dimension_id"], r.get("step_id"), (r.get("note") or "").strip()[:2000])
-        for r in ratings
-    ]
-    columns = ", ".join(qn(c) for c in ("observation_id", "dimension_id", "step_id", "note"))
-    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
-    with statement_cursor(connection) as cursor:
-        cursor.execute(
-            f"INSERT INTO {qn(Rating._meta.db_table)} ({columns}) VALUES {values} "  # noqa: S608
-            f"RETURNING {qn('id')}, {qn('dimension_id')}",
-            [value for row in rows for value in row],
-        )
-        rating_ids = {dimension_id: pk for pk, dimension_id in cursor.fetchall()}
-        links = [
-            (rating_ids[r["dimension_id"]], criterion_id)
-            for r in ratings
-            for criterion_id in sorted(set(r.get("criteria") or []))
-        ]
-        if links:
-            table = qn(through._meta.db_table)
-            pairs = ", ".join(["(%s, %s)"] * len(links))
-            cursor.execute(
-                f"INSERT INTO {table} ({qn('rating_id')}, {qn('criterion_id')}) "  # noqa: S608
-                f"VALUES {pairs}",
-                [value for link in links for value in link],
-            )
-
-
-def _write_ratings_pg(
-    observation: Observation, ratings: list[dict[str, Any]], *, replace: bool
-) -> None:
-    links = [
-        (r["dimension_id"], criterion_id)
-        for r in ratings
-        for criterion_id in sorted(set(r.get("criteria") or []))
-    ]
-    with statement_cursor(connection) as cursor:
-        if replace:
-            cursor.execute(_PG_DELETE_RATINGS, [observation.pk])
-        if ratings:
-            cursor.execute(
-                _PG_INSERT_RATINGS,
-                [
-                    observation.pk,
-                    [r["dimension_id"] for r in ratings],
-                    [r.get("step_id") for r in ratings],
-                    [(r.get("note") or "").strip()[:2000] for r in ratings],
-                    [link[0] for link in links],
-                    [link[1] for link in links],
-                ],
-            )
 
 
 @transaction.atomic
@@ -715,22 +625,36 @@ def observation_submit(*, actor: User, observation: Observation) -> Observation:
     return observation
 
 
-@transaction.atomic
 def observation_submit_own(*, actor: User, uuid: uuid_module.UUID) -> dict[str, Any] | None:
     """The API's submit: `observation_submit` of the actor's observation `uuid`, read once
-    (locked) with one read of its ratings, which also give the state it returns. None when the
-    actor has no observation with that UUID."""
+    with one read of its ratings, which also give the state it returns; submitted with a
+    compare-and-set on the revision read (`capture_writes.submit`), or under the lock when
+    another save came in between. None when the actor has no observation with that UUID."""
     observation = _OWN_OBSERVATION_BY_UUID.first(uuid=uuid, observer=actor.pk)
     if observation is None:
         return None
     rows = _rating_rows(observation.pk)
-    if observation.status == Observation.Status.DRAFT:  # submitting twice is not an error
+    if observation.status != Observation.Status.DRAFT:  # submitting twice is not an error
+        return _state(observation, rows)
+    if _submit(actor, observation, {row["dimension_id"] for row in rows}):
+        return _state(observation, rows)
+    return _observation_submit_own_locked(actor=actor, uuid=uuid)
+
+
+@transaction.atomic
+def _observation_submit_own_locked(*, actor: User, uuid: uuid_module.UUID) -> dict[str, Any] | None:
+    observation = _OWN_OBSERVATION_BY_UUID_LOCKED.first(uuid=uuid, observer=actor.pk)
+    if observation is None:  # removed in between
+        return None
+    rows = _rating_rows(observation.pk)
+    if observation.status == Observation.Status.DRAFT:
         _submit(actor, observation, {row["dimension_id"] for row in rows})
     return _state(observation, rows)
 
 
-def _submit(actor: User, observation: Observation, answered: set[int]) -> None:
-    """Submit the draft `observation` (locked by the caller) whose ratings name `answered`."""
+def _submit(actor: User, observation: Observation, answered: set[int]) -> bool:
+    """Submit the draft `observation` whose ratings name `answered`, if it is still at the
+    revision it was read with (always, when the caller holds its lock); False otherwise."""
     if answered.issuperset(_layout(observation.framework_version).dimensions):
         missing = []
     else:  # names only when something is missing
@@ -748,12 +672,10 @@ def _submit(actor: User, observation: Observation, answered: set[int]) -> None:
                 % {"names": ", ".join(missing)}
             }
         )
-    observation.status = Observation.Status.SUBMITTED
-    observation.submitted_at = timezone.now()
-    observation.revision += 1
-    _UPDATE_SUBMITTED.update(observation)
-    _INSERT_EVENT.insert(ObservationEvent(observation=observation, actor=actor, action="submit"))
+    if not capture_writes.submit(observation, actor.pk):
+        return False
     _round_changed(observation.round_id)
+    return True
 
 
 def _round_changed(round_id: int) -> None:

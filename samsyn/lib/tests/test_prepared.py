@@ -16,7 +16,7 @@ from django.utils import timezone
 from samsyn.accounts import sessions
 from samsyn.accounts.models import Session
 from samsyn.lib.prepared import Prepared, statement_cursor
-from samsyn.observations import services
+from samsyn.observations import capture_writes, services
 from samsyn.observations.models import Assignment, Observation
 from samsyn.observations.tests.factories import full_ratings, make_round
 from samsyn.test import BaseTestCase
@@ -98,7 +98,7 @@ class PreparedCaptureReadTests(BaseTestCase):
     def test_the_locked_observation_read_is_djangos_sql(self):
         with transaction.atomic():
             prepared, prepared_sql = sql_of(
-                lambda: services._OWN_OBSERVATION_BY_UUID.first(
+                lambda: services._OWN_OBSERVATION_BY_UUID_LOCKED.first(
                     uuid=self.uuid, observer=self.oscar.pk
                 )
             )
@@ -193,7 +193,7 @@ class PreparedSaveTests(BaseTestCase):
 
     def test_insert_stores_every_field_as_save_would(self):
         prepared = self.new_observation()
-        services._INSERT_OBSERVATION.insert(prepared)
+        capture_writes.INSERT_OBSERVATION.insert(prepared)
         self.assertEqual(self.signals, [("pre", None, None), ("post", True, None)])
         self.assertFalse(prepared._state.adding)
         self.assertIsNotNone(prepared.created_at)  # auto_now_add stamped
@@ -215,12 +215,12 @@ class PreparedSaveTests(BaseTestCase):
         observation.teacher_comment = "not written"  # not one of the update's fields
         observation.revision = 2
         with time_machine.travel(timezone.now() + dt.timedelta(minutes=5)):
-            services._UPDATE_DRAFT.update(observation)
+            capture_writes.UPDATE_DRAFT.update(observation)
         after = Observation.objects.get(pk=observation.pk)
         self.assertEqual((after.subject, after.grade, after.revision), ("Svenska", "7", 2))
         self.assertEqual(after.teacher_comment, "")
         self.assertGreater(after.updated_at, before.updated_at)
-        fields = frozenset(services._UPDATE_DRAFT.update_fields)
+        fields = frozenset(capture_writes.UPDATE_DRAFT.update_fields)
         self.assertEqual(self.signals, [("pre", None, fields), ("post", False, fields)])
 
     def test_updating_a_row_that_is_gone_is_an_error(self):
@@ -228,7 +228,27 @@ class PreparedSaveTests(BaseTestCase):
         observation.save()
         Observation.objects.filter(pk=observation.pk).delete()
         with self.assertRaises(DatabaseError):
-            services._UPDATE_DRAFT.update(observation)
+            capture_writes.UPDATE_DRAFT.update(observation)
+
+    def test_an_expected_value_that_no_longer_holds_writes_nothing(self):
+        """Compare-and-set: the row is written only while it holds the values it was read with."""
+        observation = self.new_observation()
+        observation.save()
+        Observation.objects.filter(pk=observation.pk).update(revision=5)  # another save
+        self.signals.clear()
+        observation.subject, observation.revision = "Svenska", 2
+        update = capture_writes.UPDATE_DRAFT.update
+        self.assertFalse(update(observation, expected={"revision": 1, "status": "draft"}))
+        stored = Observation.objects.get(pk=observation.pk)
+        self.assertEqual((stored.subject, stored.revision), ("Matematik", 5))
+        self.assertEqual(self.signals, [("pre", None, frozenset(update.__self__.update_fields))])
+        observation.revision = 6
+        self.assertTrue(update(observation, expected={"revision": 5, "status": "draft"}))
+        stored = Observation.objects.get(pk=observation.pk)
+        self.assertEqual((stored.subject, stored.revision), ("Svenska", 6))
+        Observation.objects.filter(pk=observation.pk).update(status="submitted")
+        observation.revision = 7
+        self.assertFalse(update(observation, expected={"revision": 6, "status": "draft"}))
 
     def test_a_model_with_its_own_save_is_refused(self):
         from samsyn.accounts.models import User

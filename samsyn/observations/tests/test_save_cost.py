@@ -141,16 +141,18 @@ class QueriesPerRequestTests(BaseTestCase):
     the session row with its user in one read, then the save itself. The rate window is
     written once in ten requests (`ApiRateThrottle`'s lease): the warm-up request writes it."""
 
-    # create: session+user, observation, assignment, 3 INSERTs (PostgreSQL: the ratings and
-    #   their criteria in one)
-    # update: session+user, observation, UPDATE, 2 DELETEs, 2 INSERTs (PostgreSQL: one
-    #   statement removes the ratings with their criteria, one inserts them)
+    # create: session+user, observation, assignment, then the write: PostgreSQL one statement
+    #   (the observation, its ratings and their criteria), SQLite 3 INSERTs
+    # update: session+user, observation, then the write: PostgreSQL one statement (the
+    #   observation's revision compared and set, its ratings and criteria changed), SQLite an
+    #   UPDATE, 2 DELETEs, 2 INSERTs
     # resend: session+user, observation (the same content: nothing written)
-    # submit: session+user, observation, its ratings, UPDATE, summary mark, event
+    # submit: session+user, observation, its ratings, then the write: PostgreSQL one statement
+    #   (status, summary mark, event), SQLite an UPDATE, the summary mark, the event
     MAXIMUM = (
-        {"create": 5, "update": 5, "resend": 3, "submit": 6}
+        {"create": 4, "update": 3, "resend": 2, "submit": 4}
         if connection.vendor == "postgresql"
-        else {"create": 6, "update": 7, "resend": 3, "submit": 6}
+        else {"create": 6, "update": 7, "resend": 2, "submit": 6}
     )
 
     def setUp(self):
@@ -170,6 +172,7 @@ class QueriesPerRequestTests(BaseTestCase):
             )
         sql = [q["sql"] for q in queries.captured_queries]
         # The test case's own transaction turns each atomic block into savepoints.
+        self.savepoints = [s for s in sql if "SAVEPOINT" in s]
         return response.status_code, [s for s in sql if "SAVEPOINT" not in s]
 
     def test_each_request_stays_within_its_statements(self):
@@ -196,6 +199,10 @@ class QueriesPerRequestTests(BaseTestCase):
                 any(s.startswith("SELECT") and '"accounts_user"."id" = ' in s for s in sql[1:]),
                 f"{kind}: the user is read again",
             )
+            if kind == "resend" or (connection.vendor == "postgresql" and kind != "create"):
+                # No transaction: one statement (PostgreSQL), or nothing written. A
+                # PostgreSQL create has a savepoint only inside a caller's transaction.
+                self.assertEqual(self.savepoints, [], kind)
 
     def test_another_observers_uuid_cannot_be_submitted(self):
         path = f"/api/v1/observations/{uuid.uuid4()}"
