@@ -92,7 +92,7 @@ class ApiRateThrottle(BaseThrottle):
     """A fixed-window limit per token (or per user for session calls), kept in the database.
 
     A process does not write the counter on every request: when a key's allowance here is used
-    up it counts `lease_size(limit)` requests in the database at once (one UPDATE … RETURNING)
+    up it counts `lease_size(limit)` requests in the database at once (one upsert … RETURNING)
     and serves that many from memory, as long as the window lasts. The database's count
     covers every request any process was allowed, so the sum over all app servers never
     exceeds the limit; what a process counted but was not asked for in that window (at most

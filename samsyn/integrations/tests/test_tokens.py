@@ -11,7 +11,9 @@ from types import SimpleNamespace
 
 import time_machine
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -208,6 +210,28 @@ class RateLeaseTests(TokenTestCase):
         with time_machine.travel(1_800_000_060.0, tick=False):  # a new window: a new claim
             self.assertTrue(throttle.allow_request(request))
             self.assertEqual(RateWindow.objects.get(key=f"user:{self.alice.pk}").count, 10)
+
+    def test_a_claim_is_one_statement_and_opening_a_window_one_more(self):
+        """An upsert counts the claim whether or not the window's row exists (no transaction,
+        no savepoint); the claim that opens a window also removes the key's older ones."""
+        rate_window_hit = services.rate_window_hit
+        key = f"user:{self.alice.pk}"
+        RateWindow.objects.create(key=key, window_start=1_799_999_940, count=7)
+        with CaptureQueriesContext(connection) as opening:
+            self.assertEqual(
+                rate_window_hit(key=key, window=60, now=1_800_000_001, claim=10)[0], 10
+            )
+        with CaptureQueriesContext(connection) as adding:
+            self.assertEqual(
+                rate_window_hit(key=key, window=60, now=1_800_000_002, claim=10)[0], 20
+            )
+        self.assertEqual(
+            [q["sql"].split()[0] for q in opening.captured_queries], ["INSERT", "DELETE"]
+        )
+        self.assertEqual([q["sql"].split()[0] for q in adding.captured_queries], ["INSERT"])
+        self.assertEqual(
+            list(RateWindow.objects.values_list("window_start", "count")), [(1_800_000_000, 20)]
+        )
 
     def test_small_limits_count_every_request(self):
         self.assertEqual(lease_size(3), 1)
