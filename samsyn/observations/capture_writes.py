@@ -21,11 +21,12 @@ under a lock). Every save bumps the revision, so an unchanged revision means unc
   checked (before: the whole save, about 1 ms of Python, and a re-sent save took the lock
   without writing anything).
 
-The statements bypass `post_save`: its one receiver for observations (the dashboards'
-summaries, `summaries._observation_saved`) marks a (round, teacher) pending when an
-observation is counted, which only a submit does here, and `submit` marks it in the same
-statement. `samsyn/observations/tests/test_capture_writes.py` fails when another receiver
-is connected.
+PostgreSQL's statements send no `pre_save` or `post_save`: the one receiver of either for
+observations and their events (the dashboards' summaries, `summaries._observation_saved`)
+marks a (round, teacher) pending when an observation is counted, which only a submit does
+here, and `submit` marks it in the same statement (and keeps `loaded_status` as the receiver
+does). `samsyn/observations/tests/test_capture_writes.py` fails when another receiver is
+connected.
 """
 
 from __future__ import annotations
@@ -178,6 +179,7 @@ def create(observation: Observation, ratings: list[dict[str, Any]]) -> None:
         observation.pk = cursor.fetchone()[0]
     observation._state.adding = False
     observation._state.db = "default"
+    observation.loaded_status = observation.status  # as the summaries' receiver sets it
 
 
 def update_draft(observation: Observation, ratings: list[dict[str, Any]], *, base: int) -> bool:
@@ -195,7 +197,7 @@ def update_draft(observation: Observation, ratings: list[dict[str, Any]], *, bas
     params = [*values, observation.pk, base, DRAFT, *arrays[:3], arrays[0], *arrays[3:]]
     with statement_cursor(connection) as cursor:
         cursor.execute(_pg_statements()["update"], params)
-        return cursor.fetchone()[0] == 1
+        return cursor.fetchone()[0] == 1  # loaded_status: still a draft, as read
 
 
 def submit(observation: Observation, actor_id: int) -> bool:
@@ -226,6 +228,8 @@ def submit(observation: Observation, actor_id: int) -> bool:
             done = cursor.fetchone()[0] == 1
     if not done:
         observation.status, observation.submitted_at, observation.revision = DRAFT, None, base
+    else:
+        observation.loaded_status = observation.status  # as the summaries' receiver sets it
     return done
 
 

@@ -507,16 +507,10 @@ def observation_save(
     (`capture_writes`): no lock is held while the save is checked. When another save came in
     between, or the observation is not a draft at `base_revision`, the save is decided again
     with the observation locked."""
-    try:
-        result = _observation_save(
-            actor=actor, uuid=uuid, data=data, base_revision=base_revision, locked=False
-        )
-        if result is None:
-            result = _observation_save_locked(
-                actor=actor, uuid=uuid, data=data, base_revision=base_revision
-            )
-    except IntegrityError:
-        # Two first saves of the same new observation raced; the loser retries as an update.
+    result = _observation_save(
+        actor=actor, uuid=uuid, data=data, base_revision=base_revision, locked=False
+    )
+    if result is None:
         result = _observation_save_locked(
             actor=actor, uuid=uuid, data=data, base_revision=base_revision
         )
@@ -581,7 +575,12 @@ def _observation_save(
             payload_hash=content_hash,
             **context,
         )
-        capture_writes.create(observation, ratings)
+        try:
+            capture_writes.create(observation, ratings)
+        except IntegrityError:
+            if locked:
+                raise
+            return None  # another first save of this UUID came first: decided under the lock
         state = _state_from(observation, layout, ratings)
         return SaveResult(observation, created=True, changed=True, known_state=state)
 
@@ -621,7 +620,7 @@ def observation_submit(*, actor: User, observation: Observation) -> Observation:
     if observation.status != Observation.Status.DRAFT:
         return observation  # submitting twice is not an error
     answered = set(observation.ratings.values_list("dimension_id", flat=True))
-    _submit(actor, observation, answered)
+    _submit_locked(actor, observation, answered)
     return observation
 
 
@@ -648,8 +647,13 @@ def _observation_submit_own_locked(*, actor: User, uuid: uuid_module.UUID) -> di
         return None
     rows = _rating_rows(observation.pk)
     if observation.status == Observation.Status.DRAFT:
-        _submit(actor, observation, {row["dimension_id"] for row in rows})
+        _submit_locked(actor, observation, {row["dimension_id"] for row in rows})
     return _state(observation, rows)
+
+
+def _submit_locked(actor: User, observation: Observation, answered: set[int]) -> None:
+    if not _submit(actor, observation, answered):  # cannot happen: the caller holds the lock
+        raise RuntimeError("a locked submit was not applied")
 
 
 def _submit(actor: User, observation: Observation, answered: set[int]) -> bool:

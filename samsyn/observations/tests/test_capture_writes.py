@@ -4,6 +4,7 @@ path, which decides it again, and nothing is lost, written twice or half written
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import unittest
@@ -13,7 +14,7 @@ from unittest import mock
 
 from django.apps import apps as django_apps
 from django.db import connection
-from django.db.models.signals import post_save
+from django.db.models.signals import post_save, pre_save
 from django.test import Client, TransactionTestCase
 
 from samsyn.api import api
@@ -152,19 +153,27 @@ class StaleReadTests(CaptureTestMixin, BaseTestCase):
         self.assertEqual(state["ratings"][1]["criteria"], [])
         links = Rating.criteria.through.objects.filter(rating__observation__uuid=self.uid)
         self.assertEqual(links.count(), sum(len(r["criteria"]) for r in state["ratings"]))
-        self.assertEqual(Rating.criteria.through.objects.filter(rating__isnull=True).count(), 0)
+        orphans = Rating.criteria.through.objects.exclude(rating_id__in=Rating.objects.values("pk"))
+        self.assertEqual(orphans.count(), 0)  # no criteria left of a removed rating
         empty = self.put(self.client, self.uid, [], 3)
         self.assertEqual((empty.status_code, empty.json()["ratings"]), (200, []))
         self.assertFalse(Rating.objects.filter(observation__uuid=self.uid).exists())
         self.assertFalse(links.exists())
 
     def test_the_only_receiver_the_written_out_statements_skip_is_the_summaries(self):
-        """capture_writes writes observations without post_save on PostgreSQL: a receiver
-        added later would silently miss the capture's saves. Add it there, then here."""
-        sync, asynchronous = post_save._live_receivers(Observation)
-        names = [f"{r.__module__}.{r.__qualname__}" for r in [*sync, *asynchronous]]
-        self.assertEqual(names, ["samsyn.observations.summaries._observation_saved"])
-        self.assertIs(sync[0], summaries._observation_saved)
+        """capture_writes writes observations and their events without pre_save or post_save
+        on PostgreSQL: a receiver added later would silently miss the capture's saves. Add
+        what it does there, then here."""
+
+        def receivers(signal, sender):
+            sync, asynchronous = signal._live_receivers(sender)
+            return [f"{r.__module__}.{r.__qualname__}" for r in [*sync, *asynchronous]]
+
+        summaries_receiver = f"{summaries.__name__}.{summaries._observation_saved.__qualname__}"
+        self.assertEqual(receivers(post_save, Observation), [summaries_receiver])
+        self.assertEqual(receivers(pre_save, Observation), [])
+        self.assertEqual(receivers(post_save, ObservationEvent), [])
+        self.assertEqual(receivers(pre_save, ObservationEvent), [])
 
 
 @unittest.skipUnless(
@@ -187,18 +196,21 @@ class RaceTests(CaptureTestMixin, TransactionTestCase):
         self.assignment = self.round.assignments.first()
         self.ratings = full_ratings(default_version())
 
-    def race(self, target, calls: list[dict]):
-        """Run `target(**call)` in a thread per call; each waits at `target` until all came."""
+    def race(self, targets: tuple[str, ...], calls: list[dict]):
+        """Run each call in a thread of its own; each thread's first write (any of `targets`
+        in capture_writes) waits until every thread has come to its first write."""
         gate = threading.Barrier(len(calls), timeout=20)
-        real = getattr(capture_writes, target)
-
-        def gated(*args, **kwargs):
-            if not getattr(local, "waited", False):
-                local.waited = True
-                gate.wait()
-            return real(*args, **kwargs)
-
         local = threading.local()
+
+        def gated(real):
+            def write(*args, **kwargs):
+                if not getattr(local, "waited", False):
+                    local.waited = True
+                    gate.wait()
+                return real(*args, **kwargs)
+
+            return write
+
         results: list = [None] * len(calls)
 
         def run(i, call):
@@ -211,7 +223,10 @@ class RaceTests(CaptureTestMixin, TransactionTestCase):
             finally:
                 connection.close()
 
-        with mock.patch.object(capture_writes, target, side_effect=gated):
+        with contextlib.ExitStack() as stack:
+            for target in targets:
+                real = getattr(capture_writes, target)
+                stack.enter_context(mock.patch.object(capture_writes, target, gated(real)))
             threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
             for thread in threads:
                 thread.start()
@@ -240,7 +255,7 @@ class RaceTests(CaptureTestMixin, TransactionTestCase):
             )
             for i in range(self.THREADS)
         ]
-        responses = self.race("update_draft", calls)
+        responses = self.race(("update_draft",), calls)
         codes = sorted(r.status_code for r in responses)
         self.assertEqual(codes, [200] + [409] * (self.THREADS - 1), [r.content for r in responses])
         winner = next(r for r in responses if r.status_code == 200).json()
@@ -255,7 +270,7 @@ class RaceTests(CaptureTestMixin, TransactionTestCase):
             dict(send=self.save, user=self.oscar, uid=uid, ratings=self.ratings, base=0)
             for _ in range(self.THREADS)
         ]
-        responses = self.race("create", calls)
+        responses = self.race(("create",), calls)
         codes = sorted(r.status_code for r in responses)
         self.assertEqual(codes, [200] * (self.THREADS - 1) + [201], [r.content for r in responses])
         self.assertEqual(Observation.objects.filter(uuid=uid).count(), 1)
@@ -264,3 +279,69 @@ class RaceTests(CaptureTestMixin, TransactionTestCase):
         self.assertEqual(Rating.objects.filter(observation=observation).count(), len(self.ratings))
         for response in responses:
             self.assertEqual(response.json(), services.observation_state(observation))
+
+    def submit(self, client, uid):
+        return client.post(f"/api/v1/observations/{uid}/submit")
+
+    def with_criteria(self, count: int) -> list[dict]:
+        """The full ratings, each with up to `count` criteria of its step."""
+        version = default_version()
+        ratings = []
+        for rating in self.ratings:
+            step = version.dimensions.get(pk=rating["dimension_id"]).steps.get(pk=rating["step_id"])
+            ratings.append(dict(rating, criteria=[c.pk for c in step.criteria.all()][:count]))
+        return ratings
+
+    def test_concurrent_saves_that_remove_ratings_and_criteria_leave_one_whole_version(self):
+        uid = uuid.uuid4()
+        client = Client()
+        client.force_login(self.oscar)
+        full = self.with_criteria(3)
+        self.assertEqual(self.put(client, uid, full, 0).status_code, 201)
+        versions = [
+            [dict(r, criteria=r["criteria"][i % 2 :], note=f"enhet {i}") for r in full[i:]]
+            for i in range(self.THREADS)
+        ]  # each drops other dimensions and criteria
+        calls = [
+            dict(send=self.save, user=self.oscar, uid=uid, ratings=ratings, base=1)
+            for ratings in versions
+        ]
+        responses = self.race(("update_draft",), calls)
+        self.assertEqual(sorted(r.status_code for r in responses), [200] + [409] * 3)
+        winner = next(i for i, r in enumerate(responses) if r.status_code == 200)
+        state = services.observation_state(Observation.objects.get(uuid=uid))
+        self.assertEqual(responses[winner].json(), state)
+        self.assertEqual(
+            [(r["dimension_id"], r["criteria"], r["note"]) for r in state["ratings"]],
+            [(r["dimension_id"], sorted(r["criteria"]), r["note"]) for r in versions[winner]],
+        )
+        links = Rating.criteria.through.objects.filter(rating__observation__uuid=uid)
+        self.assertEqual(links.count(), sum(len(r["criteria"]) for r in versions[winner]))
+        orphans = Rating.criteria.through.objects.exclude(rating_id__in=Rating.objects.values("pk"))
+        self.assertEqual(orphans.count(), 0)
+
+    def test_two_submits_and_a_save_at_once_submit_once_and_lose_nothing(self):
+        uid = uuid.uuid4()
+        client = Client()
+        client.force_login(self.oscar)
+        self.assertEqual(self.put(client, uid, self.ratings, 0).status_code, 201)
+        changed = [dict(r, note="ändrad") for r in self.ratings]
+        calls = [
+            dict(send=self.submit, user=self.oscar, uid=uid),
+            dict(send=self.submit, user=self.oscar, uid=uid),
+            dict(send=self.save, user=self.oscar, uid=uid, ratings=changed, base=1),
+        ]
+        first, second, save = self.race(("update_draft", "submit"), calls)
+        observation = Observation.objects.get(uuid=uid)
+        state = services.observation_state(observation)
+        self.assertEqual(observation.status, Observation.Status.SUBMITTED)
+        self.assertEqual(ObservationEvent.objects.filter(observation=observation).count(), 1)
+        self.assertEqual((first.status_code, second.status_code), (200, 200))
+        self.assertEqual(first.json(), state)
+        self.assertEqual(second.json(), state)
+        if save.status_code == 200:  # the save came first: its version was submitted
+            self.assertEqual((observation.revision, state["ratings"][0]["note"]), (3, "ändrad"))
+        else:  # a submit came first: the save is refused and kept for review
+            self.assertEqual((save.status_code, save.json()["reason"]), (409, "locked"))
+            self.assertEqual((observation.revision, state["ratings"][0]["note"]), (2, ""))
+            self.assertEqual(Conflict.objects.filter(observation=observation).count(), 1)
