@@ -29,6 +29,7 @@ Not part of `make test` (it is a benchmark: `make bench`).
 from __future__ import annotations
 
 import argparse
+import asyncio
 import http.client
 import json
 import os
@@ -256,11 +257,29 @@ class RetryingObserver(capture.Observer):
     """The capture protocol, with the capture page's back-off: after a request without an
     answer the tablet waits a second before trying again (the page retries from its queue)."""
 
-    def request(self, kind, method, path, body):
-        status, payload = super().request(kind, method, path, body)
+    async def request(self, kind, method, path, body):
+        status, payload = await super().request(kind, method, path, body)
         if status is None:
-            time.sleep(max(0.0, min(1.0, self.deadline - time.monotonic())))
+            await asyncio.sleep(max(0.0, min(1.0, self.deadline - time.monotonic())))
         return status, payload
+
+
+class ObserverLoop(threading.Thread):
+    """The capture benchmark's observers are coroutines: all of them run in one event loop, on
+    this thread, beside the readers' threads."""
+
+    def __init__(self, observers: list[RetryingObserver], rec: capture.Recorder) -> None:
+        super().__init__(daemon=True)
+        self.observers, self.rec = observers, rec
+
+    def run(self) -> None:
+        asyncio.run(self._run())
+
+    async def _run(self) -> None:
+        results = await asyncio.gather(*(o.run() for o in self.observers), return_exceptions=True)
+        for result in results:
+            if isinstance(result, BaseException):
+                self.rec.error(f"observer: {type(result).__name__}: {result}")
 
 
 def run_phase(env: dict, *args: str) -> None:
@@ -284,10 +303,11 @@ def load_run(label: str, env: dict, work: Path, args, results: list) -> None:
     start = time.monotonic()
     deadline = start + args.seconds
     think = args.think_ms / 1000
-    threads: list[threading.Thread] = [
+    observers = [
         RetryingObserver(port, c, setup, deadline, rec, think, seed=i)
         for i, c in enumerate(setup["clients"])
-    ] + [
+    ]
+    threads: list[threading.Thread] = [ObserverLoop(observers, rec)] + [
         Reader(port, r, setup, deadline, rec, think, seed=1000 + i)
         for i, r in enumerate(setup["readers"])
     ]
