@@ -311,12 +311,12 @@ def load_run(label: str, env: dict, work: Path, args, results: list) -> None:
         Reader(port, r, setup, deadline, rec, think, seed=1000 + i)
         for i, r in enumerate(setup["readers"])
     ]
-    for t in threads:
-        t.start()
     restart_seconds = None
     procs = [proc]
     logs = [log]
-    try:
+    try:  # the server is stopped whatever happens from here (it was left running on an error)
+        for t in threads:
+            t.start()
         if not args.no_kill and args.kill_at < args.seconds:
             time.sleep(max(0.0, start + args.kill_at - time.monotonic()))
             down.start()
