@@ -279,9 +279,11 @@ class PreparedSave:
         opts = self.model._meta
         table, pk = qn(opts.db_table), qn(opts.pk.column)
         if kind == "insert":
-            columns = ", ".join(qn(f.column) for f in self.fields)
             marks = ", ".join(["%s"] * len(self.fields))
-            sql = f"INSERT INTO {table} ({columns}) VALUES ({marks}) RETURNING {pk}"  # noqa: S608
+            sql = (
+                f"INSERT INTO {table} ({self.columns(alias)}) VALUES ({marks}) "  # noqa: S608
+                f"RETURNING {pk}"
+            )
         else:
             where = "".join(f" AND {qn(opts.get_field(name).column)} = %s" for name in expected)
             sql = f"UPDATE {table} SET {self.set_clause(alias)} WHERE {pk} = %s{where}"  # noqa: S608

@@ -138,25 +138,32 @@ SELECT count(*) FROM upd
     return {"create": create, "update": update, "submit": submit}
 
 
+def stored_note(rating: dict[str, Any]) -> str:
+    """A rating's note as it is stored (and as a save answers with it)."""
+    return (rating.get("note") or "").strip()[:2000]
+
+
+def stored_criteria(rating: dict[str, Any]) -> list[int]:
+    """A rating's criteria as they are stored: each once, in order."""
+    return sorted(set(rating.get("criteria") or []))
+
+
+def _criteria_pairs(ratings: list[dict[str, Any]]) -> list[tuple[int, int]]:
+    """(dimension, criterion) for every criterion of every rating."""
+    return [(r["dimension_id"], c) for r in ratings for c in stored_criteria(r)]
+
+
 def _rating_arrays(ratings: list[dict[str, Any]]) -> list[Any]:
     """The ratings as the PostgreSQL statements take them: three arrays for the ratings
     (dimension, step, note) and two for their criteria (dimension, criterion)."""
-    links = [
-        (r["dimension_id"], criterion_id)
-        for r in ratings
-        for criterion_id in sorted(set(r.get("criteria") or []))
-    ]
+    links = _criteria_pairs(ratings)
     return [
         [r["dimension_id"] for r in ratings],
         [r.get("step_id") for r in ratings],
-        [_note(r) for r in ratings],
+        [stored_note(r) for r in ratings],
         [link[0] for link in links],
         [link[1] for link in links],
     ]
-
-
-def _note(rating: dict[str, Any]) -> str:
-    return (rating.get("note") or "").strip()[:2000]
 
 
 def _postgresql() -> bool:
@@ -255,7 +262,9 @@ def _write_ratings_sqlite(
             )
         if not ratings:
             return
-        rows = [(observation.pk, r["dimension_id"], r.get("step_id"), _note(r)) for r in ratings]
+        rows = [
+            (observation.pk, r["dimension_id"], r.get("step_id"), stored_note(r)) for r in ratings
+        ]
         columns = ", ".join(qn(c) for c in ("observation_id", "dimension_id", "step_id", "note"))
         values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
         cursor.execute(
@@ -264,11 +273,7 @@ def _write_ratings_sqlite(
             [value for row in rows for value in row],
         )
         rating_ids = {dimension_id: pk for pk, dimension_id in cursor.fetchall()}
-        links = [
-            (rating_ids[r["dimension_id"]], criterion_id)
-            for r in ratings
-            for criterion_id in sorted(set(r.get("criteria") or []))
-        ]
+        links = [(rating_ids[dimension], c) for dimension, c in _criteria_pairs(ratings)]
         if links:
             pairs = ", ".join(["(%s, %s)"] * len(links))
             cursor.execute(

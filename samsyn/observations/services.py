@@ -345,8 +345,8 @@ def _state_from(observation: Observation, layout: Layout, ratings: list[dict[str
             "dimension_id": r["dimension_id"],
             "step_id": r.get("step_id"),
             "not_observed": r.get("step_id") is None,
-            "criteria": sorted(set(r.get("criteria") or [])),
-            "note": (r.get("note") or "").strip()[:2000],
+            "criteria": capture_writes.stored_criteria(r),
+            "note": capture_writes.stored_note(r),
         }
         for r in ratings
     ]

@@ -105,6 +105,28 @@ class StaleReadTests(CaptureTestMixin, BaseTestCase):
         self.assertEqual(response.json(), stored(self.stale))
         self.assertEqual(ObservationEvent.objects.filter(action="submit").count(), 1)
 
+    def test_attack_a_colleagues_first_save_of_the_same_uuid_is_not_theirs_under_the_lock(self):
+        """Pia, observing in another round, sends her first save with the UUID of Oscar's
+        observation, having read before it existed: her create clashes on the UUID, and the
+        locked path, which decides it again, answers 404 and changes nothing of Oscar's."""
+        other = make_round(self, name="Vårens runda", observers=[self.pia])
+        self.client.force_login(self.pia)
+        body = {"base_revision": 0, "assignment_id": other.assignments.first().pk}
+        unlocked = services._OBSERVATION_BY_UUID
+        with mock.patch.object(unlocked, "first", return_value=None):  # read before Oscar's
+            response = self.client.put(
+                f"/api/v1/observations/{self.uid}",
+                data=json.dumps({**body, "subject": "Pias", "ratings": self.ratings}),
+                content_type="application/json",
+            )
+        self.assertEqual(response.status_code, 404, response.content)
+        observation = Observation.objects.get(uuid=self.uid)
+        self.assertEqual((observation.observer_id, observation.revision), (self.oscar.pk, 1))
+        self.assertNotEqual(observation.subject, "Pias")
+        self.assertEqual(stored(observation)["ratings"], stored(self.stale)["ratings"])
+        self.assertEqual(len(stored(observation)["ratings"]), 3)
+        self.assertFalse(Conflict.objects.exists())
+
     def test_a_submit_writes_its_event_and_marks_the_summary(self):
         self.put(self.client, self.uid, self.ratings, 1)
         RatingSummaryPending.objects.all().delete()
